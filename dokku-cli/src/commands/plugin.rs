@@ -1,0 +1,302 @@
+//! The `plugin` core plugin: `plugin:list`, `plugin:install`, `plugin:enable`, ...
+
+use dokku_core::log::Level;
+use dokku_core::paths::Layout;
+use dokku_core::plugin::manage::{self, Installed, ManageError, Source};
+use dokku_core::trigger::StdoutMode;
+
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// Dispatches one `plugin:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    match command {
+        "plugin" | "plugin:help" => unreachable_help(),
+        "plugin:list" => list(ctx, args),
+        "plugin:installed" => installed(ctx, args),
+        "plugin:enable" => enable(ctx, args),
+        "plugin:disable" => disable(ctx, args),
+        "plugin:install" => install(ctx, args),
+        "plugin:install-dependencies" => install_dependencies(ctx, args),
+        "plugin:uninstall" => uninstall(ctx, args),
+        "plugin:update" => update(ctx, args),
+        "plugin:trigger" => trigger(ctx, args),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+fn unreachable_help() -> CmdResult {
+    // `plugin:help` is rendered from the manifest by the host before reaching here.
+    Ok(0)
+}
+
+fn refused(err: ManageError) -> CliError {
+    match err {
+        ManageError::Refused { message, hint, code } => {
+            let mut e = CliError::with_code(message, code);
+            e.hint = hint;
+            e
+        }
+        other => CliError::fail(other.to_string()),
+    }
+}
+
+fn first(args: &[String]) -> &str {
+    args.iter().find(|a| !a.starts_with("--")).map(String::as_str).unwrap_or("")
+}
+
+fn list(ctx: &Context, args: &[String]) -> CmdResult {
+    let format = flag_value(args, "--format").unwrap_or_else(|| "stdout".into());
+    let plugins = manage::list(&ctx.layout);
+    match format.as_str() {
+        "stdout" => {
+            output::println(&format!("plugn: {}", super::version::installed_version(ctx).unwrap_or_default()));
+            for p in &plugins {
+                output::println(&manage::list_line(p));
+            }
+        }
+        "json" => {
+            let rows: Vec<serde_json::Value> = plugins
+                .iter()
+                .map(|p| {
+                    let mut row = serde_json::json!({
+                        "name": p.name, "version": p.version, "enabled": p.enabled,
+                        "core": p.core, "description": p.description,
+                    });
+                    if let (false, Some((url, head, branch))) = (p.core, manage::git_info(&p.dir)) {
+                        row["source_url"] = url.into();
+                        row["committish"] = head.into();
+                        if let Some(branch) = branch {
+                            row["branch"] = branch.into();
+                        }
+                    }
+                    row
+                })
+                .collect();
+            output::println(&serde_json::Value::Array(rows).to_string());
+        }
+        _ => {
+            return Err(CliError::fail("Invalid output format specified, supported formats: json, stdout"));
+        }
+    }
+    Ok(0)
+}
+
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    let prefix = format!("{flag}=");
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == flag {
+            return iter.next().cloned();
+        }
+        if let Some(v) = arg.strip_prefix(&prefix) {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+fn installed(ctx: &Context, args: &[String]) -> CmdResult {
+    let name = first(args);
+    let found = manage::list(&ctx.layout).iter().any(|p| p.name == name);
+    Ok(if found { 0 } else { 1 })
+}
+
+fn enable(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let name = first(args);
+    manage::enable(&ctx.layout, name).map_err(refused)?;
+    ctx.log(Level::Info1, &format!("Plugin {name} enabled"));
+    ctx.rescan();
+    prime_completion(ctx);
+    Ok(0)
+}
+
+fn disable(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let name = first(args);
+    manage::disable(&ctx.layout, name).map_err(refused)?;
+    ctx.log(Level::Info1, &format!("Plugin {name} disabled"));
+    ctx.rescan();
+    prime_completion(ctx);
+    Ok(0)
+}
+
+fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let core = args.iter().any(|a| a == "--core");
+    let skip_trigger = args.iter().any(|a| a == "--skip-install-trigger");
+    let name_flag = flag_value(args, "--name");
+    let committish = flag_value(args, "--committish");
+    let positional: Vec<&String> = positional(args, &["--name", "--committish"]);
+    if core {
+        if !positional.is_empty() {
+            ctx.log(Level::Info1, "Cannot install additional core plugins, running core plugin install trigger");
+        }
+        return fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "install", &[]);
+    }
+    let Some(url) = positional.first() else {
+        let code = fire_all(ctx, "install", &[])?;
+        prime_completion(ctx);
+        return Ok(code);
+    };
+    let Some(source) = Source::parse(url) else {
+        ctx.log(Level::Warn, "First argument must be --core or url to plugin");
+        ctx.log(Level::Warn, "Valid prefixes: https:, git:, ssh:, file:");
+        ctx.log(Level::Warn, "Valid suffixes: .tar.gz, .tgz");
+        return Err(CliError::fail("Please retry with valid arguments")
+            .hint("pass a git URL, an absolute path to a plugin directory, or a .tar.gz archive"));
+    };
+    let name = name_flag.unwrap_or_else(|| Source::default_name(url));
+    ctx.log(
+        Level::Info1,
+        &format!("Cloning plugin repo {url} to {}", ctx.layout.plugin_available().join(&name).display()),
+    );
+    match manage::fetch(&ctx.layout, &source, &name).map_err(refused)? {
+        Installed::New => {}
+        Installed::AlreadyInstalled => ctx.log(Level::Stderr, &format!("Plugin '{name}' is already installed.")),
+    }
+    if !ctx.layout.plugin_enabled().join(&name).exists() {
+        manage::enable(&ctx.layout, &name).map_err(refused)?;
+        ctx.log(Level::Info1, &format!("Plugin {name} enabled"));
+    }
+    ctx.rescan();
+    if let Some(rev) = committish {
+        let line = manage::update(&ctx.layout, &name, Some(&rev)).map_err(refused)?;
+        output::println(&line);
+    }
+    if !skip_trigger {
+        let code = fire_all(ctx, "install", &[])?;
+        if code != 0 {
+            return Err(CliError::with_code(format!("the install trigger failed with status {code}"), code)
+                .hint(format!("fix the error above, then run `dokku plugin:install` again, or `dokku plugin:uninstall {name}`")));
+        }
+    }
+    prime_completion(ctx);
+    Ok(0)
+}
+
+fn positional<'a>(args: &'a [String], valued_flags: &[&str]) -> Vec<&'a String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for arg in args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if valued_flags.contains(&arg.as_str()) {
+            skip = true;
+            continue;
+        }
+        if !arg.starts_with("--") {
+            out.push(arg);
+        }
+    }
+    out
+}
+
+fn install_dependencies(ctx: &mut Context, args: &[String]) -> CmdResult {
+    if args.iter().any(|a| a == "--core") {
+        return fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "dependencies", &[]);
+    }
+    fire_all(ctx, "dependencies", &[])
+}
+
+fn uninstall(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let name = first(args).to_string();
+    manage::check_uninstall(&ctx.layout, &name).map_err(refused)?;
+    let code = fire_all(ctx, "uninstall", std::slice::from_ref(&name))?;
+    if code != 0 {
+        return Err(CliError::silent(code));
+    }
+    manage::remove(&ctx.layout, &name).map_err(refused)?;
+    ctx.log(Level::Info1, &format!("Plugin {name} uninstalled"));
+    ctx.rescan();
+    prime_completion(ctx);
+    Ok(0)
+}
+
+fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let positional = positional(args, &[]);
+    if let Some(name) = positional.first() {
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            return Err(CliError::fail("Invalid plugin name specified"));
+        }
+        let enabled = ctx.layout.plugin_enabled().join(name.as_str());
+        if std::fs::symlink_metadata(&enabled).map(|m| !m.file_type().is_symlink()).unwrap_or(true) {
+            return Err(CliError::fail("Specified plugin not enabled or installed"));
+        }
+        if manage::is_core(&ctx.layout, name) {
+            return Err(CliError::fail("Cannot trigger plugin:update against core plugin, please update Dokku instead"));
+        }
+        update_one(ctx, name, positional.get(1).map(|s| s.as_str()))?;
+    } else {
+        for p in manage::list(&ctx.layout).into_iter().filter(|p| p.enabled && !p.core) {
+            update_one(ctx, &p.name, None)?;
+        }
+    }
+    fire_all(ctx, "update", &[])?;
+    prime_completion(ctx);
+    Ok(0)
+}
+
+fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(), CliError> {
+    match manage::update(&ctx.layout, name, committish) {
+        Ok(line) => {
+            output::println(&line);
+            Ok(())
+        }
+        Err(ManageError::Refused { message, code: 0, .. }) => {
+            output::println(&message);
+            Ok(())
+        }
+        Err(err) => Err(refused(err)),
+    }
+}
+
+fn trigger(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let Some((name, rest)) = args.split_first() else {
+        return Err(CliError::fail("Please specify a trigger to fire").hint("dokku plugin:trigger <trigger> [args...]"));
+    };
+    fire_all(ctx, name, rest)
+}
+
+fn fire_all(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
+    Ok(ctx.fire(trigger, args, StdoutMode::Inherit)?.status)
+}
+
+/// Fires a trigger over another plugin tree (`--core`: the core plugins only).
+fn fire_over(ctx: &mut Context, plugin_path: &std::path::Path, trigger: &str, args: &[String]) -> CmdResult {
+    let mut env = ctx.env.clone();
+    env.insert(dokku_core::env::PLUGIN_PATH.into(), plugin_path.display().to_string());
+    let mut sub = Context::with_env(env);
+    sub.quiet = ctx.quiet;
+    sub.trace = ctx.trace;
+    let code = fire_all(&sub, trigger, args)?;
+    Ok(code)
+}
+
+/// Dokku keeps a list of command names for bash completion, refreshed after every
+/// plugin change.
+fn prime_completion(ctx: &Context) {
+    ctx.log(Level::Info1, "Priming bash-completion cache");
+    let path = completion_cache(&ctx.layout);
+    let mut names: Vec<String> = Vec::new();
+    for plugin in &ctx.plugins().plugins {
+        if let Some(m) = &plugin.manifest {
+            names.extend(m.command.iter().map(|c| c.name.clone()));
+        }
+    }
+    names.sort();
+    names.dedup();
+    let mut text = names.join("\n");
+    text.push('\n');
+    let _ = dokku_core::fs::write_atomic(&path, text.as_bytes(), 0o644);
+}
+
+fn completion_cache(layout: &Layout) -> std::path::PathBuf {
+    if layout.lib_root == std::path::Path::new("/var/lib/dokku") {
+        "/var/cache/dokku-completion".into()
+    } else {
+        layout.lib_root.join("dokku-completion")
+    }
+}

@@ -1,0 +1,31 @@
+//! The `dokku` binary. When called as `plugn` it is the plugn-compatible entry point.
+
+mod column;
+mod commands;
+mod context;
+mod dispatch;
+mod exit;
+mod flags;
+mod help;
+mod identity;
+mod output;
+mod plugin_host;
+mod plugn;
+mod ssh_command;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let invoked_as = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let code = if invoked_as == "plugn" {
+        plugn::main(&args[1..])
+    } else {
+        dispatch::main(args.get(1..).unwrap_or_default().to_vec())
+    };
+    ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+}

@@ -1,0 +1,53 @@
+//! Native plugins compiled into the `dokku` binary (`[plugin.native] builtin = true`).
+//!
+//! Their manifests live in the installed plugin directory like any other plugin's, so
+//! routing and help are the same for compiled-in, library and legacy plugins; only the
+//! call lands here instead of in an executable.
+
+use std::io::Write;
+
+use dokku_core::plugin::Plugin;
+use dokku_core::trigger::TriggerError;
+
+use crate::commands;
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::help;
+
+/// Runs a compiled-in command.
+pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
+    let command = args[0].as_str();
+    if command == format!("{}:help", plugin.name) || command == plugin.name && !has_own(plugin, command) {
+        return help::plugin_help(ctx, plugin);
+    }
+    let rest = &args[1..];
+    match (plugin.name.as_str(), command) {
+        ("plugin", _) => commands::plugin::run(ctx, command, rest),
+        _ => Err(CliError::fail(format!(
+            "plugin {} declares {command} as built in, but this dokku binary does not provide it",
+            plugin.name
+        ))
+        .hint("reinstall dokku so the installed core plugins match the binary")),
+    }
+}
+
+fn has_own(plugin: &Plugin, command: &str) -> bool {
+    plugin.manifest.as_ref().is_some_and(|m| m.command.iter().any(|c| c.name == command))
+        && plugin.name != "plugin"
+}
+
+/// Runs a compiled-in trigger handler.
+pub(crate) fn run_trigger(
+    ctx: &Context,
+    plugin: &Plugin,
+    trigger: &str,
+    args: &[String],
+    stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let _ = (ctx, args, stdout);
+    Err(TriggerError::Handler {
+        plugin: plugin.name.clone(),
+        trigger: trigger.to_string(),
+        message: "this dokku binary has no built-in handler for it".into(),
+    })
+}

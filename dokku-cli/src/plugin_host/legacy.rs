@@ -1,0 +1,37 @@
+//! Legacy (executable) plugins: `commands`, `subcommands/*`, run with the dispatcher's
+//! environment and the full argument list, stdio inherited.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use dokku_core::process::Cmd;
+
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Whether `path` is a regular file (symlinks followed) with an execute bit.
+pub(crate) fn is_executable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Runs `program ARGS...` and returns its exit code.
+pub(crate) fn run(ctx: &Context, program: &Path, args: &[String]) -> CmdResult {
+    let cmd = Cmd::new(program).args(args).env_clear().envs(ctx.env.iter());
+    ctx.trace(&cmd.to_string());
+    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    Ok(dokku_core::trigger::exit_code(status))
+}
+
+/// Runs `program ARGS...` capturing stdout (stderr passes through).
+pub(crate) fn capture(ctx: &Context, program: &Path, args: &[String], extra_env: &[(&str, &str)]) -> Result<String, CliError> {
+    let cmd = Cmd::new(program)
+        .args(args)
+        .env_clear()
+        .envs(ctx.env.iter())
+        .envs(extra_env.iter().copied());
+    ctx.trace(&cmd.to_string());
+    let out = cmd
+        .capture_stdout(std::process::Stdio::null())
+        .map_err(|e| CliError::fail(e.to_string()))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}

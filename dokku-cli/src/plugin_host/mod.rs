@@ -1,0 +1,67 @@
+//! The plugin host: runs legacy executables and native plugins (compiled in, or
+//! opened from a library on demand) behind one interface.
+
+pub(crate) mod builtin;
+pub(crate) mod legacy;
+
+use std::io::Write;
+
+use dokku_core::plugin::Plugin;
+use dokku_core::trigger::{NativeTriggers, TriggerError};
+
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Whether `plugin`'s manifest routes `command` to it.
+pub(crate) fn declares_command(plugin: &Plugin, command: &str) -> bool {
+    plugin.is_native()
+        && plugin.manifest.as_ref().is_some_and(|m| {
+            m.command.iter().any(|c| c.name == command)
+                || (command == format!("{}:help", plugin.name) && !m.command.is_empty())
+        })
+}
+
+/// Runs a native plugin's command and returns its exit code.
+pub(crate) fn run_native_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
+    let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
+    match native {
+        Some(n) if n.builtin => builtin::run_command(ctx, plugin, args),
+        Some(_) => Err(CliError::fail(format!(
+            "plugin {} is a native library plugin, which this dokku cannot load yet",
+            plugin.name
+        ))
+        .hint("native library plugins arrive with the plugin SDK (issue 3); disable the plugin until then")),
+        None => Err(CliError::fail(format!("plugin {} is not a native plugin", plugin.name))),
+    }
+}
+
+/// Native trigger handlers for the trigger bus.
+pub(crate) struct NativeHost<'a> {
+    ctx: &'a Context,
+}
+
+impl<'a> NativeHost<'a> {
+    pub(crate) fn new(ctx: &'a Context) -> NativeHost<'a> {
+        NativeHost { ctx }
+    }
+}
+
+impl NativeTriggers for NativeHost<'_> {
+    fn run(
+        &self,
+        plugin: &Plugin,
+        trigger: &str,
+        args: &[String],
+        stdout: &mut dyn Write,
+    ) -> Result<i32, TriggerError> {
+        let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
+        match native {
+            Some(n) if n.builtin => builtin::run_trigger(self.ctx, plugin, trigger, args, stdout),
+            _ => Err(TriggerError::Handler {
+                plugin: plugin.name.clone(),
+                trigger: trigger.to_string(),
+                message: "native library plugins cannot be loaded by this dokku yet".into(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Every environment variable Dokku reads or exports, by name.
+//!
+//! Names live here only, never as string literals elsewhere, so a grep for a constant
+//! finds every reader. Defaults are documented on each constant and applied by
+//! [`crate::paths::Layout`] and the CLI start-up.
+
+/// Home of the `dokku` user; per-app directories live directly under it. Default `~dokku`.
+pub const DOKKU_ROOT: &str = "DOKKU_ROOT";
+/// Path of `DOKKU_ROOT` as seen by the Docker host (bind mounts). Default `$DOKKU_ROOT`.
+pub const DOKKU_HOST_ROOT: &str = "DOKKU_HOST_ROOT";
+/// Dokku's library root. Exported by the dispatcher, computed from [`DOKKU_LIB_PATH`].
+pub const DOKKU_LIB_ROOT: &str = "DOKKU_LIB_ROOT";
+/// The override for [`DOKKU_LIB_ROOT`] (Dokku's quirk: not `DOKKU_LIB_ROOT` itself).
+/// Default `/var/lib/dokku`.
+pub const DOKKU_LIB_PATH: &str = "DOKKU_LIB_PATH";
+/// The plugin tree walked by dispatch and triggers. Default `$DOKKU_LIB_ROOT/plugins`.
+pub const PLUGIN_PATH: &str = "PLUGIN_PATH";
+/// `$PLUGIN_PATH/available`.
+pub const PLUGIN_AVAILABLE_PATH: &str = "PLUGIN_AVAILABLE_PATH";
+/// `$PLUGIN_PATH/enabled`.
+pub const PLUGIN_ENABLED_PATH: &str = "PLUGIN_ENABLED_PATH";
+/// The core plugin tree. Default `$DOKKU_LIB_ROOT/core-plugins`.
+pub const PLUGIN_CORE_PATH: &str = "PLUGIN_CORE_PATH";
+/// `$PLUGIN_CORE_PATH/available`; bash plugins source `common/functions` from here.
+pub const PLUGIN_CORE_AVAILABLE_PATH: &str = "PLUGIN_CORE_AVAILABLE_PATH";
+/// `$PLUGIN_CORE_PATH/enabled`.
+pub const PLUGIN_CORE_ENABLED_PATH: &str = "PLUGIN_CORE_ENABLED_PATH";
+/// Log directory. Default `/var/log/dokku`.
+pub const DOKKU_LOGS_DIR: &str = "DOKKU_LOGS_DIR";
+/// Log directory as seen by the Docker host. Default `$DOKKU_LOGS_DIR`.
+pub const DOKKU_LOGS_HOST_DIR: &str = "DOKKU_LOGS_HOST_DIR";
+/// Events log file. Default `$DOKKU_LOGS_DIR/events.log`.
+pub const DOKKU_EVENTS_LOGFILE: &str = "DOKKU_EVENTS_LOGFILE";
+/// Non-empty when the events logger is on (`events:on`).
+pub const DOKKU_EVENTS: &str = "DOKKU_EVENTS";
+/// The Docker client to run; a wrapper script may be named here. Default `docker`.
+pub const DOCKER_BIN: &str = "DOCKER_BIN";
+/// `ID` from `/etc/os-release`.
+pub const DOKKU_DISTRO: &str = "DOKKU_DISTRO";
+/// Herokuish image. Default `gliderlabs/herokuish:latest-24`.
+pub const DOKKU_IMAGE: &str = "DOKKU_IMAGE";
+/// Cloud Native Buildpacks builder. Default `heroku/builder:24`.
+pub const DOKKU_CNB_BUILDER: &str = "DOKKU_CNB_BUILDER";
+/// System group owning Dokku's state. Default `dokku`.
+pub const DOKKU_SYSTEM_GROUP: &str = "DOKKU_SYSTEM_GROUP";
+/// System user owning Dokku's state; commands run as this user. Default `dokku`.
+pub const DOKKU_SYSTEM_USER: &str = "DOKKU_SYSTEM_USER";
+/// Our addition: the user allowed to run root-only commands. Default `root`.
+/// A `--prefix` install sets it to the installing user so tests need no root.
+pub const DOKKU_SUPERUSER: &str = "DOKKU_SUPERUSER";
+/// Plugin API version, always `1`.
+pub const DOKKU_API_VERSION: &str = "DOKKU_API_VERSION";
+/// Exit code meaning "this plugin does not implement the command": always `10`.
+pub const DOKKU_NOT_IMPLEMENTED_EXIT: &str = "DOKKU_NOT_IMPLEMENTED_EXIT";
+/// Exit code meaning success: always `0`.
+pub const DOKKU_VALID_EXIT: &str = "DOKKU_VALID_EXIT";
+/// Pid of the outermost `dokku`; nested calls inherit it.
+pub const DOKKU_PID: &str = "DOKKU_PID";
+/// Label key put on every container Dokku makes: always `dokku`.
+pub const DOKKU_CONTAINER_LABEL: &str = "DOKKU_CONTAINER_LABEL";
+/// Arguments added to every `docker image build`.
+pub const DOKKU_GLOBAL_BUILD_ARGS: &str = "DOKKU_GLOBAL_BUILD_ARGS";
+/// Arguments added to deploy containers.
+pub const DOKKU_GLOBAL_RUN_ARGS: &str = "DOKKU_GLOBAL_RUN_ARGS";
+/// Every `--flag` given on the command line, space-joined.
+pub const DOKKU_GLOBAL_FLAGS: &str = "DOKKU_GLOBAL_FLAGS";
+/// Non-empty: suppress `_quiet` log lines (`--quiet`, or no tty).
+pub const DOKKU_QUIET_OUTPUT: &str = "DOKKU_QUIET_OUTPUT";
+/// Non-empty: trace every step (`--trace`, or `trace:on`).
+pub const DOKKU_TRACE: &str = "DOKKU_TRACE";
+/// `1` when `--force` was given.
+pub const DOKKU_APPS_FORCE_DELETE: &str = "DOKKU_APPS_FORCE_DELETE";
+/// The app named by `--app`.
+pub const DOKKU_APP_NAME: &str = "DOKKU_APP_NAME";
+/// Exit code of `dokku_log_fail`. Default `1`.
+pub const DOKKU_FAIL_EXIT_CODE: &str = "DOKKU_FAIL_EXIT_CODE";
+/// `true` forces `has_tty` to succeed.
+pub const DOKKU_FORCE_TTY: &str = "DOKKU_FORCE_TTY";
+/// `true` forces `has_tty` to fail.
+pub const DOKKU_DISABLE_TTY: &str = "DOKKU_DISABLE_TTY";
+/// The first word of the command being run (set by `dokku_auth`).
+pub const DOKKU_COMMAND: &str = "DOKKU_COMMAND";
+/// Our addition: `1` while `help --all` renders, so legacy `commands help` can tell
+/// without inspecting the parent's command line.
+pub const DOKKU_HELP_ALL: &str = "DOKKU_HELP_ALL";
+/// The command given to an ssh forced command.
+pub const SSH_ORIGINAL_COMMAND: &str = "SSH_ORIGINAL_COMMAND";
+/// The user the command runs for (`sudo` caller or ssh user).
+pub const SSH_USER: &str = "SSH_USER";
+/// The ssh key name (`NAME` from authorized_keys); default `default`.
+pub const SSH_NAME: &str = "SSH_NAME";
+/// Set by sshcommand's forced command: the key's name.
+pub const NAME: &str = "NAME";
+/// Set by sshcommand's forced command: the key's fingerprint.
+pub const FINGERPRINT: &str = "FINGERPRINT";
+/// The login user.
+pub const USER: &str = "USER";
+/// Search path for executables.
+pub const PATH: &str = "PATH";
+/// Home directory.
+pub const HOME: &str = "HOME";
+/// Turns colour off when set.
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// Values Dokku forces at start-up, whatever the environment says.
+pub mod fixed {
+    /// [`super::DOKKU_API_VERSION`].
+    pub const API_VERSION: &str = "1";
+    /// [`super::DOKKU_NOT_IMPLEMENTED_EXIT`] as a number.
+    pub const NOT_IMPLEMENTED_EXIT: i32 = 10;
+    /// [`super::DOKKU_VALID_EXIT`] as a number.
+    pub const VALID_EXIT: i32 = 0;
+    /// [`super::DOKKU_CONTAINER_LABEL`].
+    pub const CONTAINER_LABEL: &str = "dokku";
+    /// [`super::DOKKU_GLOBAL_BUILD_ARGS`] and [`super::DOKKU_GLOBAL_RUN_ARGS`].
+    pub const GLOBAL_DOCKER_ARGS: &str =
+        "--label=org.label-schema.schema-version=1.0 --label=org.label-schema.vendor=dokku --label=dokku";
+    /// [`super::DOKKU_IMAGE`] default.
+    pub const HEROKUISH_IMAGE: &str = "gliderlabs/herokuish:latest-24";
+    /// [`super::DOKKU_CNB_BUILDER`] default.
+    pub const CNB_BUILDER: &str = "heroku/builder:24";
+}

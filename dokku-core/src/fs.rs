@@ -1,0 +1,68 @@
+//! Atomic file writes: state files are never left half-written.
+//!
+//! Every state file is replaced by writing a temporary file in the same directory,
+//! syncing it, and renaming it over the target. A crash at any point leaves either the
+//! old file or the new one, never a mix.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// Writes `contents` to `path` atomically with the given Unix `mode` (e.g. `0o600`).
+///
+/// The parent directory must exist. The temporary file is removed if any step fails.
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        // The umask may have narrowed the mode given to open().
+        fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+        fs::rename(&tmp, path)?;
+        // Persist the rename itself.
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn replaces_contents_and_sets_mode() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ENV");
+        fs::write(&path, "old").expect("seed");
+        write_atomic(&path, b"new", 0o600).expect("write");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new");
+        let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn missing_parent_is_an_error_and_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nope").join("ENV");
+        assert!(write_atomic(&path, b"x", 0o600).is_err());
+    }
+}

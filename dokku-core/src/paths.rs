@@ -1,0 +1,153 @@
+//! Where Dokku keeps things: `DOKKU_ROOT`, `DOKKU_LIB_ROOT` and the trees under them.
+//!
+//! All paths derive from a handful of environment variables with Dokku's defaults, so
+//! tests and embedders point the whole layout at a temp dir by setting
+//! [`env::DOKKU_ROOT`] and [`env::DOKKU_LIB_PATH`].
+
+use std::path::{Path, PathBuf};
+
+use crate::env;
+use crate::settings::EnvMap;
+
+/// The resolved filesystem layout of one Dokku installation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// `DOKKU_ROOT`: app directories (and their bare git repos).
+    pub dokku_root: PathBuf,
+    /// `DOKKU_LIB_ROOT`: plugins, config, properties, data.
+    pub lib_root: PathBuf,
+    /// `PLUGIN_PATH`: the tree dispatch and triggers walk.
+    pub plugin_path: PathBuf,
+    /// `PLUGIN_CORE_PATH`: where core plugins are installed.
+    pub core_plugin_path: PathBuf,
+    /// `DOKKU_LOGS_DIR`.
+    pub logs_dir: PathBuf,
+}
+
+impl Layout {
+    /// Resolves the layout from environment values, applying Dokku's defaults.
+    ///
+    /// `DOKKU_LIB_ROOT` comes from `DOKKU_LIB_PATH` (Dokku's quirk); an explicit
+    /// `PLUGIN_PATH` / `PLUGIN_CORE_PATH` wins over the derived one, as `:=` does in
+    /// Dokku's dispatcher.
+    pub fn from_env(vars: &EnvMap) -> Layout {
+        let get = |k: &str| vars.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let dokku_root = get(env::DOKKU_ROOT).unwrap_or_else(|| home_of("dokku"));
+        let lib_root = get(env::DOKKU_LIB_PATH).unwrap_or_else(|| PathBuf::from("/var/lib/dokku"));
+        let plugin_path = get(env::PLUGIN_PATH).unwrap_or_else(|| lib_root.join("plugins"));
+        let core_plugin_path =
+            get(env::PLUGIN_CORE_PATH).unwrap_or_else(|| lib_root.join("core-plugins"));
+        let logs_dir = get(env::DOKKU_LOGS_DIR).unwrap_or_else(|| PathBuf::from("/var/log/dokku"));
+        Layout { dokku_root, lib_root, plugin_path, core_plugin_path, logs_dir }
+    }
+
+    /// `$PLUGIN_PATH/available`.
+    pub fn plugin_available(&self) -> PathBuf {
+        self.plugin_path.join("available")
+    }
+
+    /// `$PLUGIN_PATH/enabled`.
+    pub fn plugin_enabled(&self) -> PathBuf {
+        self.plugin_path.join("enabled")
+    }
+
+    /// `$PLUGIN_CORE_PATH/available`.
+    pub fn core_available(&self) -> PathBuf {
+        self.core_plugin_path.join("available")
+    }
+
+    /// `$PLUGIN_CORE_PATH/enabled`.
+    pub fn core_enabled(&self) -> PathBuf {
+        self.core_plugin_path.join("enabled")
+    }
+
+    /// `$PLUGIN_PATH/config.toml`, plugn's per-plugin config.
+    pub fn plugn_config(&self) -> PathBuf {
+        self.plugin_path.join("config.toml")
+    }
+
+    /// `$DOKKU_ROOT/<app>`: the app directory and bare repo.
+    pub fn app_root(&self, app: &str) -> PathBuf {
+        self.dokku_root.join(app)
+    }
+
+    /// `$DOKKU_LIB_ROOT/config/<plugin>/<app>`: a plugin's properties for an app
+    /// (`--global` for global ones).
+    pub fn property_dir(&self, plugin: &str, app: &str) -> PathBuf {
+        self.lib_root.join("config").join(plugin).join(app)
+    }
+
+    /// `$DOKKU_LIB_ROOT/data/<plugin>/<app>`.
+    pub fn app_data_dir(&self, plugin: &str, app: &str) -> PathBuf {
+        self.lib_root.join("data").join(plugin).join(app)
+    }
+
+    /// `$DOKKU_LIB_ROOT/data/apps/<app>/.deploy.lock`.
+    pub fn deploy_lock(&self, app: &str) -> PathBuf {
+        self.app_data_dir("apps", app).join(".deploy.lock")
+    }
+
+    /// The `dokkurc` file and `.dokkurc` directory under `DOKKU_ROOT`.
+    pub fn dokkurc(&self) -> (PathBuf, PathBuf) {
+        (self.dokku_root.join("dokkurc"), self.dokku_root.join(".dokkurc"))
+    }
+
+    /// `$DOKKU_LIB_ROOT/STABLE_VERSION` and `$DOKKU_LIB_ROOT/VERSION`, preferred first.
+    pub fn version_files(&self) -> [PathBuf; 2] {
+        [self.lib_root.join("STABLE_VERSION"), self.lib_root.join("VERSION")]
+    }
+
+    /// The variables Dokku exports for these paths, in dispatcher order.
+    pub fn exports(&self) -> Vec<(&'static str, String)> {
+        let s = |p: &Path| p.display().to_string();
+        vec![
+            (env::DOKKU_ROOT, s(&self.dokku_root)),
+            (env::DOKKU_LIB_ROOT, s(&self.lib_root)),
+            (env::PLUGIN_PATH, s(&self.plugin_path)),
+            (env::PLUGIN_AVAILABLE_PATH, s(&self.plugin_available())),
+            (env::PLUGIN_ENABLED_PATH, s(&self.plugin_enabled())),
+            (env::PLUGIN_CORE_PATH, s(&self.core_plugin_path)),
+            (env::PLUGIN_CORE_AVAILABLE_PATH, s(&self.core_available())),
+            (env::PLUGIN_CORE_ENABLED_PATH, s(&self.core_enabled())),
+            (env::DOKKU_LOGS_DIR, s(&self.logs_dir)),
+        ]
+    }
+}
+
+/// The home directory of `user` from `/etc/passwd`, else `/home/<user>`.
+pub fn home_of(user: &str) -> PathBuf {
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                (fields.len() > 5 && fields[0] == user).then(|| PathBuf::from(fields[5]))
+            })
+        })
+        .unwrap_or_else(|| PathBuf::from("/home").join(user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lib_root_comes_from_dokku_lib_path() {
+        let mut vars = EnvMap::new();
+        vars.insert("DOKKU_LIB_PATH".into(), "/x/lib".into());
+        vars.insert("DOKKU_LIB_ROOT".into(), "/ignored".into());
+        vars.insert("DOKKU_ROOT".into(), "/x/home".into());
+        let layout = Layout::from_env(&vars);
+        assert_eq!(layout.lib_root, PathBuf::from("/x/lib"));
+        assert_eq!(layout.plugin_enabled(), PathBuf::from("/x/lib/plugins/enabled"));
+        assert_eq!(layout.core_available(), PathBuf::from("/x/lib/core-plugins/available"));
+        assert_eq!(layout.app_root("a"), PathBuf::from("/x/home/a"));
+    }
+
+    #[test]
+    fn defaults_match_dokku() {
+        let layout = Layout::from_env(&EnvMap::new());
+        assert_eq!(layout.lib_root, PathBuf::from("/var/lib/dokku"));
+        assert_eq!(layout.logs_dir, PathBuf::from("/var/log/dokku"));
+    }
+}

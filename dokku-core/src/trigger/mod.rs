@@ -1,0 +1,218 @@
+//! The trigger bus, with plugn's semantics.
+//!
+//! A trigger walks the enabled plugins in name order. For each plugin, a native
+//! handler declared in its manifest runs in-process; otherwise an executable file named
+//! after the trigger runs with the dispatcher's environment plus the plugin's
+//! `CONFIG_*` variables. The first handler that exits non-zero stops the chain and its
+//! status is the trigger's status. A trigger file that is not executable is skipped
+//! with plugn's warning. Stdin is inherited (the first reader consumes it), stdout is
+//! streamed or captured as the caller asks, stderr always streams.
+
+mod config_export;
+
+pub use config_export::{config_exports, PlugnConfig};
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use thiserror::Error;
+
+use crate::plugin::Plugin;
+use crate::process::Cmd;
+use crate::settings::EnvMap;
+
+/// Runs native (in-process) trigger handlers. The CLI implements it over the plugin
+/// loader; the core never sees ABI types.
+pub trait NativeTriggers {
+    /// Runs `plugin`'s handler for `trigger`, writing its stdout to `stdout`.
+    /// Returns the handler's exit status.
+    fn run(
+        &self,
+        plugin: &Plugin,
+        trigger: &str,
+        args: &[String],
+        stdout: &mut dyn Write,
+    ) -> Result<i32, TriggerError>;
+}
+
+/// What to do with handlers' stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdoutMode {
+    /// Write straight to our stdout.
+    Inherit,
+    /// Collect it and return it in [`TriggerOutcome::stdout`].
+    Capture,
+}
+
+/// The result of firing a trigger.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TriggerOutcome {
+    /// 0, or the status of the handler that stopped the chain.
+    pub status: i32,
+    /// Captured stdout (empty with [`StdoutMode::Inherit`]).
+    pub stdout: Vec<u8>,
+    /// How many handlers ran.
+    pub handlers_run: usize,
+}
+
+impl TriggerOutcome {
+    /// Captured stdout as text.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+}
+
+/// A trigger could not be run at all (as opposed to a handler exiting non-zero).
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TriggerError {
+    /// A handler could not be started.
+    #[error("trigger {trigger} of plugin {plugin} could not run: {message}")]
+    Handler {
+        /// Plugin name.
+        plugin: String,
+        /// Trigger name.
+        trigger: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Fires triggers over a fixed set of enabled plugins.
+pub struct TriggerBus<'a> {
+    plugins: &'a [Plugin],
+    env: &'a EnvMap,
+    config: PlugnConfig,
+    native: Option<&'a dyn NativeTriggers>,
+    on_trace: Option<&'a dyn Fn(&str)>,
+}
+
+impl<'a> TriggerBus<'a> {
+    /// A bus over `plugins` (in plugn order), running executables with `env`.
+    pub fn new(plugins: &'a [Plugin], env: &'a EnvMap, config: PlugnConfig) -> TriggerBus<'a> {
+        TriggerBus { plugins, env, config, native: None, on_trace: None }
+    }
+
+    /// Routes native plugins' handlers to `native`.
+    pub fn with_native(mut self, native: &'a dyn NativeTriggers) -> TriggerBus<'a> {
+        self.native = Some(native);
+        self
+    }
+
+    /// Reports each handler invocation (for `--trace`).
+    pub fn with_trace(mut self, on_trace: &'a dyn Fn(&str)) -> TriggerBus<'a> {
+        self.on_trace = Some(on_trace);
+        self
+    }
+
+    /// Whether any enabled plugin handles `trigger` (natively or with a file),
+    /// ignoring `exclude` (Dokku ignores `20_events` for some checks).
+    pub fn exists(&self, trigger: &str, exclude: &[&str]) -> bool {
+        self.plugins
+            .iter()
+            .filter(|p| !exclude.contains(&p.name.as_str()))
+            .any(|p| p.native_handles(trigger) || p.file(trigger).is_file())
+    }
+
+    /// Fires `trigger` with `args`. Warnings (non-executable trigger files) go to our
+    /// stderr as plugn prints them.
+    pub fn fire(
+        &self,
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+    ) -> Result<TriggerOutcome, TriggerError> {
+        let mut outcome = TriggerOutcome::default();
+        for plugin in self.plugins {
+            let status = if plugin.native_handles(trigger) {
+                let Some(native) = self.native else { continue };
+                self.trace(&format!("native {} {trigger} {}", plugin.name, args.join(" ")));
+                match mode {
+                    StdoutMode::Inherit => {
+                        let stdout = std::io::stdout();
+                        let mut lock = stdout.lock();
+                        let status = native.run(plugin, trigger, args, &mut lock)?;
+                        let _ = lock.flush();
+                        status
+                    }
+                    StdoutMode::Capture => native.run(plugin, trigger, args, &mut outcome.stdout)?,
+                }
+            } else {
+                let path = plugin.file(trigger);
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                if !meta.is_file() {
+                    continue;
+                }
+                if meta.permissions().mode() & 0o111 == 0 {
+                    eprintln_warning(&format!(
+                        "Trigger '{trigger}' is not executable, skipping plugin ({})",
+                        plugin.name
+                    ));
+                    continue;
+                }
+                let cmd = Cmd::new(&path)
+                    .args(args)
+                    .env_clear()
+                    .envs(self.env.iter())
+                    .envs(config_exports(plugin, &self.config, self.env));
+                self.trace(&cmd.to_string());
+                self.run_legacy(plugin, trigger, &cmd, mode, &mut outcome.stdout)?
+            };
+            outcome.handlers_run += 1;
+            if status != 0 {
+                outcome.status = status;
+                break;
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn run_legacy(
+        &self,
+        plugin: &Plugin,
+        trigger: &str,
+        cmd: &Cmd,
+        mode: StdoutMode,
+        captured: &mut Vec<u8>,
+    ) -> Result<i32, TriggerError> {
+        let error = |message: String| TriggerError::Handler {
+            plugin: plugin.name.clone(),
+            trigger: trigger.to_string(),
+            message,
+        };
+        let stdout = match mode {
+            StdoutMode::Inherit => Stdio::inherit(),
+            StdoutMode::Capture => Stdio::piped(),
+        };
+        let mut child = cmd
+            .spawn(Stdio::inherit(), stdout, Stdio::inherit())
+            .map_err(|e| error(e.to_string()))?;
+        if let Some(mut out) = child.stdout.take() {
+            out.read_to_end(captured).map_err(|e| error(e.to_string()))?;
+        }
+        let status = child.wait().map_err(|e| error(e.to_string()))?;
+        Ok(exit_code(status))
+    }
+
+    fn trace(&self, line: &str) {
+        if let Some(on_trace) = self.on_trace {
+            on_trace(line);
+        }
+    }
+}
+
+/// A process status as a shell reports it: the code, or 128 + the signal.
+pub fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+}
+
+// plugn itself writes this warning to stderr; the bus is the plugn of this project.
+#[allow(clippy::print_stderr)]
+fn eprintln_warning(msg: &str) {
+    eprintln!("{msg}");
+}
+
+#[cfg(test)]
+mod tests;

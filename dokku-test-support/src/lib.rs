@@ -1,0 +1,186 @@
+//! Test helpers shared by the integration and end-to-end suites.
+//!
+//! [`TestEnv`] installs dokku into a fresh temp prefix with the project's own
+//! `install.sh --prefix`, exactly as an operator would, and runs the real binary there
+//! with the environment `DIR/env` exports. Each test gets its own prefix, so tests run
+//! in parallel without sharing state.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+/// The repository root (two levels above this crate's manifest).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("dokku-test-support lives one level below the repo root")
+        .to_path_buf()
+}
+
+/// A prefix install of dokku in a temp dir.
+pub struct TestEnv {
+    dir: TempDir,
+    env: BTreeMap<String, String>,
+}
+
+/// The captured result of one command.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (128 + signal when killed).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(out: Output) -> Run {
+        use std::os::unix::process::ExitStatusExt;
+        let code = out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
+        Run {
+            code,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit code 0 and returns self, printing both streams on failure.
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+impl TestEnv {
+    /// Installs `dokku_bin` (usually `env!("CARGO_BIN_EXE_dokku")`) into a new prefix.
+    pub fn install(dokku_bin: &str) -> TestEnv {
+        let dir = tempfile::Builder::new().prefix("dokku-it-").tempdir().expect("create temp prefix");
+        let prefix = dir.path().join("prefix");
+        let out = Command::new("bash")
+            .arg(repo_root().join("install.sh"))
+            .arg("--prefix")
+            .arg(&prefix)
+            .arg("--no-build")
+            .env("DOKKU_BIN_SOURCE", dokku_bin)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run install.sh");
+        let run = Run::from_output(out);
+        assert_eq!(run.code, 0, "install.sh failed\n{}\n{}", run.stdout, run.stderr);
+        let env = read_env_file(&prefix.join("env"));
+        TestEnv { dir, env }
+    }
+
+    /// The install prefix.
+    pub fn prefix(&self) -> PathBuf {
+        self.dir.path().join("prefix")
+    }
+
+    /// A scratch directory next to the prefix, for fixtures.
+    pub fn scratch(&self, name: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::create_dir_all(&path).expect("create scratch dir");
+        path
+    }
+
+    /// The value `DIR/env` gave `key`.
+    pub fn var(&self, key: &str) -> &str {
+        self.env.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    /// `DOKKU_ROOT`.
+    pub fn dokku_root(&self) -> PathBuf {
+        PathBuf::from(self.var("DOKKU_ROOT"))
+    }
+
+    /// `DOKKU_LIB_ROOT` (the install's `DOKKU_LIB_PATH`).
+    pub fn lib_root(&self) -> PathBuf {
+        PathBuf::from(self.var("DOKKU_LIB_PATH"))
+    }
+
+    /// A command running `program` with the install's environment (and no tty on
+    /// stdin, like CI). Add `DOKKU_FORCE_TTY=true` to see tty-only output.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear().envs(&self.env).stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `dokku ARGS` and captures the result.
+    pub fn dokku<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.run(self.command("dokku").args(args))
+    }
+
+    /// Runs `dokku ARGS` as if on a terminal (`DOKKU_FORCE_TTY=true`).
+    pub fn dokku_tty<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.run(self.command("dokku").env("DOKKU_FORCE_TTY", "true").args(args))
+    }
+
+    /// Runs a prepared command and captures the result.
+    pub fn run(&self, cmd: &mut Command) -> Run {
+        Run::from_output(cmd.output().expect("spawn command"))
+    }
+}
+
+/// The environment after `source FILE`: what an operator's shell would have.
+fn read_env_file(path: &Path) -> BTreeMap<String, String> {
+    let out = Command::new("bash")
+        .args(["-c", "source \"$1\" && env -0", "env-file"])
+        .arg(path)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::var("HOME").unwrap_or_default())
+        .output()
+        .expect("source the prefix env file");
+    assert!(out.status.success(), "sourcing {} failed", path.display());
+    out.stdout
+        .split(|b| *b == 0)
+        .filter_map(|entry| {
+            let entry = String::from_utf8_lossy(entry);
+            let (k, v) = entry.split_once('=')?;
+            Some((k.to_string(), v.to_string()))
+        })
+        .filter(|(k, _)| !matches!(k.as_str(), "SHLVL" | "_" | "PWD" | "OLDPWD"))
+        .collect()
+}
+
+/// Makes a directory into a git repository with one commit of everything in it.
+pub fn git_commit_all(dir: &Path) {
+    for args in [
+        vec!["init", "--quiet", "--initial-branch", "main"],
+        vec!["add", "--all"],
+        vec!["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "initial"],
+    ] {
+        let status = Command::new("git").args(&args).current_dir(dir).status().expect("run git");
+        assert!(status.success(), "git {args:?} failed in {}", dir.display());
+    }
+}
+
+/// Copies a directory tree (`cp -a`).
+pub fn copy_tree(from: &Path, to: &Path) {
+    let status = Command::new("cp").arg("-a").arg(from).arg(to).status().expect("run cp");
+    assert!(status.success(), "cp -a {} {} failed", from.display(), to.display());
+}
+
+/// Writes an executable file.
+pub fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create parent dir");
+    }
+    std::fs::write(path, text).expect("write executable");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod +x");
+}

@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# Install dokku-rs: the `dokku` binary (also answering as `plugn`) and the core
+# plugins, laid out as docs/contracts/layout.md describes. Safe to re-run: every
+# step converges on the same tree.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly REPO_ROOT
+
+usage() {
+  cat <<'EOF'
+Usage: install.sh [--prefix DIR] [--no-build] [--help]
+
+Builds the dokku binary (cargo build --release -p dokku-cli) and installs it
+with the core plugins.
+
+  (default)      system install, as root: /usr/bin/dokku, /usr/bin/plugn,
+                 the dokku user and group, DOKKU_ROOT=~dokku (/home/dokku),
+                 DOKKU_LIB_ROOT=/var/lib/dokku, logs in /var/log/dokku
+  --prefix DIR   relocatable install for the current user, no root needed:
+                 DIR/bin/{dokku,plugn}, DIR/home, DIR/lib, DIR/log and DIR/env,
+                 a file to source that points dokku at them
+  --no-build     do not run cargo; use target/release/dokku, else target/debug/dokku
+  -h, --help     show this help
+
+Environment:
+  DOKKU_BIN_SOURCE=PATH   install this dokku binary instead of building one
+  CARGO_TARGET_DIR        where cargo puts (or has put) the build
+EOF
+}
+
+die() {
+  printf 'install.sh: %s\n' "$1" >&2
+  if [[ $# -gt 1 ]]; then
+    printf 'hint: %s\n' "$2" >&2
+  fi
+  exit 1
+}
+
+say() {
+  printf -- '-----> %s\n' "$*"
+}
+
+PREFIX=""
+BUILD=true
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --prefix)
+      [[ $# -ge 2 && -n "$2" ]] || die "--prefix needs a directory"
+      PREFIX="$2"
+      shift 2
+      ;;
+    --prefix=*)
+      PREFIX="${1#--prefix=}"
+      [[ -n "$PREFIX" ]] || die "--prefix needs a directory"
+      shift
+      ;;
+    --no-build)
+      BUILD=false
+      shift
+      ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      usage >&2
+      die "unknown argument: $1"
+      ;;
+  esac
+done
+
+# --- the binary ---------------------------------------------------------------
+
+find_binary() {
+  local target_dir="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
+  # An explicit binary wins over everything, so CI and packagers can install
+  # what they built elsewhere without cargo on the machine.
+  if [[ -n "${DOKKU_BIN_SOURCE:-}" ]]; then
+    [[ -f "$DOKKU_BIN_SOURCE" && -x "$DOKKU_BIN_SOURCE" ]] ||
+      die "DOKKU_BIN_SOURCE=$DOKKU_BIN_SOURCE is not an executable file"
+    BIN_SOURCE="$DOKKU_BIN_SOURCE"
+    return
+  fi
+  if [[ "$BUILD" == "true" ]]; then
+    command -v cargo >/dev/null 2>&1 ||
+      die "cargo not found" "install Rust, or pass --no-build / DOKKU_BIN_SOURCE=/path/to/dokku"
+    say "Building dokku (cargo build --release -p dokku-cli)"
+    (cd "$REPO_ROOT" && cargo build --release -p dokku-cli) >&2
+    BIN_SOURCE="$target_dir/release/dokku"
+    [[ -x "$BIN_SOURCE" ]] || die "cargo did not produce $BIN_SOURCE"
+    return
+  fi
+  local candidate
+  for candidate in "$target_dir/release/dokku" "$target_dir/debug/dokku"; do
+    if [[ -f "$candidate" && -x "$candidate" ]]; then
+      BIN_SOURCE="$candidate"
+      return
+    fi
+  done
+  die "--no-build given but no dokku binary in $target_dir/{release,debug}" \
+    "run cargo build -p dokku-cli first, or set DOKKU_BIN_SOURCE"
+}
+
+# The version `dokku version` prints: the workspace version, unless the
+# installer is told otherwise.
+workspace_version() {
+  if [[ -n "${DOKKU_VERSION:-}" ]]; then
+    printf '%s\n' "$DOKKU_VERSION"
+    return
+  fi
+  local version
+  version="$(awk '
+    /^\[/ { in_section = ($0 == "[workspace.package]") }
+    in_section && /^version[[:space:]]*=/ {
+      sub(/^version[[:space:]]*=[[:space:]]*"/, ""); sub(/".*$/, ""); print; exit
+    }' "$REPO_ROOT/Cargo.toml")"
+  printf '%s\n' "${version:-0.0.0}"
+}
+
+# install_file SRC DEST: copy through a temporary name so a running dokku is
+# never left executing a half-written file.
+install_file() {
+  local src="$1" dest="$2"
+  local tmp="$dest.install.$$"
+  cp "$src" "$tmp"
+  chmod 0755 "$tmp"
+  mv -f "$tmp" "$dest"
+}
+
+# --- the plugin trees ---------------------------------------------------------
+
+# copy_plugin SRC DEST: DEST becomes an exact copy of SRC minus the Rust build
+# inputs, which are useless at run time. Staging then swapping means files
+# deleted from the repo also disappear from the install.
+copy_plugin() {
+  local src="$1" dest="$2"
+  local stage="${dest%/*}/.${dest##*/}.staging"
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  tar -C "$src" -cf - --anchored \
+    --exclude=./src --exclude=./tests --exclude=./target --exclude=./Cargo.toml --exclude=./Cargo.lock . |
+    tar -C "$stage" -xf - --no-same-owner
+  rm -rf "$dest"
+  mv "$stage" "$dest"
+}
+
+# link TARGET LINK: make LINK a symlink to TARGET, replacing an older link but
+# never a real directory (that would be a community plugin of the same name).
+link() {
+  local target="$1" name="$2"
+  if [[ -d "$name" && ! -L "$name" ]]; then
+    printf ' !     %s is a directory, not a symlink; leaving it alone\n' "$name" >&2
+    return 0
+  fi
+  ln -sfn "$target" "$name"
+}
+
+install_plugins() {
+  local lib_root="$1"
+  local core_path="$lib_root/core-plugins" plugin_path="$lib_root/plugins"
+  local tree manifest dir name
+  local -a names=()
+
+  for tree in "$core_path" "$plugin_path"; do
+    mkdir -p "$tree/available" "$tree/enabled"
+    # plugn reads this file for per-plugin config; an existing one holds the
+    # admin's settings and is kept as it is.
+    [[ -f "$tree/config.toml" ]] || : >"$tree/config.toml"
+  done
+
+  for manifest in "$REPO_ROOT"/plugins/*/plugin.toml; do
+    [[ -f "$manifest" ]] || continue
+    dir="${manifest%/plugin.toml}"
+    name="${dir##*/}"
+    names+=("$name")
+    copy_plugin "$dir" "$core_path/available/$name"
+    # Relative, as layout.md specifies, so the core tree stays valid if moved.
+    link "../available/$name" "$core_path/enabled/$name"
+    link "$core_path/available/$name" "$plugin_path/available/$name"
+    link "$plugin_path/available/$name" "$plugin_path/enabled/$name"
+  done
+  [[ ${#names[@]} -gt 0 ]] || die "no plugins/*/plugin.toml found under $REPO_ROOT"
+
+  # A core plugin removed from the repo must not linger: the core tree is
+  # entirely ours, so drop what this run did not install.
+  for dir in "$core_path"/available/*/; do
+    [[ -d "$dir" ]] || continue
+    name="${dir%/}"
+    name="${name##*/}"
+    if ! printf '%s\n' "${names[@]}" | grep -qxF -- "$name"; then
+      say "Removing stale core plugin $name"
+      rm -rf "${core_path:?}/available/$name"
+    fi
+  done
+
+  # Links whose plugin is gone (an old core plugin, a half-removed community
+  # plugin) would make dispatch and triggers fail; Dokku deletes them too.
+  find "$core_path" "$plugin_path" -mindepth 2 -maxdepth 2 -xtype l -delete
+
+  CORE_PLUGIN_COUNT=${#names[@]}
+}
+
+# --- modes ----------------------------------------------------------------------
+
+write_env_file() {
+  local prefix="$1" user="$2" group="$3"
+  local env_file="$prefix/env"
+  local q_bin q_root q_lib q_log q_user q_group
+  q_bin="$(printf '%q' "$prefix/bin")"
+  q_root="$(printf '%q' "$prefix/home")"
+  q_lib="$(printf '%q' "$prefix/lib")"
+  q_log="$(printf '%q' "$prefix/log")"
+  q_user="$(printf '%q' "$user")"
+  q_group="$(printf '%q' "$group")"
+  cat >"$env_file.tmp" <<EOF
+# Written by dokku-rs install.sh. Source it to use the dokku installed here:
+#   source $(printf '%q' "$env_file")
+# The system user/group and superuser are the installing user, so dokku never
+# switches user with sudo and root-only commands are allowed.
+case ":\${PATH}:" in
+  :$q_bin:*) ;;
+  *) PATH=$q_bin:\${PATH} ;;
+esac
+export PATH
+export DOKKU_ROOT=$q_root
+export DOKKU_LIB_PATH=$q_lib
+export DOKKU_LOGS_DIR=$q_log
+export DOKKU_SYSTEM_USER=$q_user
+export DOKKU_SYSTEM_GROUP=$q_group
+export DOKKU_SUPERUSER=$q_user
+EOF
+  mv -f "$env_file.tmp" "$env_file"
+}
+
+install_prefix() {
+  mkdir -p "$PREFIX"
+  PREFIX="$(cd "$PREFIX" && pwd)"
+  local user group
+  user="$(id -un)"
+  group="$(id -gn)"
+
+  mkdir -p "$PREFIX/bin" "$PREFIX/home" "$PREFIX/lib" "$PREFIX/log"
+  install_file "$BIN_SOURCE" "$PREFIX/bin/dokku"
+  # Relative, so the bin directory can move with the prefix.
+  ln -sfn dokku "$PREFIX/bin/plugn"
+  install_plugins "$PREFIX/lib"
+  workspace_version >"$PREFIX/lib/VERSION"
+  write_env_file "$PREFIX" "$user" "$group"
+
+  printf 'dokku-rs %s installed in %s (%s core plugins); run: source %s/env\n' \
+    "$(<"$PREFIX/lib/VERSION")" "$PREFIX" "$CORE_PLUGIN_COUNT" "$PREFIX"
+}
+
+ensure_dokku_user() {
+  if ! getent group dokku >/dev/null; then
+    if command -v addgroup >/dev/null 2>&1; then
+      addgroup --system dokku >/dev/null
+    else
+      groupadd --system dokku
+    fi
+  fi
+  if ! getent passwd dokku >/dev/null; then
+    say "Creating the dokku user"
+    if command -v adduser >/dev/null 2>&1; then
+      adduser --disabled-password --gecos "" --ingroup dokku dokku >/dev/null
+    else
+      useradd --create-home --gid dokku --shell /bin/bash dokku
+    fi
+    # Newer adduser makes homes 0700; Dokku's DOKKU_ROOT is traditionally
+    # world-readable (app dirs, VHOST), and sshd is content with 0755.
+    chmod 0755 "$(getent passwd dokku | cut -d: -f6)"
+  fi
+  # Deploys run docker as the dokku user.
+  if getent group docker >/dev/null && ! id -nG dokku | tr ' ' '\n' | grep -qx docker; then
+    usermod -aG docker dokku
+  fi
+}
+
+install_system() {
+  [[ "$(id -u)" -eq 0 ]] ||
+    die "a system install must run as root" "use sudo, or --prefix DIR for a per-user install"
+
+  local lib_root=/var/lib/dokku logs_dir=/var/log/dokku dokku_root
+  ensure_dokku_user
+  dokku_root="$(getent passwd dokku | cut -d: -f6)"
+  dokku_root="${dokku_root:-/home/dokku}"
+
+  install_file "$BIN_SOURCE" /usr/bin/dokku
+  ln -sfn dokku /usr/bin/plugn
+  mkdir -p "$dokku_root" "$lib_root" "$logs_dir"
+  install_plugins "$lib_root"
+  workspace_version >"$lib_root/VERSION"
+
+  chown dokku:dokku "$dokku_root" "$lib_root" "$lib_root/VERSION"
+  chown -R dokku:dokku "$lib_root/core-plugins" "$lib_root/plugins"
+  # The events plugin expects a group-writable log directory.
+  chown dokku:dokku "$logs_dir"
+  chmod 0775 "$logs_dir"
+
+  printf 'dokku-rs %s installed: /usr/bin/dokku, DOKKU_ROOT=%s, DOKKU_LIB_ROOT=%s (%s core plugins)\n' \
+    "$(<"$lib_root/VERSION")" "$dokku_root" "$lib_root" "$CORE_PLUGIN_COUNT"
+}
+
+BIN_SOURCE=""
+CORE_PLUGIN_COUNT=0
+if [[ -z "$PREFIX" && "$(id -u)" -ne 0 ]]; then
+  # Fail before a long build that could not be installed anyway.
+  die "a system install must run as root" "use sudo, or --prefix DIR for a per-user install"
+fi
+find_binary
+if [[ -n "$PREFIX" ]]; then
+  install_prefix
+else
+  install_system
+fi
