@@ -143,6 +143,7 @@ fn read_env_file(path: &Path) -> BTreeMap<String, String> {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::var("HOME").unwrap_or_default())
+        .env("USER", std::env::var("USER").unwrap_or_else(|_| "root".into()))
         .output()
         .expect("source the prefix env file");
     assert!(out.status.success(), "sourcing {} failed", path.display());

@@ -1,0 +1,22 @@
+//! Integration tests: the real `dokku` binary in a prefix install (install.sh
+//! --prefix) in a temp dir. No Docker needed here; see tests/e2e for that.
+
+mod bash_library;
+mod dispatch;
+mod plugins;
+mod ssh;
+
+use dokku_test_support::TestEnv;
+
+/// A fresh prefix install of the binary under test.
+pub(crate) fn install() -> TestEnv {
+    TestEnv::install(env!("CARGO_BIN_EXE_dokku"))
+}
+
+/// Installs examples/hello-legacy under the name `hello`, from a local git repo.
+pub(crate) fn install_hello(env: &TestEnv) {
+    let repo = env.scratch("src").join("dokku-hello");
+    dokku_test_support::copy_tree(&dokku_test_support::repo_root().join("examples/hello-legacy"), &repo);
+    dokku_test_support::git_commit_all(&repo);
+    env.dokku(["plugin:install", &format!("file://{}", repo.display())]).success();
+}
