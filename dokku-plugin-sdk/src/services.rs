@@ -17,6 +17,8 @@ pub const GLOBAL: &str = "--global";
 pub mod service {
     /// `app-exists APP` → `["true"]` or `["false"]`.
     pub const APP_EXISTS: &str = "app-exists";
+    /// `is-valid-app-name APP` → `[]`, or an `InvalidArguments` error with Dokku's message.
+    pub const IS_VALID_APP_NAME: &str = "is-valid-app-name";
     /// `verify-app-name APP` → `[]`, or an `AppNotFound` / `InvalidArguments` error.
     pub const VERIFY_APP_NAME: &str = "verify-app-name";
     /// `image-repo APP` → `[REPO]` (`dokku/<app>`).
@@ -50,6 +52,7 @@ pub mod service {
     /// Every service name this SDK has a typed wrapper for.
     pub const ALL: &[&str] = &[
         APP_EXISTS,
+        IS_VALID_APP_NAME,
         VERIFY_APP_NAME,
         IMAGE_REPO,
         IMAGE_NAME,
@@ -425,6 +428,13 @@ impl<'a> Host<'a> {
     pub fn app_exists(&self, app: &str) -> Result<bool, HostError> {
         let answer = self.call_one(service::APP_EXISTS, &[app])?;
         Ok(answer == "true")
+    }
+
+    /// Dokku's `is_valid_app_name`: fails with an [`crate::ErrorKind::InvalidArguments`]
+    /// error carrying Dokku's message when the name is empty or malformed. Does not require
+    /// the app to exist.
+    pub fn is_valid_app_name(&self, app: &str) -> Result<(), HostError> {
+        self.call_unit(service::IS_VALID_APP_NAME, &[app])
     }
 
     /// Dokku's `verify_app_name`: fails with an [`crate::ErrorKind::AppNotFound`] error

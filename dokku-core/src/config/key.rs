@@ -24,6 +24,16 @@ impl ConfigKey {
         }
     }
 
+    /// Like [`ConfigKey::new`], but hands the string back on failure (for the loader,
+    /// which reports invalid keys by name).
+    pub(crate) fn try_from_owned(key: String) -> Result<Self, String> {
+        if Self::is_valid(&key) {
+            Ok(Self(key))
+        } else {
+            Err(key)
+        }
+    }
+
     /// Whether `key` is a valid config var name.
     pub fn is_valid(key: &str) -> bool {
         let mut bytes = key.bytes();

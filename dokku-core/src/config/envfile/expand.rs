@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(expand_variables("$lower", &v), "$lower", "lowercase names never match");
         assert_eq!(expand_variables("$ ${ $} ${}", &v), "$ ${ $} ${}");
         assert_eq!(expand_variables("$(FOO)", &v), "test)", "godotenv's $( bug");
-        assert_eq!(expand_variables("$FOO}x", &v), "testx", "a stray } is eaten");
+        assert_eq!(expand_variables("$FOO}x", &v), "testx", "a stray `}}` is eaten");
         assert_eq!(expand_variables(r"\\$FOO", &v), r"\$FOO");
         assert_eq!(expand_variables("ünï$FOO€", &v), "ünïtest€");
     }
