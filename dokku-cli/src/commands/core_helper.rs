@@ -54,7 +54,8 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             ctx.log(level, &rest[1..].join(" "));
             Ok(if matches!(level, Level::Fail | Level::FailQuiet) { 1 } else { 0 })
         }
-        "copy-from-image" | "copy-dir-from-image" | "prop" | "config" => Err(not_yet(helper)),
+        "prop" => super::core_prop::run(ctx, rest),
+        "copy-from-image" | "copy-dir-from-image" | "config" => Err(not_yet(helper)),
         other => Err(CliError::fail(format!("unknown core helper '{other}'"))
             .hint("see docs/contracts/layout.md for the helpers this dokku provides")),
     }

@@ -97,3 +97,35 @@ fn suppress_output_prints_only_on_failure() {
     let run = bash(&env, "suppress_output echo hidden\nsuppress_output bash -c 'echo shown; exit 4' || echo \"status $?\"").success();
     assert_eq!(run.stdout, "shown\nstatus 4\n");
 }
+
+#[test]
+fn property_functions_share_the_rust_store() {
+    let env = install();
+    let run = bash(
+        &env,
+        r#"fn-plugin-property-write myplug app1 color "dark blue"
+echo "get=$(fn-plugin-property-get myplug app1 color)"
+echo "default=$(fn-plugin-property-get myplug app1 missing fallback)"
+fn-plugin-property-exists myplug app1 color && echo exists
+fn-plugin-property-exists myplug app1 missing || echo missing
+fn-plugin-property-list-add myplug app1 mounts "/a:/b"
+fn-plugin-property-list-add myplug app1 mounts "/c:/d"
+fn-plugin-property-list-add myplug app1 mounts "/first" 1
+echo "len=$(fn-plugin-property-list-length myplug app1 mounts)"
+fn-plugin-property-list-get myplug app1 mounts
+fn-plugin-property-list-remove myplug app1 mounts "/a:/b"
+echo "after=$(fn-plugin-property-list-get myplug app1 mounts | tr '\n' ,)"
+fn-plugin-property-delete myplug app1 color
+fn-plugin-property-exists myplug app1 color || echo deleted"#,
+    )
+    .success();
+    assert_eq!(
+        run.stdout,
+        "get=dark blue\ndefault=fallback\nexists\nmissing\nlen=3\n/first\n/a:/b\n/c:/d\nafter=/first,/c:/d,\ndeleted\n"
+    );
+    // The bytes on disk are Dokku's: one file per property, mode 0600.
+    let file = env.lib_root().join("config/myplug/app1/mounts");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), "/first\n/c:/d\n");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("stat").permissions());
+    assert_eq!(mode & 0o777, 0o600);
+}

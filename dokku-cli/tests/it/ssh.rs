@@ -1,16 +1,23 @@
 //! `SSH_ORIGINAL_COMMAND`: split like Dokku, never through a shell.
 
+use dokku_test_support::TestEnv;
+
 use crate::install;
 
-#[test]
-fn ssh_command_is_split_with_quotes() {
-    let env = install();
+/// A plugin whose `echoargs` command prints each argument in brackets.
+fn install_echoargs(env: &TestEnv) {
     let plugin = env.scratch("src").join("echoargs");
     dokku_test_support::write_executable(
         &plugin.join("commands"),
         "#!/usr/bin/env bash\n[[ $1 == echoargs ]] || exit 10\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done; echo\n",
     );
     env.dokku(["plugin:install", plugin.to_str().expect("utf8")]).success();
+}
+
+#[test]
+fn ssh_command_is_split_with_quotes() {
+    let env = install();
+    install_echoargs(&env);
     let run = env.run(
         env.command("dokku").env("SSH_ORIGINAL_COMMAND", "echoargs 'a b' \"c d\" e").arg("echoargs"),
     );
@@ -20,12 +27,7 @@ fn ssh_command_is_split_with_quotes() {
 #[test]
 fn shell_metacharacters_in_the_ssh_command_execute_nothing() {
     let env = install();
-    let plugin = env.scratch("src").join("echoargs");
-    dokku_test_support::write_executable(
-        &plugin.join("commands"),
-        "#!/usr/bin/env bash\n[[ $1 == echoargs ]] || exit 10\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done; echo\n",
-    );
-    env.dokku(["plugin:install", plugin.to_str().expect("utf8")]).success();
+    install_echoargs(&env);
     let marker = env.scratch("marker").join("pwned");
     let m = marker.display();
     for payload in [

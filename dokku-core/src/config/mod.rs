@@ -1,8 +1,50 @@
-//! Config vars (in progress)
+//! Config vars, in Dokku 0.38's ENV file format.
+//!
+//! | Piece | What it does |
+//! |---|---|
+//! | [`ConfigKey`] | a validated var name (`^[a-zA-Z_][a-zA-Z0-9_]*$`) |
+//! | [`ConfigScope`] | one app's vars, or the global ones |
+//! | [`ConfigStore`] | `config/<app>/ENV` and `config/--global/ENV`: get, set, unset, clear, merge, under a lock |
+//! | [`envfile`] | the godotenv v1.5.1 file format: a faithful reader, a compatible writer |
+//! | [`format`] | `config:export --format ...` output |
+//! | [`bundle_tar`] | `config:bundle`'s tar archive |
+//! | [`parse_pairs`], [`decode_value`] | `config:set KEY=VALUE` / `--encoded` arguments |
+//!
+//! ```
+//! # let root = tempfile::tempdir().expect("temp dir");
+//! use dokku_core::config::{format, ConfigScope, ConfigStore, ExportFormat};
+//!
+//! let store = ConfigStore::new(root.path());
+//! let app = ConfigScope::app("web");
+//! store.set(&ConfigScope::Global, &[("TZ", "UTC")])?;
+//! store.set(&app, &[("PORT", "5000"), ("TZ", "Europe/Paris")])?;
+//! let env = store.merged(&app)?;
+//! assert_eq!(format::export(&env, ExportFormat::Shell), "PORT='5000' TZ='Europe/Paris'");
+//! # Ok::<(), dokku_core::config::ConfigError>(())
+//! ```
+
+mod base64;
+mod bundle;
 pub mod envfile;
 mod error;
+pub mod format;
+mod gojson;
 mod key;
+mod pairs;
+mod scope;
+mod store;
+#[cfg(test)]
+mod store_tests;
+
+use std::collections::BTreeMap;
+
+pub use bundle::bundle_tar;
 pub use error::ConfigError;
+pub use format::ExportFormat;
 pub use key::ConfigKey;
-/// env
-pub type Env = std::collections::BTreeMap<ConfigKey, String>;
+pub use pairs::{decode_value, parse_pairs};
+pub use scope::ConfigScope;
+pub use store::{ConfigStore, LoadedEnv, UnsetOutcome};
+
+/// A set of config vars, sorted by key (the order Dokku prints and writes them in).
+pub type Env = BTreeMap<ConfigKey, String>;
