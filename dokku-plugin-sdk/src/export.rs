@@ -12,7 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use abi_stable::prefix_type::PrefixTypeTrait;
-use abi_stable::std_types::{RResult, RSlice, RStr, RString};
+use abi_stable::std_types::{RResult, RSlice, RStr};
 
 use crate::abi::{Call, DokkuPluginRoot, DokkuPluginRoot_Ref, HostRef, PluginBox, PluginObj};
 use crate::command::{CallView, CommandContext};
@@ -156,25 +156,25 @@ struct Adapter<P> {
 }
 
 impl<P: Plugin> PluginObj for Adapter<P> {
-    fn command(&self, host: HostRef<'_>, call: Call<'_>) -> RResult<i32, PluginError> {
+    fn command<'a>(&self, host: HostRef<'a>, call: Call<'a>) -> RResult<i32, PluginError> {
         run_command(&self.plugin, host, call).into()
     }
 
-    fn trigger(
+    fn trigger<'a>(
         &self,
-        host: HostRef<'_>,
-        call: Call<'_>,
-        stdin: RSlice<'_, u8>,
+        host: HostRef<'a>,
+        call: Call<'a>,
+        stdin: RSlice<'a, u8>,
     ) -> RResult<i32, PluginError> {
         run_trigger(&self.plugin, host, call, stdin.as_slice()).into()
     }
 }
 
 /// Runs a command hook the way the exported library does (also used by `MockHost`).
-pub(crate) fn run_command<P: Plugin>(
+pub(crate) fn run_command<'a, P: Plugin>(
     plugin: &P,
-    host: HostRef<'_>,
-    call: Call<'_>,
+    host: HostRef<'a>,
+    call: Call<'a>,
 ) -> Result<i32, PluginError> {
     let ctx = CommandContext::new(Host::new(host), CallView::new(&call));
     let what = format!("command `{}`", call.name);
@@ -182,11 +182,11 @@ pub(crate) fn run_command<P: Plugin>(
 }
 
 /// Runs a trigger hook the way the exported library does (also used by `MockHost`).
-pub(crate) fn run_trigger<P: Plugin>(
+pub(crate) fn run_trigger<'a, P: Plugin>(
     plugin: &P,
-    host: HostRef<'_>,
-    call: Call<'_>,
-    stdin: &[u8],
+    host: HostRef<'a>,
+    call: Call<'a>,
+    stdin: &'a [u8],
 ) -> Result<i32, PluginError> {
     let ctx = TriggerContext::new(Host::new(host), CallView::new(&call), stdin);
     let what = format!("trigger `{}`", call.name);

@@ -84,7 +84,10 @@ fn decode_quantum(src: &[u8], mut si: usize, out: &mut Vec<u8>) -> Result<usize,
         len = j;
         break;
     }
-    let value = u32::from(buf[0]) << 18 | u32::from(buf[1]) << 12 | u32::from(buf[2]) << 6 | u32::from(buf[3]);
+    let value = u32::from(buf[0]) << 18
+        | u32::from(buf[1]) << 12
+        | u32::from(buf[2]) << 6
+        | u32::from(buf[3]);
     let bytes = value.to_be_bytes();
     out.extend_from_slice(&bytes[1..len]);
     Ok(si)

@@ -19,9 +19,17 @@ pub fn bundle_tar(env: &Env) -> Vec<u8> {
             let record = pax_record("path", name);
             // Go names the extended header `PaxHeaders.0/<name>` (cut to 100 bytes).
             let pax_name = format!("PaxHeaders.0/{name}");
-            push_entry(&mut out, &header(&pax_name, 0, record.len(), b'x'), record.as_bytes());
+            push_entry(
+                &mut out,
+                &header(&pax_name, 0, record.len(), b'x'),
+                record.as_bytes(),
+            );
         }
-        push_entry(&mut out, &header(name, 0o600, value.len(), b'0'), value.as_bytes());
+        push_entry(
+            &mut out,
+            &header(name, 0o600, value.len(), b'0'),
+            value.as_bytes(),
+        );
     }
     out.resize(out.len() + 2 * BLOCK, 0);
     out
@@ -106,7 +114,10 @@ mod tests {
         loop {
             let block = &tar[at..at + BLOCK];
             if block.iter().all(|&b| b == 0) {
-                assert!(tar[at..].iter().all(|&b| b == 0), "only zero blocks at the end");
+                assert!(
+                    tar[at..].iter().all(|&b| b == 0),
+                    "only zero blocks at the end"
+                );
                 assert_eq!(tar.len() - at, 2 * BLOCK);
                 break;
             }
@@ -136,7 +147,11 @@ mod tests {
             got,
             vec![
                 ("0A".to_owned(), "0000600".to_owned(), b"1".to_vec()),
-                ("0B".to_owned(), "0000600".to_owned(), b"two\nlines".to_vec()),
+                (
+                    "0B".to_owned(),
+                    "0000600".to_owned(),
+                    b"two\nlines".to_vec()
+                ),
                 ("0EMPTY".to_owned(), "0000600".to_owned(), Vec::new()),
             ]
         );
@@ -179,6 +194,9 @@ mod tests {
         // 3 + 4 + 3 = 10 -> "12 ..." is 12 long; the digit-count rollover case:
         let v = "x".repeat(92); // base 99 -> 101 with 3 digits
         let record = pax_record("path", &v);
-        assert_eq!(record.len().to_string(), record.split(' ').next().expect("len"));
+        assert_eq!(
+            record.len().to_string(),
+            record.split(' ').next().expect("len")
+        );
     }
 }

@@ -72,7 +72,9 @@ impl FromStr for ExportFormat {
         Self::ALL
             .into_iter()
             .find(|format| format.as_str() == s)
-            .ok_or_else(|| ConfigError::UnknownFormat { format: s.to_owned() })
+            .ok_or_else(|| ConfigError::UnknownFormat {
+                format: s.to_owned(),
+            })
     }
 }
 
@@ -115,15 +117,26 @@ pub fn pretty(env: &Env, prefix: &str) -> String {
             cells
         })
         .collect();
-    let cell = |row: &[&str], i: usize| -> String {
-        let text = row[i];
-        let text = if i == 0 { format!("{text}:") } else { text.to_owned() };
-        text.trim().to_owned()
-    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let text = if i == 0 {
+                        format!("{text}:")
+                    } else {
+                        (*text).to_owned()
+                    };
+                    text.trim().to_owned()
+                })
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<usize> = Vec::new();
     for row in &rows {
-        for i in 0..row.len() {
-            let width = cell(row, i).chars().count();
+        for (i, text) in row.iter().enumerate() {
+            let width = text.chars().count();
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
                 None => widths.push(width),
@@ -134,15 +147,11 @@ pub fn pretty(env: &Env, prefix: &str) -> String {
         .iter()
         .map(|row| {
             let mut line = prefix.to_owned();
-            for i in 0..row.len() {
-                let text = cell(row, i);
-                if i + 1 == row.len() {
-                    line.push_str(&text);
-                } else {
+            for (i, text) in row.iter().enumerate() {
+                line.push_str(text);
+                if i + 1 < row.len() {
                     let pad = widths[i].saturating_sub(text.chars().count());
-                    line.push_str(&text);
-                    line.extend(std::iter::repeat(' ').take(pad));
-                    line.push_str("  ");
+                    line.extend(std::iter::repeat(' ').take(pad + 2));
                 }
             }
             line
@@ -196,7 +205,10 @@ mod tests {
     #[test]
     fn names_round_trip_and_unknown_is_an_error() {
         for format in ExportFormat::ALL {
-            assert_eq!(format.as_str().parse::<ExportFormat>().expect("known"), format);
+            assert_eq!(
+                format.as_str().parse::<ExportFormat>().expect("known"),
+                format
+            );
         }
         assert_eq!(ExportFormat::default(), ExportFormat::Exports);
         let err = "yaml".parse::<ExportFormat>().expect_err("unknown");
@@ -206,10 +218,22 @@ mod tests {
     #[test]
     fn shell_family() {
         let e = sample();
-        assert_eq!(export(&e, ExportFormat::Exports), "export A='1'\nexport B_KEY='it'\\''s <b>'");
-        assert_eq!(export(&e, ExportFormat::Shell), "A='1' B_KEY='it'\\''s <b>'");
-        assert_eq!(export(&e, ExportFormat::DockerArgs), "--env=A='1' --env=B_KEY='it'\\''s <b>'");
-        assert_eq!(export(&e, ExportFormat::DockerArgsKeys), "--env=A --env=B_KEY");
+        assert_eq!(
+            export(&e, ExportFormat::Exports),
+            "export A='1'\nexport B_KEY='it'\\''s <b>'"
+        );
+        assert_eq!(
+            export(&e, ExportFormat::Shell),
+            "A='1' B_KEY='it'\\''s <b>'"
+        );
+        assert_eq!(
+            export(&e, ExportFormat::DockerArgs),
+            "--env=A='1' --env=B_KEY='it'\\''s <b>'"
+        );
+        assert_eq!(
+            export(&e, ExportFormat::DockerArgsKeys),
+            "--env=A --env=B_KEY"
+        );
         assert_eq!(export(&e, ExportFormat::PackKeys), "--env A --env B_KEY");
         assert_eq!(shell_quote("a'b"), r"'a'\''b'");
     }
@@ -218,7 +242,10 @@ mod tests {
     fn envfile_and_json() {
         let e = sample();
         assert_eq!(export(&e, ExportFormat::Envfile), "A=1\nB_KEY=\"it's <b>\"");
-        assert_eq!(export(&e, ExportFormat::Json), r#"{"A":"1","B_KEY":"it's \u003cb\u003e"}"#);
+        assert_eq!(
+            export(&e, ExportFormat::Json),
+            r#"{"A":"1","B_KEY":"it's \u003cb\u003e"}"#
+        );
         assert_eq!(
             export(&e, ExportFormat::JsonList),
             r#"[{"name":"A","value":"1"},{"name":"B_KEY","value":"it's \u003cb\u003e"}]"#
@@ -245,7 +272,11 @@ mod tests {
 
     #[test]
     fn pretty_columnizes_like_dokku() {
-        let e = env(&[("DATABASE_URL", "postgres://x"), ("A", "  padded  "), ("EMPTY", "")]);
+        let e = env(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("A", "  padded  "),
+            ("EMPTY", ""),
+        ]);
         assert_eq!(
             pretty(&e, ""),
             "A:             padded\nDATABASE_URL:  postgres://x\nEMPTY:         "
@@ -260,6 +291,9 @@ mod tests {
     #[test]
     fn pretty_keeps_multiline_values_and_counts_chars() {
         assert_eq!(pretty(&env(&[("K", "a\nb")]), ""), "K:  a\nb");
-        assert_eq!(pretty(&env(&[("K", "ü"), ("KK", "x")]), ""), "K:   ü\nKK:  x");
+        assert_eq!(
+            pretty(&env(&[("K", "ü"), ("KK", "x")]), ""),
+            "K:   ü\nKK:  x"
+        );
     }
 }

@@ -49,7 +49,10 @@ mod tests {
     #[test]
     fn escapes_like_go() {
         let mut out = String::new();
-        push_string(&mut out, "a\"b\\c\n\r\t\u{8}\u{c}\u{1}<>&\u{2028}\u{2029}\u{7f}é");
+        push_string(
+            &mut out,
+            "a\"b\\c\n\r\t\u{8}\u{c}\u{1}<>&\u{2028}\u{2029}\u{7f}é",
+        );
         assert_eq!(
             out,
             r#""a\"b\\c\n\r\t\b\f\u0001\u003c\u003e\u0026\u2028\u2029"#.to_owned() + "\u{7f}é\""
@@ -59,6 +62,9 @@ mod tests {
     #[test]
     fn objects() {
         assert_eq!(object([]), "{}");
-        assert_eq!(object([("a", "1"), ("b", "<")]), r#"{"a":"1","b":"\u003c"}"#);
+        assert_eq!(
+            object([("a", "1"), ("b", "<")]),
+            r#"{"a":"1","b":"\u003c"}"#
+        );
     }
 }

@@ -105,7 +105,9 @@ mod tests {
 
     #[test]
     fn rejects_everything_else_with_dokkus_message() {
-        for key in ["", "1A", "FOO-BAR", "FOO.BAR", "FOO BAR", "É", "A=B", "A\n", "-"] {
+        for key in [
+            "", "1A", "FOO-BAR", "FOO.BAR", "FOO BAR", "É", "A=B", "A\n", "-",
+        ] {
             let err = ConfigKey::new(key).expect_err(key);
             assert_eq!(err.to_string(), format!("Invalid key name: '{key}'"));
         }
@@ -121,7 +123,9 @@ mod tests {
         let names: Vec<&str> = keys.iter().map(ConfigKey::as_str).collect();
         assert_eq!(names, ["B", "_a", "a", "a_b", "b"]);
         let map: std::collections::BTreeMap<ConfigKey, u8> =
-            [(ConfigKey::new("X").expect("valid"), 1)].into_iter().collect();
+            [(ConfigKey::new("X").expect("valid"), 1)]
+                .into_iter()
+                .collect();
         assert_eq!(map.get("X"), Some(&1));
     }
 }

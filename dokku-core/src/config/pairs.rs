@@ -17,9 +17,11 @@ where
     let mut raw = Vec::new();
     for arg in args {
         let arg = arg.as_ref();
-        let (key, value) = arg.split_once('=').ok_or_else(|| ConfigError::InvalidPair {
-            pair: arg.to_owned(),
-        })?;
+        let (key, value) = arg
+            .split_once('=')
+            .ok_or_else(|| ConfigError::InvalidPair {
+                pair: arg.to_owned(),
+            })?;
         let value = if encoded {
             decode_value(key, value)?
         } else {
@@ -44,7 +46,9 @@ pub fn decode_value(key: &str, encoded: &str) -> Result<String, ConfigError> {
         key: key.to_owned(),
         offset,
     })?;
-    String::from_utf8(bytes).map_err(|_| ConfigError::EncodedNotUtf8 { key: key.to_owned() })
+    String::from_utf8(bytes).map_err(|_| ConfigError::EncodedNotUtf8 {
+        key: key.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -71,22 +75,37 @@ mod tests {
 
     #[test]
     fn errors_use_dokkus_messages() {
-        assert_eq!(pairs(&[], false), Err("At least one env pair must be given".into()));
-        assert_eq!(pairs(&["A=1", "NOPE"], false), Err("Invalid env pair: NOPE".into()));
-        assert_eq!(pairs(&["A=1", "1B=2"], false), Err("Invalid key name: '1B'".into()));
+        assert_eq!(
+            pairs(&[], false),
+            Err("At least one env pair must be given".into())
+        );
+        assert_eq!(
+            pairs(&["A=1", "NOPE"], false),
+            Err("Invalid env pair: NOPE".into())
+        );
+        assert_eq!(
+            pairs(&["A=1", "1B=2"], false),
+            Err("Invalid key name: '1B'".into())
+        );
         assert_eq!(pairs(&["=v"], false), Err("Invalid key name: ''".into()));
     }
 
     #[test]
     fn pair_errors_win_over_key_errors() {
-        assert_eq!(pairs(&["1B=2", "NOPE"], false), Err("Invalid env pair: NOPE".into()));
+        assert_eq!(
+            pairs(&["1B=2", "NOPE"], false),
+            Err("Invalid env pair: NOPE".into())
+        );
     }
 
     #[test]
     fn encoded_values_are_decoded() {
         assert_eq!(
             pairs(&["A=aGVsbG8gd29ybGQ=", "B="], true),
-            Ok(vec![("A".into(), "hello world".into()), ("B".into(), String::new())])
+            Ok(vec![
+                ("A".into(), "hello world".into()),
+                ("B".into(), String::new())
+            ])
         );
         assert_eq!(
             pairs(&["A=Zm9v!"], true),

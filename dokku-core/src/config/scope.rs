@@ -68,7 +68,10 @@ mod tests {
     #[test]
     fn names() {
         let app = ConfigScope::app("web");
-        assert_eq!((app.dir_name(), app.display_name(), app.is_global()), ("web", "web", false));
+        assert_eq!(
+            (app.dir_name(), app.display_name(), app.is_global()),
+            ("web", "web", false)
+        );
         let global = ConfigScope::Global;
         assert_eq!(
             (global.dir_name(), global.display_name(), global.is_global()),

@@ -37,7 +37,10 @@ pub struct UnsetOutcome {
 impl UnsetOutcome {
     /// The keys that were removed.
     pub fn removed(&self) -> impl Iterator<Item = &ConfigKey> {
-        self.keys.iter().filter(|(_, removed)| *removed).map(|(key, _)| key)
+        self.keys
+            .iter()
+            .filter(|(_, removed)| *removed)
+            .map(|(key, _)| key)
     }
 
     /// Whether anything was removed (Dokku fires `post-config-update` only then).
@@ -120,7 +123,11 @@ impl ConfigStore {
     /// Sets every pair at once. All keys are validated before anything is touched, so
     /// an invalid key (`Invalid key name: '<K>'`) writes nothing; no pairs is
     /// [`ConfigError::NoPairs`]. A key given twice keeps its last value.
-    pub fn set<K: AsRef<str>, V: AsRef<str>>(&self, scope: &ConfigScope, pairs: &[(K, V)]) -> Result<(), ConfigError> {
+    pub fn set<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        scope: &ConfigScope,
+        pairs: &[(K, V)],
+    ) -> Result<(), ConfigError> {
         if pairs.is_empty() {
             return Err(ConfigError::NoPairs);
         }
@@ -134,7 +141,11 @@ impl ConfigStore {
     /// Removes the given keys, reporting which were set. Keys are validated first;
     /// none given is [`ConfigError::NoKeys`]. The file is rewritten only if something
     /// was removed.
-    pub fn unset<K: AsRef<str>>(&self, scope: &ConfigScope, keys: &[K]) -> Result<UnsetOutcome, ConfigError> {
+    pub fn unset<K: AsRef<str>>(
+        &self,
+        scope: &ConfigScope,
+        keys: &[K],
+    ) -> Result<UnsetOutcome, ConfigError> {
         if keys.is_empty() {
             return Err(ConfigError::NoKeys);
         }
@@ -187,10 +198,17 @@ impl ConfigStore {
     /// it changed (or if invalid keys were dropped while loading). This is the
     /// primitive behind `set`, `unset` and `clear`, for callers such as the ENV
     /// migration that need another read-modify-write.
-    pub fn update<T>(&self, scope: &ConfigScope, edit: impl FnOnce(&mut Env) -> T) -> Result<T, ConfigError> {
+    pub fn update<T>(
+        &self,
+        scope: &ConfigScope,
+        edit: impl FnOnce(&mut Env) -> T,
+    ) -> Result<T, ConfigError> {
         let path = self.env_path(scope)?;
         let _lock = lock(&path)?;
-        let LoadedEnv { mut env, invalid_keys } = read_env(&path)?;
+        let LoadedEnv {
+            mut env,
+            invalid_keys,
+        } = read_env(&path)?;
         let before = env.clone();
         let out = edit(&mut env);
         if env != before || !invalid_keys.is_empty() {
@@ -238,5 +256,6 @@ fn read_env(path: &Path) -> Result<LoadedEnv, ConfigError> {
 }
 
 fn write_env(path: &Path, env: &Env) -> Result<(), ConfigError> {
-    write_atomic(path, envfile::render(env).as_bytes(), FILE_MODE).map_err(ConfigError::io("write", path))
+    write_atomic(path, envfile::render(env).as_bytes(), FILE_MODE)
+        .map_err(ConfigError::io("write", path))
 }

@@ -28,14 +28,20 @@ fn pairs(env: &Env) -> Vec<(&str, &str)> {
 #[test]
 fn paths_follow_dokkus_layout() {
     let (root, s) = store();
-    assert_eq!(s.env_path(&web()).expect("app"), root.path().join("config/web/ENV"));
+    assert_eq!(
+        s.env_path(&web()).expect("app"),
+        root.path().join("config/web/ENV")
+    );
     assert_eq!(
         s.env_path(&ConfigScope::Global).expect("global"),
         root.path().join("config/--global/ENV")
     );
     for bad in ["", ".", "..", "a/b", "--global", "nul\0"] {
         let err = s.env_path(&ConfigScope::app(bad)).expect_err(bad);
-        assert!(matches!(err, ConfigError::InvalidApp { .. }), "{bad:?}: {err}");
+        assert!(
+            matches!(err, ConfigError::InvalidApp { .. }),
+            "{bad:?}: {err}"
+        );
     }
 }
 
@@ -50,14 +56,25 @@ fn missing_file_is_an_empty_env() {
 #[test]
 fn set_writes_dokkus_file_with_modes() {
     let (root, s) = store();
-    s.set(&web(), &[("B", "two words"), ("A", "1")]).expect("set");
+    s.set(&web(), &[("B", "two words"), ("A", "1")])
+        .expect("set");
     let file = root.path().join("config/web/ENV");
-    assert_eq!(fs::read_to_string(&file).expect("read"), "A=1\nB=\"two words\"\n");
+    assert_eq!(
+        fs::read_to_string(&file).expect("read"),
+        "A=1\nB=\"two words\"\n"
+    );
     assert_eq!(mode(&file), 0o600);
     assert_eq!(mode(&root.path().join("config/web")), 0o755);
-    assert_eq!(s.get(&web(), "B").expect("get").as_deref(), Some("two words"));
     assert_eq!(
-        s.keys(&web()).expect("keys").iter().map(ConfigKey::as_str).collect::<Vec<_>>(),
+        s.get(&web(), "B").expect("get").as_deref(),
+        Some("two words")
+    );
+    assert_eq!(
+        s.keys(&web())
+            .expect("keys")
+            .iter()
+            .map(ConfigKey::as_str)
+            .collect::<Vec<_>>(),
         ["A", "B"]
     );
 }
@@ -66,10 +83,18 @@ fn set_writes_dokkus_file_with_modes() {
 fn set_validates_every_key_before_writing() {
     let (root, s) = store();
     s.set(&web(), &[("KEEP", "1")]).expect("seed");
-    let err = s.set(&web(), &[("GOOD", "x"), ("BAD-KEY", "y")]).expect_err("invalid");
+    let err = s
+        .set(&web(), &[("GOOD", "x"), ("BAD-KEY", "y")])
+        .expect_err("invalid");
     assert_eq!(err.to_string(), "Invalid key name: 'BAD-KEY'");
-    assert_eq!(fs::read_to_string(root.path().join("config/web/ENV")).expect("read"), "KEEP=1\n");
-    assert!(matches!(s.set::<&str, &str>(&web(), &[]), Err(ConfigError::NoPairs)));
+    assert_eq!(
+        fs::read_to_string(root.path().join("config/web/ENV")).expect("read"),
+        "KEEP=1\n"
+    );
+    assert!(matches!(
+        s.set::<&str, &str>(&web(), &[]),
+        Err(ConfigError::NoPairs)
+    ));
 }
 
 #[test]
@@ -112,17 +137,31 @@ fn unset_reports_per_key_in_order() {
     let report: Vec<(&str, bool)> = out.keys.iter().map(|(k, r)| (k.as_str(), *r)).collect();
     assert_eq!(report, [("B", true), ("MISSING", false), ("B", false)]);
     assert!(out.changed());
-    assert_eq!(out.removed().map(ConfigKey::as_str).collect::<Vec<_>>(), ["B"]);
-    assert_eq!(fs::read_to_string(root.path().join("config/web/ENV")).expect("read"), "A=1\n");
+    assert_eq!(
+        out.removed().map(ConfigKey::as_str).collect::<Vec<_>>(),
+        ["B"]
+    );
+    assert_eq!(
+        fs::read_to_string(root.path().join("config/web/ENV")).expect("read"),
+        "A=1\n"
+    );
 
     let none = s.unset(&web(), &["NOPE"]).expect("unset");
     assert!(!none.changed());
-    assert!(matches!(s.unset::<&str>(&web(), &[]), Err(ConfigError::NoKeys)));
+    assert!(matches!(
+        s.unset::<&str>(&web(), &[]),
+        Err(ConfigError::NoKeys)
+    ));
     assert_eq!(
-        s.unset(&web(), &["A", "bad key"]).expect_err("invalid").to_string(),
+        s.unset(&web(), &["A", "bad key"])
+            .expect_err("invalid")
+            .to_string(),
         "Invalid key name: 'bad key'"
     );
-    assert_eq!(s.get(&web(), "A").expect("still there").as_deref(), Some("1"));
+    assert_eq!(
+        s.get(&web(), "A").expect("still there").as_deref(),
+        Some("1")
+    );
 }
 
 #[test]
@@ -137,22 +176,37 @@ fn clear_returns_removed_keys_and_writes_an_empty_file() {
     let (root, s) = store();
     s.set(&web(), &[("B", "2"), ("A", "1")]).expect("set");
     let removed = s.clear(&web()).expect("clear");
-    assert_eq!(removed.iter().map(ConfigKey::as_str).collect::<Vec<_>>(), ["A", "B"]);
-    assert_eq!(fs::read_to_string(root.path().join("config/web/ENV")).expect("read"), "\n");
+    assert_eq!(
+        removed.iter().map(ConfigKey::as_str).collect::<Vec<_>>(),
+        ["A", "B"]
+    );
+    assert_eq!(
+        fs::read_to_string(root.path().join("config/web/ENV")).expect("read"),
+        "\n"
+    );
     assert!(s.clear(&web()).expect("clear again").is_empty());
 }
 
 #[test]
 fn merged_is_global_overridden_by_app() {
     let (_root, s) = store();
-    s.set(&ConfigScope::Global, &[("TZ", "UTC"), ("ONLY_GLOBAL", "g")]).expect("global");
-    s.set(&web(), &[("TZ", "Europe/Paris"), ("ONLY_APP", "a")]).expect("app");
+    s.set(&ConfigScope::Global, &[("TZ", "UTC"), ("ONLY_GLOBAL", "g")])
+        .expect("global");
+    s.set(&web(), &[("TZ", "Europe/Paris"), ("ONLY_APP", "a")])
+        .expect("app");
     let merged = s.merged(&web()).expect("merged");
     assert_eq!(
         pairs(&merged),
-        [("ONLY_APP", "a"), ("ONLY_GLOBAL", "g"), ("TZ", "Europe/Paris")]
+        [
+            ("ONLY_APP", "a"),
+            ("ONLY_GLOBAL", "g"),
+            ("TZ", "Europe/Paris")
+        ]
     );
-    assert_eq!(pairs(&s.merged(&ConfigScope::Global).expect("global")).len(), 2);
+    assert_eq!(
+        pairs(&s.merged(&ConfigScope::Global).expect("global")).len(),
+        2
+    );
 }
 
 #[test]
@@ -165,11 +219,23 @@ fn invalid_keys_are_reported_then_purged() {
     let loaded = s.load(&web()).expect("load");
     assert_eq!(loaded.invalid_keys, ["1NUM", "BAD.KEY"]);
     assert_eq!(pairs(&loaded.env), [("GOOD", "1"), ("OK_TOO", "x")]);
-    assert!(fs::read_to_string(&file).expect("read").contains("BAD.KEY"), "load writes nothing");
+    assert!(
+        fs::read_to_string(&file).expect("read").contains("BAD.KEY"),
+        "load writes nothing"
+    );
 
-    assert_eq!(s.purge_invalid_keys(&web()).expect("purge"), ["1NUM", "BAD.KEY"]);
-    assert_eq!(fs::read_to_string(&file).expect("read"), "GOOD=1\nOK_TOO=\"x\"\n");
-    assert!(s.purge_invalid_keys(&web()).expect("nothing left").is_empty());
+    assert_eq!(
+        s.purge_invalid_keys(&web()).expect("purge"),
+        ["1NUM", "BAD.KEY"]
+    );
+    assert_eq!(
+        fs::read_to_string(&file).expect("read"),
+        "GOOD=1\nOK_TOO=\"x\"\n"
+    );
+    assert!(s
+        .purge_invalid_keys(&web())
+        .expect("nothing left")
+        .is_empty());
 }
 
 #[test]
@@ -191,13 +257,23 @@ fn unparsable_file_is_an_error_not_an_empty_env() {
     let err = s.all(&web()).expect_err("parse error");
     assert_eq!(
         err.to_string(),
-        format!("Unable to parse {}: unterminated quoted value \"never closed", file.display())
+        format!(
+            "Unable to parse {}: unterminated quoted value \"never closed",
+            file.display()
+        )
     );
-    assert!(s.set(&web(), &[("C", "3")]).is_err(), "set must not wipe the file");
-    assert!(fs::read_to_string(&file).expect("read").contains("never closed"));
+    assert!(
+        s.set(&web(), &[("C", "3")]).is_err(),
+        "set must not wipe the file"
+    );
+    assert!(fs::read_to_string(&file)
+        .expect("read")
+        .contains("never closed"));
 
     // replace does not read the old file, so it can repair it.
-    let fresh: Env = [(ConfigKey::new("C").expect("key"), "3".to_owned())].into_iter().collect();
+    let fresh: Env = [(ConfigKey::new("C").expect("key"), "3".to_owned())]
+        .into_iter()
+        .collect();
     s.replace(&web(), &fresh).expect("replace");
     assert_eq!(pairs(&s.all(&web()).expect("all")), [("C", "3")]);
 }
@@ -225,7 +301,11 @@ fn reads_files_dokku_wrote() {
     let env = s.all(&ConfigScope::Global).expect("all");
     assert_eq!(
         pairs(&env),
-        [("CURL_TIMEOUT", "600"), ("DOKKU_RM_CONTAINER", "1"), ("GREETING", "hello $USER\nbye!")]
+        [
+            ("CURL_TIMEOUT", "600"),
+            ("DOKKU_RM_CONTAINER", "1"),
+            ("GREETING", "hello $USER\nbye!")
+        ]
     );
 }
 
@@ -234,7 +314,10 @@ fn update_writes_only_on_change() {
     let (root, s) = store();
     let seen = s.update(&web(), |env| env.len()).expect("update");
     assert_eq!(seen, 0);
-    assert!(!root.path().join("config/web/ENV").exists(), "no change, no file");
+    assert!(
+        !root.path().join("config/web/ENV").exists(),
+        "no change, no file"
+    );
     s.update(&web(), |env| {
         env.insert(ConfigKey::new("X").expect("key"), "1".to_owned());
     })
@@ -257,7 +340,10 @@ fn concurrent_sets_from_separate_stores_all_survive() {
                 let store = ConfigStore::new(root.as_path());
                 barrier.wait();
                 store
-                    .set(&ConfigScope::app("web"), &[(format!("KEY_{i}"), format!("value {i}"))])
+                    .set(
+                        &ConfigScope::app("web"),
+                        &[(format!("KEY_{i}"), format!("value {i}"))],
+                    )
                     .expect("set");
             })
         })
@@ -268,7 +354,10 @@ fn concurrent_sets_from_separate_stores_all_survive() {
     let env = ConfigStore::new(root.as_path()).all(&web()).expect("all");
     assert_eq!(env.len(), 20, "{env:?}");
     for i in 0..20 {
-        assert_eq!(env.get(format!("KEY_{i}").as_str()).map(String::as_str), Some(format!("value {i}").as_str()));
+        assert_eq!(
+            env.get(format!("KEY_{i}").as_str()).map(String::as_str),
+            Some(format!("value {i}").as_str())
+        );
     }
     let leftovers: Vec<_> = fs::read_dir(root.join("config/web"))
         .expect("ls")

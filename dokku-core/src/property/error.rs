@@ -84,7 +84,10 @@ pub enum PropertyError {
 
 impl PropertyError {
     /// Builds a closure that wraps an `io::Error` with the action and path, for `map_err`.
-    pub(crate) fn io(action: &'static str, path: &std::path::Path) -> impl FnOnce(io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(io::Error) -> Self {
         let path = path.to_path_buf();
         move |source| Self::Io {
             action,

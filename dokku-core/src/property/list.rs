@@ -16,7 +16,12 @@ impl PropertyStore {
     /// Lines are split as Go's `bufio.ScanLines` does: on `\n`, dropping one trailing
     /// `\r` per line, with a final unterminated line kept.
     #[doc(alias = "lrange")]
-    pub fn list_get(&self, plugin: &str, app: &str, property: &str) -> Result<Vec<String>, PropertyError> {
+    pub fn list_get(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+    ) -> Result<Vec<String>, PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         Ok(read_file(&loc.file, plugin, app, property)?
             .map(|text| split_lines(&text))
@@ -25,14 +30,25 @@ impl PropertyStore {
 
     /// Number of entries (`prop llen`).
     #[doc(alias = "llen")]
-    pub fn list_len(&self, plugin: &str, app: &str, property: &str) -> Result<usize, PropertyError> {
+    pub fn list_len(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+    ) -> Result<usize, PropertyError> {
         Ok(self.list_get(plugin, app, property)?.len())
     }
 
     /// The entry at 0-based `index`; past the end ⇒ [`PropertyError::IndexNotFound`]
     /// (`prop lindex`).
     #[doc(alias = "lindex")]
-    pub fn list_index(&self, plugin: &str, app: &str, property: &str, index: usize) -> Result<String, PropertyError> {
+    pub fn list_index(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        index: usize,
+    ) -> Result<String, PropertyError> {
         self.list_get(plugin, app, property)?
             .into_iter()
             .nth(index)
@@ -45,13 +61,28 @@ impl PropertyStore {
     /// Whether some entry equals `value` exactly (`prop lismember`; Dokku's CLI prints
     /// `Value not found` and exits 1 when this is `false`).
     #[doc(alias = "lismember")]
-    pub fn list_contains(&self, plugin: &str, app: &str, property: &str, value: &str) -> Result<bool, PropertyError> {
-        Ok(self.list_get(plugin, app, property)?.iter().any(|line| line == value))
+    pub fn list_contains(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<bool, PropertyError> {
+        Ok(self
+            .list_get(plugin, app, property)?
+            .iter()
+            .any(|line| line == value))
     }
 
     /// Appends `value`, whitespace-trimmed (`prop rpush` without an index).
     #[doc(alias = "rpush")]
-    pub fn list_push(&self, plugin: &str, app: &str, property: &str, value: &str) -> Result<(), PropertyError> {
+    pub fn list_push(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<(), PropertyError> {
         self.list_add(plugin, app, property, value, 0)
     }
 
@@ -112,13 +143,21 @@ impl PropertyStore {
         values: &[S],
     ) -> Result<(), PropertyError> {
         let loc = self.locate(plugin, app, property)?;
-        self.locked(&loc, || write_file(&loc.file, join_lines(values).as_bytes()))
+        self.locked(&loc, || {
+            write_file(&loc.file, join_lines(values).as_bytes())
+        })
     }
 
     /// Removes every entry equal to `value`; none ⇒ [`PropertyError::NothingRemoved`]
     /// (`prop lrem`).
     #[doc(alias = "lrem")]
-    pub fn list_remove(&self, plugin: &str, app: &str, property: &str, value: &str) -> Result<(), PropertyError> {
+    pub fn list_remove(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<(), PropertyError> {
         self.list_remove_where(plugin, app, property, value, |line| line == value)
     }
 
@@ -132,7 +171,9 @@ impl PropertyStore {
         property: &str,
         prefix: &str,
     ) -> Result<(), PropertyError> {
-        self.list_remove_where(plugin, app, property, prefix, |line| line.starts_with(prefix))
+        self.list_remove_where(plugin, app, property, prefix, |line| {
+            line.starts_with(prefix)
+        })
     }
 
     fn list_remove_where(
@@ -236,7 +277,10 @@ mod tests {
         let (root, s) = store();
         s.list_push("p", "a", "l", "  one ").expect("push");
         s.list_push("p", "a", "l", "two").expect("push");
-        assert_eq!(fs::read_to_string(root.path().join("config/p/a/l")).expect("read"), "one\ntwo\n");
+        assert_eq!(
+            fs::read_to_string(root.path().join("config/p/a/l")).expect("read"),
+            "one\ntwo\n"
+        );
         assert_eq!(list(&s), ["one", "two"]);
         assert_eq!(s.list_len("p", "a", "l").expect("len"), 2);
     }
@@ -256,7 +300,8 @@ mod tests {
         s.list_add("p", "a", "l", "a", 1).expect("add at 1");
         s.list_add("p", "a", "l", "c", 3).expect("add at 3");
         s.list_add("p", "a", "l", "e", 0).expect("append");
-        s.list_add("p", "a", "l", "f", 99).expect("past end appends");
+        s.list_add("p", "a", "l", "f", 99)
+            .expect("past end appends");
         assert_eq!(list(&s), ["a", "b", "c", "d", "e", "f"]);
         // len+1 is "past the end" in Dokku's rule too, and appends.
         s.list_add("p", "a", "l", "g", 7).expect("len+1");
@@ -278,36 +323,51 @@ mod tests {
         let (_root, s) = store();
         s.list_write("p", "a", "l", &["x", "y"]).expect("write");
         s.list_set("p", "a", "l", " Y ", 1).expect("set 1");
-        s.list_set("p", "a", "l", "z", 2).expect("set at len appends");
-        s.list_set("p", "a", "l", "w", 10).expect("set past len appends");
+        s.list_set("p", "a", "l", "z", 2)
+            .expect("set at len appends");
+        s.list_set("p", "a", "l", "w", 10)
+            .expect("set past len appends");
         assert_eq!(list(&s), ["x", "Y", "z", "w"]);
     }
 
     #[test]
     fn contains_matches_whole_entries() {
         let (_root, s) = store();
-        s.list_write("p", "a", "l", &["web=1", "worker=2"]).expect("write");
+        s.list_write("p", "a", "l", &["web=1", "worker=2"])
+            .expect("write");
         assert!(s.list_contains("p", "a", "l", "web=1").expect("contains"));
-        assert!(!s.list_contains("p", "a", "l", "web").expect("prefix is not membership"));
+        assert!(!s
+            .list_contains("p", "a", "l", "web")
+            .expect("prefix is not membership"));
     }
 
     #[test]
     fn remove_drops_every_match_and_errors_when_none() {
         let (_root, s) = store();
-        s.list_write("p", "a", "l", &["x", "y", "x"]).expect("write");
+        s.list_write("p", "a", "l", &["x", "y", "x"])
+            .expect("write");
         s.list_remove("p", "a", "l", "x").expect("remove");
         assert_eq!(list(&s), ["y"]);
         let err = s.list_remove("p", "a", "l", "x").expect_err("gone");
         assert_eq!(err.to_string(), "Property not found, nothing was removed");
-        let err = s.list_remove("p", "nope", "l", "x").expect_err("missing list");
+        let err = s
+            .list_remove("p", "nope", "l", "x")
+            .expect_err("missing list");
         assert!(matches!(err, PropertyError::NothingRemoved { .. }));
     }
 
     #[test]
     fn remove_by_prefix() {
         let (_root, s) = store();
-        s.list_write("p", "a", "l", &["http:80:5000", "https:443:5000", "http:8080:5000"]).expect("write");
-        s.list_remove_by_prefix("p", "a", "l", "http:").expect("remove");
+        s.list_write(
+            "p",
+            "a",
+            "l",
+            &["http:80:5000", "https:443:5000", "http:8080:5000"],
+        )
+        .expect("write");
+        s.list_remove_by_prefix("p", "a", "l", "http:")
+            .expect("remove");
         assert_eq!(list(&s), ["https:443:5000"]);
         assert!(s.list_remove_by_prefix("p", "a", "l", "tcp:").is_err());
     }
@@ -315,10 +375,15 @@ mod tests {
     #[test]
     fn write_is_verbatim_and_empty_list_leaves_empty_file() {
         let (root, s) = store();
-        s.list_write("p", "a", "l", &[" keep spaces "]).expect("write");
+        s.list_write("p", "a", "l", &[" keep spaces "])
+            .expect("write");
         assert_eq!(list(&s), [" keep spaces "]);
-        s.list_write::<&str>("p", "a", "l", &[]).expect("write empty");
-        assert_eq!(fs::read(root.path().join("config/p/a/l")).expect("read"), b"");
+        s.list_write::<&str>("p", "a", "l", &[])
+            .expect("write empty");
+        assert_eq!(
+            fs::read(root.path().join("config/p/a/l")).expect("read"),
+            b""
+        );
         assert!(s.exists("p", "a", "l").expect("exists"));
     }
 
@@ -332,7 +397,9 @@ mod tests {
                 std::thread::spawn(move || {
                     let store = PropertyStore::new(root.as_path());
                     for j in 0..5 {
-                        store.list_push("p", "a", "l", &format!("v{i}-{j}")).expect("push");
+                        store
+                            .list_push("p", "a", "l", &format!("v{i}-{j}"))
+                            .expect("push");
                     }
                 })
             })

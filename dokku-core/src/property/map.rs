@@ -14,27 +14,51 @@ pub type PropertyMap = BTreeMap<String, String>;
 
 impl PropertyStore {
     /// The map; a missing, empty or `null` property is an empty map.
-    pub fn map_get(&self, plugin: &str, app: &str, property: &str) -> Result<PropertyMap, PropertyError> {
+    pub fn map_get(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+    ) -> Result<PropertyMap, PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         let text = read_file(&loc.file, plugin, app, property)?;
         decode(plugin, app, property, text.as_deref())
     }
 
     /// Replaces the whole map.
-    pub fn map_write(&self, plugin: &str, app: &str, property: &str, map: &PropertyMap) -> Result<(), PropertyError> {
+    pub fn map_write(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        map: &PropertyMap,
+    ) -> Result<(), PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         self.locked(&loc, || write_file(&loc.file, encode(map).as_bytes()))
     }
 
     /// Sets one key of the map, creating the property if needed.
-    pub fn map_set(&self, plugin: &str, app: &str, property: &str, key: &str, value: &str) -> Result<(), PropertyError> {
+    pub fn map_set(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), PropertyError> {
         self.map_modify(plugin, app, property, |map| {
             map.insert(key.to_owned(), value.to_owned());
         })
     }
 
     /// Removes one key of the map; a missing key (or map) is not an error.
-    pub fn map_delete(&self, plugin: &str, app: &str, property: &str, key: &str) -> Result<(), PropertyError> {
+    pub fn map_delete(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        key: &str,
+    ) -> Result<(), PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         // Nothing to delete, and no reason to create an empty map file.
         if !loc.file.exists() {
@@ -67,7 +91,12 @@ impl PropertyStore {
     }
 }
 
-fn decode(plugin: &str, app: &str, property: &str, text: Option<&str>) -> Result<PropertyMap, PropertyError> {
+fn decode(
+    plugin: &str,
+    app: &str,
+    property: &str,
+    text: Option<&str>,
+) -> Result<PropertyMap, PropertyError> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(PropertyMap::new());
     };
@@ -121,7 +150,13 @@ mod tests {
         assert_eq!(s.map_len("p", "a", "m").expect("len"), 2);
         s.map_delete("p", "a", "m", "a").expect("delete");
         s.map_delete("p", "a", "m", "zzz").expect("missing key ok");
-        assert_eq!(s.map_get("p", "a", "m").expect("get").get("b").map(String::as_str), Some("2"));
+        assert_eq!(
+            s.map_get("p", "a", "m")
+                .expect("get")
+                .get("b")
+                .map(String::as_str),
+            Some("2")
+        );
         assert_eq!(s.map_len("p", "a", "m").expect("len"), 1);
     }
 
@@ -139,6 +174,9 @@ mod tests {
         s.map_write("p", "a", "m", &map).expect("write");
         assert_eq!(s.map_get("p", "a", "m").expect("get"), map);
         s.write("p", "a", "m", "[1]").expect("write");
-        assert!(matches!(s.map_get("p", "a", "m"), Err(PropertyError::InvalidMap { .. })));
+        assert!(matches!(
+            s.map_get("p", "a", "m"),
+            Err(PropertyError::InvalidMap { .. })
+        ));
     }
 }

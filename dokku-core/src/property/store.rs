@@ -64,13 +64,24 @@ impl PropertyStore {
     }
 
     /// Writes `value` as the property's exact contents (Dokku `PropertyWrite`, `prop set`).
-    pub fn write(&self, plugin: &str, app: &str, property: &str, value: &str) -> Result<(), PropertyError> {
+    pub fn write(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<(), PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         self.locked(&loc, || write_file(&loc.file, value.as_bytes()))
     }
 
     /// The property's value, or `None` when it is not set (Dokku `PropertyGet`).
-    pub fn get(&self, plugin: &str, app: &str, property: &str) -> Result<Option<String>, PropertyError> {
+    pub fn get(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+    ) -> Result<Option<String>, PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         read_file(&loc.file, plugin, app, property)
     }
@@ -78,7 +89,13 @@ impl PropertyStore {
     /// The property's value, or `default` when it is not set (`prop get-with-default`).
     ///
     /// A property that exists but is empty yields `""`, not the default, as in Dokku.
-    pub fn get_or(&self, plugin: &str, app: &str, property: &str, default: &str) -> Result<String, PropertyError> {
+    pub fn get_or(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        default: &str,
+    ) -> Result<String, PropertyError> {
         Ok(self
             .get(plugin, app, property)?
             .unwrap_or_else(|| default.to_owned()))
@@ -113,7 +130,9 @@ impl PropertyStore {
             self.app_dir(plugin, app)?
         };
         match fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(PropertyError::io("remove", &dir)(e)),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(PropertyError::io("remove", &dir)(e))
+            }
             _ => Ok(()),
         }
     }
@@ -122,7 +141,12 @@ impl PropertyStore {
     /// (`prop clone`, used by `apps:clone` and `apps:rename`).
     ///
     /// Properties `new_app` already has and `old_app` lacks are kept, as in Dokku.
-    pub fn clone_app(&self, plugin: &str, old_app: &str, new_app: &str) -> Result<(), PropertyError> {
+    pub fn clone_app(
+        &self,
+        plugin: &str,
+        old_app: &str,
+        new_app: &str,
+    ) -> Result<(), PropertyError> {
         // Validate the target before reading anything, so a bad name copies nothing.
         self.app_dir(plugin, new_app)?;
         for (property, value) in self.get_all(plugin, old_app)? {
@@ -135,7 +159,11 @@ impl PropertyStore {
     ///
     /// A missing directory is an empty map. Sub-directories and dot-files (our lock and
     /// temporary files) are skipped.
-    pub fn get_all(&self, plugin: &str, app: &str) -> Result<BTreeMap<String, String>, PropertyError> {
+    pub fn get_all(
+        &self,
+        plugin: &str,
+        app: &str,
+    ) -> Result<BTreeMap<String, String>, PropertyError> {
         self.get_all_by_prefix(plugin, app, "")
     }
 
@@ -194,7 +222,12 @@ impl PropertyStore {
     // ---- helpers shared with list.rs and map.rs ----
 
     /// Validates the three names and returns the paths for the property.
-    pub(super) fn locate(&self, plugin: &str, app: &str, property: &str) -> Result<Location, PropertyError> {
+    pub(super) fn locate(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+    ) -> Result<Location, PropertyError> {
         let dir = self.app_dir(plugin, app)?;
         check_name("property", property)?;
         if property.starts_with('.') {
@@ -244,13 +277,20 @@ fn check_name(kind: &'static str, name: &str) -> Result<(), PropertyError> {
 }
 
 /// Reads a property file; `None` when it does not exist.
-pub(super) fn read_file(path: &Path, plugin: &str, app: &str, property: &str) -> Result<Option<String>, PropertyError> {
+pub(super) fn read_file(
+    path: &Path,
+    plugin: &str,
+    app: &str,
+    property: &str,
+) -> Result<Option<String>, PropertyError> {
     match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| PropertyError::NotUtf8 {
-            plugin: plugin.to_owned(),
-            app: app.to_owned(),
-            property: property.to_owned(),
-        }),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| PropertyError::NotUtf8 {
+                plugin: plugin.to_owned(),
+                app: app.to_owned(),
+                property: property.to_owned(),
+            }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(PropertyError::io("read", path)(e)),
     }
@@ -271,7 +311,8 @@ fn create_dir(dir: &Path) -> Result<(), PropertyError> {
 
 // Dokku re-applies 0755 in setup in case an older install or a umask narrowed it.
 fn set_dir_mode(dir: &Path) -> Result<(), PropertyError> {
-    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE)).map_err(PropertyError::io("chmod", dir))
+    fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+        .map_err(PropertyError::io("chmod", dir))
 }
 
 #[cfg(test)]
@@ -291,7 +332,8 @@ mod tests {
     #[test]
     fn write_stores_exact_bytes_at_dokkus_path_with_modes() {
         let (root, s) = store();
-        s.write("git", "app", "deploy-branch", "main").expect("write");
+        s.write("git", "app", "deploy-branch", "main")
+            .expect("write");
         let file = root.path().join("config/git/app/deploy-branch");
         assert_eq!(s.path("git", "app", "deploy-branch").expect("path"), file);
         assert_eq!(fs::read(&file).expect("read"), b"main", "no newline added");
@@ -303,8 +345,12 @@ mod tests {
     #[test]
     fn write_keeps_newlines_and_unicode_verbatim() {
         let (_root, s) = store();
-        s.write("p", "a", "v", "line1\nline2\n  ünï ").expect("write");
-        assert_eq!(s.get("p", "a", "v").expect("get").as_deref(), Some("line1\nline2\n  ünï "));
+        s.write("p", "a", "v", "line1\nline2\n  ünï ")
+            .expect("write");
+        assert_eq!(
+            s.get("p", "a", "v").expect("get").as_deref(),
+            Some("line1\nline2\n  ünï ")
+        );
     }
 
     #[test]
@@ -325,15 +371,21 @@ mod tests {
         assert!(s.exists("p", "a", "x").expect("exists"));
         s.delete("p", "a", "x").expect("delete");
         assert!(!s.exists("p", "a", "x").expect("exists"));
-        s.delete("p", "a", "x").expect("deleting a missing property is fine");
-        s.delete("p", "never", "x").expect("missing app dir is fine");
+        s.delete("p", "a", "x")
+            .expect("deleting a missing property is fine");
+        s.delete("p", "never", "x")
+            .expect("missing app dir is fine");
     }
 
     #[test]
     fn global_scope_is_the_global_dir() {
         let (root, s) = store();
-        s.write("scheduler", GLOBAL, "selected", "docker-local").expect("write");
-        assert!(root.path().join("config/scheduler/--global/selected").is_file());
+        s.write("scheduler", GLOBAL, "selected", "docker-local")
+            .expect("write");
+        assert!(root
+            .path()
+            .join("config/scheduler/--global/selected")
+            .is_file());
     }
 
     #[test]
@@ -347,7 +399,8 @@ mod tests {
         s.destroy("p", "a").expect("destroying again is fine");
         s.destroy("p", ALL_APPS).expect("destroy all");
         assert!(!root.path().join("config/p").exists());
-        s.destroy("p", ALL_APPS).expect("destroying a missing plugin is fine");
+        s.destroy("p", ALL_APPS)
+            .expect("destroying a missing plugin is fine");
     }
 
     #[test]
@@ -364,7 +417,8 @@ mod tests {
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         assert_eq!(all, expected);
-        s.clone_app("p", "missing", "new2").expect("cloning nothing is fine");
+        s.clone_app("p", "missing", "new2")
+            .expect("cloning nothing is fine");
     }
 
     #[test]
@@ -373,10 +427,14 @@ mod tests {
         s.write("p", "a", "chart.x", "1").expect("write");
         s.write("p", "a", "chart.y", "2").expect("write");
         s.write("p", "a", "other", "3").expect("write");
-        s.list_push("p", "a", "list", "v").expect("push creates a lock file");
+        s.list_push("p", "a", "list", "v")
+            .expect("push creates a lock file");
         fs::create_dir(root.path().join("config/p/a/subdir")).expect("mkdir");
         let all = s.get_all("p", "a").expect("get_all");
-        assert_eq!(all.keys().collect::<Vec<_>>(), ["chart.x", "chart.y", "list", "other"]);
+        assert_eq!(
+            all.keys().collect::<Vec<_>>(),
+            ["chart.x", "chart.y", "list", "other"]
+        );
         let chart = s.get_all_by_prefix("p", "a", "chart.").expect("by prefix");
         assert_eq!(chart.keys().collect::<Vec<_>>(), ["chart.x", "chart.y"]);
         assert!(s.get_all("p", "none").expect("missing dir").is_empty());
@@ -432,6 +490,9 @@ mod tests {
         fs::create_dir_all(root.path().join("config/p/a")).expect("mkdir");
         fs::write(root.path().join("config/p/a/x"), [0xff, 0xfe]).expect("write");
         let err = s.get("p", "a", "x").expect_err("not utf-8");
-        assert_eq!(err.to_string(), "Unable to read p property a.x: not valid UTF-8");
+        assert_eq!(
+            err.to_string(),
+            "Unable to read p property a.x: not valid UTF-8"
+        );
     }
 }

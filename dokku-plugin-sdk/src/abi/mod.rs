@@ -21,6 +21,8 @@
 #![allow(unsafe_code)]
 // `#[sabi_trait]` expands to impls that rustc >= 1.80 reports as non-local; harmless.
 #![allow(non_local_definitions)]
+// abi_stable names the generated types `DokkuPluginRoot_Ref`, `PluginObj_TO`, ...
+#![allow(non_camel_case_types)]
 
 use abi_stable::{
     declare_root_module_statics,
@@ -158,8 +160,9 @@ pub type PluginBox = PluginObj_TO<'static, RBox<()>>;
 /// anything else is the command's exit status); an `Err` is a failure the host reports.
 #[sabi_trait]
 pub trait PluginObj: Send + Sync {
-    /// Runs a command of this plugin.
-    fn command(&self, host: HostRef<'_>, call: Call<'_>) -> RResult<i32, PluginError>;
+    /// Runs a command of this plugin. The host object and the call share one lifetime: both
+    /// are borrowed from the host for the duration of the call.
+    fn command<'a>(&self, host: HostRef<'a>, call: Call<'a>) -> RResult<i32, PluginError>;
 
     /// Runs a trigger handler of this plugin; `stdin` is what the host has for the trigger
     /// (empty when nothing was piped).
@@ -168,11 +171,11 @@ pub trait PluginObj: Send + Sync {
     /// only ever be appended below it, but a host with more methods than a plugin refuses
     /// that plugin, so in practice this trait is frozen until the next ABI major.
     #[sabi(last_prefix_field)]
-    fn trigger(
+    fn trigger<'a>(
         &self,
-        host: HostRef<'_>,
-        call: Call<'_>,
-        stdin: RSlice<'_, u8>,
+        host: HostRef<'a>,
+        call: Call<'a>,
+        stdin: RSlice<'a, u8>,
     ) -> RResult<i32, PluginError>;
 }
 

@@ -81,7 +81,10 @@ pub(super) fn expand_variables(v: &str, vars: &BTreeMap<String, String>) -> Stri
             j += 1;
         }
         let name_start = j;
-        while b.get(j).is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_') {
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        {
             j += 1;
         }
         let name = &v[name_start..j];
@@ -119,9 +122,17 @@ mod tests {
         assert_eq!(expand_escapes(r"bar\n\ b\az"), "bar\n baz");
         assert_eq!(expand_escapes(r"bar\\\n\ b\az"), "bar\\\n baz");
         assert_eq!(expand_escapes(r"bar\\r\ b\az"), "bar\\r baz");
-        assert_eq!(expand_escapes(r"a\$b"), r"a\$b", "\\$ survives for expand_variables");
+        assert_eq!(
+            expand_escapes(r"a\$b"),
+            r"a\$b",
+            "\\$ survives for expand_variables"
+        );
         assert_eq!(expand_escapes(r#"\"\!\`"#), "\"!`");
-        assert_eq!(expand_escapes("a\\\nb"), "a\nb", "backslash-newline: only pass 2 applies");
+        assert_eq!(
+            expand_escapes("a\\\nb"),
+            "a\nb",
+            "backslash-newline: only pass 2 applies"
+        );
         assert_eq!(expand_escapes("end\\"), "end\\");
     }
 
@@ -133,10 +144,18 @@ mod tests {
         assert_eq!(expand_variables("$MISSING|", &v), "|");
         assert_eq!(expand_variables(r"\$FOO", &v), "$FOO");
         assert_eq!(expand_variables(r"foo\${FOO} ${FOO}", &v), "foo${FOO} test");
-        assert_eq!(expand_variables("$lower", &v), "$lower", "lowercase names never match");
+        assert_eq!(
+            expand_variables("$lower", &v),
+            "$lower",
+            "lowercase names never match"
+        );
         assert_eq!(expand_variables("$ ${ $} ${}", &v), "$ ${ $} ${}");
         assert_eq!(expand_variables("$(FOO)", &v), "test)", "godotenv's $( bug");
-        assert_eq!(expand_variables("$FOO}x", &v), "testx", "a stray `}}` is eaten");
+        assert_eq!(
+            expand_variables("$FOO}x", &v),
+            "testx",
+            "a stray `}}` is eaten"
+        );
         assert_eq!(expand_variables(r"\\$FOO", &v), r"\$FOO");
         assert_eq!(expand_variables("ünï$FOO€", &v), "ünïtest€");
     }

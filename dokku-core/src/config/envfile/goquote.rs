@@ -60,7 +60,10 @@ mod tests {
     fn matches_go_strconv_quote() {
         assert_eq!(quote("lol$wut"), r#""lol$wut""#);
         assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(quote("x\n\t\r\u{0b}\u{0c}\u{07}\u{08}"), r#""x\n\t\r\v\f\a\b""#);
+        assert_eq!(
+            quote("x\n\t\r\u{0b}\u{0c}\u{07}\u{08}"),
+            r#""x\n\t\r\v\f\a\b""#
+        );
         assert_eq!(quote("\u{0}\u{1f}\u{7f}"), r#""\x00\x1f\x7f""#);
         assert_eq!(quote("\u{89}\u{a0}\u{ad}"), r#""\u0089\u00a0\u00ad""#);
         assert_eq!(quote("é©ü日本"), "\"é©ü日本\"");

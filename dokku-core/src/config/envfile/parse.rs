@@ -82,7 +82,10 @@ pub fn parse(src: &str) -> Result<BTreeMap<String, String>, ParseError> {
 
 /// godotenv's `isSpace`: whitespace that is not a line break (but `\r` counts).
 pub(super) fn is_dotenv_space(c: char) -> bool {
-    matches!(c, '\t' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
+    matches!(
+        c,
+        '\t' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    )
 }
 
 /// `getStatementStart`: skip whitespace and whole comment lines.
@@ -141,7 +144,10 @@ fn locate_key_name(src: &str) -> Result<(String, &str), ParseError> {
 }
 
 /// `extractVarValue`: returns the value and the text after it.
-fn extract_value<'a>(src: &'a str, vars: &BTreeMap<String, String>) -> Result<(String, &'a str), ParseError> {
+fn extract_value<'a>(
+    src: &'a str,
+    vars: &BTreeMap<String, String>,
+) -> Result<(String, &'a str), ParseError> {
     let quote = match src.as_bytes().first() {
         Some(&q @ (b'"' | b'\'')) => q,
         _ => return Ok(unquoted_value(src, vars)),
@@ -251,7 +257,10 @@ mod tests {
         assert_eq!(one("BAR='quote $FOO'", "BAR"), "quote $FOO");
         assert_eq!(one(r#"FOO="foo\$BAR""#, "FOO"), "foo$BAR");
         assert_eq!(one(r#"FOO="foo\${BAR}""#, "FOO"), "foo${BAR}");
-        assert_eq!(one("FOO=test\nBAR=\"foo\\${FOO} ${FOO}\"", "BAR"), "foo${FOO} test");
+        assert_eq!(
+            one("FOO=test\nBAR=\"foo\\${FOO} ${FOO}\"", "BAR"),
+            "foo${FOO} test"
+        );
         // Only keys *earlier* in the file expand.
         assert_eq!(one("BAR=$FOO\nFOO=test", "BAR"), "");
     }
@@ -270,7 +279,10 @@ mod tests {
         let src = "# top\r\n\r\n  # indented\r\nA=1\r\n\t\r\nB=\"x\" # trailing\r\nC=a#b\r\n";
         let map = parse(src).expect("parse");
         assert_eq!(map.len(), 3);
-        assert_eq!((map["A"].as_str(), map["B"].as_str(), map["C"].as_str()), ("1", "x", "a#b"));
+        assert_eq!(
+            (map["A"].as_str(), map["B"].as_str(), map["C"].as_str()),
+            ("1", "x", "a#b")
+        );
         assert!(parse("").expect("empty").is_empty());
         assert!(parse("\n\n# only\n").expect("comments").is_empty());
     }

@@ -146,7 +146,10 @@ mod tests {
     fn roundtrip(value: &str) -> String {
         let e = env(&[("K", value)]);
         let parsed = parse(&render(&e)).expect("our output must parse");
-        parsed.get("K").cloned().unwrap_or_else(|| panic!("K missing for {value:?}"))
+        parsed
+            .get("K")
+            .cloned()
+            .unwrap_or_else(|| panic!("K missing for {value:?}"))
     }
 
     #[test]
@@ -174,12 +177,46 @@ mod tests {
     #[test]
     fn values_round_trip_exactly() {
         for value in [
-            "", "plain", "with space", "  padded  ", "say \"hi\" there", "it's", "a=b=c",
-            "$HOME", "${HOME}", "\\$HOME", "$(cmd)", "back\\slash", "\\n literal", "line1\nline2",
-            "crlf\r\nend", "\r", "bang!", "`tick`", "ünïcödé ✓ 日本", "#hash", "a #b", "\t",
-            "'single'", "\"", "a\\", "\\", "\\\\", "x\"", "say \"hi\"", "\"quoted\"",
-            "it's \"x\"", "007", "+5", "-0", "00", "99999999999999999999", "1_000", "0x1F",
-            "\u{0}nul", "\u{85}\u{a0}",
+            "",
+            "plain",
+            "with space",
+            "  padded  ",
+            "say \"hi\" there",
+            "it's",
+            "a=b=c",
+            "$HOME",
+            "${HOME}",
+            "\\$HOME",
+            "$(cmd)",
+            "back\\slash",
+            "\\n literal",
+            "line1\nline2",
+            "crlf\r\nend",
+            "\r",
+            "bang!",
+            "`tick`",
+            "ünïcödé ✓ 日本",
+            "#hash",
+            "a #b",
+            "\t",
+            "'single'",
+            "\"",
+            "a\\",
+            "\\",
+            "\\\\",
+            "x\"",
+            "say \"hi\"",
+            "\"quoted\"",
+            "it's \"x\"",
+            "007",
+            "+5",
+            "-0",
+            "00",
+            "99999999999999999999",
+            "1_000",
+            "0x1F",
+            "\u{0}nul",
+            "\u{85}\u{a0}",
         ] {
             assert_eq!(roundtrip(value), value, "{value:?}");
         }
@@ -239,7 +276,11 @@ mod tests {
                 assert_eq!(ours, dokku_marshal(&e), "residual keeps Dokku's bytes");
                 continue;
             }
-            assert_eq!(parsed.get("K"), Some(&value), "{value:?} written as {ours:?}");
+            assert_eq!(
+                parsed.get("K"),
+                Some(&value),
+                "{value:?} written as {ours:?}"
+            );
             let dokku = dokku_marshal(&e);
             let dokku_reads_back = parse(&(dokku.clone() + "\n"))
                 .ok()
