@@ -151,7 +151,7 @@ pub fn pretty(env: &Env, prefix: &str) -> String {
                 line.push_str(text);
                 if i + 1 < row.len() {
                     let pad = widths[i].saturating_sub(text.chars().count());
-                    line.extend(std::iter::repeat(' ').take(pad + 2));
+                    line.push_str(&" ".repeat(pad + 2));
                 }
             }
             line

@@ -6,7 +6,7 @@
 //! | [`ConfigScope`] | one app's vars, or the global ones |
 //! | [`ConfigStore`] | `config/<app>/ENV` and `config/--global/ENV`: get, set, unset, clear, merge, under a lock |
 //! | [`envfile`] | the godotenv v1.5.1 file format: a faithful reader, a compatible writer |
-//! | [`format`] | `config:export --format ...` output |
+//! | [`format`](mod@format) | `config:export --format ...` output |
 //! | [`bundle_tar`] | `config:bundle`'s tar archive |
 //! | [`parse_pairs`], [`decode_value`] | `config:set KEY=VALUE` / `--encoded` arguments |
 //!

@@ -40,8 +40,8 @@ impl FileLock {
     }
 }
 
-// The only unsafe code outside the plugin loader: std's `File::lock` needs Rust 1.89 and
-// the workspace promises 1.80.
+// Unsafe only because std's safe `File::lock` needs Rust 1.89, newer than the
+// workspace's `rust-version`; switch to it once that allows.
 #[allow(unsafe_code)]
 fn flock_exclusive(file: &File) -> io::Result<()> {
     loop {
