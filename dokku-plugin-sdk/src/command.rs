@@ -36,7 +36,9 @@ impl<'a> CallView<'a> {
 
     pub(crate) fn app_args(&self) -> Vec<&'a str> {
         match self.env(DOKKU_APP_NAME).filter(|app| !app.is_empty()) {
-            Some(app) => std::iter::once(app).chain(self.args.iter().copied()).collect(),
+            Some(app) => std::iter::once(app)
+                .chain(self.args.iter().copied())
+                .collect(),
             None => self.args.clone(),
         }
     }

@@ -208,7 +208,10 @@ error_common!(HostError);
 impl PluginError {
     /// "Not implemented" ([`ErrorKind::NotImplemented`]); the host treats it like exit 10.
     pub fn not_implemented(what: &str) -> Self {
-        Self::new(ErrorKind::NotImplemented, format!("{what} is not implemented"))
+        Self::new(
+            ErrorKind::NotImplemented,
+            format!("{what} is not implemented"),
+        )
     }
 
     /// A panic report ([`ErrorKind::Panicked`]).

@@ -129,13 +129,14 @@ pub mod __private {
     }
 
     /// The root module's `manifest` entry point.
+    ///
+    /// A panicking `Plugin::manifest` yields a TOML comment with the report and no
+    /// `[plugin]` table, which the host refuses as an invalid manifest.
     pub fn manifest<P: Plugin>() -> RString {
-        match panic::catch_unwind(|| P::manifest().to_toml()) {
+        install_panic_hook();
+        match guarded(None, ("plugin", "manifest"), || Ok(P::manifest().to_toml())) {
             Ok(text) => RString::from(text),
-            Err(payload) => RString::from(format!(
-                "# dokku-plugin-sdk: Plugin::manifest panicked: {}\n",
-                payload_message(payload.as_ref())
-            )),
+            Err(err) => RString::from(format!("# dokku-plugin-sdk: {}\n", err.message())),
         }
     }
 
@@ -144,8 +145,10 @@ pub mod __private {
         init: fn() -> Result<P, PluginError>,
     ) -> RResult<PluginBox, PluginError> {
         install_panic_hook();
-        guarded(None, "plugin initialisation", init)
-            .map(|plugin| PluginBox::from_value(Adapter { plugin }, abi_stable::sabi_trait::TD_Opaque))
+        guarded(None, ("plugin", "initialisation"), init)
+            .map(|plugin| {
+                PluginBox::from_value(Adapter { plugin }, abi_stable::sabi_trait::TD_Opaque)
+            })
             .into()
     }
 }
@@ -177,8 +180,9 @@ pub(crate) fn run_command<'a, P: Plugin>(
     call: Call<'a>,
 ) -> Result<i32, PluginError> {
     let ctx = CommandContext::new(Host::new(host), CallView::new(&call));
-    let what = format!("command `{}`", call.name);
-    guarded(Some(ctx.host()), &what, || plugin.command(&ctx))
+    guarded(Some(ctx.host()), ("command", ctx.name()), || {
+        plugin.command(&ctx)
+    })
 }
 
 /// Runs a trigger hook the way the exported library does (also used by `MockHost`).
@@ -189,8 +193,9 @@ pub(crate) fn run_trigger<'a, P: Plugin>(
     stdin: &'a [u8],
 ) -> Result<i32, PluginError> {
     let ctx = TriggerContext::new(Host::new(host), CallView::new(&call), stdin);
-    let what = format!("trigger `{}`", call.name);
-    guarded(Some(ctx.host()), &what, || plugin.trigger(&ctx))
+    guarded(Some(ctx.host()), ("trigger", ctx.name()), || {
+        plugin.trigger(&ctx)
+    })
 }
 
 thread_local! {
@@ -240,10 +245,10 @@ fn install_panic_hook() {
 }
 
 /// Runs `f`, turning a panic into a [`PluginError`] of kind `Panicked` and forwarding the
-/// report to the host log.
+/// report to the host log. `what` = (`"command"`, name) names the entry point in the report.
 fn guarded<R>(
     host: Option<&Host<'_>>,
-    what: &str,
+    what: (&str, &str),
     f: impl FnOnce() -> Result<R, PluginError>,
 ) -> Result<R, PluginError> {
     LAST_PANIC.with(|last| last.borrow_mut().take());
@@ -263,7 +268,10 @@ fn guarded<R>(
             };
             // Dropping a panic payload can itself panic; never let that escape.
             let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(payload)));
-            let message = format!("{what} {summary}");
+            let message = match what {
+                ("plugin", detail) => format!("plugin {detail} {summary}"),
+                (kind, name) => format!("{kind} `{name}` {summary}"),
+            };
             if let Some(host) = host {
                 let mut log = format!("plugin {message}");
                 if let Some(bt) = backtrace {

@@ -94,10 +94,10 @@ mod trigger;
 
 // Re-exports: these names are the supported API; the modules behind them may move within
 // 1.x, the re-exported paths will not.
-#[doc(hidden)]
-pub use crate::export::__private;
 pub use crate::command::{CommandContext, DOKKU_APP_NAME};
 pub use crate::error::{ErrorKind, HostError, PluginError};
+#[doc(hidden)]
+pub use crate::export::__private;
 pub use crate::export::{RUSTC_VERSION, SDK_VERSION};
 pub use crate::manifest::{CommandSpec, Manifest, ManifestError};
 pub use crate::plugin::{Plugin, NOT_IMPLEMENTED_EXIT};

@@ -452,10 +452,11 @@ pub fn columnize(lines: &[String]) -> String {
     for row in &rows {
         for (i, width) in widths.iter().enumerate() {
             let cell = row.get(i).copied().unwrap_or("");
-            out.push_str(cell);
             if i + 1 < columns {
-                let pad = width - cell.chars().count() + 2;
-                out.extend(std::iter::repeat(' ').take(pad));
+                // `{:<width$}` pads by chars, as `column` pads by characters.
+                let _ = write!(out, "{cell:<width$}  ");
+            } else {
+                out.push_str(cell);
             }
         }
         out.push('\n');
@@ -481,11 +482,13 @@ mod tests {
     fn renders_and_parses_back() {
         let manifest = hello().config("greeting", "hi");
         let text = manifest.to_toml();
-        assert!(text.starts_with(
-            "[plugin]\ndescription = \"dokku hello plugin\"\nversion = \"0.1.0\"\n"
-        ));
+        assert!(text
+            .starts_with("[plugin]\ndescription = \"dokku hello plugin\"\nversion = \"0.1.0\"\n"));
         assert!(text.contains("[plugin.config]\ngreeting = \"hi\"\n[plugin.native]\n"));
-        assert_eq!(Manifest::parse(&text).expect("rendered TOML parses"), manifest);
+        assert_eq!(
+            Manifest::parse(&text).expect("rendered TOML parses"),
+            manifest
+        );
     }
 
     #[test]

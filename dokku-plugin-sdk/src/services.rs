@@ -518,7 +518,12 @@ impl<'a> Host<'a> {
     }
 
     /// Unsets config vars of an app (or [`GLOBAL`]), restarting it or not.
-    pub fn config_unset(&self, app: &str, keys: &[&str], restart: Restart) -> Result<(), HostError> {
+    pub fn config_unset(
+        &self,
+        app: &str,
+        keys: &[&str],
+        restart: Restart,
+    ) -> Result<(), HostError> {
         let mut args: Vec<&str> = Vec::with_capacity(keys.len() + 2);
         if restart == Restart::No {
             args.push("--no-restart");

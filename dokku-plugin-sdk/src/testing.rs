@@ -38,7 +38,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{HostError, PluginError};
 use crate::export::{run_command, run_trigger};
-use crate::host::{with_host, CallBuffers, HostServices};
+use crate::host::{CallBuffers, HostAdapter, HostServices};
 use crate::plugin::Plugin;
 use crate::services::{service, LogLevel, Stream};
 
@@ -103,7 +103,10 @@ impl MockHost {
             env: Vec::new(),
             quiet: false,
             trace: false,
-            version: format!("mock-host (dokku-plugin-sdk {})", crate::export::SDK_VERSION),
+            version: format!(
+                "mock-host (dokku-plugin-sdk {})",
+                crate::export::SDK_VERSION
+            ),
         }
     }
 
@@ -193,7 +196,8 @@ impl MockHost {
         args: &[&str],
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
-        with_host(self, |host| run_command(plugin, host, buffers.call()))
+        let adapter = HostAdapter::new(self);
+        run_command(plugin, adapter.host_ref(), buffers.call())
     }
 
     /// Runs a plugin trigger handler.
@@ -205,7 +209,8 @@ impl MockHost {
         stdin: &[u8],
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
-        with_host(self, |host| run_trigger(plugin, host, buffers.call(), stdin))
+        let adapter = HostAdapter::new(self);
+        run_trigger(plugin, adapter.host_ref(), buffers.call(), stdin)
     }
 
     /// Everything written to stdout so far (lossy UTF-8).
@@ -296,7 +301,9 @@ impl MockHost {
                                 "{name}: expected KEY=VALUE, got {item:?}"
                             ))));
                         };
-                        state.config.insert((app.clone(), k.to_owned()), v.to_owned());
+                        state
+                            .config
+                            .insert((app.clone(), k.to_owned()), v.to_owned());
                     } else {
                         state.config.remove(&(app.clone(), item.clone()));
                     }

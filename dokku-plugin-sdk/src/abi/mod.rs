@@ -270,6 +270,17 @@ mod tests {
         );
     }
 
+    /// A tripwire, not a proof: if one of these sizes moves, the ABI changed. Read the
+    /// module docs before "fixing" the numbers.
+    #[test]
+    fn abi_1_struct_sizes_are_frozen() {
+        use std::mem::size_of;
+        assert_eq!(size_of::<PluginError>(), 40);
+        assert_eq!(size_of::<HostError>(), 40);
+        assert_eq!(size_of::<Call<'static>>(), 48);
+        assert_eq!(size_of::<DokkuPluginRoot>(), 56);
+    }
+
     #[test]
     fn root_module_version_major_is_the_abi_number() {
         let major: u32 = ROOT_MODULE_VERSION

@@ -179,17 +179,25 @@ impl LoadError {
     /// Maps an `abi_stable` loading error to one of the cases above.
     pub fn from_library_error(path: &Path, err: LibraryError) -> Self {
         let path = path.to_owned();
+        // abi_stable prints the symbol name with its trailing NUL.
         let detail = format!(
             "abi_stable reported:\n{}\n{}",
-            err.to_string().trim(),
+            err.to_string().trim().replace('\0', ""),
             host_versions()
         );
         match err {
-            LibraryError::OpenError { err, .. } => LoadError::Open {
-                path,
-                reason: one_line(&err.to_string()),
-                detail,
-            },
+            LibraryError::OpenError { err, .. } => {
+                // dlerror() repeats the path: "/x/libfoo.so: invalid ELF header".
+                let reason = err.to_string();
+                let reason = reason
+                    .strip_prefix(&format!("{}: ", path.display()))
+                    .unwrap_or(&reason);
+                LoadError::Open {
+                    reason: one_line(reason),
+                    path,
+                    detail,
+                }
+            }
             LibraryError::GetSymbolError { .. } => LoadError::NotAPlugin {
                 path,
                 reason: "it exports no dokku plugin root module".to_owned(),
@@ -203,7 +211,7 @@ impl LoadError {
             LibraryError::IncompatibleVersionNumber { actual_version, .. } => {
                 LoadError::AbiMismatch {
                     path,
-                    found: u32::try_from(actual_version.major).unwrap_or(u32::MAX),
+                    found: actual_version.major,
                     sdk_version: None,
                     expected: DOKKU_PLUGIN_ABI,
                     detail,
@@ -273,8 +281,16 @@ mod tests {
             Path::new(PATH),
             LibraryError::IncompatibleVersionNumber {
                 library_name: "dokku_plugin",
-                expected_version: VersionNumber { major: 1, minor: 0, patch: 0 },
-                actual_version: VersionNumber { major: 2, minor: 0, patch: 0 },
+                expected_version: VersionNumber {
+                    major: 1,
+                    minor: 0,
+                    patch: 0,
+                },
+                actual_version: VersionNumber {
+                    major: 2,
+                    minor: 0,
+                    patch: 0,
+                },
             },
         );
         assert_eq!(

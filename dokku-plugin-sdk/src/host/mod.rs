@@ -54,14 +54,26 @@ pub trait HostServices: Sync {
 }
 
 /// Adapts a [`HostServices`] to the ABI's `HostObj`.
-struct HostAdapter<'a> {
+pub(crate) struct HostAdapter<'a> {
     inner: &'a dyn HostServices,
+}
+
+impl<'a> HostAdapter<'a> {
+    pub(crate) fn new(inner: &'a dyn HostServices) -> Self {
+        HostAdapter { inner }
+    }
+
+    /// The ABI host object, borrowed from the adapter.
+    pub(crate) fn host_ref(&self) -> HostRef<'_> {
+        HostObj_TO::from_ptr(self, TD_Opaque)
+    }
 }
 
 impl HostObj for HostAdapter<'_> {
     fn write(&self, stream: u8, bytes: RSlice<'_, u8>) {
         let _ = panic::catch_unwind(AssertUnwindSafe(|| {
-            self.inner.write(Stream::from_code(stream), bytes.as_slice());
+            self.inner
+                .write(Stream::from_code(stream), bytes.as_slice());
         }));
     }
 
@@ -103,12 +115,6 @@ impl HostObj for HostAdapter<'_> {
             .map(RString::from)
             .collect()
     }
-}
-
-/// Runs `f` with `services` as the ABI host object (borrowed for the call only).
-pub(crate) fn with_host<R>(services: &dyn HostServices, f: impl FnOnce(HostRef<'_>) -> R) -> R {
-    let adapter = HostAdapter { inner: services };
-    f(HostObj_TO::from_ptr(&adapter, TD_Opaque))
 }
 
 /// Borrowed ABI views of one call's strings.
@@ -215,7 +221,10 @@ impl LoadedPlugin {
     {
         let plugin = self.instance()?;
         let buffers = CallBuffers::new(name, args, env);
-        with_host(host, |h| plugin.command(h, buffers.call()).into_result())
+        let adapter = HostAdapter::new(host);
+        plugin
+            .command(adapter.host_ref(), buffers.call())
+            .into_result()
     }
 
     /// Runs a trigger handler with the trigger's arguments and whatever the host has on
@@ -235,13 +244,22 @@ impl LoadedPlugin {
     {
         let plugin = self.instance()?;
         let buffers = CallBuffers::new(name, args, env);
-        with_host(host, |h| {
-            plugin
-                .trigger(h, buffers.call(), RSlice::from_slice(stdin))
-                .into_result()
-        })
+        let adapter = HostAdapter::new(host);
+        plugin
+            .trigger(
+                adapter.host_ref(),
+                buffers.call(),
+                RSlice::from_slice(stdin),
+            )
+            .into_result()
     }
 }
+
+// The CLI keeps loaded plugins in a process-wide registry.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<LoadedPlugin>();
+};
 
 /// Opens a plugin library and checks it: `abi_stable`'s header, root module name, version
 /// and layout, then Dokku's own ABI number. Never unloads (a second load of the same path
