@@ -4,7 +4,7 @@
 //! `dokkurc` and `.dokkurc/*`; then the exported variables, some forced and some
 //! defaulted (`:=`, an existing value wins). Children get exactly [`Context::env`].
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 use std::path::{Path, PathBuf};
 
 use dokku_core::env::{self, fixed};
@@ -27,7 +27,7 @@ pub(crate) struct Context {
     pub(crate) trace: bool,
     /// Path of this binary, for re-running ourselves.
     pub(crate) exe: PathBuf,
-    discovery: OnceCell<Discovery>,
+    discovery: OnceLock<Discovery>,
 }
 
 impl Context {
@@ -87,7 +87,7 @@ impl Context {
         let trace = vars.get(env::DOKKU_TRACE).is_some_and(|v| !v.is_empty());
         let quiet = vars.get(env::DOKKU_QUIET_OUTPUT).is_some_and(|v| !v.is_empty());
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("dokku"));
-        Context { env: vars, layout, quiet, trace, exe, discovery: OnceCell::new() }
+        Context { env: vars, layout, quiet, trace, exe, discovery: OnceLock::new() }
     }
 
     /// The value of an environment variable, empty counting as unset.
@@ -114,7 +114,7 @@ impl Context {
 
     /// Forgets the plugin scan (after enabling or installing plugins).
     pub(crate) fn rescan(&mut self) {
-        self.discovery = OnceCell::new();
+        self.discovery = OnceLock::new();
     }
 
     /// Writes a Dokku log line, honouring quiet and trace.

@@ -64,13 +64,14 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
 fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, crate::exit::CliError> {
     if plugin.is_native() {
         let Some(manifest) = &plugin.manifest else { return Ok(Vec::new()) };
-        if manifest.command.is_empty() {
+        if manifest.command.iter().all(|c| c.help.is_empty()) {
             return Ok(Vec::new());
         }
         if all {
             return Ok(manifest
                 .command
                 .iter()
+                .filter(|c| !c.help.is_empty())
                 .map(|c| format!("    {}, {}", c.usage.as_deref().unwrap_or(&c.name), c.help))
                 .collect());
         }
@@ -111,6 +112,7 @@ pub(crate) fn plugin_help(ctx: &Context, plugin: &Plugin) -> CmdResult {
     let mut lines: Vec<String> = manifest
         .command
         .iter()
+        .filter(|c| !c.help.is_empty())
         .map(|c| format!("    {}, {}", c.usage.as_deref().unwrap_or(&c.name), c.help))
         .collect();
     lines.sort();

@@ -11,6 +11,7 @@ mod identity;
 mod output;
 mod plugin_host;
 mod plugn;
+mod services;
 mod ssh_command;
 
 use std::process::ExitCode;

@@ -3,6 +3,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod legacy;
+pub(crate) mod native;
 
 use std::io::Write;
 
@@ -26,11 +27,7 @@ pub(crate) fn run_native_command(ctx: &mut Context, plugin: &Plugin, args: &[Str
     let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
     match native {
         Some(n) if n.builtin => builtin::run_command(ctx, plugin, args),
-        Some(_) => Err(CliError::fail(format!(
-            "plugin {} is a native library plugin, which this dokku cannot load yet",
-            plugin.name
-        ))
-        .hint("native library plugins arrive with the plugin SDK (issue 3); disable the plugin until then")),
+        Some(_) => native::command(ctx, plugin, args),
         None => Err(CliError::fail(format!("plugin {} is not a native plugin", plugin.name))),
     }
 }
@@ -57,11 +54,16 @@ impl NativeTriggers for NativeHost<'_> {
         let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
         match native {
             Some(n) if n.builtin => builtin::run_trigger(self.ctx, plugin, trigger, args, stdout),
-            _ => Err(TriggerError::Handler {
-                plugin: plugin.name.clone(),
-                trigger: trigger.to_string(),
-                message: "native library plugins cannot be loaded by this dokku yet".into(),
-            }),
+            _ => {
+                let config = dokku_core::trigger::PlugnConfig::load(&self.ctx.layout.plugn_config());
+                let env = dokku_core::trigger::config_exports(plugin, &config, &self.ctx.env);
+                match native::trigger(self.ctx, plugin, trigger, args, &env, stdout) {
+                    Ok(status) => Ok(status),
+                    // The chain stops here, as for a failing legacy hook: print the
+                    // error and hand back a failure status.
+                    Err(err) => Ok(crate::dispatch::report(Some(self.ctx), err).max(1)),
+                }
+            }
         }
     }
 }

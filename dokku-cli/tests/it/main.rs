@@ -3,6 +3,7 @@
 
 mod bash_library;
 mod dispatch;
+mod native;
 mod plugins;
 mod ssh;
 
