@@ -201,6 +201,38 @@ install_plugins() {
   CORE_PLUGIN_COUNT=${#names[@]}
 }
 
+# --- ssh logins ------------------------------------------------------------------
+
+# setup_ssh_login HOME COMMAND: what `sshcommand create dokku COMMAND` leaves behind:
+# HOME/.sshcommand naming the command every key's forced command runs, and an
+# authorized_keys file (0700 directory, 0600 file) for ssh-keys:add to fill.
+setup_ssh_login() {
+  local home="$1" command="$2"
+  mkdir -p "$home/.ssh"
+  chmod 0700 "$home/.ssh"
+  [[ -f "$home/.ssh/authorized_keys" ]] || : >"$home/.ssh/authorized_keys"
+  chmod 0600 "$home/.ssh/authorized_keys"
+  printf '%s\n' "$command" >"$home/.sshcommand.tmp"
+  mv -f "$home/.sshcommand.tmp" "$home/.sshcommand"
+}
+
+# write_login_wrapper PREFIX: PREFIX/bin/dokku-login, the forced command of a prefix
+# install: dokku with the environment PREFIX/env exports (sshd starts commands with
+# a clean environment).
+write_login_wrapper() {
+  local prefix="$1"
+  local wrapper="$prefix/bin/dokku-login"
+  cat >"$wrapper.tmp" <<EOF
+#!/usr/bin/env bash
+# Written by dokku-rs install.sh: the ssh forced command of the install in
+# $(printf '%q' "$prefix"). Runs dokku with that install's environment.
+source $(printf '%q' "$prefix/env")
+exec dokku "\$@"
+EOF
+  chmod 0755 "$wrapper.tmp"
+  mv -f "$wrapper.tmp" "$wrapper"
+}
+
 # --- modes ----------------------------------------------------------------------
 
 write_env_file() {
@@ -247,6 +279,8 @@ install_prefix() {
   install_plugins "$PREFIX/lib"
   workspace_version >"$PREFIX/lib/VERSION"
   write_env_file "$PREFIX" "$user" "$group"
+  write_login_wrapper "$PREFIX"
+  setup_ssh_login "$PREFIX/home" "$PREFIX/bin/dokku-login"
 
   printf 'dokku-rs %s installed in %s (%s core plugins); run: source %s/env\n' \
     "$(<"$PREFIX/lib/VERSION")" "$PREFIX" "$CORE_PLUGIN_COUNT" "$PREFIX"
@@ -297,6 +331,8 @@ install_system() {
   # The events plugin expects a group-writable log directory.
   chown dokku:dokku "$logs_dir"
   chmod 0775 "$logs_dir"
+  setup_ssh_login "$dokku_root" /usr/bin/dokku
+  chown -R dokku:dokku "$dokku_root/.ssh" "$dokku_root/.sshcommand"
 
   printf 'dokku-rs %s installed: /usr/bin/dokku, DOKKU_ROOT=%s, DOKKU_LIB_ROOT=%s (%s core plugins)\n' \
     "$(<"$lib_root/VERSION")" "$dokku_root" "$lib_root" "$CORE_PLUGIN_COUNT"

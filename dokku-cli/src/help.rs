@@ -67,7 +67,9 @@ fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, 
         if manifest.command.iter().all(|c| c.help.is_empty()) {
             return Ok(Vec::new());
         }
-        if all {
+        // `--all`, or a plugin without a summary line (like Dokku's 00_dokku-standard,
+        // whose commands are top-level): every command.
+        if all || manifest.plugin.help.is_none() {
             return Ok(manifest
                 .command
                 .iter()
@@ -76,7 +78,7 @@ fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, 
                 .collect());
         }
         let summary = manifest.plugin.help.as_deref().unwrap_or(&manifest.plugin.description);
-        return Ok(vec![format!("    {}, {summary}", plugin.name)]);
+        return Ok(vec![format!("    {}, {summary}", command_namespace(plugin))]);
     }
     let commands = plugin.file("commands");
     if !legacy::is_executable(&commands) {
@@ -100,11 +102,22 @@ fn strip_arguments(line: &str) -> String {
     line.to_string()
 }
 
+/// The name a manifest plugin's commands live under: the part before `:` of its first
+/// command (`events` for the `20_events` directory), else the plugin's name.
+fn command_namespace(plugin: &Plugin) -> &str {
+    plugin
+        .manifest
+        .as_ref()
+        .and_then(|m| m.command.first())
+        .map(|c| c.name.split(':').next().unwrap_or(&c.name))
+        .unwrap_or(&plugin.name)
+}
+
 /// `<plugin>:help` for a manifest plugin, in the layout of Dokku's bash plugins.
 pub(crate) fn plugin_help(ctx: &Context, plugin: &Plugin) -> CmdResult {
     let Some(manifest) = &plugin.manifest else { return Ok(0) };
     let description = manifest.plugin.help.as_deref().unwrap_or(&manifest.plugin.description);
-    output::println(&format!("Usage: dokku {}[:COMMAND]", plugin.name));
+    output::println(&format!("Usage: dokku {}[:COMMAND]", command_namespace(plugin)));
     output::println("");
     output::println(description);
     output::println("");

@@ -13,6 +13,17 @@ use std::path::Path;
 ///
 /// The parent directory must exist. The temporary file is removed if any step fails.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
+    write_atomic_inner(path, contents, mode, |_| Ok(()))
+}
+
+/// [`write_atomic`] with a hook run once the temporary file is complete and synced,
+/// just before the rename: tests make it fail to stand in for a crash at that point.
+fn write_atomic_inner(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    before_rename: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -32,6 +43,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
         file.sync_all()?;
         // The umask may have narrowed the mode given to open().
         fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+        before_rename(&tmp)?;
         fs::rename(&tmp, path)?;
         // Persist the rename itself.
         File::open(dir)?.sync_all()
@@ -57,6 +69,23 @@ mod tests {
         let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn a_failure_after_the_temp_write_leaves_the_old_file_and_no_temp() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ENV");
+        fs::write(&path, "A=old\n").expect("seed");
+        let err = write_atomic_inner(&path, b"A=new\n", 0o600, |tmp| {
+            // The new contents are fully on disk under the temporary name...
+            assert_eq!(fs::read(tmp).expect("temp file"), b"A=new\n");
+            // ...when the writer dies.
+            Err(io::Error::other("killed"))
+        })
+        .expect_err("injected failure");
+        assert_eq!(err.to_string(), "killed");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "A=old\n");
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "temp file removed");
     }
 
     #[test]

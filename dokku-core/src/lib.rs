@@ -18,20 +18,52 @@
 //! | [`config`] | config vars in Dokku's ENV file format |
 //! | [`property`] | the per-plugin property store |
 //! | [`fs`] | atomic file writes |
-//! | [`image`] | image names and tags |
+//! | [`image`] | image names and tags, `com.dokku.*` labels, copying files out of images |
+//! | [`docker_options`] | per-phase docker options (`docker-options:*`) |
+//! | [`events`] | the events log and the `.dokkurc` switches of `events:on` / `trace:on` |
+//! | [`report`] | the `<plugin>:report` layout (padded text, single flag, JSON) |
+//! | [`docker`] | every Docker call, through `$DOCKER_BIN` |
+//! | [`lock`] | the per-app deploy lock |
+//! | [`shell`] | shell-style word splitting and quoting |
+//! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
+//! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
+//! | [`builder`] | builder detection and the Dockerfile builder |
+//! | [`ports`] | port mappings |
+//! | [`ps`] | the Procfile and process scale |
+//! | [`appjson`] | `app.json` |
+//! | [`checks`] | zero-downtime checks and healthchecks |
+//! | [`scheduler`] | the docker-local scheduler |
+//! | [`storage`] | persistent storage mounts |
+//! | [`deploy`] | the pipeline: build, release, deploy |
 //!
 //! Stability: this crate follows semver from 1.0; until then minor versions may break.
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod appjson;
+pub mod builder;
+pub mod checks;
 pub mod config;
+pub mod deploy;
+pub mod docker;
+pub mod docker_options;
 pub mod env;
+pub mod events;
 pub mod fs;
+pub mod git;
 pub mod image;
+pub mod lock;
 pub mod log;
 pub mod paths;
 pub mod plugin;
+pub mod ports;
 pub mod process;
 pub mod property;
+pub mod report;
+pub mod ps;
+pub mod scheduler;
 pub mod settings;
+pub mod shell;
+pub mod sshkeys;
+pub mod storage;
 pub mod trigger;

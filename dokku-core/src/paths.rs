@@ -87,6 +87,62 @@ impl Layout {
         self.app_data_dir("apps", app).join(".deploy.lock")
     }
 
+    /// `$DOKKU_ROOT/<app>/<name>`: a state file in the app directory (`CONTAINER.web.1`,
+    /// `VHOST`, ...).
+    pub fn app_file(&self, app: &str, name: &str) -> PathBuf {
+        self.app_root(app).join(name)
+    }
+
+    /// `$DOKKU_ROOT/<app>/CONTAINER.<type>.<index>`: the id of a running container.
+    pub fn container_file(&self, app: &str, proc_type: &str, index: u32) -> PathBuf {
+        self.app_file(app, &format!("CONTAINER.{proc_type}.{index}"))
+    }
+
+    /// `$DOKKU_ROOT/<app>/IP.<type>.<index>`: the container's address.
+    pub fn ip_file(&self, app: &str, proc_type: &str, index: u32) -> PathBuf {
+        self.app_file(app, &format!("IP.{proc_type}.{index}"))
+    }
+
+    /// `$DOKKU_ROOT/<app>/PORT.<type>.<index>`: the container's listening port.
+    pub fn port_file(&self, app: &str, proc_type: &str, index: u32) -> PathBuf {
+        self.app_file(app, &format!("PORT.{proc_type}.{index}"))
+    }
+
+    /// `$DOKKU_ROOT/<app>/hooks/pre-receive`: the hook that runs `dokku git-hook`.
+    pub fn pre_receive_hook(&self, app: &str) -> PathBuf {
+        self.app_root(app).join("hooks").join("pre-receive")
+    }
+
+    /// `$DOKKU_ROOT/.ssh`: the dokku user's ssh directory.
+    pub fn ssh_dir(&self) -> PathBuf {
+        self.dokku_root.join(".ssh")
+    }
+
+    /// `$DOKKU_ROOT/.ssh/authorized_keys`, maintained by `ssh-keys:*`.
+    pub fn authorized_keys(&self) -> PathBuf {
+        self.ssh_dir().join("authorized_keys")
+    }
+
+    /// `$DOKKU_ROOT/.sshcommand`: the command ssh logins run (sshcommand's file).
+    pub fn sshcommand_file(&self) -> PathBuf {
+        self.dokku_root.join(".sshcommand")
+    }
+
+    /// `$DOKKU_LIB_ROOT/data/<plugin>`: a plugin's data directory.
+    pub fn plugin_data_dir(&self, plugin: &str) -> PathBuf {
+        self.lib_root.join("data").join(plugin)
+    }
+
+    /// `$DOKKU_LIB_ROOT/data/scheduler-docker-local/dead-containers`: the retire registry.
+    pub fn dead_containers(&self) -> PathBuf {
+        self.plugin_data_dir("scheduler-docker-local").join("dead-containers")
+    }
+
+    /// `$DOKKU_LIB_ROOT/config/<app>/ENV` (or `config/--global/ENV`): config vars.
+    pub fn env_file(&self, app: &str) -> PathBuf {
+        self.lib_root.join("config").join(app).join("ENV")
+    }
+
     /// The `dokkurc` file and `.dokkurc` directory under `DOKKU_ROOT`.
     pub fn dokkurc(&self) -> (PathBuf, PathBuf) {
         (self.dokku_root.join("dokkurc"), self.dokku_root.join(".dokkurc"))

@@ -4,15 +4,14 @@
 //! (see docs/contracts/layout.md). Output and exit codes are those of the Dokku helper
 //! each one replaces.
 
-use dokku_core::app::{self, AppName};
+use dokku_core::app;
 use dokku_core::env;
-use dokku_core::image;
 use dokku_core::log::Level;
-use dokku_core::trigger::StdoutMode;
 
 use crate::context::Context;
 use crate::exit::{CliError, CmdResult};
 use crate::output;
+use crate::services;
 
 /// Runs one helper; `args[0]` is its name.
 pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
@@ -34,18 +33,12 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             Ok(0)
         }
         "apps-list" => apps_list(ctx),
-        "image-repo" => {
-            let app = AppName::parse_existing(arg(0).unwrap_or(""))?;
-            output::println(&image::app_image_repo(app.as_str()));
-            Ok(0)
+        "image-repo" => print(services::image_repo(arg(0).unwrap_or(""))),
+        "image-name" => print(services::image_name(ctx, arg(0).unwrap_or(""), arg(1), arg(2))),
+        "running-image-tag" => print(services::running_image_tag(ctx, arg(0).unwrap_or(""), arg(1))),
+        "deploying-image-name" => {
+            print(services::deploying_image_name(ctx, arg(0).unwrap_or(""), arg(1), arg(2)))
         }
-        "image-name" => image_name(ctx, rest),
-        "running-image-tag" => {
-            let app = AppName::parse_existing(arg(0).unwrap_or(""))?;
-            output::println(&running_image_tag(ctx, app.as_str(), arg(1))?);
-            Ok(0)
-        }
-        "deploying-image-name" => deploying_image_name(ctx, rest),
         "log" => {
             let level = arg(0).and_then(Level::from_name).ok_or_else(|| {
                 CliError::fail(format!("unknown log level '{}'", arg(0).unwrap_or("")))
@@ -55,14 +48,11 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             Ok(if matches!(level, Level::Fail | Level::FailQuiet) { 1 } else { 0 })
         }
         "prop" => super::core_prop::run(ctx, rest),
-        "copy-from-image" | "copy-dir-from-image" | "config" => Err(not_yet(helper)),
+        "config" => super::config::run_core(ctx, rest),
+        "copy-from-image" | "copy-dir-from-image" => copy_from_image(ctx, helper == "copy-dir-from-image", rest),
         other => Err(CliError::fail(format!("unknown core helper '{other}'"))
             .hint("see docs/contracts/layout.md for the helpers this dokku provides")),
     }
-}
-
-fn not_yet(helper: &str) -> CliError {
-    CliError::fail(format!("{helper} is not available yet in this dokku"))
 }
 
 fn app_name_check(name: &str, rule: app::NameRule) -> CmdResult {
@@ -85,39 +75,42 @@ fn docker_bin(ctx: &Context) -> String {
     ctx.var(env::DOCKER_BIN).unwrap_or("docker").to_string()
 }
 
-fn image_name(ctx: &Context, rest: &[String]) -> CmdResult {
-    let app = AppName::parse_existing(rest.first().map(String::as_str).unwrap_or(""))?;
-    let tag = rest.get(1).map(String::as_str).filter(|t| !t.is_empty());
-    let name = image::app_image_name(app.as_str(), tag, rest.get(2).map(String::as_str));
-    if tag.is_some() && !image::image_exists(&docker_bin(ctx), &name) {
-        return Err(CliError::fail(format!("App image ({name}) not found")));
-    }
-    output::println(&name);
+fn print(value: Result<String, CliError>) -> CmdResult {
+    output::println(&value?);
     Ok(0)
 }
 
-fn trigger_text(ctx: &Context, trigger: &str, app: &str) -> Result<String, CliError> {
-    let outcome = ctx.fire(trigger, &[app.to_string()], StdoutMode::Capture)?;
-    Ok(outcome.stdout_text().trim().to_string())
-}
+/// `copy-from-image APP IMAGE SRC DST` / `copy-dir-from-image APP IMAGE SRC DIR`: the
+/// bash library's `copy_from_image` and `copy_dir_from_image`, every docker call through
+/// `$DOCKER_BIN`.
+fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
+    use dokku_core::config::{ConfigScope, ConfigStore};
+    use dokku_core::image::copy;
 
-fn running_image_tag(ctx: &Context, app: &str, tag: Option<&str>) -> Result<String, CliError> {
-    let reported = trigger_text(ctx, "deployed-app-image-tag", app)?;
-    Ok(image::running_image_tag(Some(&reported), tag))
-}
-
-fn deploying_image_name(ctx: &Context, rest: &[String]) -> CmdResult {
-    let app = AppName::parse_existing(rest.first().map(String::as_str).unwrap_or(""))?;
-    let tag = running_image_tag(ctx, app.as_str(), rest.get(1).map(String::as_str))?;
-    let remote = trigger_text(ctx, "deployed-app-repository", app.as_str())?;
-    let repo = match rest.get(2).filter(|r| !r.is_empty()) {
-        Some(r) => r.clone(),
-        None => trigger_text(ctx, "deployed-app-image-repo", app.as_str())?,
-    };
-    let name = image::deploying_image_name(app.as_str(), &remote, Some(&repo), &tag);
-    if !image::image_exists(&docker_bin(ctx), &name) {
-        return Err(CliError::fail(format!("App image ({name}) not found")));
+    let arg = |i: usize| rest.get(i).map(String::as_str).unwrap_or("");
+    let (app, image, src, dst) = (arg(0), arg(1), arg(2), arg(3));
+    if image.is_empty() || src.is_empty() || dst.is_empty() {
+        let what = if dir { "copy-dir-from-image APP IMAGE SRC DIR" } else { "copy-from-image APP IMAGE SRC DST" };
+        return Err(CliError::fail("Missing arguments for copying content from an image").hint(format!("dokku __core {what}")));
     }
-    output::println(&name);
+    // herokuish images are recognised by their user, which the app may override.
+    let app_user = (!app.is_empty() && ctx.layout.dokku_root.join(app).is_dir())
+        .then(|| ConfigStore::new(&ctx.layout.lib_root).merged(&ConfigScope::app(app)).ok())
+        .flatten()
+        .and_then(|mut env| env.remove("DOKKU_APP_USER"));
+    let request = copy::CopyRequest {
+        app,
+        image,
+        src,
+        app_user: app_user.as_deref(),
+        global_run_args: ctx.var(env::DOKKU_GLOBAL_RUN_ARGS).unwrap_or(env::fixed::GLOBAL_DOCKER_ARGS),
+    };
+    let docker = dokku_core::docker::Docker::cli(&docker_bin(ctx), ctx.env.clone());
+    let done = if dir {
+        copy::copy_dir_from_image(&docker, &request, std::path::Path::new(dst))
+    } else {
+        copy::copy_from_image(&docker, &request, std::path::Path::new(dst))
+    };
+    done.map_err(|e| CliError::fail(e.to_string()))?;
     Ok(0)
 }

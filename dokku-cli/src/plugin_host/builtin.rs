@@ -23,6 +23,19 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
     let rest = &args[1..];
     match (plugin.name.as_str(), command) {
         ("plugin", _) => commands::plugin::run(ctx, command, rest),
+        ("config", _) => commands::config::run(ctx, command, rest),
+        ("docker-options", _) => commands::docker_options::run(ctx, command, rest),
+        ("20_events", _) => commands::events::run(ctx, command, rest),
+        ("trace", _) => commands::trace::run(ctx, command, rest),
+        ("00_dokku-standard", _) => commands::standard::run(ctx, command, rest),
+        ("apps", _) => commands::apps::run(ctx, command, rest),
+        ("checks", _) => commands::checks::run(ctx, command, rest),
+        ("git", _) => commands::git::run(ctx, command, rest),
+        ("logs", _) => commands::logs::run(ctx, command, rest),
+        ("ps", _) => commands::ps::run(ctx, command, rest),
+        ("run", _) => commands::run::run(ctx, command, rest),
+        ("ssh-keys", _) => commands::ssh_keys::run(ctx, command, rest),
+        ("storage", _) => commands::storage::run(ctx, command, rest),
         _ => Err(CliError::fail(format!(
             "plugin {} declares {command} as built in, but this dokku binary does not provide it",
             plugin.name
@@ -44,10 +57,24 @@ pub(crate) fn run_trigger(
     args: &[String],
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let _ = (ctx, args, stdout);
-    Err(TriggerError::Handler {
-        plugin: plugin.name.clone(),
-        trigger: trigger.to_string(),
-        message: "this dokku binary has no built-in handler for it".into(),
-    })
+    match plugin.name.as_str() {
+        "config" => commands::config::run_trigger(ctx, trigger, args, stdout),
+        "docker-options" => commands::docker_options::run_trigger(ctx, trigger, args, stdout),
+        "20_events" => commands::events::run_trigger(ctx, trigger, args, stdout),
+        "00_dokku-standard" => commands::standard::trigger(ctx, trigger, args, stdout),
+        "app-json" => commands::app_json::trigger(ctx, trigger, args, stdout),
+        "apps" => commands::apps::trigger(ctx, trigger, args, stdout),
+        "builder" => commands::builder::builder_trigger(ctx, trigger, args, stdout),
+        "builder-dockerfile" => commands::builder::dockerfile_trigger(ctx, trigger, args, stdout),
+        "builder-herokuish" => commands::builder::buildpack_trigger(ctx, "herokuish", trigger, args),
+        "builder-pack" => commands::builder::buildpack_trigger(ctx, "pack", trigger, args),
+        "git" => commands::git::trigger(ctx, trigger, args, stdout),
+        "ps" => commands::ps::trigger(ctx, trigger, args, stdout),
+        "scheduler-docker-local" => commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout),
+        _ => Err(TriggerError::Handler {
+            plugin: plugin.name.clone(),
+            trigger: trigger.to_string(),
+            message: "this dokku binary has no built-in handler for it".into(),
+        }),
+    }
 }

@@ -2,7 +2,11 @@
 //! --prefix) in a temp dir. No Docker needed here; see tests/e2e for that.
 
 mod bash_library;
+mod config;
+mod deploy_commands;
 mod dispatch;
+mod docker_options;
+mod events;
 mod native;
 mod plugins;
 mod ssh;

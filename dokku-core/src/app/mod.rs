@@ -3,6 +3,7 @@
 //! An app exists iff `$DOKKU_ROOT/<app>` is a directory; that is Dokku's rule and the
 //! only state needed to answer `apps:exists`.
 
+pub mod lifecycle;
 pub mod name;
 
 pub use name::{AppName, AppNameError, NameRule};

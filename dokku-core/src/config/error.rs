@@ -58,6 +58,31 @@ pub enum ConfigError {
         format: String,
     },
 
+    /// `config:import` found nothing to set.
+    #[error("No config vars to set")]
+    NothingToImport,
+
+    /// `config:import --format` named neither `envfile` nor `json`.
+    #[error("Unknown format: {format}")]
+    UnknownImportFormat {
+        /// The format as given.
+        format: String,
+    },
+
+    /// `config:import` input does not parse in the format given.
+    #[error("Unable to parse config vars: {message}")]
+    ImportParse {
+        /// The parser's complaint.
+        message: String,
+    },
+
+    /// The config plugin's property directory could not be set up or removed.
+    #[error("{message}")]
+    Property {
+        /// The property store's error.
+        message: String,
+    },
+
     /// An app name cannot be used as a directory under `config/`.
     #[error("Invalid app name for config: '{app}'")]
     InvalidApp {

@@ -9,6 +9,7 @@
 //! | [`format`](mod@format) | `config:export --format ...` output |
 //! | [`bundle_tar`] | `config:bundle`'s tar archive |
 //! | [`parse_pairs`], [`decode_value`] | `config:set KEY=VALUE` / `--encoded` arguments |
+//! | [`ops`] | the commands' behaviour around the file: log lines, `post-config-update`, restarts |
 //!
 //! ```
 //! # let root = tempfile::tempdir().expect("temp dir");
@@ -28,8 +29,9 @@ mod bundle;
 pub mod envfile;
 mod error;
 pub mod format;
-mod gojson;
+pub(crate) mod gojson;
 mod key;
+pub mod ops;
 mod pairs;
 mod scope;
 mod store;

@@ -205,6 +205,20 @@ impl PropertyStore {
         }
     }
 
+    /// Read-modify-write of a whole list under the property's lock, for changes that are
+    /// more than one push or removal (docker-options keeps its lists sorted). `edit`
+    /// returns whether it changed anything; only then is the file written (and
+    /// created). Returns what `edit` returned.
+    pub fn list_update(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        edit: impl FnOnce(&mut Vec<String>) -> bool,
+    ) -> Result<bool, PropertyError> {
+        self.list_modify(plugin, app, property, edit)
+    }
+
     /// Read-modify-write of a list under its lock. `edit` returns whether it changed
     /// anything; the file is rewritten (and created if missing) only then.
     fn list_modify(

@@ -1,0 +1,21 @@
+//! `config:bundle [--merged] (<app>|--global)`.
+
+use dokku_core::config::{bundle_tar, ops};
+
+use super::{fail, go_list, target};
+use crate::commands::core_plugin::PluginHost;
+use crate::exit::{CliError, CmdResult};
+
+/// Writes the env as an uncompressed tar on stdout: one file per key.
+pub(crate) fn run(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
+    let (scope, rest, flags) = target(host, args, &["merged"], &[])?;
+    if !rest.is_empty() {
+        return Err(CliError::fail(format!(
+            "Trailing argument(s): {}",
+            go_list(&rest)
+        )));
+    }
+    let env = ops::load_merged(host, &scope, flags.has("merged")).map_err(fail)?;
+    host.write_stdout(&bundle_tar(&env));
+    Ok(0)
+}

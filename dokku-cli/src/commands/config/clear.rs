@@ -1,0 +1,15 @@
+//! `config:clear [--no-restart] (<app>|--global)`.
+
+use dokku_core::config::ops::{self, Restart};
+
+use super::{fail, target, Caller};
+use crate::commands::core_plugin::PluginHost;
+use crate::exit::CmdResult;
+
+/// Removes every var.
+pub(crate) fn run(host: &PluginHost<'_>, args: &[String], caller: Caller) -> CmdResult {
+    let (scope, _, flags) = target(host, args, &["no-restart"], &[])?;
+    let restart = Restart::unless(flags.has("no-restart"));
+    ops::clear(host, &scope, caller.global_arg(), restart).map_err(fail)?;
+    Ok(0)
+}

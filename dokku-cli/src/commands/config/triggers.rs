@@ -1,0 +1,115 @@
+//! The config plugin's triggers, handled in-process:
+//!
+//! | trigger | args | does |
+//! |---|---|---|
+//! | `config-export` | `APP GLOBAL MERGED FORMAT` | prints the env as `config:export` would (`GLOBAL=true` skips the app check) |
+//! | `config-get` | `APP\|--global KEY` | prints the value without a newline; unset prints nothing |
+//! | `config-get-global` | `KEY` | the same for a global var |
+//! | `config-set` | `[--no-restart] APP\|--global K=V...` | `config:set` |
+//! | `config-unset` | `APP\|--global KEY [RESTART]` | unsets KEY, restarting only when RESTART is `true`; errors are ignored |
+//! | `post-create` | `APP` | creates `config/<app>/` and the plugin's property directory |
+//! | `post-delete` | `APP` | removes them |
+//! | `post-app-clone-setup`, `post-app-rename-setup` | `OLD NEW` | copies OLD's vars over NEW's |
+//!
+//! Values go to the trigger's stdout, which the caller may be capturing; log lines of
+//! `config-set` go there too, as a Go trigger's would.
+
+use std::io::Write;
+
+use dokku_core::app;
+use dokku_core::config::ops::{self, ConfigHost, Restart};
+use dokku_core::config::{format, ConfigScope, ExportFormat};
+use dokku_core::log::Level;
+use dokku_core::trigger::TriggerError;
+
+use super::{set, Caller};
+use crate::commands::core_plugin::{parse_bool, PluginHost};
+use crate::context::Context;
+use crate::exit::CliError;
+
+/// Runs the config plugin's handler for `trigger`.
+pub(crate) fn run(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let host = PluginHost::with_stdout(ctx, stdout);
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let result = match trigger {
+        "config-export" => export(&host, arg(0), arg(1), arg(2), arg(3)),
+        "config-get" => get(&host, &scope_arg(arg(0)), arg(1)),
+        "config-get-global" => get(&host, &ConfigScope::Global, arg(0)),
+        "config-set" => set::run(&host, args, Caller::Helper).map(|_| ()),
+        "config-unset" => {
+            let restart = Restart::unless(arg(2) != "true");
+            // Dokku ignores failures here: the trigger is used for best-effort cleanup.
+            let _ = ops::unset(&host, &scope_arg(arg(0)), "--global", &[arg(1)], restart);
+            Ok(())
+        }
+        "post-create" => ops::create_app(&host, arg(0)).map_err(super::fail),
+        "post-delete" => ops::delete_app(&host, arg(0)).map_err(super::fail),
+        "post-app-clone-setup" | "post-app-rename-setup" => {
+            ops::copy_app(&host, arg(0), arg(1)).map_err(super::fail)
+        }
+        other => {
+            return Err(TriggerError::Handler {
+                plugin: "config".into(),
+                trigger: other.to_string(),
+                message: "the config plugin has no handler for it".into(),
+            })
+        }
+    };
+    match result {
+        Ok(()) => Ok(0),
+        Err(err) => {
+            if let Some(message) = &err.message {
+                host.log(Level::Fail, message);
+            }
+            Ok(err.code)
+        }
+    }
+}
+
+fn scope_arg(arg: &str) -> ConfigScope {
+    ConfigScope::from_arg(arg)
+}
+
+fn get(host: &PluginHost<'_>, scope: &ConfigScope, key: &str) -> Result<(), CliError> {
+    let mut env = ops::load(host, scope).map_err(super::fail)?;
+    if let Some(value) = env.remove(key) {
+        host.write_stdout(value.as_bytes());
+    }
+    Ok(())
+}
+
+fn export(
+    host: &PluginHost<'_>,
+    app_arg: &str,
+    global: &str,
+    merged: &str,
+    format: &str,
+) -> Result<(), CliError> {
+    let global = parse_bool(global).unwrap_or(false);
+    let scope = if global {
+        ConfigScope::Global
+    } else {
+        let app = app::verify(&host.ctx().layout.dokku_root, app_arg)?;
+        ConfigScope::app(app.as_str())
+    };
+    let merged = parse_bool(merged).unwrap_or(false);
+    let format: ExportFormat = if format.is_empty() {
+        Ok(ExportFormat::Exports)
+    } else {
+        format.parse()
+    }
+    .map_err(super::fail)?;
+    let env = ops::load_merged(host, &scope, merged).map_err(super::fail)?;
+    let suffix = if format == ExportFormat::Shell {
+        " "
+    } else {
+        "\n"
+    };
+    host.write_stdout(format!("{}{suffix}", format::export(&env, format)).as_bytes());
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! Pieces shared by the compiled-in core plugins (`config`, `docker-options`,
+//! `events`, `trace`): flag parsing in the style of Go's pflag, Dokku log lines as a
+//! plugin sees quiet mode, and a [`ConfigHost`] over the dispatcher's context.
+//!
+//! Quiet mode: Dokku's dispatcher drops its own `_quiet` lines when there is no tty,
+//! but plugins only see `DOKKU_QUIET_OUTPUT` when `--quiet` exported it. Compiled-in
+//! plugins must print what Dokku's plugin executables print, so they follow the
+//! exported variable, not [`Context::quiet`].
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use dokku_core::app;
+use dokku_core::config::ops::ConfigHost;
+use dokku_core::env;
+use dokku_core::log::{self, Level, Stream};
+use dokku_core::property::GLOBAL;
+use dokku_core::report::{Rendered, Report, ReportArgs};
+use dokku_core::trigger::StdoutMode;
+
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// The flags a command accepts.
+pub(crate) struct FlagSpec<'a> {
+    /// Boolean flags (`--global`, `--global=false`).
+    pub(crate) bools: &'a [&'a str],
+    /// Flags taking a value (`--format json`, `--format=json`); repeating one keeps
+    /// every value.
+    pub(crate) values: &'a [&'a str],
+    /// Whether flags may follow positional arguments (pflag's default). With `false`
+    /// the first positional argument ends flag parsing (`SetInterspersed(false)`).
+    pub(crate) interspersed: bool,
+}
+
+/// Parsed arguments: flags by name (without dashes) and positional arguments in order.
+#[derive(Debug, Default)]
+pub(crate) struct Flags {
+    set: BTreeMap<String, Vec<String>>,
+    /// The positional arguments.
+    pub(crate) positional: Vec<String>,
+}
+
+impl Flags {
+    /// Whether boolean flag `name` is set (and not `=false`).
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.set
+            .get(name)
+            .and_then(|v| v.last())
+            .is_some_and(|v| parse_bool(v) == Some(true))
+    }
+
+    /// The last value given for `name`.
+    pub(crate) fn value(&self, name: &str) -> Option<&str> {
+        self.set
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+
+    /// Every value given for `name`, comma-separated values split (pflag's
+    /// `StringSlice`).
+    pub(crate) fn values(&self, name: &str) -> Vec<String> {
+        self.set
+            .get(name)
+            .map(|vs| {
+                vs.iter()
+                    .flat_map(|v| v.split(',').map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Go's `strconv.ParseBool`.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Flags the dispatcher reads anywhere on the line; a plugin ignores them (`--app`
+/// takes the next argument).
+const DISPATCHER_BOOLS: [&str; 3] = ["quiet", "trace", "force"];
+
+/// Parses `args` as pflag does: `--name`, `--name=value`, `--name value`, `--` ends
+/// flags, a lone `-` is positional. An unknown flag is pflag's usage error (exit 2).
+pub(crate) fn parse_flags(args: &[String], spec: &FlagSpec<'_>) -> Result<Flags, CliError> {
+    let mut flags = Flags::default();
+    let mut iter = args.iter();
+    let mut only_positional = false;
+    while let Some(arg) = iter.next() {
+        if only_positional || arg == "-" || !arg.starts_with('-') {
+            flags.positional.push(arg.clone());
+            if !spec.interspersed {
+                only_positional = true;
+            }
+            continue;
+        }
+        if arg == "--" {
+            only_positional = true;
+            continue;
+        }
+        let Some(body) = arg.strip_prefix("--") else {
+            let short = arg.chars().nth(1).unwrap_or('-');
+            return Err(usage_error(format!(
+                "unknown shorthand flag: '{short}' in {arg}"
+            )));
+        };
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (body, None),
+        };
+        if spec.bools.contains(&name) {
+            let value = inline.unwrap_or_else(|| "true".into());
+            if parse_bool(&value).is_none() {
+                return Err(usage_error(format!(
+                    "invalid argument \"{value}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{value}\": invalid syntax"
+                )));
+            }
+            flags.set.entry(name.to_string()).or_default().push(value);
+        } else if spec.values.contains(&name) || name == "app" {
+            let value = match inline {
+                Some(v) => v,
+                None => iter
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| usage_error(format!("flag needs an argument: --{name}")))?,
+            };
+            if name != "app" || spec.values.contains(&name) {
+                flags.set.entry(name.to_string()).or_default().push(value);
+            }
+        } else if DISPATCHER_BOOLS.contains(&name) {
+            continue;
+        } else {
+            return Err(usage_error(format!("unknown flag: --{name}")));
+        }
+    }
+    Ok(flags)
+}
+
+fn usage_error(message: String) -> CliError {
+    CliError::with_code(message, 2)
+}
+
+/// Whether a plugin running now would see quiet mode (`DOKKU_QUIET_OUTPUT` exported).
+pub(crate) fn quiet(ctx: &Context) -> bool {
+    ctx.var(env::DOKKU_QUIET_OUTPUT).is_some()
+}
+
+/// Writes one Dokku log line as a plugin would (see the module docs on quiet mode).
+pub(crate) fn log(ctx: &Context, level: Level, msg: &str) {
+    if let Some((stream, line)) = log::render(level, msg, quiet(ctx), ctx.trace) {
+        output::write(stream, &line);
+    }
+}
+
+/// The config plugin's view of the dispatcher: log lines as a plugin prints them
+/// (stdout lines into `out` when a trigger's output is being captured), and triggers
+/// fired over the enabled plugins.
+pub(crate) struct PluginHost<'a> {
+    ctx: &'a Context,
+    out: RefCell<Option<&'a mut dyn Write>>,
+}
+
+impl<'a> PluginHost<'a> {
+    /// A host printing to our stdout and stderr.
+    pub(crate) fn new(ctx: &'a Context) -> PluginHost<'a> {
+        PluginHost {
+            ctx,
+            out: RefCell::new(None),
+        }
+    }
+
+    /// A host whose stdout lines go to `out` (a trigger handler's stdout).
+    pub(crate) fn with_stdout(ctx: &'a Context, out: &'a mut dyn Write) -> PluginHost<'a> {
+        PluginHost {
+            ctx,
+            out: RefCell::new(Some(out)),
+        }
+    }
+
+    /// Writes command data to this host's stdout.
+    pub(crate) fn write_stdout(&self, bytes: &[u8]) {
+        match self.out.borrow_mut().as_mut() {
+            Some(out) => {
+                let _ = out.write_all(bytes);
+            }
+            None => {
+                let _ = std::io::stdout().lock().write_all(bytes);
+            }
+        }
+    }
+
+    /// The dispatcher's context.
+    pub(crate) fn ctx(&self) -> &Context {
+        self.ctx
+    }
+}
+
+impl ConfigHost for PluginHost<'_> {
+    fn lib_root(&self) -> &Path {
+        &self.ctx.layout.lib_root
+    }
+
+    fn log(&self, level: Level, msg: &str) {
+        if let Some((stream, line)) = log::render(level, msg, quiet(self.ctx), self.ctx.trace) {
+            match stream {
+                Stream::Stdout => self.write_stdout(line.as_bytes()),
+                Stream::Stderr => output::write(Stream::Stderr, &line),
+            }
+        }
+    }
+
+    fn fire(&self, trigger: &str, args: &[String]) -> Result<i32, String> {
+        self.ctx
+            .fire(trigger, args, StdoutMode::Inherit)
+            .map(|outcome| outcome.status)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Prints a rendered report as Dokku does: the header with `dokku_log_info2_quiet` and
+/// each line with `dokku_log_verbose`; a single value or JSON as a plain line.
+pub(crate) fn print_report(ctx: &Context, rendered: Rendered) {
+    match rendered {
+        Rendered::Stdout { header, lines } => {
+            log(ctx, Level::Info2Quiet, &header);
+            for line in lines {
+                log(ctx, Level::Verbose, &line);
+            }
+        }
+        Rendered::Value(text) | Rendered::Json(text) => output::println(&text),
+    }
+}
+
+/// `<plugin>:report [<app>|--global] [--format stdout|json] [--<flag>]` for any plugin:
+/// one app, the global scope, or every app in turn (`You haven't deployed any
+/// applications yet` when there are none). `build` makes the report of one app (or
+/// `--global`), after the app was checked.
+pub(crate) fn run_report(
+    ctx: &Context,
+    plugin: &str,
+    args: &[String],
+    build: impl Fn(&str) -> Result<Report, CliError>,
+) -> CmdResult {
+    let parsed = ReportArgs::parse(plugin, args).map_err(|e| CliError::fail(e.to_string()))?;
+    let apps = if parsed.global {
+        vec![GLOBAL.to_string()]
+    } else if let Some(app) = &parsed.app {
+        vec![app.clone()]
+    } else {
+        let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
+        if apps.is_empty() {
+            log(ctx, Level::Warn, &app::AppError::NoApps.to_string());
+            return Ok(0);
+        }
+        apps
+    };
+    for name in apps {
+        if name != GLOBAL {
+            app::verify(&ctx.layout.dokku_root, &name)?;
+        }
+        let rendered = build(&name)?
+            .render(&parsed)
+            .map_err(|e| CliError::fail(e.to_string()))?;
+        print_report(ctx, rendered);
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], spec: &FlagSpec<'_>) -> Result<Flags, String> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        parse_flags(&args, spec).map_err(|e| format!("{} ({})", e, e.code))
+    }
+
+    const SPEC: FlagSpec<'static> = FlagSpec {
+        bools: &["global", "merged"],
+        values: &["format"],
+        interspersed: true,
+    };
+
+    #[test]
+    fn flags_anywhere_like_pflag() {
+        let f = parse(
+            &["app", "--merged", "--format", "json", "K", "--global=false"],
+            &SPEC,
+        )
+        .expect("ok");
+        assert_eq!(f.positional, ["app", "K"]);
+        assert!(f.has("merged") && !f.has("global"));
+        assert_eq!(f.value("format"), Some("json"));
+        let f = parse(&["--format=shell", "--", "--global", "-"], &SPEC).expect("ok");
+        assert_eq!(f.positional, ["--global", "-"]);
+        assert_eq!(f.value("format"), Some("shell"));
+    }
+
+    #[test]
+    fn dispatcher_flags_are_ignored() {
+        let f = parse(&["--quiet", "app", "--app", "other", "--trace"], &SPEC).expect("ok");
+        assert_eq!(f.positional, ["app"]);
+    }
+
+    #[test]
+    fn unknown_flags_are_usage_errors() {
+        assert_eq!(
+            parse(&["--nope"], &SPEC).err().as_deref(),
+            Some("unknown flag: --nope (2)")
+        );
+        assert_eq!(
+            parse(&["-x"], &SPEC).err().as_deref(),
+            Some("unknown shorthand flag: 'x' in -x (2)")
+        );
+        assert_eq!(
+            parse(&["--format"], &SPEC).err().as_deref(),
+            Some("flag needs an argument: --format (2)")
+        );
+    }
+
+    #[test]
+    fn not_interspersed_stops_at_the_first_positional() {
+        let spec = FlagSpec {
+            bools: &[],
+            values: &["process"],
+            interspersed: false,
+        };
+        let f = parse(
+            &["--process", "web,worker", "app", "deploy", "-v", "/a:/b"],
+            &spec,
+        )
+        .expect("ok");
+        assert_eq!(f.positional, ["app", "deploy", "-v", "/a:/b"]);
+        assert_eq!(f.values("process"), ["web", "worker"]);
+    }
+}

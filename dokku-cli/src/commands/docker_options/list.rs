@@ -1,0 +1,33 @@
+//! `docker-options:list --phase PHASE [--process TYPE] <app>`.
+
+use dokku_core::docker_options;
+
+use super::{existing_app, fail, props};
+use crate::commands::core_plugin::{parse_flags, FlagSpec};
+use crate::context::Context;
+use crate::exit::CmdResult;
+use crate::output;
+
+/// Prints the options of one scope and phase, one per line.
+pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
+    let flags = parse_flags(
+        args,
+        &FlagSpec {
+            bools: &[],
+            values: &["phase", "process"],
+            interspersed: true,
+        },
+    )?;
+    let app = existing_app(ctx, &flags)?;
+    let options = docker_options::list(
+        &props(ctx),
+        &app,
+        flags.value("process"),
+        flags.value("phase").unwrap_or(""),
+    )
+    .map_err(fail)?;
+    for option in options {
+        output::println(&option);
+    }
+    Ok(0)
+}

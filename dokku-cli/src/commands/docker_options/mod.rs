@@ -1,0 +1,72 @@
+//! The `docker-options` core plugin, compiled in: `docker-options:add`, `:remove`,
+//! `:clear`, `:list`, `:report`, and its `docker-args-*` triggers. The rules live in
+//! `dokku_core::docker_options`.
+
+mod add;
+mod clear;
+mod list;
+mod remove;
+mod report;
+mod triggers;
+
+pub(crate) use triggers::run as run_trigger;
+
+use dokku_core::app;
+use dokku_core::docker_options::DockerOptionsError;
+use dokku_core::property::PropertyStore;
+
+use super::core_plugin::{parse_flags, FlagSpec, Flags};
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Runs one `docker-options` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let ctx = &*ctx;
+    match command {
+        "docker-options" => help(ctx),
+        "docker-options:add" => add::run(ctx, args),
+        "docker-options:remove" => remove::run(ctx, args),
+        "docker-options:clear" => clear::run(ctx, args),
+        "docker-options:list" => list::run(ctx, args),
+        "docker-options:report" => report::run(ctx, args),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+fn help(ctx: &Context) -> CmdResult {
+    match ctx.plugins().get("docker-options") {
+        Some(plugin) => crate::help::plugin_help(ctx, &plugin.clone()),
+        None => Ok(0),
+    }
+}
+
+/// The property store of this installation.
+pub(crate) fn props(ctx: &Context) -> PropertyStore {
+    PropertyStore::new(&ctx.layout.lib_root)
+}
+
+/// pflag with `SetInterspersed(false)`: `--process` flags first, then
+/// `APP PHASES OPTION...` verbatim (an option's own dashes are not flags).
+pub(crate) fn parse_scoped(args: &[String]) -> Result<Flags, CliError> {
+    parse_flags(
+        args,
+        &FlagSpec {
+            bools: &[],
+            values: &["process"],
+            interspersed: false,
+        },
+    )
+}
+
+/// The app named by the first positional argument (exit 20 when it does not exist).
+pub(crate) fn existing_app(ctx: &Context, flags: &Flags) -> Result<String, CliError> {
+    let name = flags.positional.first().map(String::as_str).unwrap_or("");
+    Ok(app::verify(&ctx.layout.dokku_root, name)?
+        .as_str()
+        .to_string())
+}
+
+/// A docker-options error as the command's error (` !     <message>`, exit 1).
+pub(crate) fn fail(err: DockerOptionsError) -> CliError {
+    CliError::fail(err.to_string())
+}

@@ -1,0 +1,125 @@
+//! The `events` core plugin (directory `20_events`), compiled in: `events [-t]`,
+//! `events:list`, `events:on`, `events:off`, and the trigger handler that logs every
+//! trigger it listens to while `DOKKU_EVENTS` is set. The rules live in
+//! `dokku_core::events`.
+
+use std::io::Write;
+
+use dokku_core::env;
+use dokku_core::events;
+use dokku_core::log::Level;
+use dokku_core::process::Cmd;
+use dokku_core::trigger::TriggerError;
+
+use super::core_plugin::{log, quiet};
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// The plugin's directory name (dispatch maps `events*` to it).
+const PLUGIN_DIR: &str = "20_events";
+
+/// Runs one `events` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let ctx = &*ctx;
+    match command {
+        "events" => show(ctx, args),
+        "events:help" => match ctx.plugins().get(PLUGIN_DIR) {
+            Some(plugin) => crate::help::plugin_help(ctx, &plugin.clone()),
+            None => Ok(0),
+        },
+        "events:on" => {
+            output::println("Enabling dokku events logger");
+            events::enable(&ctx.layout.dokku_root, env::DOKKU_EVENTS).map_err(io_fail)?;
+            Ok(0)
+        }
+        "events:off" => {
+            output::println("Disabling dokku events logger");
+            events::disable(&ctx.layout.dokku_root, env::DOKKU_EVENTS).map_err(io_fail)?;
+            Ok(0)
+        }
+        "events:list" => {
+            if ctx.var(env::DOKKU_EVENTS).is_none() {
+                log(ctx, Level::Warn, "Events logger disabled");
+                return Ok(0);
+            }
+            if !quiet(ctx) {
+                output::println(&format!(
+                    "{:<6} {:<18} {:<25} {:<25} {:<25}",
+                    "=====>", "Events currently logged", "", "", ""
+                ));
+            }
+            let mut names: Vec<&str> = events::TRIGGERS.to_vec();
+            names.sort_unstable();
+            for name in names {
+                output::println(&format!("{name:<25} {:<25} {:<25} {:<25}", "", "", ""));
+            }
+            Ok(0)
+        }
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+/// `events [-t]`: the last 100 lines of the events log, or `tail -F` with `-t`.
+fn show(ctx: &Context, args: &[String]) -> CmdResult {
+    let logfile = logfile(ctx);
+    if !logfile.is_file() {
+        return Ok(0);
+    }
+    if args.first().map(String::as_str) == Some("-t") {
+        let status = Cmd::new("tail")
+            .arg("-F")
+            .arg(&logfile)
+            .status()
+            .map_err(|e| CliError::fail(e.to_string()))?;
+        return Ok(dokku_core::trigger::exit_code(status));
+    }
+    if let Some(text) = events::tail(&logfile, events::TAIL_LINES).map_err(io_fail)? {
+        output::write(dokku_core::log::Stream::Stdout, &text);
+    }
+    Ok(0)
+}
+
+fn logfile(ctx: &Context) -> std::path::PathBuf {
+    ctx.var(env::DOKKU_EVENTS_LOGFILE)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| ctx.layout.logs_dir.join("events.log"))
+}
+
+fn io_fail(err: std::io::Error) -> CliError {
+    CliError::fail(err.to_string())
+}
+
+/// The events plugin's trigger handler: `install` prepares the log, and every trigger
+/// is logged while `DOKKU_EVENTS` is set. It prints nothing and never fails a chain.
+pub(crate) fn run_trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    _stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let logfile = logfile(ctx);
+    if trigger == "install" {
+        if let Err(e) = events::install(&ctx.layout.logs_dir, &logfile) {
+            log(
+                ctx,
+                Level::Warn,
+                &format!(
+                    "Unable to prepare the events log {}: {e}",
+                    logfile.display()
+                ),
+            );
+        }
+    }
+    if ctx.var(env::DOKKU_EVENTS).is_some() {
+        let message = events::event_message_from_env(trigger, args, &ctx.env);
+        if let Err(e) = events::record(&logfile, &message) {
+            log(
+                ctx,
+                Level::Warn,
+                &format!("Unable to write the events log {}: {e}", logfile.display()),
+            );
+        }
+    }
+    Ok(0)
+}

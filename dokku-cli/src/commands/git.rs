@@ -1,0 +1,269 @@
+//! The `git` core plugin: the ssh entry points `git-receive-pack` / `git-upload-pack`,
+//! the pre-receive `git-hook`, `git:*` commands, and its triggers.
+
+use std::io::{Read, Write};
+
+use dokku_core::app::{lifecycle, AppName};
+use dokku_core::git::{self, RefUpdate};
+use dokku_core::log::Level;
+use dokku_core::process::Cmd;
+use dokku_core::property::{PropertyStore, GLOBAL};
+use dokku_core::trigger::{exit_code, TriggerError};
+
+use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Keys `git:set` accepts.
+const SET_KEYS: &[&str] = &[
+    "archive-max-files",
+    "archive-max-size",
+    "deploy-branch",
+    "keep-git-dir",
+    "rev-env-var",
+    "source-image",
+];
+
+/// Runs one git command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    match command {
+        "git-receive-pack" => receive_pack(ctx, args),
+        "git-upload-pack" => upload_pack(ctx, args),
+        "git-hook" => hook(ctx, args),
+        "git:initialize" => {
+            let app = existing_app(ctx, args)?;
+            ctx.log(
+                Level::Info1,
+                &format!("Initializing git repository for {app}"),
+            );
+            git::create_repo(&CliHost::new(ctx), &app).map_err(cli_error)?;
+            Ok(0)
+        }
+        "git:set" => set(ctx, args),
+        "git:from-image" => from_image(ctx, args),
+        "git:from-archive" => from_archive(ctx, args),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+/// Validates the (normalised) app name of an ssh git command, creating the app on
+/// first push as Dokku does.
+fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CliError> {
+    let app = git::normalize_app_arg(raw);
+    let host = CliHost::new(ctx);
+    // Validate before touching the filesystem: the name comes from the network and
+    // must never name a path outside DOKKU_ROOT (`/` and a leading `.` are refused by
+    // both rules). Existing apps may use the legacy rule.
+    AppName::parse_existing(&app)?;
+    if !ctx.layout.app_root(&app).is_dir() {
+        AppName::parse(&app)?;
+    }
+    if !git::has_repo(&ctx.layout, &app) {
+        lifecycle::maybe_create(&host, &app).map_err(cli_error)?;
+        git::create_repo(&host, &app).map_err(cli_error)?;
+    }
+    Ok(app)
+}
+
+fn receive_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let app = prepare_repo(ctx, arg(args, 0))?;
+    let repo = ctx.layout.app_root(&app);
+    // git-receive-pack runs the pre-receive hook, which runs `dokku git-hook`.
+    let cmd = Cmd::new("git-receive-pack")
+        .arg(&repo)
+        .env_clear()
+        .envs(ctx.env.iter());
+    ctx.trace(&cmd.to_string());
+    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    Ok(exit_code(status))
+}
+
+fn upload_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let app = prepare_repo(ctx, arg(args, 0))?;
+    let repo = ctx.layout.app_root(&app);
+    ctx.fire(
+        "git-pre-pull",
+        std::slice::from_ref(&app),
+        dokku_core::trigger::StdoutMode::Inherit,
+    )?;
+    let cmd = Cmd::new("git-upload-pack")
+        .arg(&repo)
+        .env_clear()
+        .envs(ctx.env.iter());
+    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    ctx.fire(
+        "git-post-pull",
+        std::slice::from_ref(&app),
+        dokku_core::trigger::StdoutMode::Inherit,
+    )?;
+    Ok(exit_code(status))
+}
+
+fn hook(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let app = existing_app(ctx, args)?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| CliError::fail(format!("cannot read the pushed refs: {e}")))?;
+    let updates = RefUpdate::parse_all(&input);
+    git::hook(&CliHost::new(ctx), &app, &updates).map_err(cli_error)?;
+    Ok(0)
+}
+
+fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let scope = args.first().map(String::as_str).unwrap_or("");
+    let app = if scope == GLOBAL {
+        GLOBAL.to_string()
+    } else {
+        existing_app(ctx, args)?
+    };
+    let Some(key) = args.get(1) else {
+        return Err(CliError::fail("No key specified"));
+    };
+    if !SET_KEYS.contains(&key.as_str()) {
+        return Err(CliError::fail(format!(
+            "Invalid key specified, valid keys include: {}",
+            SET_KEYS.join(", ")
+        )));
+    }
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    let value = args.get(2..).map(|v| v.join(" ")).unwrap_or_default();
+    let result = if value.is_empty() {
+        ctx.log(Level::Info2, &format!("Unsetting {key}"));
+        if key == "rev-env-var" {
+            props.write(git::PLUGIN, &app, key, "")
+        } else {
+            props.delete(git::PLUGIN, &app, key)
+        }
+    } else {
+        ctx.log(Level::Info2, &format!("Setting {key} to {value}"));
+        props.write(git::PLUGIN, &app, key, &value)
+    };
+    result.map_err(|e| CliError::fail(e.to_string()))?;
+    Ok(0)
+}
+
+/// Splits `--flag value` / `--flag=value` options (those in `valued`) and bare
+/// `--switch`es from positional arguments.
+fn options(args: &[String], valued: &[&str]) -> (Vec<(String, String)>, Vec<String>) {
+    let (mut opts, mut rest) = (Vec::new(), Vec::new());
+    let mut iter = args.iter();
+    while let Some(a) = iter.next() {
+        if let Some((k, v)) = a.split_once('=').filter(|(k, _)| valued.contains(k)) {
+            opts.push((k.to_string(), v.to_string()));
+        } else if valued.contains(&a.as_str()) {
+            opts.push((a.clone(), iter.next().cloned().unwrap_or_default()));
+        } else if a.starts_with("--") && a != "--" {
+            opts.push((a.clone(), String::new()));
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    (opts, rest)
+}
+
+fn opt<'a>(opts: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    opts.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let (opts, rest) = options(args, &["--build-dir"]);
+    let app = existing_app(ctx, &rest)?;
+    let Some(image) = rest.get(1).filter(|i| !i.is_empty()) else {
+        return Err(CliError::fail("Please specify a docker image"));
+    };
+    let user = rest
+        .get(2)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_NAME);
+    let email = rest
+        .get(3)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let host = CliHost::new(ctx);
+    let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
+    let force = opt(&opts, "--force").is_some();
+    git::sources::from_image(&host, &app, image, build_dir, force, user, email)
+        .map_err(cli_error)?;
+    dokku_core::deploy::Host::fire_checked(
+        &host,
+        "deploy-source-set",
+        &[&app, "docker-image", image],
+    )
+    .map_err(cli_error)?;
+    Ok(0)
+}
+
+fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let (opts, rest) = options(args, &["--archive-type"]);
+    let app = existing_app(ctx, &rest)?;
+    let kind_name = opt(&opts, "--archive-type").unwrap_or("tar");
+    let kind = git::sources::ArchiveType::parse(kind_name)
+        .ok_or_else(|| CliError::fail(format!("Invalid archive type specified, valid archive types include: tar, tar.gz, zip (got {kind_name})")))?;
+    let Some(url) = rest.get(1).filter(|u| !u.is_empty()) else {
+        return Err(CliError::fail(
+            "Please specify an archive url or -- to fetch the archive from stdin",
+        ));
+    };
+    let user = rest
+        .get(2)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_NAME);
+    let email = rest
+        .get(3)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let mut stdin_file = None;
+    let source = if url == "--" {
+        let dir = std::env::temp_dir().join(format!("dokku-{}-archive", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| CliError::fail(e.to_string()))?;
+        let path = dir.join("stdin");
+        let mut file = std::fs::File::create(&path).map_err(|e| CliError::fail(e.to_string()))?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)
+            .map_err(|e| CliError::fail(format!("cannot read the archive from stdin: {e}")))?;
+        stdin_file = Some(dir);
+        git::sources::ArchiveSource::File(path)
+    } else {
+        git::sources::ArchiveSource::Url(url.clone())
+    };
+    let host = CliHost::new(ctx);
+    let result = git::sources::from_archive(&host, &app, kind, &source, user, email);
+    if let Some(dir) = stdin_file {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result.map_err(cli_error)?;
+    dokku_core::deploy::Host::fire_checked(&host, "deploy-source-set", &[&app, kind.as_str(), url])
+        .map_err(cli_error)?;
+    Ok(0)
+}
+
+/// The `git` plugin's trigger handlers.
+pub(crate) fn trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    _stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let host = CliHost::new(ctx);
+    match trigger {
+        "post-create" => trigger_status(ctx, git::create_repo(&host, arg(args, 0))),
+        "receive-app" => {
+            let rev = args.get(1).map(String::as_str).filter(|r| !r.is_empty());
+            trigger_status(ctx, git::receive_app(&host, arg(args, 0), rev))
+        }
+        "deploy-source-set" => {
+            if arg(args, 1) != "docker-image" {
+                let props = PropertyStore::new(&ctx.layout.lib_root);
+                let _ = props.delete(git::PLUGIN, arg(args, 0), "source-image");
+            }
+            Ok(0)
+        }
+        "post-delete" => {
+            git::destroy(&PropertyStore::new(&ctx.layout.lib_root), arg(args, 0));
+            Ok(0)
+        }
+        _ => Ok(0),
+    }
+}

@@ -1,0 +1,56 @@
+//! The `run` core plugin: `run` and `run:detached`.
+
+use dokku_core::scheduler::{self, RunOutcome, RunRequest};
+
+use super::host::{cli_error, existing_app, CliHost};
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// Runs `run` or `run:detached` (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let detach = command == "run:detached";
+    let mut req = RunRequest {
+        detach,
+        remove: true,
+        ..RunRequest::default()
+    };
+    let (mut no_tty, mut force_tty) = (detach, false);
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-e" | "--env" => {
+                i += 1;
+                req.env.push(args.get(i).cloned().unwrap_or_default());
+            }
+            "--no-tty" => no_tty = true,
+            "--force-tty" => force_tty = true,
+            "--ttl-seconds" => {
+                i += 1;
+                let v = args.get(i).cloned().unwrap_or_default();
+                req.ttl = v
+                    .parse()
+                    .map_err(|_| CliError::fail(format!("Invalid ttl-seconds value: {v}")))?;
+            }
+            other if other.starts_with("--env=") => {
+                req.env.push(other["--env=".len()..].to_string())
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = &args[i.min(args.len())..];
+    let app = existing_app(ctx, rest)?;
+    req.app = app;
+    req.command = rest.iter().skip(1).cloned().collect();
+    req.tty = force_tty || (!no_tty && crate::dispatch::has_tty(ctx));
+    match scheduler::run(&CliHost::new(ctx), &req).map_err(cli_error)? {
+        RunOutcome::Exited(0) => Ok(0),
+        RunOutcome::Exited(code) => Err(CliError::silent(code)),
+        RunOutcome::Detached(name) => {
+            output::println(&name);
+            Ok(0)
+        }
+    }
+}

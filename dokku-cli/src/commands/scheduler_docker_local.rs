@@ -1,0 +1,126 @@
+//! The `scheduler-docker-local` core plugin: deploys, checks, renames, stops and
+//! retires an app's containers.
+
+use std::io::Write;
+
+use dokku_core::deploy::{self, Host};
+use dokku_core::log::Level;
+use dokku_core::property::PropertyStore;
+use dokku_core::scheduler::{self, CheckRequest};
+use dokku_core::trigger::TriggerError;
+
+use super::host::{arg, trigger_status, CliHost};
+use crate::context::Context;
+
+const NAME: &str = "docker-local";
+
+fn is_ours(ctx: &Context, app: &str) -> bool {
+    deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), app) == NAME
+}
+
+/// The plugin's trigger handlers.
+pub(crate) fn trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let host = CliHost::new(ctx);
+    match trigger {
+        "scheduler-deploy" if arg(args, 0) == NAME => {
+            let only = args.get(3).map(String::as_str).filter(|p| !p.is_empty());
+            trigger_status(
+                ctx,
+                scheduler::deploy(&host, arg(args, 1), arg(args, 2), only),
+            )
+        }
+        "check-deploy" if is_ours(ctx, arg(args, 0)) => {
+            let index = args
+                .get(5)
+                .map(String::as_str)
+                .filter(|i| !i.is_empty())
+                .unwrap_or("1");
+            let req = CheckRequest {
+                app: arg(args, 0),
+                cid: arg(args, 1),
+                proc_type: arg(args, 2),
+                port: arg(args, 3),
+                ip: arg(args, 4),
+                index,
+            };
+            trigger_status(ctx, scheduler::check_deploy(&host, &req))
+        }
+        "core-post-extract" => {
+            let pid = ctx
+                .var(dokku_core::env::DOKKU_PID)
+                .unwrap_or("0")
+                .to_string();
+            let result = dokku_core::checks::legacy::extract(
+                &ctx.layout,
+                arg(args, 0),
+                std::path::Path::new(arg(args, 1)),
+                &pid,
+            )
+            .map_err(|e| {
+                dokku_core::deploy::DeployError::fail(format!("cannot copy the CHECKS file: {e}"))
+            });
+            trigger_status(ctx, result)
+        }
+        "core-post-deploy" if is_ours(ctx, arg(args, 0)) => {
+            let pid = ctx
+                .var(dokku_core::env::DOKKU_PID)
+                .unwrap_or("0")
+                .to_string();
+            dokku_core::checks::legacy::promote(&ctx.layout, arg(args, 0), &pid);
+            trigger_status(ctx, scheduler::core_post_deploy(&host, arg(args, 0)))
+        }
+        "scheduler-stop" if arg(args, 0) == NAME => {
+            scheduler::stop(&host, arg(args, 1), arg(args, 2) == "true");
+            Ok(0)
+        }
+        "scheduler-retire" if arg(args, 0) == NAME => {
+            scheduler::retire(
+                &host,
+                args.get(1).map(String::as_str).filter(|a| !a.is_empty()),
+            );
+            Ok(0)
+        }
+        "scheduler-register-retired" => {
+            let wait = args.get(2).and_then(|w| w.parse().ok()).unwrap_or(60);
+            trigger_status(
+                ctx,
+                scheduler::register_retired(&ctx.layout, arg(args, 0), arg(args, 1), wait),
+            )
+        }
+        "scheduler-app-status" if arg(args, 0) == NAME => {
+            let (count, state) = scheduler::app_status(host.docker(), &ctx.layout, arg(args, 1));
+            let _ = writeln!(stdout, "{count} {state}");
+            Ok(0)
+        }
+        "post-release-builder" => {
+            let app = arg(args, 1);
+            if !is_ours(ctx, app) {
+                return Ok(0);
+            }
+            let pid = ctx.var(dokku_core::env::DOKKU_PID).map(str::to_string);
+            let doc =
+                dokku_core::appjson::current(&ctx.layout, app, pid.as_deref()).unwrap_or_default();
+            ctx.log(Level::Info2, "Processing deployment checks");
+            let has_web = doc
+                .get("healthchecks")
+                .and_then(|h| h.get("web"))
+                .and_then(|w| w.as_array())
+                .is_some_and(|a| !a.is_empty());
+            if !has_web {
+                let url = ctx
+                    .var("DOKKU_CHECKS_URL")
+                    .unwrap_or("https://dokku.com/docs/deployment/zero-downtime-deploys/")
+                    .to_string();
+                ctx.log(Level::Verbose, "No web healthchecks found in app.json. Simple container checks will be performed.");
+                ctx.log(Level::Verbose, &format!("For more efficient zero downtime deployments, add healthchecks to your app.json. See {url} for examples"));
+            }
+            Ok(0)
+        }
+        _ => Ok(0),
+    }
+}

@@ -1,0 +1,131 @@
+//! The `ssh-keys` core plugin: `ssh-keys:add`, `ssh-keys:list`, `ssh-keys:remove`.
+
+use std::io::{IsTerminal, Read};
+
+use dokku_core::sshkeys::{self, SshKeyError};
+
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// Runs one `ssh-keys:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    match command {
+        "ssh-keys:add" => add(ctx, args),
+        "ssh-keys:list" => list(ctx, args),
+        "ssh-keys:remove" => remove(ctx, args),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+fn key_error(err: SshKeyError) -> CliError {
+    CliError::fail(err.to_string())
+}
+
+/// sshcommand prints its own one-line error, then ssh-keys reports its status.
+fn acl_error(err: SshKeyError) -> CliError {
+    match err {
+        SshKeyError::DuplicateName
+        | SshKeyError::DuplicateKey
+        | SshKeyError::InvalidForAcl
+        | SshKeyError::BadName => {
+            output::write(dokku_core::log::Stream::Stderr, &format!("{err}\n"));
+            CliError::fail("sshcommand returned an error: 1")
+        }
+        other => key_error(other),
+    }
+}
+
+fn add(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let Some(name) = args.first().filter(|n| !n.is_empty()) else {
+        return Err(CliError::fail(
+            "A name for the ssh key is required, ie: dokku ssh-keys:add <name> <key-file>",
+        ));
+    };
+    let text = match args.get(1) {
+        Some(file) => std::fs::read_to_string(file)
+            .map_err(|e| CliError::fail(format!("cannot read {file}: {e}")))?,
+        None if !std::io::stdin().is_terminal() => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::fail(e.to_string()))?;
+            // Dokku takes the first line of a pipe.
+            text.lines().next().unwrap_or_default().to_string()
+        }
+        None => return Err(CliError::fail("No key specified via file or pipe")),
+    };
+    let key = sshkeys::validate_key(&text).map_err(key_error)?;
+    let fp = sshkeys::add(&ctx.layout, name, &key, ctx.var("SSHCOMMAND_ALLOWED_KEYS"))
+        .map_err(acl_error)?;
+    output::println(&fp);
+    sshkeys::verify(&ctx.layout).map_err(key_error)?;
+    Ok(0)
+}
+
+fn list(ctx: &Context, args: &[String]) -> CmdResult {
+    let mut format = "text".to_string();
+    let mut name = None;
+    let mut iter = args.iter();
+    while let Some(a) = iter.next() {
+        if a == "--format" {
+            format = iter.next().cloned().unwrap_or_default();
+        } else if let Some(f) = a.strip_prefix("--format=") {
+            format = f.to_string();
+        } else if !a.starts_with("--") {
+            name = Some(a.clone());
+        }
+    }
+    if format != "text" && format != "json" {
+        return Err(CliError::fail(
+            "Invalid output format specified, supported formats: json, text",
+        ));
+    }
+    let path = ctx.layout.authorized_keys();
+    if !path.exists() {
+        return Err(CliError::fail("authorized_keys not found for dokku"));
+    }
+    let keys: Vec<_> = sshkeys::list(&ctx.layout)
+        .into_iter()
+        .filter(|k| name.as_ref().is_none_or(|n| &k.name == n))
+        .collect();
+    if format == "json" {
+        output::println(&serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into()));
+        return Ok(0);
+    }
+    if keys.is_empty() {
+        return Err(match name {
+            Some(_) => CliError::silent(1),
+            None => CliError::fail("authorized_keys is empty for dokku"),
+        });
+    }
+    for k in keys {
+        output::println(&format!(
+            "{} NAME=\"{}\" SSHCOMMAND_ALLOWED_KEYS=\"{}\"",
+            k.fingerprint, k.name, k.allowed
+        ));
+    }
+    Ok(0)
+}
+
+fn remove(ctx: &mut Context, args: &[String]) -> CmdResult {
+    match args.first().map(String::as_str) {
+        Some("--fingerprint") => {
+            let Some(fp) = args.get(1).filter(|f| !f.is_empty()) else {
+                return Err(CliError::fail(
+                    "A fingerprint is required to remove a key, ie: dokku ssh-keys:remove --fingerprint FINGERPRINT",
+                ));
+            };
+            sshkeys::remove_by_fingerprint(&ctx.layout, fp).map_err(key_error)?;
+        }
+        Some(name) if !name.is_empty() => {
+            sshkeys::remove_by_name(&ctx.layout, name).map_err(key_error)?
+        }
+        _ => {
+            return Err(CliError::fail(
+                "A name is required to remove a key, ie: dokku ssh-keys:remove <name>",
+            ))
+        }
+    }
+    Ok(0)
+}

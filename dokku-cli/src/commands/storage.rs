@@ -1,0 +1,90 @@
+//! The `storage` core plugin: `storage:mount`, `storage:unmount`, `storage:list`,
+//! `storage:ensure-directory` (the legacy `HOST:CONTAINER` forms).
+
+use dokku_core::log::Level;
+use dokku_core::property::PropertyStore;
+use dokku_core::storage;
+
+use super::host::existing_app;
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+/// Runs one `storage:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    let fail = |e: storage::StorageError| CliError::fail(e.to_string());
+    match command {
+        "storage:mount" | "storage:unmount" => {
+            let app = existing_app(ctx, args)?;
+            let spec = args.get(1).map(String::as_str).unwrap_or("");
+            if command == "storage:mount" {
+                storage::mount_legacy(&ctx.layout, &props, &app, spec).map_err(fail)?;
+            } else {
+                storage::unmount_legacy(&props, &app, spec).map_err(fail)?;
+            }
+            Ok(0)
+        }
+        "storage:list" => {
+            let app = existing_app(ctx, args)?;
+            let json = args
+                .windows(2)
+                .any(|w| w[0] == "--format" && w[1] == "json")
+                || args.iter().any(|a| a == "--format=json");
+            let mounts = storage::list(&ctx.layout, &props, &app)
+                .map_err(|e| CliError::fail(e.to_string()))?;
+            if json {
+                let rows: Vec<serde_json::Value> = mounts
+                    .iter()
+                    .map(|m| {
+                        let mut parts = m.splitn(3, ':');
+                        let host = parts.next().unwrap_or_default();
+                        let container = parts.next().unwrap_or_default();
+                        let mut row =
+                            serde_json::json!({"host_path": host, "container_path": container});
+                        if let Some(opts) = parts.next() {
+                            row["volume_options"] = opts.into();
+                        }
+                        row
+                    })
+                    .collect();
+                output::println(&serde_json::Value::Array(rows).to_string());
+                return Ok(0);
+            }
+            ctx.log(Level::Info1Quiet, &format!("{app} volume bind-mounts:"));
+            for m in mounts {
+                output::println(&format!("       {m}"));
+            }
+            Ok(0)
+        }
+        "storage:ensure-directory" => {
+            let mut chown = "herokuish".to_string();
+            let mut name = None;
+            let mut iter = args.iter();
+            while let Some(a) = iter.next() {
+                if a == "--chown" {
+                    chown = iter.next().cloned().unwrap_or_default();
+                } else if let Some(c) = a.strip_prefix("--chown=") {
+                    chown = c.to_string();
+                } else {
+                    name = Some(a.clone());
+                }
+            }
+            let name = name
+                .ok_or_else(|| CliError::fail("Please specify a name for the storage directory"))?;
+            let dir = storage::ensure_directory(&ctx.layout, &name).map_err(fail)?;
+            ctx.log(Level::Info1, &format!("Ensuring {} exists", dir.display()));
+            if let Some(id) = storage::chown_ids(&chown) {
+                ctx.log(
+                    Level::Verbose,
+                    &format!("Setting directory ownership to {id}:{id}"),
+                );
+                std::os::unix::fs::chown(&dir, Some(id), Some(id))
+                    .map_err(|e| CliError::fail(format!("cannot chown {}: {e}", dir.display())))?;
+            }
+            ctx.log(Level::Verbose, "Directory ready for mounting");
+            Ok(0)
+        }
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}

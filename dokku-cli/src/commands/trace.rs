@@ -1,0 +1,49 @@
+//! The `trace` core plugin, compiled in: `trace:on` and `trace:off` write or remove
+//! `$DOKKU_ROOT/.dokkurc/DOKKU_TRACE`; the deprecated `trace on|off` still works.
+
+use dokku_core::env;
+use dokku_core::events;
+use dokku_core::log::Level;
+
+use super::core_plugin::log;
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Runs one `trace` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let ctx = &*ctx;
+    let on = match command {
+        "trace:on" => true,
+        "trace:off" => false,
+        "trace" => match args.first().map(String::as_str) {
+            Some("on") => {
+                log(
+                    ctx,
+                    Level::Warn,
+                    "Deprecated: Please use trace:on or trace:off",
+                );
+                true
+            }
+            Some("off") => {
+                log(
+                    ctx,
+                    Level::Warn,
+                    "Deprecated: Please use trace:on or trace:off",
+                );
+                false
+            }
+            _ => return Err(CliError::fail("Valid trace options are [on/off]")),
+        },
+        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    };
+    let root = &ctx.layout.dokku_root;
+    let done = if on {
+        log(ctx, Level::Info1, "Enabling trace mode");
+        events::enable(root, env::DOKKU_TRACE)
+    } else {
+        log(ctx, Level::Info1, "Disabling trace mode");
+        events::disable(root, env::DOKKU_TRACE)
+    };
+    done.map_err(|e| CliError::fail(e.to_string()))?;
+    Ok(0)
+}

@@ -1,0 +1,187 @@
+//! Zero-downtime checks: app.json healthchecks, checks:disable / checks:skip, and bad
+//! app.json / Procfile input refused before anything is built.
+
+use crate::harness::{commit_all, docker, output, skipped, Deployer};
+
+#[test]
+fn a_failing_healthcheck_fails_the_push_and_the_old_release_keeps_serving() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("health");
+    let src = d.hello_source("health");
+    assert_eq!(d.push(&src, &app, "main").code, 0);
+    let good = d.container_id(&app, "web.1").expect("container");
+
+    std::fs::write(
+        src.join("app.json"),
+        r#"{"healthchecks":{"web":[{"type":"startup","name":"web check","path":"/missing","attempts":2,"timeout":2,"wait":1}]}}"#,
+    )
+    .expect("app.json");
+    commit_all(&src, "a check that fails");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_ne!(push.code, 0, "{out}");
+    assert!(
+        out.contains(
+            "Running healthcheck name='web check' path='/missing' attempts=2 timeout=2 wait=1"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Attempt 2/2 failed: GET /missing answered HTTP 404"),
+        "{out}"
+    );
+    assert!(out.contains("Healthcheck failed name='web check'"), "{out}");
+    assert!(
+        out.contains("Could not start due to 1 failed checks (web.1)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("=====> Start of {app} container output")),
+        "{out}"
+    );
+
+    // The old container still serves; the new one was stopped and recorded as failed.
+    assert_eq!(
+        d.container_id(&app, "web.1").as_deref(),
+        Some(good.as_str())
+    );
+    assert_eq!(d.get(&app, "/").0, 200);
+    let failed = std::fs::read_to_string(
+        d.env
+            .lib_root()
+            .join("data/scheduler-docker-local")
+            .join(&app)
+            .join("failed-containers"),
+    )
+    .expect("failed-containers");
+    let failed_cid = failed
+        .split_whitespace()
+        .next()
+        .expect("a failed container")
+        .to_string();
+    assert!(failed.trim_end().ends_with(" web.1"), "{failed}");
+    let state = docker([
+        "container",
+        "inspect",
+        "--format",
+        "{{.State.Running}}",
+        &failed_cid,
+    ]);
+    assert_eq!(state.stdout.trim(), "false");
+
+    // A check that passes (path and content) lets the deploy through.
+    std::fs::write(
+        src.join("app.json"),
+        r#"{"healthchecks":{"web":[{"type":"startup","name":"health","path":"/health","content":"ok","attempts":3,"timeout":2,"wait":1}]}}"#,
+    )
+    .expect("app.json");
+    commit_all(&src, "a check that passes");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_eq!(push.code, 0, "{out}");
+    assert!(out.contains("Healthcheck succeeded name='health'"), "{out}");
+    assert!(
+        !out.contains("No web healthchecks found in app.json"),
+        "{out}"
+    );
+    assert_ne!(
+        d.container_id(&app, "web.1").as_deref(),
+        Some(good.as_str())
+    );
+}
+
+#[test]
+fn disabled_and_skipped_checks() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("nocheck");
+    let src = d.hello_source("nocheck");
+    assert_eq!(d.push(&src, &app, "main").code, 0);
+    let first = d.container_id(&app, "web.1").expect("container");
+
+    let skip = d.env.dokku(["checks:skip", &app]).success();
+    assert_eq!(
+        skip.stdout,
+        format!("-----> Skipping zero downtime for app ({app})\n")
+    );
+    commit_all(&src, "skipped");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_eq!(push.code, 0, "{out}");
+    assert!(
+        out.contains("=====> Zero downtime checks have been skipped (web.1)"),
+        "{out}"
+    );
+    let second = d.container_id(&app, "web.1").expect("container");
+
+    d.env.dokku(["checks:disable", &app]).success();
+    let report = d
+        .env
+        .dokku(["checks:report", &app, "--checks-disabled-list"])
+        .success();
+    assert_eq!(report.stdout, "_all_\n");
+    assert_eq!(
+        d.env
+            .dokku(["checks:report", &app, "--checks-skipped-list"])
+            .success()
+            .stdout,
+        "none\n"
+    );
+    commit_all(&src, "disabled");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_eq!(push.code, 0, "{out}");
+    assert!(
+        out.contains("Zero downtime is disabled, stopping currently running containers  (web)"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("Stopping {second} (web)")), "{out}");
+    assert!(!out.contains("Attempting pre-flight checks"), "{out}");
+    assert_eq!(d.get(&app, "/").0, 200);
+
+    d.env.dokku(["checks:enable", &app]).success();
+    assert_eq!(
+        d.env
+            .dokku(["checks:report", &app, "--checks-disabled-list"])
+            .success()
+            .stdout,
+        "none\n"
+    );
+    assert_ne!(first, second);
+}
+
+#[test]
+fn bad_app_json_and_procfile_are_refused_before_building() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("badinput");
+    let src = d.hello_source("badinput");
+    std::fs::write(src.join("app.json"), "{ this is not json").expect("app.json");
+    commit_all(&src, "bad app.json");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_ne!(push.code, 0, "{out}");
+    assert!(out.contains("Invalid app.json file (app.json):"), "{out}");
+    assert!(!out.contains("Building"), "{out}");
+
+    std::fs::remove_file(src.join("app.json")).expect("rm");
+    std::fs::write(
+        src.join("Procfile"),
+        "web: /app/entrypoint.sh\nthis line is not a process\n",
+    )
+    .expect("Procfile");
+    commit_all(&src, "bad Procfile");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_ne!(push.code, 0, "{out}");
+    assert!(out.contains("Invalid Procfile: line 2:"), "{out}");
+    assert!(!out.contains("Building"), "{out}");
+    assert!(d.container_id(&app, "web.1").is_none());
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests: real sshd, real git, real Docker. A `git push` over ssh to a
+//! prefix install must build, deploy and serve the app.
+//!
+//! They need a Docker engine and `/usr/sbin/sshd` (scripts/ci-prepare.sh installs
+//! what is missing on Debian). A developer without Docker may set
+//! `DOKKU_SKIP_E2E=1`; CI never does.
+
+mod checks;
+mod deploy;
+mod harness;
+mod ops;
+mod ps;
+mod sources;
+mod images;

@@ -1,0 +1,147 @@
+//! Running apps: persistent storage across deploys, `logs`, `run` and `run:detached`.
+
+use crate::harness::{commit_all, docker, output, skipped, Deployer};
+
+#[test]
+fn a_file_in_mounted_storage_survives_a_redeploy() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("storage");
+    d.env.dokku(["apps:create", &app]).success();
+    let name = format!("e2e{}", d.id);
+    let ensured = d
+        .env
+        .dokku(["storage:ensure-directory", "--chown", "false", &name])
+        .success();
+    let host_dir = d.env.lib_root().join("data/storage").join(&name);
+    assert_eq!(
+        ensured.stdout,
+        format!(
+            "-----> Ensuring {} exists\n       Directory ready for mounting\n",
+            host_dir.display()
+        )
+    );
+    let spec = format!("{}:/storage", host_dir.display());
+    d.env.dokku(["storage:mount", &app, &spec]).success();
+    assert_eq!(
+        d.env.dokku(["storage:mount", &app, &spec]).stderr,
+        " !     Mount path already exists.\n"
+    );
+    assert_eq!(
+        d.env.dokku(["storage:mount", &app, "nonsense"]).stderr,
+        " !     Storage path must be two valid paths divided by colon.\n"
+    );
+    assert_eq!(
+        d.env.dokku(["storage:list", &app]).success().stdout,
+        format!("       {spec}\n")
+    );
+
+    let src = d.hello_source("storage");
+    assert_eq!(d.push(&src, &app, "main").code, 0);
+    let first = d.container_id(&app, "web.1").expect("container");
+    let wrote = docker([
+        "container",
+        "exec",
+        &first,
+        "sh",
+        "-c",
+        "echo kept across deploys > /storage/note",
+    ]);
+    assert_eq!(wrote.code, 0, "{}", output(&wrote));
+
+    commit_all(&src, "redeploy");
+    assert_eq!(d.push(&src, &app, "main").code, 0);
+    let second = d.container_id(&app, "web.1").expect("container");
+    assert_ne!(first, second);
+    let read = docker(["container", "exec", &second, "cat", "/storage/note"]);
+    assert_eq!(read.stdout, "kept across deploys\n", "{}", output(&read));
+    assert_eq!(
+        std::fs::read_to_string(host_dir.join("note")).expect("host file"),
+        "kept across deploys\n"
+    );
+
+    d.env.dokku(["storage:unmount", &app, &spec]).success();
+    assert_eq!(
+        d.env.dokku(["storage:unmount", &app, &spec]).stderr,
+        " !     Mount path does not exist.\n"
+    );
+}
+
+#[test]
+fn logs_and_one_off_run_containers() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("ops");
+    let src = d.hello_source("ops");
+    assert_eq!(d.push(&src, &app, "main").code, 0);
+    d.env
+        .dokku(["config:set", "--no-restart", &app, "GREETING=from-config"])
+        .success();
+
+    let logs = d.env.dokku(["logs", &app]);
+    assert_eq!(logs.code, 0, "{}", output(&logs));
+    let line = logs
+        .stdout
+        .lines()
+        .find(|l| l.contains("hello-app: serving"))
+        .unwrap_or_else(|| panic!("{}", logs.stdout));
+    assert!(line.starts_with("\u{1b}[36m"), "{line:?}");
+    assert!(
+        line.contains("Z app[web.1]:\u{1b}[0m hello-app: serving /tmp/www on port 5000 (web.1)"),
+        "{line:?}"
+    );
+    let raw = d.env.dokku(["logs", &app, "-q", "-n", "1"]).success();
+    assert_eq!(
+        raw.stdout,
+        "hello-app: serving /tmp/www on port 5000 (web.1)\n"
+    );
+    let none = d.env.dokku(["logs", &app, "-p", "worker"]).success();
+    assert_eq!(none.stdout, "");
+
+    let echo = d.env.dokku(["run", &app, "echo", "hi from run"]);
+    assert_eq!(
+        (echo.code, echo.stdout.as_str()),
+        (0, "hi from run\n"),
+        "{}",
+        echo.stderr
+    );
+    let env = d
+        .env
+        .dokku([
+            "run",
+            "-e",
+            "EXTRA=1",
+            &app,
+            "sh",
+            "-c",
+            "echo $GREETING $EXTRA $DYNO",
+        ])
+        .success();
+    assert!(
+        env.stdout.starts_with("from-config 1 run."),
+        "{}",
+        env.stdout
+    );
+    let failed = d.env.dokku(["run", &app, "sh", "-c", "exit 3"]);
+    assert_eq!(failed.code, 3, "{}", output(&failed));
+
+    let detached = d
+        .env
+        .dokku(["run:detached", &app, "sleep", "300"])
+        .success();
+    let name = detached.stdout.trim().to_string();
+    assert!(name.starts_with(&format!("{app}.run.")), "{name}");
+    let labels = docker([
+        "container",
+        "inspect",
+        "--format",
+        "{{index .Config.Labels \"com.dokku.container-type\"}} {{.State.Running}}",
+        &name,
+    ]);
+    assert_eq!(labels.stdout.trim(), "run true");
+    docker(["container", "rm", "--force", &name]);
+}

@@ -1,0 +1,279 @@
+//! The Dockerfile builder (`builder-dockerfile`): `docker image build` of the source
+//! tree into `dokku/APP:latest` with Dokku's labels, then the release relabel
+//! (`com.dokku.image-stage=release`).
+
+use std::path::Path;
+
+use crate::deploy::{self, DeployError, Host};
+use crate::log::Level;
+use crate::ports;
+use crate::property::PropertyStore;
+
+/// The plugin name (properties).
+pub const PLUGIN: &str = "builder-dockerfile";
+
+/// Flags `docker image build` is given from `docker-args-build` and
+/// `$DOKKU_GLOBAL_BUILD_ARGS` (with a value, as `--x v` or `--x=v`).
+const VALUE_FLAGS: &[&str] = &[
+    "--add-host",
+    "--allow",
+    "--annotation",
+    "--attest",
+    "--build-arg",
+    "--builder",
+    "--cache-from",
+    "--cache-to",
+    "--call",
+    "--cgroup-parent",
+    "--label",
+    "--memory",
+    "-m",
+    "--memory-swap",
+    "--network",
+    "--platform",
+    "--progress",
+    "--provenance",
+    "--sbom",
+    "--secret",
+    "--shm-size",
+    "--ssh",
+    "--tag",
+    "--target",
+    "--ulimit",
+];
+/// Flags passed through without a value.
+const BARE_FLAGS: &[&str] = &["--check", "-D", "--debug", "--no-cache"];
+
+/// Keeps only the build flags Dokku passes through, dropping everything else.
+pub fn filter_build_args(words: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if BARE_FLAGS.contains(&w.as_str()) {
+            out.push(w.clone());
+        } else if let Some((flag, _)) = w.split_once('=').filter(|(f, _)| VALUE_FLAGS.contains(f)) {
+            let _ = flag;
+            out.push(w.clone());
+        } else if VALUE_FLAGS.contains(&w.as_str()) {
+            if let Some(value) = words.get(i + 1) {
+                out.push(w.clone());
+                out.push(value.clone());
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The `dockerfile-path` property (app, then global), default `Dockerfile`.
+pub fn dockerfile_path(props: &PropertyStore, app: &str) -> String {
+    deploy::prop_app_or_global(props, PLUGIN, app, "dockerfile-path")
+        .unwrap_or_else(|| "Dockerfile".into())
+}
+
+/// `core-post-extract`: a custom `dockerfile-path` is moved to `Dockerfile`.
+pub fn apply_dockerfile_path(
+    props: &PropertyStore,
+    app: &str,
+    workdir: &Path,
+) -> Result<(), DeployError> {
+    let path = dockerfile_path(props, app);
+    if path == "Dockerfile" {
+        return Ok(());
+    }
+    let from = workdir.join(&path);
+    if path.contains("..") || !from.is_file() {
+        return Err(DeployError::fail(format!(
+            "Invalid dockerfile-path specified: {path}"
+        )));
+    }
+    std::fs::rename(&from, workdir.join("Dockerfile")).map_err(DeployError::io("move", &from))
+}
+
+/// `builder-detect` for this builder: a `Dockerfile`, and neither herokuish nor pack
+/// claiming the source.
+pub fn detects(
+    props: &PropertyStore,
+    app: &str,
+    workdir: &Path,
+    env: &crate::settings::EnvMap,
+) -> bool {
+    if super::herokuish_detects(workdir, env) || super::pack_detects(workdir) {
+        return false;
+    }
+    let path = dockerfile_path(props, app);
+    workdir.join("Dockerfile").is_file() || workdir.join(path).is_file()
+}
+
+/// Fires a deprecated trigger only when a plugin other than the events logger
+/// implements it, with Dokku's warning.
+fn deprecated(
+    host: &dyn Host,
+    trigger: &str,
+    replacement: &str,
+    args: &[&str],
+) -> Result<(), DeployError> {
+    if host.has_trigger(trigger, &["20_events"]) {
+        host.log(Level::Warn, &format!("Deprecated: please upgrade plugin to use '{replacement}' plugin trigger instead of {trigger}"));
+        host.fire_checked(trigger, args)?;
+    }
+    Ok(())
+}
+
+/// `builder-build dockerfile APP DIR`.
+pub fn build(host: &dyn Host, app: &str, workdir: &Path) -> Result<(), DeployError> {
+    let dir = workdir.display().to_string();
+    host.log(Level::Info1, &format!("Building {app} from Dockerfile"));
+    let dockerfile = workdir.join("Dockerfile");
+    if !dockerfile.is_file() {
+        return Err(DeployError::fail(
+            "No Dockerfile found in source code directory",
+        ));
+    }
+    deprecated(host, "pre-build-dockerfile", "pre-build", &[app])?;
+    host.fire_checked("pre-build", &["dockerfile", app, &dir])?;
+
+    let mut extra = host.fire_capture("docker-args-build", &[app, "dockerfile"])?;
+    extra.push(' ');
+    extra.push_str(&host.fire_capture("docker-args-process-build", &[app, "dockerfile"])?);
+    extra.push(' ');
+    extra.push_str(
+        host.var(crate::env::DOKKU_GLOBAL_BUILD_ARGS)
+            .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
+    );
+    let image = crate::image::app_image_name(app, None, None);
+    let mut args: Vec<String> = [
+        "--label=org.label-schema.schema-version=1.0",
+        "--label=org.label-schema.vendor=dokku",
+        "--label=com.dokku.image-stage=build",
+        "--label=com.dokku.builder-type=dockerfile",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--label=com.dokku.app-name={app}"));
+    args.push("--label=dokku".into());
+    args.extend(filter_build_args(&crate::shell::split_words(&extra)));
+    args.extend(["--tag".to_string(), image.clone(), ".".to_string()]);
+    // Config vars are not build args, but a `--build-arg KEY` without a value picks
+    // the value up from the client's environment, as in Dokku.
+    let env: Vec<(String, String)> = deploy::app_env(host.layout(), app)?.into_iter().collect();
+    if let Err(err) = host.docker().image_build(workdir, args, env, true) {
+        return Err(match err {
+            crate::docker::DockerError::Failed { code, .. } => DeployError::Exit { code },
+            other => other.into(),
+        });
+    }
+
+    let props = host.properties();
+    let text = std::fs::read_to_string(&dockerfile).unwrap_or_default();
+    let mut maps = ports::from_dockerfile(&text);
+    if maps.is_empty() {
+        maps = host
+            .docker()
+            .image_exposed_ports(&image)
+            .iter()
+            .filter_map(|p| ports::map_for_exposed(p))
+            .collect();
+    }
+    if maps.is_empty() {
+        let proxy_port = deploy::prop_app_or_global(&props, "proxy", app, "proxy-port")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(80);
+        maps.push(ports::PortMap {
+            scheme: "http".into(),
+            host: proxy_port,
+            container: 5000,
+        });
+    }
+    ports::set_detected(&props, app, &maps)?;
+    let joined: Vec<String> = maps.iter().map(ToString::to_string).collect();
+    host.fire_checked("ports-set-detected", &[app, &joined.join(" ")])?;
+
+    deprecated(host, "post-build-dockerfile", "post-build", &[app])?;
+    host.fire_checked("post-build", &["dockerfile", app, &dir])
+}
+
+/// `builder-release dockerfile APP TAG`: relabels `dokku/APP:TAG` as a release image.
+pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError> {
+    let image = crate::image::app_image_name(app, Some(tag), None);
+    deprecated(
+        host,
+        "pre-release-dockerfile",
+        "pre-release-builder",
+        &[app, tag],
+    )?;
+    host.fire_checked("pre-release-builder", &["dockerfile", app, &image])?;
+
+    let context = tempfile_dir(host, app)?;
+    let dockerfile = context.join("Dockerfile");
+    std::fs::write(&dockerfile, "ARG APP_IMAGE\nFROM $APP_IMAGE\n")
+        .map_err(DeployError::io("write", &dockerfile))?;
+    let mut args: Vec<String> = vec![
+        "--label=org.label-schema.schema-version=1.0".into(),
+        "--label=org.label-schema.vendor=dokku".into(),
+        format!("--label=com.dokku.app-name={app}"),
+        "--label=com.dokku.image-stage=release".into(),
+        "--label=dokku".into(),
+    ];
+    args.extend(crate::shell::split_words(
+        host.var(crate::env::DOKKU_GLOBAL_BUILD_ARGS)
+            .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
+    ));
+    args.extend([
+        "-f".to_string(),
+        dockerfile.display().to_string(),
+        "--build-arg".into(),
+        format!("APP_IMAGE={image}"),
+        "-t".into(),
+        image.clone(),
+        context.display().to_string(),
+    ]);
+    let result = host.docker().image_build(&context, args, Vec::new(), false);
+    let _ = std::fs::remove_dir_all(&context);
+    if result.is_err() {
+        return Err(DeployError::fail(
+            "Failure injecting docker labels on image",
+        ));
+    }
+    host.fire_checked("post-release-builder", &["dockerfile", app, &image])
+}
+
+fn tempfile_dir(host: &dyn Host, app: &str) -> Result<std::path::PathBuf, DeployError> {
+    let base = std::env::temp_dir();
+    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0").to_string();
+    for attempt in 0..100u32 {
+        let dir = base.join(format!(
+            "dokku-{pid}-{}-release-{app}.{attempt}",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(DeployError::io("create", &dir)(e)),
+        }
+    }
+    Err(DeployError::fail("cannot create a temporary build context"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        crate::shell::split_words(s)
+    }
+
+    #[test]
+    fn only_known_build_flags_pass() {
+        let args = filter_build_args(&words(
+            "--label=dokku --label x=y -v /a:/b --build-arg K --no-cache --link db --memory=1g --publish 80 --target",
+        ));
+        assert_eq!(
+            args,
+            words("--label=dokku --label x=y --build-arg K --no-cache --memory=1g")
+        );
+    }
+}

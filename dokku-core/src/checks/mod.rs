@@ -1,0 +1,164 @@
+//! Zero-downtime checks: the `checks` plugin's properties and the checks a new
+//! container must pass before it replaces the old one.
+//!
+//! Properties (plugin `checks`): `disabled` and `skipped` (comma lists of process
+//! types, or `_all_`), `wait-to-retire` (app, then global, default 60 seconds) and the
+//! global-only `default-wait` (default 10): the uptime a container needs when its
+//! process type has no healthchecks in `app.json`.
+
+pub mod healthcheck;
+pub mod legacy;
+
+use std::time::{Duration, Instant};
+
+use crate::docker::Docker;
+use crate::property::{PropertyError, PropertyStore, GLOBAL};
+
+pub use healthcheck::{Healthcheck, HealthcheckError};
+
+/// The plugin name the properties live under.
+pub const PLUGIN: &str = "checks";
+/// The list value meaning every process type.
+pub const ALL: &str = "_all_";
+/// Default `wait-to-retire`, seconds.
+pub const DEFAULT_WAIT_TO_RETIRE: u64 = 60;
+/// Default `default-wait`, seconds.
+pub const DEFAULT_UPTIME_WAIT: u64 = 10;
+
+/// A comma-list property (`disabled`, `skipped`); missing is empty.
+pub fn list(props: &PropertyStore, app: &str, key: &str) -> Result<Vec<String>, PropertyError> {
+    Ok(props
+        .get(PLUGIN, app, key)?
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+fn in_list(list: &[String], proc_type: &str) -> bool {
+    list.iter().any(|t| t == ALL || t == proc_type)
+}
+
+/// Whether zero downtime is disabled for `proc_type` (old containers stop first).
+pub fn is_disabled(props: &PropertyStore, app: &str, proc_type: &str) -> bool {
+    list(props, app, "disabled")
+        .map(|l| in_list(&l, proc_type))
+        .unwrap_or(false)
+}
+
+/// Whether checks are skipped for `proc_type` (zero downtime kept, no checks).
+pub fn is_skipped(props: &PropertyStore, app: &str, proc_type: &str) -> bool {
+    list(props, app, "skipped")
+        .map(|l| in_list(&l, proc_type))
+        .unwrap_or(false)
+}
+
+/// `wait-to-retire`: app, then global, then 60.
+pub fn wait_to_retire(props: &PropertyStore, app: &str) -> u64 {
+    crate::deploy::prop_app_or_global(props, PLUGIN, app, "wait-to-retire")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_WAIT_TO_RETIRE)
+}
+
+/// The global `default-wait`: seconds of uptime the default check requires.
+pub fn default_wait(props: &PropertyStore) -> u64 {
+    props
+        .get(PLUGIN, GLOBAL, "default-wait")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_UPTIME_WAIT)
+}
+
+/// Edits a comma list: `add` types go in, `remove` types go out, `_all_` is dropped
+/// when specific types are given; an empty result deletes the property.
+pub fn edit_list(
+    props: &PropertyStore,
+    app: &str,
+    key: &str,
+    add: &[String],
+    remove: &[String],
+) -> Result<(), PropertyError> {
+    let mut items: Vec<String> = list(props, app, key)?
+        .into_iter()
+        .filter(|t| t != ALL && !remove.contains(t))
+        .collect();
+    for t in add {
+        if !items.contains(t) {
+            items.push(t.clone());
+        }
+    }
+    if items.is_empty() {
+        props.delete(PLUGIN, app, key)
+    } else {
+        props.write(PLUGIN, app, key, &items.join(","))
+    }
+}
+
+/// Waits until the container has been up for `seconds` without exiting or
+/// restarting (docker-container-healthchecker's uptime check). Polls so that a
+/// container that dies early fails at once.
+pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let Some(info) = docker.container_inspect(cid) else {
+            return Err("container no longer exists".into());
+        };
+        if info.restart_count > 0 || info.status == "restarting" {
+            return Err(format!(
+                "container has restarted {} times",
+                info.restart_count.max(1)
+            ));
+        }
+        if !info.running {
+            return Err(format!(
+                "container is not running (exit code {})",
+                info.exit_code
+            ));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(());
+        }
+        std::thread::sleep((deadline - now).min(Duration::from_millis(500)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        assert!(!is_disabled(&props, "a", "web"));
+        assert_eq!(wait_to_retire(&props, "a"), 60);
+        assert_eq!(default_wait(&props), 10);
+        props.write(PLUGIN, "a", "disabled", ALL).expect("write");
+        assert!(is_disabled(&props, "a", "worker"));
+        edit_list(&props, "a", "disabled", &["web".into()], &[]).expect("edit");
+        assert_eq!(list(&props, "a", "disabled").expect("list"), vec!["web"]);
+        edit_list(&props, "a", "disabled", &[], &["web".into()]).expect("edit");
+        assert!(!props.exists(PLUGIN, "a", "disabled").expect("exists"));
+        props
+            .write(PLUGIN, GLOBAL, "wait-to-retire", "5")
+            .expect("write");
+        assert_eq!(wait_to_retire(&props, "a"), 5);
+    }
+
+    #[test]
+    fn uptime_fails_fast_for_a_dead_container() {
+        let fake = crate::docker::fake::FakeDocker::new();
+        fake.respond_ok(
+            &["container", "inspect"],
+            r#"[{"Id":"c","Name":"/x","RestartCount":0,"State":{"Running":false,"Status":"exited","ExitCode":3,"StartedAt":""},"Config":{},"NetworkSettings":{}}]"#,
+        );
+        let err = uptime(&fake.docker(), "c", 30).expect_err("dead");
+        assert!(err.contains("exit code 3"), "{err}");
+        let ok = crate::docker::fake::FakeDocker::new();
+        uptime(&ok.docker(), "c", 0).expect("running");
+    }
+}

@@ -1,0 +1,49 @@
+use super::testing::FakeHost;
+use super::*;
+
+#[test]
+fn a_failed_build_restores_the_previous_release() {
+    let mut host = FakeHost::new();
+    host.fake.respond_ok(&["image", "ls"], "sha256:old\n");
+    host.on("builder-build", |_, _| (1, String::new()));
+    let err = build(&host, "web", "dockerfile", "/tmp/x").expect_err("fails");
+    assert_eq!(err.to_string(), "App build failed");
+    assert!(host
+        .fake
+        .calls()
+        .contains(&"image tag sha256:old dokku/web:latest".to_string()));
+    assert!(host
+        .log_text()
+        .contains(" !     Retagging old image sha256:old as dokku/web:latest\n"));
+}
+
+#[test]
+fn release_and_deploy_fires_release_then_the_scheduler() {
+    let host = FakeHost::new();
+    host.fake.respond_ok(
+        &["image", "inspect"],
+        r#"{"com.dokku.builder-type":"dockerfile"}"#,
+    );
+    release_and_deploy(&host, "web", None).expect("ok");
+    let fired = host.fired.borrow().join("\n");
+    assert_eq!(
+        fired,
+        "builder-release dockerfile web latest\nscheduler-deploy docker-local web latest"
+    );
+    assert!(host.log_text().starts_with("-----> Releasing web...\n-----> Deploying web via the docker-local scheduler...\n=====> Application deployed:\n"));
+}
+
+#[test]
+fn config_is_merged_global_then_app() {
+    let host = FakeHost::new();
+    set_config_no_restart(
+        &host.layout,
+        "--global",
+        &[("A".into(), "g".into()), ("B".into(), "g".into())],
+    )
+    .expect("global");
+    set_config_no_restart(&host.layout, "web", &[("B".into(), "app".into())]).expect("app");
+    let env = app_env(&host.layout, "web").expect("env");
+    assert_eq!(env.get("A").map(String::as_str), Some("g"));
+    assert_eq!(env.get("B").map(String::as_str), Some("app"));
+}

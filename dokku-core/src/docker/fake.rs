@@ -1,0 +1,116 @@
+//! A recording fake [`Runner`] for unit tests: every call's arguments are kept, and
+//! answers come from rules matched on an argument prefix (the latest rule wins).
+//! Without a rule a call succeeds with empty output, except `container create`, which
+//! answers a fresh id (`cid1`, `cid2`, ...), and `container inspect`, which describes a
+//! running container on the bridge network.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{Call, CallResult, Docker, Runner};
+use crate::process::ProcessError;
+
+#[derive(Default)]
+struct State {
+    calls: Vec<Call>,
+    rules: Vec<(Vec<String>, CallResult)>,
+    created: u32,
+}
+
+/// A handle on the fake's state; clone it freely.
+#[derive(Clone, Default)]
+pub(crate) struct FakeDocker {
+    state: Rc<RefCell<State>>,
+}
+
+struct FakeRunner {
+    state: Rc<RefCell<State>>,
+}
+
+impl FakeDocker {
+    pub(crate) fn new() -> FakeDocker {
+        FakeDocker::default()
+    }
+
+    /// A [`Docker`] that records into this fake.
+    pub(crate) fn docker(&self) -> Docker {
+        Docker::new(Box::new(FakeRunner {
+            state: self.state.clone(),
+        }))
+    }
+
+    /// Answers calls starting with `prefix` with `result`.
+    pub(crate) fn respond(&self, prefix: &[&str], result: CallResult) {
+        self.state
+            .borrow_mut()
+            .rules
+            .push((prefix.iter().map(|s| s.to_string()).collect(), result));
+    }
+
+    /// Answers calls starting with `prefix` with `stdout` and status 0.
+    pub(crate) fn respond_ok(&self, prefix: &[&str], stdout: &str) {
+        self.respond(
+            prefix,
+            CallResult {
+                code: 0,
+                stdout: stdout.to_string(),
+                stderr: String::new(),
+            },
+        );
+    }
+
+    /// Every call so far, as space-joined argument strings.
+    pub(crate) fn calls(&self) -> Vec<String> {
+        self.state
+            .borrow()
+            .calls
+            .iter()
+            .map(|c| c.args.join(" "))
+            .collect()
+    }
+
+    /// Every call so far.
+    pub(crate) fn raw_calls(&self) -> Vec<Call> {
+        self.state.borrow().calls.clone()
+    }
+}
+
+/// `docker container inspect` output for a running container at `ip`.
+pub(crate) fn running_inspect(id: &str, name: &str, ip: &str) -> String {
+    format!(
+        r#"[{{"Id":"{id}","Name":"/{name}","RestartCount":0,"State":{{"Running":true,"Status":"running","ExitCode":0,"StartedAt":"2024-01-01T00:00:00Z"}},"Config":{{"Labels":{{}}}},"NetworkSettings":{{"Networks":{{"bridge":{{"IPAddress":"{ip}"}}}}}}}}]"#
+    )
+}
+
+impl Runner for FakeRunner {
+    fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
+        let mut state = self.state.borrow_mut();
+        state.calls.push(call.clone());
+        let rule = state
+            .rules
+            .iter()
+            .rev()
+            .find(|(prefix, _)| {
+                call.args.len() >= prefix.len() && call.args[..prefix.len()] == prefix[..]
+            })
+            .map(|(_, r)| r.clone());
+        if let Some(result) = rule {
+            return Ok(result);
+        }
+        let args: Vec<&str> = call.args.iter().map(String::as_str).collect();
+        Ok(match args.as_slice() {
+            ["container", "create", ..] => {
+                state.created += 1;
+                CallResult {
+                    stdout: format!("cid{}\n", state.created),
+                    ..CallResult::default()
+                }
+            }
+            ["container", "inspect", id, ..] => CallResult {
+                stdout: running_inspect(id, id, "172.17.0.9"),
+                ..CallResult::default()
+            },
+            _ => CallResult::default(),
+        })
+    }
+}

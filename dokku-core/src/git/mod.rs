@@ -1,0 +1,488 @@
+//! Git deploys: the app's bare repository and its pre-receive hook, the deploy-branch
+//! rules of `git-hook`, and checking a pushed revision out for the builder.
+//!
+//! The repository is `$DOKKU_ROOT/APP` itself. Its `hooks/pre-receive` pipes the ref
+//! updates into `dokku git-hook APP`, so the whole build and deploy runs inside the
+//! push, and a failed deploy rejects it.
+
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+
+use crate::deploy::{self, DeployError, Host};
+use crate::lock::{DeployLock, LockError};
+use crate::log::Level;
+use crate::paths::Layout;
+use crate::process::Cmd;
+use crate::property::{PropertyStore, GLOBAL};
+
+/// The plugin name the properties live under.
+pub const PLUGIN: &str = "git";
+
+/// The deploy branch when none is configured.
+pub const DEFAULT_BRANCH: &str = "master";
+
+/// Dokku's normalisation of the app argument of `git-receive-pack 'APP'`: unescaped
+/// single quotes go, `\'` becomes `'`, and one leading `/` is dropped.
+pub fn normalize_app_arg(raw: &str) -> String {
+    let mut out = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'\'') => {
+                out.push('\'');
+                chars.next();
+            }
+            '\'' => {}
+            other => out.push(other),
+        }
+    }
+    match out.strip_prefix('/') {
+        Some(rest) => rest.to_string(),
+        None => out,
+    }
+}
+
+/// The exact text of `hooks/pre-receive`.
+pub fn hook_text(dokku_root: &str, app: &str) -> String {
+    format!("#!/usr/bin/env bash\nset -e\nset -o pipefail\n\ncat | DOKKU_ROOT=\"{dokku_root}\" dokku git-hook {app}\n")
+}
+
+/// Whether the app's repository has been initialised (`$DOKKU_ROOT/APP/refs`).
+pub fn has_repo(layout: &Layout, app: &str) -> bool {
+    layout.app_root(app).join("refs").is_dir()
+}
+
+/// The environment git runs with: ours minus the variables a hook inherits that would
+/// point git at the wrong repository (Dokku unsets the same three).
+fn git_env(host: &dyn Host) -> impl Iterator<Item = (&String, &String)> {
+    host.env().iter().filter(|(k, _)| {
+        !matches!(
+            k.as_str(),
+            "GIT_DIR" | "GIT_QUARANTINE_PATH" | "GIT_WORK_TREE"
+        )
+    })
+}
+
+fn git(host: &dyn Host, dir: &Path) -> Cmd {
+    Cmd::new("git")
+        .env_clear()
+        .envs(git_env(host))
+        .current_dir(dir)
+}
+
+/// `fn-git-create-hook`: `git init --bare` if needed, then (re)writes the hook.
+pub fn create_repo(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let root = layout.app_root(app);
+    if !has_repo(layout, app) {
+        std::fs::create_dir_all(&root).map_err(DeployError::io("create", &root))?;
+        git(host, &root)
+            .args(["init", "-q", "--bare", "."])
+            .read()?;
+    }
+    let hook = layout.pre_receive_hook(app);
+    if let Some(dir) = hook.parent() {
+        std::fs::create_dir_all(dir).map_err(DeployError::io("create", dir))?;
+    }
+    let dokku_root = host
+        .var(crate::env::DOKKU_ROOT)
+        .map(str::to_string)
+        .unwrap_or_else(|| layout.dokku_root.display().to_string());
+    crate::fs::write_atomic(&hook, hook_text(&dokku_root, app).as_bytes(), 0o755)
+        .map_err(DeployError::io("write", &hook))
+}
+
+/// One line of pre-receive input: `OLD NEW REFNAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUpdate {
+    /// Previous revision (all zeros for a new ref).
+    pub old: String,
+    /// New revision (all zeros for a deletion).
+    pub new: String,
+    /// Full ref name, e.g. `refs/heads/main`.
+    pub refname: String,
+}
+
+impl RefUpdate {
+    /// Parses the hook's stdin.
+    pub fn parse_all(text: &str) -> Vec<RefUpdate> {
+        text.lines()
+            .filter_map(|l| {
+                let mut f = l.split_whitespace();
+                Some(RefUpdate {
+                    old: f.next()?.into(),
+                    new: f.next()?.into(),
+                    refname: f.next()?.into(),
+                })
+            })
+            .collect()
+    }
+
+    /// The branch or tag name (`main` for `refs/heads/main`).
+    pub fn short_name(&self) -> &str {
+        self.refname
+            .strip_prefix("refs/heads/")
+            .or_else(|| self.refname.strip_prefix("refs/tags/"))
+            .unwrap_or(&self.refname)
+    }
+
+    fn is_deletion(&self) -> bool {
+        !self.new.is_empty() && self.new.chars().all(|c| c == '0')
+    }
+}
+
+/// The deploy branch (app, then global, then `master`) and whether one is set.
+pub fn deploy_branch(props: &PropertyStore, app: &str) -> (String, bool) {
+    match deploy::prop_app_or_global(props, PLUGIN, app, "deploy-branch") {
+        Some(b) => (b, true),
+        None => (DEFAULT_BRANCH.to_string(), false),
+    }
+}
+
+/// What `git-hook` does with one pushed ref.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HookAction {
+    /// The deploy branch (or a tag of that name): deploy it.
+    Deploy,
+    /// Another ref, and a plugin handles `receive-branch`: hand it over.
+    ReceiveBranch,
+    /// No deploy branch configured: adopt this one, then deploy.
+    AdoptAndDeploy(String),
+    /// Another ref: warn and accept the push without deploying.
+    WrongBranch,
+}
+
+/// The deploy-branch rules, as pure logic.
+pub fn decide(
+    update: &RefUpdate,
+    branch: &str,
+    branch_is_set: bool,
+    custom_receive_branch: bool,
+) -> HookAction {
+    if update.refname == format!("refs/heads/{branch}")
+        || update.refname == format!("refs/tags/{branch}")
+    {
+        HookAction::Deploy
+    } else if custom_receive_branch {
+        HookAction::ReceiveBranch
+    } else if !branch_is_set {
+        HookAction::AdoptAndDeploy(update.short_name().to_string())
+    } else {
+        HookAction::WrongBranch
+    }
+}
+
+/// A message at the start of a line git would prefix with `remote: ` (Dokku's
+/// `\e[1G\e[K` prefix overwrites that).
+fn hook_line(host: &dyn Host, msg: &str) {
+    host.log(Level::Plain, &format!("\x1b[1G\x1b[K-----> {msg}"));
+}
+
+/// `git-hook APP`: runs the deploy-branch rules over the pushed refs.
+pub fn hook(host: &dyn Host, app: &str, updates: &[RefUpdate]) -> Result<(), DeployError> {
+    let props = host.properties();
+    let (branch, is_set) = deploy_branch(&props, app);
+    let valid = Cmd::new("git")
+        .args(["check-ref-format", "--branch", &branch])
+        .read()
+        .is_ok();
+    if !valid {
+        hook_line(
+            host,
+            &format!(
+                "WARNING: Invalid branch name '{branch}' specified via deploy-branch setting."
+            ),
+        );
+        hook_line(
+            host,
+            "For more details, please see the man page for 'git-check-ref-format.'",
+        );
+        return Ok(());
+    }
+    let custom = host.has_trigger("receive-branch", &["20_events"]);
+    for update in updates {
+        if update.is_deletion() {
+            continue;
+        }
+        match decide(update, &branch, is_set, custom) {
+            HookAction::Deploy => {
+                receive_app(host, app, Some(&update.new))?;
+                host.fire_checked("deploy-source-set", &[app, "git-push", &update.new])?;
+            }
+            HookAction::ReceiveBranch => {
+                host.fire_checked("receive-branch", &[app, &update.new, &update.refname])?;
+                host.fire_checked("deploy-source-set", &[app, "git-push", &update.new])?;
+            }
+            HookAction::AdoptAndDeploy(name) => {
+                hook_line(host, &format!("Set {name} as deploy-branch"));
+                props.write(PLUGIN, app, "deploy-branch", &name)?;
+                receive_app(host, app, Some(&update.new))?;
+                host.fire_checked("deploy-source-set", &[app, "git-push", &update.new])?;
+            }
+            HookAction::WrongBranch => {
+                hook_line(
+                    host,
+                    &format!("WARNING: deploy did not complete, you must push to {branch}."),
+                );
+                hook_line(
+                    host,
+                    &format!(
+                        "for example, try 'git push <dokku> {}:{branch}'",
+                        update.short_name()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `git_receive_app APP [REV]`: takes the deploy lock (failing at once if another
+/// deploy holds it) and builds and deploys the revision.
+pub fn receive_app(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), DeployError> {
+    let layout = host.layout();
+    if !has_repo(layout, app) {
+        return Ok(());
+    }
+    let _lock = match DeployLock::try_acquire(&layout.deploy_lock(app), app) {
+        Ok(lock) => lock,
+        Err(LockError::Held { .. }) => {
+            host.log(
+                Level::Warn,
+                &format!("{app} currently has a deploy lock in place. Exiting..."),
+            );
+            return Err(DeployError::fail(
+                "Run 'apps:unlock' to release the existing deploy lock",
+            ));
+        }
+        Err(e) => return Err(DeployError::fail(e.to_string())),
+    };
+    build(host, app, rev)
+}
+
+/// `git_build APP [REV]`: records the revision in the `rev-env-var` config var (default
+/// `GIT_REV`), checks it out and hands it to the builder.
+pub fn build(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), DeployError> {
+    let props = host.properties();
+    let layout = host.layout();
+    let rev = match rev {
+        Some(rev) => {
+            let var = match props.get(PLUGIN, app, "rev-env-var")? {
+                Some(v) => v,
+                None => "GIT_REV".to_string(),
+            };
+            if !var.is_empty() {
+                deploy::set_config_no_restart(layout, app, &[(var.clone(), rev.to_string())])?;
+                host.fire("post-config-update", &[app, "set", &var])?;
+            }
+            rev.to_string()
+        }
+        None => {
+            let (branch, _) = deploy_branch(&props, app);
+            let head =
+                std::fs::read_to_string(layout.app_root(app).join("refs/heads").join(&branch))
+                    .ok()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty());
+            match head.or_else(|| {
+                git(host, &layout.app_root(app))
+                    .args([
+                        "rev-parse",
+                        "--verify",
+                        "-q",
+                        &format!("refs/heads/{branch}"),
+                    ])
+                    .read()
+                    .ok()
+                    .map(|s| s.trim().to_string())
+            }) {
+                Some(h) => h,
+                None => {
+                    host.log(Level::Info1, &format!("WARNING: Cannot build from '{branch}' as there are no commits stored at that branch."));
+                    return Err(DeployError::Exit { code: 1 });
+                }
+            }
+        }
+    };
+    let workdir = extract(host, app, &rev)?;
+    let result = trigger_build(host, app, &workdir.0, &rev);
+    drop(workdir);
+    result
+}
+
+/// A checked-out source tree, deleted on drop.
+#[derive(Debug)]
+pub struct WorkDir(pub PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn make_workdir(host: &dyn Host) -> Result<WorkDir, DeployError> {
+    use std::os::unix::fs::PermissionsExt;
+    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0").to_string();
+    let base = std::env::temp_dir();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    for attempt in 0..100u32 {
+        let dir = base.join(format!(
+            "dokku-{pid}-git_build_app_repo.{:06x}",
+            (nanos ^ std::process::id()).wrapping_add(attempt) & 0xff_ffff
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {
+                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
+                return Ok(WorkDir(dir));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(DeployError::io("create", &dir)(e)),
+        }
+    }
+    Err(DeployError::fail("cannot create a build directory"))
+}
+
+/// `git_build_app_repo`: checks `rev` out into a fresh temp dir, with submodules, and
+/// without any `.git` (the `keep-git-dir` property keeps a full clone instead).
+pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployError> {
+    let layout = host.layout();
+    let repo = layout.app_root(app);
+    let workdir = make_workdir(host)?;
+    let dir = workdir.0.display().to_string();
+    let keep_git = deploy::prop_app_or_global(&host.properties(), PLUGIN, app, "keep-git-dir")
+        .as_deref()
+        == Some("true");
+    // worktree add wants to create the directory itself.
+    std::fs::remove_dir(&workdir.0).map_err(DeployError::io("prepare", &workdir.0))?;
+    if keep_git {
+        git(host, &repo)
+            .args([
+                "clone",
+                "-q",
+                "--no-checkout",
+                &repo.display().to_string(),
+                &dir,
+            ])
+            .read()?;
+        git(host, &workdir.0)
+            .args(["-c", "advice.detachedHead=false", "checkout", "-q", rev])
+            .read()?;
+    } else {
+        git(host, &repo)
+            .args(["worktree", "add", "-q", "--detach", &dir, rev])
+            .read()?;
+    }
+    if workdir.0.join(".gitmodules").is_file() {
+        git(host, &workdir.0)
+            .args(["submodule", "sync", "--recursive"])
+            .read()?;
+        git(host, &workdir.0)
+            .args(["submodule", "update", "--init", "--recursive"])
+            .read()?;
+    }
+    if !keep_git {
+        remove_git_dirs(&workdir.0);
+        git(host, &repo).args(["worktree", "prune"]).read()?;
+    }
+    Ok(workdir)
+}
+
+fn remove_git_dirs(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if entry.file_name() == ".git" {
+            if kind.is_dir() {
+                let _ = std::fs::remove_dir_all(&path);
+            } else {
+                let _ = std::fs::remove_file(&path);
+            }
+        } else if kind.is_dir() {
+            remove_git_dirs(&path);
+        }
+    }
+}
+
+/// `git_trigger_build`: `core-post-extract`, `post-extract`, builder detection,
+/// `pre-receive-app`, then the build and deploy.
+pub fn trigger_build(
+    host: &dyn Host,
+    app: &str,
+    workdir: &Path,
+    rev: &str,
+) -> Result<(), DeployError> {
+    let dir = workdir.display().to_string();
+    host.fire_checked("core-post-extract", &[app, &dir, rev])?;
+    host.fire_checked("post-extract", &[app, &dir, rev])?;
+    let builder = crate::builder::pick(&host.fire_capture("builder-detect", &[app, &dir])?);
+    host.fire_checked("pre-receive-app", &[app, &builder, &dir, rev])?;
+    deploy::receive(host, app, &builder, &dir)
+}
+
+/// The `git-*` properties removed with the app (`post-delete`).
+pub fn destroy(props: &PropertyStore, app: &str) {
+    let _ = props.destroy(PLUGIN, app);
+    let _ = GLOBAL;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_argument_is_normalised_like_dokku() {
+        assert_eq!(normalize_app_arg("'hello-app'"), "hello-app");
+        assert_eq!(normalize_app_arg("'/hello-app'"), "hello-app");
+        assert_eq!(normalize_app_arg("it\\'s"), "it's");
+        assert_eq!(normalize_app_arg("plain"), "plain");
+    }
+
+    #[test]
+    fn hook_text_is_exact() {
+        assert_eq!(
+            hook_text("/home/dokku", "web"),
+            "#!/usr/bin/env bash\nset -e\nset -o pipefail\n\ncat | DOKKU_ROOT=\"/home/dokku\" dokku git-hook web\n"
+        );
+    }
+
+    #[test]
+    fn deploy_branch_rules() {
+        let up = |r: &str| RefUpdate {
+            old: "0".repeat(40),
+            new: "a".repeat(40),
+            refname: r.into(),
+        };
+        assert_eq!(
+            decide(&up("refs/heads/master"), "master", false, false),
+            HookAction::Deploy
+        );
+        assert_eq!(
+            decide(&up("refs/tags/master"), "master", true, false),
+            HookAction::Deploy
+        );
+        assert_eq!(
+            decide(&up("refs/heads/main"), "master", false, false),
+            HookAction::AdoptAndDeploy("main".into())
+        );
+        assert_eq!(
+            decide(&up("refs/heads/main"), "master", true, false),
+            HookAction::WrongBranch
+        );
+        assert_eq!(
+            decide(&up("refs/heads/main"), "master", true, true),
+            HookAction::ReceiveBranch
+        );
+        let parsed = RefUpdate::parse_all("a b refs/heads/main\n\n");
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].short_name(), "main");
+    }
+}

@@ -1,0 +1,329 @@
+//! Deploys from something other than a push: a directory (`git-from-directory`), an
+//! image (`git:from-image`) and an archive (`git:from-archive`). Each commits the
+//! source into the app's repository on its deploy branch and then builds it exactly
+//! like a push; a failed build rolls the branch back.
+
+use std::path::{Path, PathBuf};
+
+use super::{deploy_branch, git, make_workdir, receive_app, PLUGIN};
+use crate::deploy::{DeployError, Host};
+use crate::log::Level;
+use crate::process::Cmd;
+
+/// Default committer of generated commits.
+pub const DEFAULT_USER_NAME: &str = "Dokku";
+/// Default committer e-mail of generated commits.
+pub const DEFAULT_USER_EMAIL: &str = "automated@dokku.sh";
+
+fn copy_contents(from: &Path, to: &Path) -> Result<(), DeployError> {
+    let mut src = from.as_os_str().to_owned();
+    src.push("/.");
+    Cmd::new("cp").args(["-a"]).arg(&src).arg(to).read()?;
+    Ok(())
+}
+
+/// Removes everything in `dir` but its `.git`.
+fn clear_except_git(dir: &Path) -> Result<(), DeployError> {
+    for entry in std::fs::read_dir(dir)
+        .map_err(DeployError::io("read", dir))?
+        .flatten()
+    {
+        if entry.file_name() == ".git" {
+            continue;
+        }
+        let path = entry.path();
+        let result = if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        result.map_err(DeployError::io("remove", &path))?;
+    }
+    Ok(())
+}
+
+/// `git-from-directory APP DIR [USER_NAME] [USER_EMAIL]`: commits DIR's contents on
+/// the deploy branch and deploys it. Nothing to commit is an error (Dokku's two
+/// lines), so a repeated import does not redeploy by accident.
+pub fn from_directory(
+    host: &dyn Host,
+    app: &str,
+    dir: &Path,
+    user_name: &str,
+    user_email: &str,
+) -> Result<(), DeployError> {
+    host.log(
+        Level::Info1,
+        "Updating git repository with specified build context",
+    );
+    super::create_repo(host, app)?;
+    let layout = host.layout();
+    let repo = layout.app_root(app);
+    let (branch, _) = deploy_branch(&host.properties(), app);
+    let branch_ref = format!("refs/heads/{branch}");
+    let old = git(host, &repo)
+        .args(["rev-parse", "--verify", "-q", &branch_ref])
+        .read()
+        .ok()
+        .map(|s| s.trim().to_string());
+    let work = make_workdir(host)?;
+    let tmp = work.0.clone();
+    match &old {
+        Some(_) => {
+            std::fs::remove_dir(&tmp).map_err(DeployError::io("prepare", &tmp))?;
+            git(host, &repo)
+                .args(["clone", "-q", "--branch", &branch])
+                .arg(&repo)
+                .arg(&tmp)
+                .read()?;
+            clear_except_git(&tmp)?;
+        }
+        None => {
+            git(host, &tmp).args(["init", "-q"]).read()?;
+            git(host, &tmp)
+                .args(["checkout", "-q", "-b", &branch])
+                .read()?;
+        }
+    }
+    copy_contents(dir, &tmp)?;
+    git(host, &tmp).args(["add", "--all"]).read()?;
+    if old.is_some()
+        && git(host, &tmp)
+            .args(["diff", "--cached", "--quiet"])
+            .read()
+            .is_ok()
+    {
+        host.log(Level::Warn, "No changes detected, skipping git commit");
+        host.log(
+            Level::Warn,
+            "Call 'ps:rebuild' on app to rebuild the app from existing source",
+        );
+        return Err(DeployError::Exit { code: 1 });
+    }
+    let message = match old {
+        Some(_) => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            format!("Automated commit @ {now}")
+        }
+        None => "Initial commit".to_string(),
+    };
+    git(host, &tmp)
+        .args([
+            "-c",
+            &format!("user.name={user_name}"),
+            "-c",
+            &format!("user.email={user_email}"),
+        ])
+        .args(["commit", "-q", "--allow-empty", "-m", &message])
+        .read()?;
+    git(host, &repo)
+        .arg("fetch")
+        .arg("-q")
+        .arg(&tmp)
+        .arg(format!("+{branch_ref}:{branch_ref}"))
+        .read()?;
+    drop(work);
+    let result = receive_app(host, app, None);
+    if result.is_err() {
+        // Best effort: the build's own error is the one to report.
+        let _ = match &old {
+            Some(sha) => git(host, &repo)
+                .args(["update-ref", &branch_ref, sha])
+                .read(),
+            None => git(host, &repo)
+                .args(["update-ref", "-d", &branch_ref])
+                .read(),
+        };
+    }
+    result
+}
+
+/// `git:from-image`: a build context whose Dockerfile is `FROM IMAGE`, pulled first
+/// if the image is not on the host (or always with `force`).
+pub fn from_image(
+    host: &dyn Host,
+    app: &str,
+    image: &str,
+    build_dir: Option<&Path>,
+    force: bool,
+    user_name: &str,
+    user_email: &str,
+) -> Result<(), DeployError> {
+    host.log(Level::Info1, "Generating build context");
+    let work = make_workdir(host)?;
+    if let Some(dir) = build_dir {
+        if !dir.is_dir() {
+            return Err(DeployError::fail(
+                "Invalid BUILD_DIR specified for docker build context",
+            ));
+        }
+        copy_contents(dir, &work.0)?;
+    }
+    let dockerfile = work.0.join("Dockerfile");
+    let text = format!(
+        "FROM {image}\nLABEL com.dokku.docker-image-labeler/alternate-tags=[\\\"{image}\\\"]\n"
+    );
+    std::fs::write(&dockerfile, text).map_err(DeployError::io("write", &dockerfile))?;
+    let docker = host.docker();
+    let present = docker.image_id(image).is_some();
+    if force || !present {
+        host.log(
+            Level::Info1,
+            if force {
+                "Force pulling image"
+            } else {
+                "Pulling image"
+            },
+        );
+        let pulled = docker.run(&crate::docker::Call::new(["image", "pull", image]).streamed())?;
+        if pulled.code != 0 {
+            return Err(DeployError::fail(format!("Failed to pull image: {image}")));
+        }
+    } else {
+        host.log(Level::Info1, "Image exists on host, skipping pull");
+    }
+    host.properties()
+        .write(PLUGIN, app, "source-image", image)?;
+    from_directory(host, app, &work.0, user_name, user_email)
+}
+
+/// The archive formats `git:from-archive` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveType {
+    /// `tar`.
+    Tar,
+    /// `tar.gz`.
+    TarGz,
+    /// `zip`.
+    Zip,
+}
+
+impl ArchiveType {
+    /// Parses `--archive-type`.
+    pub fn parse(text: &str) -> Option<ArchiveType> {
+        match text {
+            "tar" => Some(ArchiveType::Tar),
+            "tar.gz" => Some(ArchiveType::TarGz),
+            "zip" => Some(ArchiveType::Zip),
+            _ => None,
+        }
+    }
+
+    /// The name Dokku prints and records as the deploy source.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArchiveType::Tar => "tar",
+            ArchiveType::TarGz => "tar.gz",
+            ArchiveType::Zip => "zip",
+        }
+    }
+}
+
+/// Where the archive comes from.
+#[derive(Debug, Clone)]
+pub enum ArchiveSource {
+    /// Already on disk (read from stdin by the caller).
+    File(PathBuf),
+    /// Downloaded with `curl -L`.
+    Url(String),
+}
+
+fn global_limit(host: &dyn Host, key: &str, default: u64) -> u64 {
+    host.properties()
+        .get(PLUGIN, crate::property::GLOBAL, key)
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// `git:from-archive`: fetches, checks the size and file-count limits, extracts
+/// (dropping a single top-level directory) and deploys the result.
+pub fn from_archive(
+    host: &dyn Host,
+    app: &str,
+    kind: ArchiveType,
+    source: &ArchiveSource,
+    user_name: &str,
+    user_email: &str,
+) -> Result<(), DeployError> {
+    let work = make_workdir(host)?;
+    let archive = work.0.join(format!("archive.{}", kind.as_str()));
+    match source {
+        ArchiveSource::File(path) => {
+            host.log(
+                Level::Info1,
+                &format!("Fetching {} file from stdin", kind.as_str()),
+            );
+            std::fs::copy(path, &archive).map_err(DeployError::io("copy", path))?;
+        }
+        ArchiveSource::Url(url) => {
+            host.log(
+                Level::Info1,
+                &format!("Downloading {} file from {url}", kind.as_str()),
+            );
+            Cmd::new("curl")
+                .args(["-s", "-S", "-f", "-L", "-o"])
+                .arg(&archive)
+                .arg(url)
+                .read()?;
+        }
+    }
+    let max_size = global_limit(host, "archive-max-size", 1_073_741_824);
+    let size = std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0);
+    if size > max_size {
+        return Err(DeployError::fail(format!(
+            "Archive is too large ({size} bytes, the limit is {max_size})"
+        )));
+    }
+    let listing = match kind {
+        ArchiveType::Tar => Cmd::new("tar").arg("-tf").arg(&archive).read(),
+        ArchiveType::TarGz => Cmd::new("tar").arg("-tzf").arg(&archive).read(),
+        ArchiveType::Zip => Cmd::new("unzip").arg("-Z1").arg(&archive).read(),
+    }
+    .map_err(|e| DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str())))?;
+    let max_files = global_limit(host, "archive-max-files", 10_000);
+    let files = listing.lines().filter(|l| !l.is_empty()).count() as u64;
+    if files > max_files {
+        return Err(DeployError::fail(format!(
+            "Archive has too many files ({files}, the limit is {max_files})"
+        )));
+    }
+    let out = work.0.join("src");
+    std::fs::create_dir_all(&out).map_err(DeployError::io("create", &out))?;
+    match kind {
+        ArchiveType::Tar => Cmd::new("tar")
+            .arg("-xf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&out)
+            .read(),
+        ArchiveType::TarGz => Cmd::new("tar")
+            .arg("-xzf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&out)
+            .read(),
+        ArchiveType::Zip => Cmd::new("unzip")
+            .arg("-q")
+            .arg(&archive)
+            .arg("-d")
+            .arg(&out)
+            .read(),
+    }
+    .map_err(|e| DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str())))?;
+    let root = single_top_dir(&out).unwrap_or(out);
+    from_directory(host, app, &root, user_name, user_email)
+}
+
+/// The only entry of `dir` when it is a directory (an archive's usual wrapper).
+fn single_top_dir(dir: &Path) -> Option<PathBuf> {
+    let entries: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().collect();
+    match entries.as_slice() {
+        [one] if one.file_type().map(|t| t.is_dir()).unwrap_or(false) => Some(one.path()),
+        _ => None,
+    }
+}

@@ -1,0 +1,458 @@
+//! Process types and their scale: the Procfile and the `ps` plugin's properties.
+//!
+//! The Procfile is read in procfile-util's strict mode: one `type: command` per line,
+//! `#` comment lines and blank lines ignored, type names of letters, digits, `-` and
+//! `_`, no type twice. During a deploy the file extracted from the new source lives
+//! at `data/ps/APP/Procfile.<DOKKU_PID>` (or `.missing`) and is promoted to
+//! `Procfile` when the deploy succeeds, so a failed deploy keeps the old one.
+//!
+//! Scale is the list property `ps scale` of `type=N` lines. New apps get `web=1`;
+//! each release adds every Procfile type it lacks with `0`.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::paths::Layout;
+use crate::property::{PropertyError, PropertyStore};
+
+/// The plugin name the ps properties live under.
+pub const PLUGIN: &str = "ps";
+
+/// Default `restart-policy`.
+pub const DEFAULT_RESTART_POLICY: &str = "on-failure:10";
+/// Default `stop-timeout-seconds`.
+pub const DEFAULT_STOP_TIMEOUT: u32 = 30;
+
+/// One Procfile entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessType {
+    /// `web`, `worker`, ...
+    pub name: String,
+    /// The command, unexpanded.
+    pub command: String,
+}
+
+/// A Procfile that breaks the strict format.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[error("Invalid Procfile: line {line}: {reason}")]
+pub struct ProcfileError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Parses Procfile text in strict mode.
+pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
+    let mut out: Vec<ProcessType> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |reason: String| ProcfileError {
+            line: i + 1,
+            reason,
+        };
+        let Some((name, command)) = line.split_once(':') else {
+            return Err(err(format!(
+                "expected `<process type>: <command>`, got `{line}`"
+            )));
+        };
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(err(format!(
+                "invalid process type name `{name}` (letters, digits, - and _ only)"
+            )));
+        }
+        let command = command.trim();
+        if command.is_empty() {
+            return Err(err(format!("process type `{name}` has no command")));
+        }
+        if out.iter().any(|p| p.name == name) {
+            return Err(err(format!("process type `{name}` is defined twice")));
+        }
+        out.push(ProcessType {
+            name: name.to_string(),
+            command: command.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// `data/ps/APP`.
+pub fn data_dir(layout: &Layout, app: &str) -> PathBuf {
+    layout.app_data_dir(PLUGIN, app)
+}
+
+/// The Procfile in force for a deploy run by `pid`: the freshly extracted
+/// `Procfile.<pid>` if this deploy extracted one (or `None` if it found none), else
+/// the promoted `Procfile` of the last successful deploy.
+pub fn current_procfile(
+    layout: &Layout,
+    app: &str,
+    pid: Option<&str>,
+) -> Result<Option<Vec<ProcessType>>, ProcfileError> {
+    let dir = data_dir(layout, app);
+    let candidate = |name: &str| -> Option<Result<Option<Vec<ProcessType>>, ProcfileError>> {
+        if dir.join(format!("{name}.missing")).exists() {
+            return Some(Ok(None));
+        }
+        std::fs::read_to_string(dir.join(name))
+            .ok()
+            .map(|text| parse_procfile(&text).map(Some))
+    };
+    if let Some(pid) = pid {
+        if let Some(found) = candidate(&format!("Procfile.{pid}")) {
+            return found;
+        }
+    }
+    candidate("Procfile").unwrap_or(Ok(None))
+}
+
+/// `core-post-extract`: copies `SOURCE/Procfile` (or the `procfile-path` property) to
+/// `Procfile.<pid>`, or marks it missing; an invalid Procfile is refused here, before
+/// anything is built.
+pub fn extract_procfile(
+    props: &PropertyStore,
+    layout: &Layout,
+    app: &str,
+    source: &Path,
+    pid: &str,
+) -> Result<(), ExtractError> {
+    let dir = data_dir(layout, app);
+    std::fs::create_dir_all(&dir).map_err(|source| ExtractError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let name = crate::deploy::prop_app_or_global(props, PLUGIN, app, "procfile-path")
+        .unwrap_or_else(|| "Procfile".into());
+    let dest = dir.join(format!("Procfile.{pid}"));
+    let missing = dir.join(format!("Procfile.{pid}.missing"));
+    let _ = std::fs::remove_file(&dest);
+    let _ = std::fs::remove_file(&missing);
+    match std::fs::read_to_string(source.join(&name)) {
+        Ok(text) => {
+            parse_procfile(&text)?;
+            crate::fs::write_atomic(&dest, text.as_bytes(), 0o644)
+                .map_err(|source| ExtractError::Io { path: dest, source })
+        }
+        Err(_) => std::fs::write(&missing, "").map_err(|source| ExtractError::Io {
+            path: missing,
+            source,
+        }),
+    }
+}
+
+/// `core-post-deploy`: promotes `Procfile.<pid>` (or its `.missing` marker).
+pub fn promote_procfile(layout: &Layout, app: &str, pid: &str) {
+    let dir = data_dir(layout, app);
+    let fresh = dir.join(format!("Procfile.{pid}"));
+    let missing = dir.join(format!("Procfile.{pid}.missing"));
+    if fresh.exists() {
+        let _ = std::fs::rename(&fresh, dir.join("Procfile"));
+        let _ = std::fs::remove_file(dir.join("Procfile.missing"));
+    } else if missing.exists() {
+        let _ = std::fs::remove_file(dir.join("Procfile"));
+        let _ = std::fs::rename(&missing, dir.join("Procfile.missing"));
+    }
+}
+
+/// Why the Procfile could not be extracted.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ExtractError {
+    /// The Procfile is malformed.
+    #[error(transparent)]
+    Invalid(#[from] ProcfileError),
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// The command for `proc_type`, with `$PORT` expanded to `port` and other `$VAR`s
+/// from `env` (procfile-util's `show --default-port`).
+pub fn expand_command(command: &str, port: &str, env: &crate::settings::EnvMap) -> String {
+    let mut out = String::new();
+    let mut chars = command.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        let braced = chars.peek() == Some(&'{');
+        if braced {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphanumeric() || n == '_' {
+                name.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if braced && chars.peek() == Some(&'}') {
+            chars.next();
+        }
+        if name.is_empty() {
+            out.push('$');
+            if braced {
+                out.push('{');
+            }
+            continue;
+        }
+        if name == "PORT" {
+            out.push_str(port);
+        } else if let Some(v) = env.get(&name) {
+            out.push_str(v);
+        }
+    }
+    out
+}
+
+/// The scale: `type=N` pairs sorted by type.
+pub fn scale(props: &PropertyStore, app: &str) -> Result<Vec<(String, u32)>, PropertyError> {
+    let mut out: Vec<(String, u32)> = props
+        .list_get(PLUGIN, app, "scale")?
+        .iter()
+        .filter_map(|line| {
+            let (t, n) = line.split_once('=')?;
+            Some((t.trim().to_string(), n.trim().parse().ok()?))
+        })
+        .collect();
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// Replaces the scale.
+pub fn write_scale(
+    props: &PropertyStore,
+    app: &str,
+    scale: &[(String, u32)],
+) -> Result<(), PropertyError> {
+    let mut sorted = scale.to_vec();
+    sorted.sort();
+    let lines: Vec<String> = sorted.iter().map(|(t, n)| format!("{t}={n}")).collect();
+    props.list_write(PLUGIN, app, "scale", &lines)
+}
+
+/// `post-create`: `web=1` for a new app (unless a scale exists).
+pub fn init_scale(props: &PropertyStore, app: &str) -> Result<(), PropertyError> {
+    if scale(props, app)?.is_empty() {
+        write_scale(props, app, &[("web".to_string(), 1)])?;
+    }
+    Ok(())
+}
+
+/// On release: adds each Procfile type missing from the scale with `0`; types no
+/// longer in the Procfile move to `scale.old`. Without a Procfile the scale is left
+/// as it is (a Dockerfile app runs its image's `CMD` as `web`).
+pub fn update_scale(
+    props: &PropertyStore,
+    app: &str,
+    procfile: Option<&[ProcessType]>,
+) -> Result<(), PropertyError> {
+    let Some(procfile) = procfile else {
+        return Ok(());
+    };
+    let current = scale(props, app)?;
+    let mut next: Vec<(String, u32)> = Vec::new();
+    let mut old = Vec::new();
+    for (t, n) in &current {
+        if procfile.iter().any(|p| &p.name == t) {
+            next.push((t.clone(), *n));
+        } else {
+            old.push(format!("{t}=0"));
+        }
+    }
+    for p in procfile {
+        if p.name != "release" && !next.iter().any(|(t, _)| t == &p.name) {
+            next.push((p.name.clone(), 0));
+        }
+    }
+    if next != current {
+        write_scale(props, app, &next)?;
+    }
+    if !old.is_empty() {
+        props.list_write(PLUGIN, app, "scale.old", &old)?;
+    }
+    Ok(())
+}
+
+/// A `ps:scale` argument that cannot be used, with Dokku's messages.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ScaleError {
+    /// `type` without `=N`.
+    #[error("Missing count for process type {0}")]
+    MissingCount(String),
+    /// `type=x` where x is not a count (negative numbers included).
+    #[error("Invalid count for process type {0}")]
+    InvalidCount(String),
+    /// Scaling up a type the Procfile does not define.
+    #[error("{0} is not a valid process name to scale up")]
+    UnknownType(String),
+}
+
+/// Parses `type=N` arguments.
+pub fn parse_scale_args(args: &[String]) -> Result<Vec<(String, u32)>, ScaleError> {
+    args.iter()
+        .map(|arg| {
+            let (t, n) = arg
+                .split_once('=')
+                .ok_or_else(|| ScaleError::MissingCount(arg.clone()))?;
+            if n.is_empty() {
+                return Err(ScaleError::MissingCount(t.to_string()));
+            }
+            let n: u32 = n
+                .parse()
+                .map_err(|_| ScaleError::InvalidCount(t.to_string()))?;
+            Ok((t.to_string(), n))
+        })
+        .collect()
+}
+
+/// Checks that every type scaled above zero exists: in the Procfile when there is
+/// one, else only `web` (the image's own command).
+pub fn check_scale_types(
+    request: &[(String, u32)],
+    procfile: Option<&[ProcessType]>,
+) -> Result<(), ScaleError> {
+    for (t, n) in request {
+        let known = match procfile {
+            Some(p) => p.iter().any(|p| &p.name == t) && t != "release",
+            None => t == "web",
+        };
+        if *n > 0 && !known {
+            return Err(ScaleError::UnknownType(t.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Merges `request` into the app's scale; returns the types whose count changed.
+pub fn apply_scale(
+    props: &PropertyStore,
+    app: &str,
+    request: &[(String, u32)],
+) -> Result<Vec<String>, PropertyError> {
+    let mut current = scale(props, app)?;
+    let mut changed = Vec::new();
+    for (t, n) in request {
+        match current.iter_mut().find(|(ct, _)| ct == t) {
+            Some(entry) if entry.1 == *n => {}
+            Some(entry) => {
+                entry.1 = *n;
+                changed.push(t.clone());
+            }
+            None => {
+                current.push((t.clone(), *n));
+                changed.push(t.clone());
+            }
+        }
+    }
+    write_scale(props, app, &current)?;
+    Ok(changed)
+}
+
+/// `restart-policy` (app, then global), default `on-failure:10`.
+pub fn restart_policy(props: &PropertyStore, app: &str) -> String {
+    crate::deploy::prop_app_or_global(props, PLUGIN, app, "restart-policy")
+        .unwrap_or_else(|| DEFAULT_RESTART_POLICY.into())
+}
+
+/// `stop-timeout-seconds` (app, then global), default 30.
+pub fn stop_timeout(props: &PropertyStore, app: &str) -> u32 {
+    crate::deploy::prop_app_or_global(props, PLUGIN, app, "stop-timeout-seconds")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_STOP_TIMEOUT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_procfile() {
+        let p = parse_procfile("# c\n\nweb: httpd -p $PORT\nworker:  sh -c 'x'\n").expect("ok");
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].command, "sh -c 'x'");
+        let e = parse_procfile("web httpd\n").expect_err("no colon");
+        assert_eq!(e.line, 1);
+        assert!(e.to_string().starts_with("Invalid Procfile: line 1"), "{e}");
+        assert!(parse_procfile("web: a\nweb: b\n").is_err());
+        assert!(parse_procfile("we b: a\n").is_err());
+        assert!(parse_procfile("web:\n").is_err());
+    }
+
+    #[test]
+    fn scale_arguments() {
+        let ok = parse_scale_args(&["web=2".into(), "worker=0".into()]).expect("ok");
+        assert_eq!(ok, vec![("web".to_string(), 2), ("worker".to_string(), 0)]);
+        assert_eq!(
+            parse_scale_args(&["web=-1".into()]),
+            Err(ScaleError::InvalidCount("web".into()))
+        );
+        assert_eq!(
+            parse_scale_args(&["web".into()]).map_err(|e| e.to_string()),
+            Err("Missing count for process type web".into())
+        );
+        let procfile = parse_procfile("web: a\nworker: b\n").expect("procfile");
+        assert!(check_scale_types(&[("worker".into(), 2)], Some(&procfile)).is_ok());
+        assert_eq!(
+            check_scale_types(&[("clock".into(), 1)], Some(&procfile)).map_err(|e| e.to_string()),
+            Err("clock is not a valid process name to scale up".into())
+        );
+        assert!(check_scale_types(&[("worker".into(), 1)], None).is_err());
+        assert!(check_scale_types(&[("clock".into(), 0)], Some(&procfile)).is_ok());
+    }
+
+    #[test]
+    fn port_and_env_expand() {
+        let mut env = crate::settings::EnvMap::new();
+        env.insert("GREETING".into(), "hi".into());
+        assert_eq!(
+            expand_command("httpd -p $PORT ${GREETING} $NOPE $", "5000", &env),
+            "httpd -p 5000 hi  $"
+        );
+    }
+
+    #[test]
+    fn scale_follows_the_procfile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        init_scale(&props, "a").expect("init");
+        assert_eq!(
+            scale(&props, "a").expect("scale"),
+            vec![("web".to_string(), 1)]
+        );
+        let procfile = parse_procfile("web: x\nworker: y\nrelease: z\n").expect("parse");
+        update_scale(&props, "a", Some(&procfile)).expect("update");
+        assert_eq!(
+            scale(&props, "a").expect("scale"),
+            vec![("web".to_string(), 1), ("worker".to_string(), 0)]
+        );
+        let procfile = parse_procfile("worker: y\n").expect("parse");
+        update_scale(&props, "a", Some(&procfile)).expect("update");
+        assert_eq!(
+            scale(&props, "a").expect("scale"),
+            vec![("worker".to_string(), 0)]
+        );
+        assert_eq!(
+            props.list_get(PLUGIN, "a", "scale.old").expect("old"),
+            vec!["web=0"]
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! `dokku logs` for docker-local: every recorded container's output, each line
+//! prefixed with its timestamp and `app[TYPE.N]:` in a colour per container, as
+//! Dokku's `scheduler-logs` does.
+
+use std::io::{BufRead, BufReader};
+
+use crate::deploy::Host;
+use crate::docker::Call;
+
+/// The colours Dokku cycles through, one per container.
+const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
+
+/// One `logs` request.
+#[derive(Debug, Clone)]
+pub struct LogsRequest {
+    /// App name.
+    pub app: String,
+    /// Only this process type.
+    pub proc_type: Option<String>,
+    /// Lines per container (`-n`, default 100).
+    pub num: u32,
+    /// Follow (`-t`).
+    pub follow: bool,
+    /// Raw lines without the prefix (`-q`).
+    pub quiet: bool,
+}
+
+/// `TIMESTAMP MESSAGE` (docker's `-t` output) as Dokku prints it.
+pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
+    match line.split_once(' ') {
+        Some((ts, rest)) if ts.ends_with('Z') => {
+            format!("\x1b[{color}m{ts} app[{dyno}]:\x1b[0m {rest}")
+        }
+        _ => line.to_string(),
+    }
+}
+
+/// Writes the logs through `out`, one line per call. Without `follow`, the lines of
+/// all containers are merged in timestamp order.
+pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
+    let slots: Vec<_> = super::slots(host.layout(), &req.app)
+        .into_iter()
+        .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))
+        .collect();
+    let docker = host.docker();
+    let args = |cid: &str| {
+        let mut a = vec!["container".to_string(), "logs".to_string()];
+        if !req.quiet {
+            a.push("-t".into());
+        }
+        a.extend(["--tail".to_string(), req.num.to_string()]);
+        if req.follow {
+            a.push("--follow".into());
+        }
+        a.push(cid.to_string());
+        a
+    };
+    if !req.follow {
+        let mut lines: Vec<(String, String)> = Vec::new();
+        for (i, slot) in slots.iter().enumerate() {
+            let dyno = format!("{}.{}", slot.proc_type, slot.index);
+            let Ok(result) = docker.run(&Call::new(args(&slot.cid))) else {
+                continue;
+            };
+            for line in result.stdout.lines().chain(result.stderr.lines()) {
+                let key = line.split(' ').next().unwrap_or_default().to_string();
+                let text = if req.quiet {
+                    line.to_string()
+                } else {
+                    prefix_line(line, &dyno, COLORS[i % COLORS.len()])
+                };
+                lines.push((key, text));
+            }
+        }
+        if !req.quiet {
+            lines.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        for (_, text) in lines {
+            out(&text);
+        }
+        return;
+    }
+    let mut children = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        if let Ok(child) = docker.spawn(&Call::new(args(&slot.cid))) {
+            children.push((
+                format!("{}.{}", slot.proc_type, slot.index),
+                COLORS[i % COLORS.len()],
+                child,
+            ));
+        }
+    }
+    std::thread::scope(|scope| {
+        for (dyno, color, child) in children.iter_mut() {
+            let Some(stdout) = child.stdout.take() else {
+                continue;
+            };
+            let (dyno, color) = (dyno.clone(), *color);
+            let quiet = req.quiet;
+            scope.spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if quiet {
+                        out(&line);
+                    } else {
+                        out(&prefix_line(&line, &dyno, color));
+                    }
+                }
+            });
+        }
+    });
+    for (_, _, mut child) in children {
+        let _ = child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_get_dokkus_prefix() {
+        assert_eq!(
+            prefix_line("2024-01-01T00:00:00.000000000Z hello world", "web.1", 36),
+            "\x1b[36m2024-01-01T00:00:00.000000000Z app[web.1]:\x1b[0m hello world"
+        );
+        assert_eq!(prefix_line("no timestamp", "web.1", 36), "no timestamp");
+    }
+}

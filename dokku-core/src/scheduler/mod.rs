@@ -1,0 +1,599 @@
+//! The docker-local scheduler: one container per process type and index, replaced
+//! with zero downtime.
+//!
+//! For each `type=count` of the app's scale (web first), each index starts a new
+//! container `APP.TYPE.N.upcoming-R` with Dokku's labels and arguments, runs the
+//! `check-deploy` trigger against it, and only then records it in
+//! `$DOKKU_ROOT/APP/CONTAINER.TYPE.N` (with `IP.TYPE.N` and `PORT.TYPE.N`). A failed
+//! check stops the new container and fails the deploy; the old containers were never
+//! touched, so they keep serving. After every type is up, `core-post-deploy` renames
+//! the new containers to `APP.TYPE.N` and the old ones are retired: sent SIGTERM at
+//! once and stopped and removed after `wait-to-retire` seconds.
+
+mod check_deploy;
+pub mod logs;
+mod retire;
+pub mod run;
+
+pub use check_deploy::{check_deploy, CheckRequest};
+pub use logs::{logs, LogsRequest};
+pub use retire::{register_retired, retire};
+pub use run::{run, RunOutcome, RunRequest};
+
+use std::path::PathBuf;
+
+use crate::checks;
+use crate::deploy::{self, DeployError, Host};
+use crate::docker::Docker;
+use crate::log::Level;
+use crate::paths::Layout;
+use crate::ports;
+use crate::ps;
+
+/// The plugin name (property namespace and data directory).
+pub const PLUGIN: &str = "scheduler-docker-local";
+
+/// One recorded container: `CONTAINER.<proc_type>.<index>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Process type.
+    pub proc_type: String,
+    /// 1-based index.
+    pub index: u32,
+    /// Container id (first line of the file).
+    pub cid: String,
+}
+
+/// Every `CONTAINER.TYPE.N` of the app, sorted by type then index.
+pub fn slots(layout: &Layout, app: &str) -> Vec<Slot> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(layout.app_root(app)) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("CONTAINER.") else {
+            continue;
+        };
+        let Some((proc_type, index)) = rest.rsplit_once('.') else {
+            continue;
+        };
+        let Ok(index) = index.parse::<u32>() else {
+            continue;
+        };
+        let cid = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let cid = cid.lines().next().unwrap_or_default().trim().to_string();
+        if !cid.is_empty() {
+            out.push(Slot {
+                proc_type: proc_type.to_string(),
+                index,
+                cid,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.proc_type, a.index).cmp(&(&b.proc_type, b.index)));
+    out
+}
+
+/// `ip:port` of every web container (`IP.web.N` and `PORT.web.N`, port default 5000).
+pub fn web_listeners(layout: &Layout, app: &str) -> Vec<String> {
+    slots(layout, app)
+        .into_iter()
+        .filter(|s| s.proc_type == "web")
+        .filter_map(|s| {
+            let ip = read_trimmed(&layout.ip_file(app, "web", s.index))?;
+            let port = read_trimmed(&layout.port_file(app, "web", s.index))
+                .unwrap_or_else(|| "5000".into());
+            Some(format!("{ip}:{port}"))
+        })
+        .collect()
+}
+
+fn read_trimmed(path: &std::path::Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn write_state(path: PathBuf, value: &str) -> Result<(), DeployError> {
+    crate::fs::write_atomic(&path, format!("{value}\n").as_bytes(), 0o644)
+        .map_err(DeployError::io("write", &path))
+}
+
+/// `data/scheduler-docker-local/APP/failed-containers`.
+pub fn failed_containers_file(layout: &Layout, app: &str) -> PathBuf {
+    layout.app_data_dir(PLUGIN, app).join("failed-containers")
+}
+
+fn random_suffix() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (nanos ^ std::process::id().wrapping_mul(2_654_435_761)) % 32768
+}
+
+/// Whether the `--init` flag is used: property `init-process` (app, then global),
+/// else true unless the image is a linuxserver.io one (those bring their own init).
+fn init_process(host: &dyn Host, app: &str, image_vendor: Option<&str>) -> bool {
+    match deploy::prop_app_or_global(&host.properties(), PLUGIN, app, "init-process").as_deref() {
+        Some("false") => false,
+        Some(_) => true,
+        None => image_vendor != Some("linuxserver.io"),
+    }
+}
+
+/// `scheduler-deploy docker-local APP TAG [PROC_TYPE]`.
+pub fn deploy(
+    host: &dyn Host,
+    app: &str,
+    tag: &str,
+    only: Option<&str>,
+) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
+    let _ = std::fs::remove_file(failed_containers_file(layout, app));
+    let image = crate::image::app_image_name(app, Some(tag), None);
+    let labels = host.docker().image_labels(&image).unwrap_or_default();
+    let old: Vec<Slot> = slots(layout, app)
+        .into_iter()
+        .filter(|s| only.is_none_or(|t| t == s.proc_type))
+        .collect();
+    let wait = checks::wait_to_retire(&props, app);
+    let pid = host.var(crate::env::DOKKU_PID).map(str::to_string);
+    let procfile = ps::current_procfile(layout, app, pid.as_deref())
+        .map_err(|e| DeployError::fail(e.to_string()))?;
+    let mut scale = ps::scale(&props, app)?;
+    // web first, then the others in name order.
+    scale.sort_by_key(|(t, _)| (t != "web", t.clone()));
+    let plan = Plan {
+        app,
+        tag,
+        image: &image,
+        source_type: deploy::image_source_type(&labels),
+        init: init_process(
+            host,
+            app,
+            labels
+                .get("org.opencontainers.image.vendor")
+                .map(String::as_str),
+        ),
+        procfile: procfile.as_deref(),
+        wait,
+        stop_timeout: ps::stop_timeout(&props, app),
+        env: deploy::app_env(layout, app)?,
+    };
+    let mut replaced = Vec::new();
+    for (proc_type, count) in &scale {
+        if only.is_some_and(|t| t != proc_type) {
+            continue;
+        }
+        if let Some(procfile) = plan.procfile {
+            if !procfile.iter().any(|p| &p.name == proc_type) {
+                host.log(
+                    Level::Warn,
+                    &format!("Skipping {proc_type} as it is missing from the current Procfile"),
+                );
+                continue;
+            }
+        }
+        replaced.extend(deploy_process(host, &plan, proc_type, *count)?);
+    }
+
+    host.log(Level::Info1, "Running post-deploy");
+    host.fire_checked("core-post-deploy", &[app, "", "", tag])?;
+    host.fire_checked("post-deploy", &[app, "", "", tag])?;
+
+    let current: Vec<String> = slots(layout, app).into_iter().map(|s| s.cid).collect();
+    let retiring: Vec<String> = old
+        .into_iter()
+        .map(|s| s.cid)
+        .chain(replaced)
+        .filter(|c| !current.contains(c))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !retiring.is_empty() {
+        for cid in &retiring {
+            let _ = host.docker().container_kill(cid, Some("SIGTERM"));
+        }
+        host.log(
+            Level::Info1,
+            &format!("Shutting down old containers in {wait} seconds"),
+        );
+        schedule_retire(host, app, wait);
+    }
+    Ok(())
+}
+
+/// What every container of one deploy shares.
+struct Plan<'a> {
+    app: &'a str,
+    tag: &'a str,
+    image: &'a str,
+    source_type: String,
+    init: bool,
+    procfile: Option<&'a [ps::ProcessType]>,
+    wait: u64,
+    stop_timeout: u32,
+    env: crate::settings::EnvMap,
+}
+
+/// `bin/scheduler-deploy-process`: every container of one process type. Returns
+/// the ids of containers that were replaced or scaled away (to retire).
+fn deploy_process(
+    host: &dyn Host,
+    plan: &Plan<'_>,
+    proc_type: &str,
+    count: u32,
+) -> Result<Vec<String>, DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
+    let app = plan.app;
+    let docker = host.docker();
+    let mut retired = Vec::new();
+    host.log(
+        Level::Info1,
+        &format!("Deploying {proc_type} (count={count})"),
+    );
+    let disabled = checks::is_disabled(&props, app, proc_type);
+    if disabled {
+        host.log(
+            Level::Verbose,
+            &format!(
+                "Zero downtime is disabled, stopping currently running containers  ({proc_type})"
+            ),
+        );
+        for slot in slots(layout, app)
+            .into_iter()
+            .filter(|s| s.proc_type == proc_type)
+        {
+            host.log(
+                Level::Verbose,
+                &format!("Stopping {} ({proc_type})", slot.cid),
+            );
+            register_retired(layout, app, &slot.cid, 0)?;
+            docker.container_no_restart(&slot.cid);
+            let _ = docker.container_stop(&slot.cid, Some(plan.stop_timeout));
+            retired.push(slot.cid);
+        }
+    }
+    for index in 1..=count {
+        if let Some(old) = deploy_container(host, plan, proc_type, index, !disabled)? {
+            retired.push(old);
+        }
+    }
+    host.fire_checked("scheduler-post-deploy-process", &[app, proc_type])?;
+    for slot in slots(layout, app)
+        .into_iter()
+        .filter(|s| s.proc_type == proc_type && s.index > count)
+    {
+        host.log(
+            Level::Verbose,
+            &format!(
+                "Scheduling orphaned container shutdown in {} seconds ({proc_type}.{})",
+                plan.wait, slot.index
+            ),
+        );
+        register_retired(layout, app, &slot.cid, plan.wait)?;
+        for file in [
+            layout.container_file(app, proc_type, slot.index),
+            layout.ip_file(app, proc_type, slot.index),
+            layout.port_file(app, proc_type, slot.index),
+        ] {
+            let _ = std::fs::remove_file(file);
+        }
+        retired.push(slot.cid);
+    }
+    Ok(retired)
+}
+
+/// The docker arguments of one container, in Dokku's order (see
+/// `bin/scheduler-deploy-process-container`).
+fn container_args(
+    host: &dyn Host,
+    plan: &Plan<'_>,
+    proc_type: &str,
+    index: u32,
+    name: &str,
+) -> Result<Vec<String>, DeployError> {
+    let app = plan.app;
+    let props = host.properties();
+    let idx = index.to_string();
+    let dyno = format!("{proc_type}.{index}");
+    let mut args: Vec<String> = Vec::new();
+    // docker-args-deploy: config vars (values come from the client's environment),
+    // then whatever plugins add.
+    args.extend(plan.env.keys().map(|k| format!("--env={k}")));
+    args.extend(crate::shell::split_words(&host.fire_capture(
+        "docker-args-deploy",
+        &[app, plan.tag, proc_type, &idx],
+    )?));
+    args.extend(crate::storage::docker_args(
+        host.layout(),
+        &props,
+        app,
+        "deploy",
+        Some(proc_type),
+    ));
+    args.push(format!("--label=com.dokku.process-type={proc_type}"));
+    args.push(format!("--label=com.dokku.dyno={dyno}"));
+    args.push(format!("--env=DYNO={dyno}"));
+    args.push(format!("--name={name}"));
+    if plan.init {
+        args.push("--init".into());
+    }
+    args.push(format!("--label=com.dokku.app-name={app}"));
+    args.push("--label=com.dokku.container-type=deploy".into());
+    args.extend(crate::shell::split_words(
+        host.var(crate::env::DOKKU_GLOBAL_RUN_ARGS)
+            .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
+    ));
+    // docker-args-process-deploy: logs and ps contribute here, then plugins.
+    let max_size =
+        deploy::prop_app_or_global(&props, "logs", app, "max-size").unwrap_or_else(|| "10m".into());
+    if max_size != "unlimited" {
+        args.push(format!("--log-opt=max-size={max_size}"));
+    }
+    args.push(format!("--restart={}", ps::restart_policy(&props, app)));
+    args.extend(crate::shell::split_words(&host.fire_capture(
+        "docker-args-process-deploy",
+        &[app, &plan.source_type, plan.tag, proc_type, &idx],
+    )?));
+    if host.var(crate::env::DOKKU_TRACE).is_some() {
+        args.push("--env=TRACE=true".into());
+    }
+    if proc_type == "web" {
+        args.push(format!("--env=PORT={}", ports::web_port(&props, app)));
+    }
+    args.push(plan.image.to_string());
+    args.extend(start_command(&props, plan, proc_type));
+    Ok(args)
+}
+
+/// START_CMD: `dockerfile-start-cmd` or the Procfile command (`$PORT` expanded), else
+/// nothing (the image's own `CMD`).
+fn start_command(
+    props: &crate::property::PropertyStore,
+    plan: &Plan<'_>,
+    proc_type: &str,
+) -> Vec<String> {
+    if let Some(cmd) =
+        deploy::prop_app_or_global(props, ps::PLUGIN, plan.app, "dockerfile-start-cmd")
+    {
+        return crate::shell::split_words(&cmd);
+    }
+    let port = if proc_type == "web" {
+        ports::web_port(props, plan.app).to_string()
+    } else {
+        "5000".into()
+    };
+    plan.procfile
+        .and_then(|p| p.iter().find(|t| t.name == proc_type))
+        .map(|t| crate::shell::split_words(&ps::expand_command(&t.command, &port, &plan.env)))
+        .unwrap_or_default()
+}
+
+/// `bin/scheduler-deploy-process-container`: starts, checks and records one
+/// container. Returns the id of the container it replaced, if any.
+fn deploy_container(
+    host: &dyn Host,
+    plan: &Plan<'_>,
+    proc_type: &str,
+    index: u32,
+    run_checks: bool,
+) -> Result<Option<String>, DeployError> {
+    let layout = host.layout();
+    let app = plan.app;
+    let docker = host.docker();
+    let dyno = format!("{proc_type}.{index}");
+    let name = format!("{app}.{dyno}.upcoming-{}", random_suffix());
+    let args = container_args(host, plan, proc_type, index, &name)?;
+    let env: Vec<(String, String)> = plan
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let cid = docker.container_create(args, env)?;
+    host.fire_checked(
+        "post-container-create",
+        &["app", &cid, app, "deploy", proc_type],
+    )?;
+    if let Err(err) = docker.container_start(&cid) {
+        kill_new(host, app, &cid, &dyno);
+        return Err(err.into());
+    }
+    let network = deploy::prop_app_or_global(&host.properties(), "network", app, "initial-network");
+    let ip = docker
+        .container_inspect(&cid)
+        .and_then(|i| i.ip(network.as_deref()).map(str::to_string))
+        .unwrap_or_default();
+    let port = if proc_type == "web" {
+        ports::web_port(&host.properties(), app).to_string()
+    } else {
+        String::new()
+    };
+
+    if run_checks {
+        host.log(
+            Level::Verbose,
+            &format!("Attempting pre-flight checks ({dyno})"),
+        );
+        let status = host.fire(
+            "check-deploy",
+            &[app, &cid, proc_type, &port, &ip, &index.to_string()],
+        )?;
+        if status != 0 {
+            kill_new(host, app, &cid, &dyno);
+            return Err(DeployError::Exit { code: status });
+        }
+    }
+
+    let container_file = layout.container_file(app, proc_type, index);
+    let old = read_trimmed(&container_file).filter(|old| old != &cid);
+    if let Some(old) = &old {
+        host.log(
+            Level::Verbose,
+            &format!(
+                "Scheduling old container shutdown in {} seconds ({dyno})",
+                plan.wait
+            ),
+        );
+        register_retired(layout, app, old, plan.wait)?;
+    }
+    write_state(container_file, &cid)?;
+    if !ip.is_empty() {
+        write_state(layout.ip_file(app, proc_type, index), &ip)?;
+    }
+    if !port.is_empty() {
+        write_state(layout.port_file(app, proc_type, index), &port)?;
+    }
+    for legacy in ["CONTAINER", "IP", "PORT"] {
+        let _ = std::fs::remove_file(layout.app_file(app, legacy));
+    }
+    Ok(old)
+}
+
+/// Dokku's `kill_new` trap: the new container is recorded as failed and stopped; the
+/// old containers are left alone.
+fn kill_new(host: &dyn Host, app: &str, cid: &str, dyno: &str) {
+    let layout = host.layout();
+    let docker = host.docker();
+    let _ = register_retired(layout, app, cid, 0);
+    let file = failed_containers_file(layout, app);
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut text = std::fs::read_to_string(&file).unwrap_or_default();
+    text.push_str(&format!("{cid} {dyno}\n"));
+    let _ = crate::fs::write_atomic(&file, text.as_bytes(), 0o644);
+    docker.container_no_restart(cid);
+    let _ = docker.container_stop(cid, Some(0));
+}
+
+/// Retires the app's registered containers now (wait 0) or in the background after
+/// `wait` seconds, as Dokku's disowned subshell does.
+fn schedule_retire(host: &dyn Host, app: &str, wait: u64) {
+    if wait == 0 {
+        retire(host, Some(app));
+        return;
+    }
+    let script = "sleep \"$1\"; exec \"$2\" ps:retire \"$3\"";
+    let bin = host.dokku_bin();
+    let cmd = crate::process::Cmd::new("setsid")
+        .args(["-f", "sh", "-c", script, "dokku-retire", &wait.to_string()])
+        .arg(bin.as_os_str())
+        .arg(app)
+        .env_clear()
+        .envs(host.env().iter());
+    let null = std::process::Stdio::null;
+    if let Ok(mut child) = cmd.spawn(null(), null(), null()) {
+        // setsid -f forks the real worker and exits at once.
+        let _ = child.wait();
+    }
+}
+
+/// `core-post-deploy` for docker-local: drops the state of process types no longer
+/// scaled, then renames each new container to `APP.TYPE.N` (moving any other holder
+/// of that name aside as `APP.TYPE.N.<unix time>`).
+pub fn core_post_deploy(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let docker = host.docker();
+    let scale = ps::scale(&host.properties(), app)?;
+    host.log(Level::Info1, "Renaming containers");
+    let mut dropped = std::collections::BTreeSet::new();
+    for slot in slots(layout, app) {
+        if !scale.iter().any(|(t, n)| t == &slot.proc_type && *n > 0) {
+            if dropped.insert(slot.proc_type.clone()) {
+                host.log(
+                    Level::Verbose,
+                    &format!(
+                        "Container type ({}) is no longer defined. Removing state",
+                        slot.proc_type
+                    ),
+                );
+            }
+            for file in [
+                layout.container_file(app, &slot.proc_type, slot.index),
+                layout.ip_file(app, &slot.proc_type, slot.index),
+                layout.port_file(app, &slot.proc_type, slot.index),
+            ] {
+                let _ = std::fs::remove_file(file);
+            }
+            continue;
+        }
+        let target = format!("{app}.{}.{}", slot.proc_type, slot.index);
+        let Some(info) = docker.container_inspect(&slot.cid) else {
+            continue;
+        };
+        if info.name == target {
+            continue;
+        }
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let _ = docker.container_rename(&target, &format!("{target}.{stamp}"));
+        let short: String = slot.cid.chars().take(12).collect();
+        host.log(
+            Level::Verbose,
+            &format!("Renaming container {} ({short}) to {target}", info.name),
+        );
+        docker.container_rename(&slot.cid, &target)?;
+    }
+    Ok(())
+}
+
+/// `scheduler-stop docker-local APP [REMOVE]`: stops every container of the app
+/// (the recorded ones and any other labelled with the app), removing them when
+/// `remove`.
+pub fn stop(host: &dyn Host, app: &str, remove: bool) {
+    let docker = host.docker();
+    let timeout = ps::stop_timeout(&host.properties(), app);
+    let mut ids: Vec<String> = slots(host.layout(), app)
+        .into_iter()
+        .map(|s| s.cid)
+        .collect();
+    for id in docker.container_ls(
+        &[
+            deploy::app_label_filter(app),
+            "label=com.dokku.container-type=deploy".into(),
+        ],
+        false,
+    ) {
+        if !ids
+            .iter()
+            .any(|i| id.starts_with(i.as_str()) || i.starts_with(id.as_str()))
+        {
+            ids.push(id);
+        }
+    }
+    for id in &ids {
+        docker.container_no_restart(id);
+        let _ = docker.container_stop(id, Some(timeout));
+    }
+    if remove {
+        let all = docker.container_ls(&[deploy::app_label_filter(app)], true);
+        docker.container_rm_force(&all);
+    }
+}
+
+/// `scheduler-app-status`: how many containers are recorded and whether they run:
+/// `true`, `false` or `mixed`.
+pub fn app_status(docker: &Docker, layout: &Layout, app: &str) -> (usize, &'static str) {
+    let slots = slots(layout, app);
+    let running = slots
+        .iter()
+        .filter(|s| docker.container_inspect(&s.cid).is_some_and(|i| i.running))
+        .count();
+    let state = match (running, slots.len()) {
+        (_, 0) | (0, _) => "false",
+        (r, n) if r == n => "true",
+        _ => "mixed",
+    };
+    (slots.len(), state)
+}
+
+#[cfg(test)]
+mod tests;

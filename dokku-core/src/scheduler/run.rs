@@ -1,0 +1,160 @@
+//! `dokku run` / `run:detached` for docker-local: a one-off container from the app's
+//! release image, with the app's config, run-phase mounts and Dokku's labels.
+
+use crate::deploy::{self, DeployError, Host};
+use crate::docker::Call;
+use crate::log::Level;
+use crate::ps;
+
+/// Default lifetime of a run container (`--ttl-seconds`).
+pub const DEFAULT_TTL: u64 = 86_400;
+
+/// One `run` request.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// App name.
+    pub app: String,
+    /// The command (empty: the scheduler's `shell`, default `/bin/bash`).
+    pub command: Vec<String>,
+    /// `--env K=V` pairs.
+    pub env: Vec<String>,
+    /// Attach a terminal (`--interactive --tty`).
+    pub tty: bool,
+    /// `run:detached`: start it and print its name.
+    pub detach: bool,
+    /// Remove the container when it exits (`--rm`).
+    pub remove: bool,
+    /// `com.dokku.active-deadline-seconds`.
+    pub ttl: u64,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// The attached container exited with this code.
+    Exited(i32),
+    /// A detached container was started with this name.
+    Detached(String),
+}
+
+fn random() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (nanos ^ std::process::id()) % 32768
+}
+
+/// Runs the request (`scheduler-run docker-local ...`).
+pub fn run(host: &dyn Host, req: &RunRequest) -> Result<RunOutcome, DeployError> {
+    let app = req.app.as_str();
+    let layout = host.layout();
+    let props = host.properties();
+    let docker = host.docker();
+    let tag = "latest";
+    let image = crate::image::app_image_name(app, Some(tag), None);
+    let labels = docker
+        .image_labels(&image)
+        .ok_or_else(|| DeployError::fail(format!("App {app} has not been deployed")))?;
+    let stage = labels
+        .get("com.dokku.image-stage")
+        .cloned()
+        .unwrap_or_default();
+    if stage != "release" {
+        host.log(
+            Level::Warn,
+            &format!("Invalid image stage detected: expected 'release', got '{stage}'"),
+        );
+        return Err(DeployError::fail(
+            "Successfully deploy your app to fix dokku run calls",
+        ));
+    }
+    let env = deploy::app_env(layout, app)?;
+    let mut command = req.command.clone();
+    let mut proc_label = None;
+    if let Some(first) = command.first().cloned() {
+        if let Ok(Some(procfile)) = ps::current_procfile(layout, app, None) {
+            if let Some(t) = procfile.iter().find(|t| t.name == first) {
+                host.log(
+                    Level::Info1Quiet,
+                    &format!("Found '{first}' in Procfile, running that command"),
+                );
+                let mut words =
+                    crate::shell::split_words(&ps::expand_command(&t.command, "5000", &env));
+                words.extend(command.drain(1..));
+                command = words;
+                proc_label = Some(first);
+            }
+        }
+    }
+    if command.is_empty() {
+        let shell = deploy::prop_app_or_global(&props, super::PLUGIN, app, "shell")
+            .unwrap_or_else(|| "/bin/bash".into());
+        command = vec![shell];
+    }
+    let source_type = deploy::image_source_type(&labels);
+    let name = format!("{app}.run.{}", random());
+    let mut args: Vec<String> = env.keys().map(|k| format!("--env={k}")).collect();
+    args.extend(crate::shell::split_words(
+        &host.fire_capture("docker-args-run", &[app, tag])?,
+    ));
+    args.extend(crate::storage::docker_args(
+        layout,
+        &props,
+        app,
+        "run",
+        proc_label.as_deref(),
+    ));
+    args.extend(crate::shell::split_words(&host.fire_capture(
+        "docker-args-process-run",
+        &[app, &source_type, tag],
+    )?));
+    let dyno = name.trim_start_matches(&format!("{app}.")).to_string();
+    args.extend([
+        "-e".to_string(),
+        format!("DYNO={dyno}"),
+        "--name".to_string(),
+        name.clone(),
+    ]);
+    if req.remove {
+        args.push("--rm".into());
+    }
+    if req.tty {
+        args.extend(["--interactive".to_string(), "--tty".to_string()]);
+    } else if !req.detach {
+        args.push("--interactive".into());
+    }
+    args.extend(req.env.iter().map(|e| format!("--env={e}")));
+    let ttl = if req.ttl == 0 { DEFAULT_TTL } else { req.ttl };
+    args.push(format!("--label=com.dokku.active-deadline-seconds={ttl}"));
+    args.push("--label=com.dokku.container-type=run".into());
+    args.push(format!("--label=com.dokku.app-name={app}"));
+    if let Some(t) = &proc_label {
+        args.push(format!("--label=com.dokku.process-type={t}"));
+    }
+    args.push(image);
+    args.extend(command);
+    let client_env: Vec<(String, String)> = env.into_iter().collect();
+    let cid = docker.container_create(args, client_env)?;
+    host.fire_checked("post-container-create", &["app", &cid, app, "run"])?;
+    let scheduler = deploy::scheduler_of(&props, app);
+    if req.detach {
+        docker.container_start(&cid)?;
+        return Ok(RunOutcome::Detached(name));
+    }
+    let mut start = vec![
+        "container".to_string(),
+        "start".to_string(),
+        "--attach".to_string(),
+    ];
+    if !req.detach {
+        start.push("--interactive".into());
+    }
+    start.push(cid.clone());
+    let result = docker.run(&Call::new(start).streamed().with_stdin())?;
+    let _ = host.fire(
+        "scheduler-post-run",
+        &[&scheduler, app, &cid, &result.code.to_string()],
+    );
+    Ok(RunOutcome::Exited(result.code))
+}
