@@ -14,49 +14,7 @@ pub(crate) fn split_plain(command: &str) -> Vec<String> {
 /// (no escapes inside them); a backslash outside quotes escapes the next character.
 /// An unterminated quote is an error, as it is for xargs.
 pub(crate) fn split_xargs(command: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = command.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            '\'' | '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some(q) if q == c => break,
-                        Some('\n') | None => {
-                            return Err(format!(
-                                "unmatched {} quote in the ssh command",
-                                if c == '\'' { "single" } else { "double" }
-                            ))
-                        }
-                        Some(other) => word.push(other),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(next) = chars.next() {
-                    word.push(next);
-                }
-            }
-            other => {
-                in_word = true;
-                word.push(other);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    Ok(words)
+    dokku_core::shell::split_words_strict(command).map_err(|e| format!("{e} in the ssh command"))
 }
 
 #[cfg(test)]

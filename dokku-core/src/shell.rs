@@ -10,9 +10,34 @@
 /// word rather than failing: these strings come from trusted plugins, and dropping
 /// an argument silently would be worse.
 pub fn split_words(text: &str) -> Vec<String> {
+    split(text).words
+}
+
+/// An unterminated quote in text that must split cleanly (an ssh command line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unmatched {} quote", if *.0 == '\'' { "single" } else { "double" })]
+pub struct UnmatchedQuote(pub char);
+
+/// Splits `text` into words like [`split_words`], but an unterminated quote is an
+/// error, as it is for `xargs`. Used for user input such as `SSH_ORIGINAL_COMMAND`.
+pub fn split_words_strict(text: &str) -> Result<Vec<String>, UnmatchedQuote> {
+    let split = split(text);
+    match split.unmatched {
+        Some(quote) => Err(UnmatchedQuote(quote)),
+        None => Ok(split.words),
+    }
+}
+
+struct Split {
+    words: Vec<String>,
+    unmatched: Option<char>,
+}
+
+fn split(text: &str) -> Split {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
+    let mut unmatched = None;
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
@@ -24,11 +49,16 @@ pub fn split_words(text: &str) -> Vec<String> {
             }
             '\'' | '"' => {
                 in_word = true;
+                let mut closed = false;
                 for q in chars.by_ref() {
                     if q == c {
+                        closed = true;
                         break;
                     }
                     word.push(q);
+                }
+                if !closed {
+                    unmatched = Some(c);
                 }
             }
             '\\' => {
@@ -46,7 +76,7 @@ pub fn split_words(text: &str) -> Vec<String> {
     if in_word {
         words.push(word);
     }
-    words
+    Split { words, unmatched }
 }
 
 /// Quotes `word` for a POSIX shell (single quotes, `'` as `'\''`), leaving plain

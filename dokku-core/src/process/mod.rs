@@ -205,12 +205,7 @@ impl fmt::Display for Cmd {
 }
 
 fn quote(word: &OsStr) -> String {
-    let s = word.to_string_lossy();
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
-        s.into_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
+    crate::shell::quote(&word.to_string_lossy())
 }
 
 #[cfg(test)]
