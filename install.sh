@@ -233,6 +233,22 @@ EOF
   mv -f "$wrapper.tmp" "$wrapper"
 }
 
+# --- nginx ----------------------------------------------------------------------
+
+# The nginx binary dokku tests and reloads the project's nginx with.
+nginx_bin() {
+  command -v nginx 2>/dev/null || printf '/usr/sbin/nginx\n'
+}
+
+# configure_nginx DIR DOKKU_ROOT USER [HTTP_PORT HTTPS_PORT]: write the project
+# nginx's main config (scripts/nginx.sh configure); starting it is
+# scripts/nginx.sh start's job.
+configure_nginx() {
+  NGINX_DIR="$1" DOKKU_ROOT="$2" NGINX_USER="$3" NGINX_HTTP_PORT="${4-80}" \
+    NGINX_HTTPS_PORT="${5-443}" NGINX_BIN="$(nginx_bin)" \
+    bash "$REPO_ROOT/scripts/nginx.sh" configure
+}
+
 # --- modes ----------------------------------------------------------------------
 
 write_env_file() {
@@ -245,6 +261,8 @@ write_env_file() {
   q_log="$(printf '%q' "$prefix/log")"
   q_user="$(printf '%q' "$user")"
   q_group="$(printf '%q' "$group")"
+  q_nginx="$(printf '%q' "$prefix/nginx")"
+  q_nginx_bin="$(printf '%q' "$(nginx_bin)")"
   cat >"$env_file.tmp" <<EOF
 # Written by dokku-rs install.sh. Source it to use the dokku installed here:
 #   source $(printf '%q' "$env_file")
@@ -261,6 +279,9 @@ export DOKKU_LOGS_DIR=$q_log
 export DOKKU_SYSTEM_USER=$q_user
 export DOKKU_SYSTEM_GROUP=$q_group
 export DOKKU_SUPERUSER=$q_user
+export DOKKU_NGINX_BIN=$q_nginx_bin
+export DOKKU_NGINX_CONF=$q_nginx/nginx.conf
+export DOKKU_NGINX_PID=$q_nginx/nginx.pid
 EOF
   mv -f "$env_file.tmp" "$env_file"
 }
@@ -279,6 +300,8 @@ install_prefix() {
   install_plugins "$PREFIX/lib"
   workspace_version >"$PREFIX/lib/VERSION"
   write_env_file "$PREFIX" "$user" "$group"
+  # No catch-all ports in a prefix: whoever starts it (tests) picks free ones.
+  configure_nginx "$PREFIX/nginx" "$PREFIX/home" "$user" "" ""
   write_login_wrapper "$PREFIX"
   setup_ssh_login "$PREFIX/home" "$PREFIX/bin/dokku-login"
 
@@ -333,6 +356,17 @@ install_system() {
   chmod 0775 "$logs_dir"
   setup_ssh_login "$dokku_root" /usr/bin/dokku
   chown -R dokku:dokku "$dokku_root/.ssh" "$dokku_root/.sshcommand"
+
+  # The project's own nginx (never the system one): its config under
+  # /var/lib/dokku-rs/nginx, run as dokku by scripts/nginx.sh start, and the
+  # settings file that tells dokku where it is.
+  local nginx_dir=/var/lib/dokku-rs/nginx
+  configure_nginx "$nginx_dir" "$dokku_root" dokku
+  mkdir -p "$dokku_root/.dokkurc"
+  printf 'export DOKKU_NGINX_BIN=%s\nexport DOKKU_NGINX_CONF=%s\nexport DOKKU_NGINX_PID=%s\n' \
+    "$(nginx_bin)" "$nginx_dir/nginx.conf" "$nginx_dir/nginx.pid" >"$dokku_root/.dokkurc/DOKKU_NGINX.tmp"
+  mv -f "$dokku_root/.dokkurc/DOKKU_NGINX.tmp" "$dokku_root/.dokkurc/DOKKU_NGINX"
+  chown -R dokku:dokku "$dokku_root/.dokkurc"
 
   printf 'dokku-rs %s installed: /usr/bin/dokku, DOKKU_ROOT=%s, DOKKU_LIB_ROOT=%s (%s core plugins)\n' \
     "$(<"$lib_root/VERSION")" "$dokku_root" "$lib_root" "$CORE_PLUGIN_COUNT"

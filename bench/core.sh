@@ -3,9 +3,11 @@
 # 10,000 apps in DOKKU_ROOT:
 #   - `dokku config:get APP KEY` and `dokku config:set --no-restart APP KEY=VALUE`
 #     on an app with 20 config vars (goal: config:get <= 5 ms);
-#   - `dokku apps:list` (goal: <= 50 ms with 10,000 apps) and `dokku apps:report APP`,
-#     each measured only if the installed apps plugin provides it (another issue owns
-#     it); missing commands are reported as n/a.
+#   - `dokku apps:list` (goal: <= 50 ms with 10,000 apps);
+#   - `dokku apps:report APP` (stdout and `--format json`) and `dokku apps:report`
+#     (every app's report, output to /dev/null), the way `apps:report` scales with
+#     the number of apps.
+#   A command the installed core plugins do not declare is reported as n/a.
 #
 #   bench/core.sh            # builds the release binary, prints a table
 #
@@ -59,17 +61,21 @@ for n in 10 1000 10000; do
   fi
   if declares apps:report; then
     measure "apps:report APP ($n apps)" dokku apps:report "$app"
+    measure "apps:report APP --format json ($n apps)" dokku apps:report "$app" --format json
+    measure "apps:report, all apps ($n apps)" dokku apps:report
   else
-    printf 'apps:report APP (%s apps)\tn/a\t\t\n' "$n" >>"$results"
+    for m in "apps:report APP" "apps:report APP --format json" "apps:report, all apps"; do
+      printf '%s (%s apps)\tn/a\t\t\n' "$m" "$n" >>"$results"
+    done
   fi
 done
 
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-print(f"{'measure':40} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+print(f"{'measure':48} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
 for label, median, lo, hi in rows:
-    print(f"{label:40} {median:>10} {lo:>8} {hi:>8}")
+    print(f"{label:48} {median:>10} {lo:>8} {hi:>8}")
 missing = sorted({r[0].split(' (')[0] for r in rows if r[1] == 'n/a'})
 if missing:
     print()

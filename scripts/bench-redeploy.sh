@@ -68,7 +68,7 @@ printf 'export DOCKER_BIN=%q\n' "$WORK/docker-timed" >"$DOKKU_ROOT/dokkurc"
 mkdir -p "$WORK/labels"
 printf '[plugin]\ndescription = "bench labels"\nversion = "0.1.0"\n[plugin.config]\n' >"$WORK/labels/plugin.toml"
 for trigger in docker-args-deploy docker-args-build; do
-  printf '#!/bin/sh\necho --label=com.dokku-rs.test=%s\n' "$ID" >"$WORK/labels/$trigger"
+  printf '#!/bin/sh\necho " --label=com.dokku-rs.test=%s"\n' "$ID" >"$WORK/labels/$trigger"
   chmod +x "$WORK/labels/$trigger"
 done
 dokku plugin:install "$WORK/labels" >/dev/null

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The main job, on this machine: install dokku-rs, then deploy examples/hello-app with
-# `git push` over ssh, and print the app's URL and the HTTP status it answers.
+# `git push` over ssh, and print the app's URL and the HTTP status nginx answers for
+# it (`curl -H 'Host: hello-app.<domain>' http://127.0.0.1/`).
 #
 # For a fresh Debian machine with a Docker Engine, run as root. Safe to re-run: each
 # step converges, and every run redeploys the app with a new commit.
 #
 # What it changes on the machine: Debian packages it needs (git, openssh-server,
-# openssh-client, busybox-static, curl) installed without starting their services;
-# the dokku user and the system install (see install.sh); the base image
-# dokku-rs/base:busybox; a separate sshd on 127.0.0.1:2222 run from
-# /var/lib/dokku-rs/sshd (scripts/sshd.sh; the system sshd is left alone); a client
+# openssh-client, busybox-static, curl, nginx-light, openssl) installed without
+# starting their services; the dokku user and the system install (see install.sh);
+# the base image dokku-rs/base:busybox; a separate sshd on 127.0.0.1:2222 run from
+# /var/lib/dokku-rs/sshd (scripts/sshd.sh; the system sshd is left alone); a
+# separate nginx on ports 80 and 443 run as the dokku user from
+# /var/lib/dokku-rs/nginx (scripts/nginx.sh; a system nginx is left alone); the
+# global domain (QUICKSTART_DOMAIN, default dokku.test) when none is set; a client
 # key and working copy under /var/lib/dokku-rs/quickstart.
 set -euo pipefail
 
@@ -19,7 +23,11 @@ APP="${QUICKSTART_APP:-hello-app}"
 STATE_DIR="${QUICKSTART_DIR:-/var/lib/dokku-rs/quickstart}"
 export SSHD_PORT="${SSHD_PORT:-2222}"
 export SSHD_LISTEN="${SSHD_LISTEN:-127.0.0.1}"
-PACKAGES=(git openssh-server openssh-client busybox-static curl)
+DOMAIN="${QUICKSTART_DOMAIN:-dokku.test}"
+export NGINX_HTTP_PORT="${NGINX_HTTP_PORT:-80}"
+export NGINX_HTTPS_PORT="${NGINX_HTTPS_PORT:-443}"
+export NGINX_USER=dokku
+PACKAGES=(git openssh-server openssh-client busybox-static curl nginx-light openssl)
 
 say() {
   printf -- '=====> %s\n' "$*"
@@ -80,6 +88,9 @@ bash "$REPO_ROOT/scripts/build-base-image.sh"
 say "Starting the dokku sshd on $SSHD_LISTEN:$SSHD_PORT"
 bash "$REPO_ROOT/scripts/sshd.sh" start
 
+say "Starting the dokku nginx on ports $NGINX_HTTP_PORT and $NGINX_HTTPS_PORT"
+DOKKU_ROOT="$DOKKU_HOME" bash "$REPO_ROOT/scripts/nginx.sh" start
+
 # --- the key ----------------------------------------------------------------------
 mkdir -p "$STATE_DIR"
 chmod 0700 "$STATE_DIR"
@@ -94,6 +105,24 @@ if ! grep -qF -- "FINGERPRINT=$fingerprint " "$DOKKU_HOME/.ssh/authorized_keys" 
 fi
 
 # --- the app ------------------------------------------------------------------------
+# A global domain gives every app its APP.<domain>; an operator's choice is kept.
+if [[ -z "$(dokku domains:report --global --domains-global-vhosts 2>/dev/null | tr -d '[:space:]')" ]]; then
+  say "Setting the global domain to $DOMAIN"
+  dokku domains:set-global "$DOMAIN"
+fi
+DOMAIN="$(dokku domains:report --global --domains-global-vhosts | awk '{print $1}')"
+if ! dokku apps:exists "$APP" >/dev/null 2>&1; then
+  dokku apps:create "$APP"
+fi
+if [[ -z "$(dokku domains:report "$APP" --domains-app-vhosts 2>/dev/null | tr -d '[:space:]')" ]]; then
+  dokku domains:add "$APP" "$APP.$DOMAIN"
+fi
+HOST="$(dokku domains:report "$APP" --domains-app-vhosts | awk '{print $1}')"
+# hello-app EXPOSEs 5000; nginx serves it on the http port.
+if [[ "$(dokku ports:report "$APP" --ports-map)" != "http:$NGINX_HTTP_PORT:5000" ]]; then
+  dokku ports:set "$APP" "http:$NGINX_HTTP_PORT:5000"
+fi
+
 SRC="$STATE_DIR/$APP"
 if [[ ! -d "$SRC/.git" ]]; then
   mkdir -p "$SRC"
@@ -111,10 +140,12 @@ export GIT_SSH_COMMAND="ssh -i $KEY -o IdentitiesOnly=yes -o BatchMode=yes -o St
 git -C "$SRC" push "ssh://dokku@$SSHD_LISTEN:$SSHD_PORT/$APP" main
 
 # --- the answer ---------------------------------------------------------------------
-ip="$(<"$DOKKU_HOME/$APP/IP.web.1")"
-port="$(<"$DOKKU_HOME/$APP/PORT.web.1")"
-url="http://$ip:$port/"
-status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$url" || true)"
-say "$APP is running at $url"
+if [[ "$NGINX_HTTP_PORT" == 80 ]]; then
+  url="http://$HOST/"
+else
+  url="http://$HOST:$NGINX_HTTP_PORT/"
+fi
+status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Host: $HOST" "http://127.0.0.1:$NGINX_HTTP_PORT/" || true)"
+say "$APP is running at $url (through nginx: curl -H 'Host: $HOST' http://127.0.0.1:$NGINX_HTTP_PORT/)"
 printf 'HTTP %s\n' "$status"
-[[ "$status" == 200 ]] || die "the app did not answer 200" "dokku logs are in the push output above"
+[[ "$status" == 200 ]] || die "the app did not answer 200 through nginx" "the push output above has the deploy log; dokku nginx:show-config $APP and /var/lib/dokku-rs/nginx/logs/error.log show nginx's side"

@@ -227,7 +227,7 @@ fn alias(prefix: &str) -> Option<&'static str> {
 }
 
 /// Plugin directories whose name differs from their commands' namespace.
-fn plugin_dir_for(name: &str) -> String {
+pub(crate) fn plugin_dir_for(name: &str) -> String {
     let prefix = name.split(':').next().unwrap_or(name);
     let dir = match prefix {
         "events" => "20_events",

@@ -70,6 +70,10 @@ pub const DOKKU_QUIET_OUTPUT: &str = "DOKKU_QUIET_OUTPUT";
 pub const DOKKU_TRACE: &str = "DOKKU_TRACE";
 /// `1` when `--force` was given.
 pub const DOKKU_APPS_FORCE_DELETE: &str = "DOKKU_APPS_FORCE_DELETE";
+/// `1`: the resource plugin adds no `--cpus`/`--memory*` arguments at deploy.
+pub const DOKKU_OMIT_RESOURCE_ARGS: &str = "DOKKU_OMIT_RESOURCE_ARGS";
+/// The id of the build whose output is being captured (set for the nested run).
+pub const DOKKU_BUILD_ID: &str = "DOKKU_BUILD_ID";
 /// The app named by `--app`.
 pub const DOKKU_APP_NAME: &str = "DOKKU_APP_NAME";
 /// Exit code of `dokku_log_fail`. Default `1`.
@@ -83,6 +87,16 @@ pub const DOKKU_COMMAND: &str = "DOKKU_COMMAND";
 /// Our addition: `1` while `help --all` renders, so legacy `commands help` can tell
 /// without inspecting the parent's command line.
 pub const DOKKU_HELP_ALL: &str = "DOKKU_HELP_ALL";
+/// Our addition: the nginx binary that validates (`nginx -t`) and reloads the
+/// project's nginx. Default `nginx` on `PATH`, else `/usr/sbin/nginx`.
+pub const DOKKU_NGINX_BIN: &str = "DOKKU_NGINX_BIN";
+/// Our addition: the main config of the project's own nginx master (written by
+/// `scripts/nginx.sh`, it includes `$DOKKU_ROOT/*/nginx.conf`). Unset: app configs
+/// are written but neither validated nor loaded.
+pub const DOKKU_NGINX_CONF: &str = "DOKKU_NGINX_CONF";
+/// Our addition: the pid file of that nginx master. Default `nginx.pid` beside
+/// [`DOKKU_NGINX_CONF`].
+pub const DOKKU_NGINX_PID: &str = "DOKKU_NGINX_PID";
 /// The command given to an ssh forced command.
 pub const SSH_ORIGINAL_COMMAND: &str = "SSH_ORIGINAL_COMMAND";
 /// The user the command runs for (`sudo` caller or ssh user).

@@ -20,20 +20,27 @@
 //! | [`fs`] | atomic file writes |
 //! | [`image`] | image names and tags, `com.dokku.*` labels, copying files out of images |
 //! | [`docker_options`] | per-phase docker options (`docker-options:*`) |
+//! | [`domains`] | the app and global domains (`VHOST` files) |
 //! | [`events`] | the events log and the `.dokkurc` switches of `events:on` / `trace:on` |
 //! | [`report`] | the `<plugin>:report` layout (padded text, single flag, JSON) |
 //! | [`docker`] | every Docker call, through `$DOCKER_BIN` |
 //! | [`lock`] | the per-app deploy lock |
 //! | [`shell`] | shell-style word splitting and quoting |
+//! | [`sigil`] | sigil / Go templates (`nginx.conf.sigil`) |
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
 //! | [`builder`] | builder detection and the Dockerfile builder |
-//! | [`ports`] | port mappings |
+//! | [`ports`] | port mappings (`ports:*`) |
+//! | [`proxy`] | proxy on/off, type and default ports (`proxy:*`) |
+//! | [`nginx`] | the app's nginx config: template, `nginx -t`, graceful reload |
+//! | [`certs`] | TLS certificates (`certs:*`) |
 //! | [`ps`] | the Procfile and process scale |
 //! | [`appjson`] | `app.json` |
 //! | [`checks`] | zero-downtime checks and healthchecks |
 //! | [`scheduler`] | the docker-local scheduler |
 //! | [`storage`] | persistent storage mounts |
+//! | [`network`] | docker networks for apps (`network:*`) |
+//! | [`resource`] | resource limits and reservations (`resource:*`) |
 //! | [`deploy`] | the pipeline: build, release, deploy |
 //!
 //! Stability: this crate follows semver from 1.0; until then minor versions may break.
@@ -42,11 +49,13 @@
 pub mod app;
 pub mod appjson;
 pub mod builder;
+pub mod certs;
 pub mod checks;
 pub mod config;
 pub mod deploy;
 pub mod docker;
 pub mod docker_options;
+pub mod domains;
 pub mod env;
 pub mod events;
 pub mod fs;
@@ -54,16 +63,21 @@ pub mod git;
 pub mod image;
 pub mod lock;
 pub mod log;
+pub mod nginx;
+pub mod network;
 pub mod paths;
 pub mod plugin;
 pub mod ports;
 pub mod process;
 pub mod property;
+pub mod proxy;
 pub mod report;
+pub mod resource;
 pub mod ps;
 pub mod scheduler;
 pub mod settings;
 pub mod shell;
+pub mod sigil;
 pub mod sshkeys;
 pub mod storage;
 pub mod trigger;

@@ -10,7 +10,9 @@
 //! - an info flag (`--docker-options-build`): the raw value alone;
 //! - `--format json`: one line, keys sorted, Go's escaping; keys lose their
 //!   `--<plugin>-` prefix, and with `legacy_keys` the `<plugin>-<key>` spelling is
-//!   emitted as well (Dokku 0.38's `EmitLegacyPrefix`).
+//!   emitted as well (Dokku 0.38's `EmitLegacyPrefix`). A report made with
+//!   [`Report::trim_prefix`]`(false)` keeps every key whole (`app-dir`), as Dokku's
+//!   `apps:report` does.
 //!
 //! ```
 //! use dokku_core::report::{Report, ReportArgs, Rendered};
@@ -148,6 +150,7 @@ pub struct Report {
     flags: BTreeMap<String, String>,
     json_lists: BTreeMap<String, Vec<String>>,
     legacy_keys: bool,
+    trim_prefix: bool,
 }
 
 /// What to print for a report.
@@ -177,7 +180,16 @@ impl Report {
             flags: BTreeMap::new(),
             json_lists: BTreeMap::new(),
             legacy_keys: true,
+            trim_prefix: true,
         }
+    }
+
+    /// Whether JSON keys lose their `--<plugin>-` prefix (Dokku's `trimPrefix`, on by
+    /// default). Off, each key is its flag without the leading dashes and no legacy
+    /// spelling is added.
+    pub fn trim_prefix(mut self, on: bool) -> Report {
+        self.trim_prefix = on;
+        self
     }
 
     /// Whether JSON also carries the `<plugin>-<key>` spelling of each key.
@@ -243,7 +255,9 @@ impl Report {
         let mut entries: BTreeMap<String, Value<'_>> = BTreeMap::new();
         for (flag, value) in &self.flags {
             let bare = flag.trim_start_matches("--");
-            if let Some(short) = flag.strip_prefix(&prefix) {
+            if !self.trim_prefix {
+                entries.insert(bare.to_string(), Value::Text(value));
+            } else if let Some(short) = flag.strip_prefix(&prefix) {
                 entries.insert(short.to_string(), Value::Text(value));
                 if self.legacy_keys {
                     entries.insert(bare.to_string(), Value::Text(value));
@@ -401,6 +415,19 @@ mod tests {
             panic!("json expected")
         };
         assert!(!json.contains("docker-options-build"), "{json}");
+    }
+
+    #[test]
+    fn json_without_trimming_keeps_whole_keys() {
+        let mut r = Report::new("app", "web").trim_prefix(false);
+        r.flag("--app-dir", "/home/dokku/web")
+            .flag("--app-locked", "false");
+        let a = ReportArgs::parse("apps", &["web".into(), "--format".into(), "json".into()])
+            .expect("ok");
+        assert_eq!(
+            r.render(&a).expect("json"),
+            Rendered::Json("{\"app-dir\":\"/home/dokku/web\",\"app-locked\":\"false\"}".into())
+        );
     }
 
     #[test]

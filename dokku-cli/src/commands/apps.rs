@@ -1,24 +1,39 @@
 //! The `apps` core plugin: `apps:create`, `apps:destroy`, `apps:list`, `apps:exists`,
-//! `apps:lock`, `apps:unlock`, `apps:locked`, and its triggers.
+//! `apps:rename`, `apps:clone`, `apps:lock`, `apps:unlock`, `apps:locked`,
+//! `apps:report`, `apps:set`, and its triggers.
 
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
-use dokku_core::app::{self, lifecycle};
+use dokku_core::app::{self, lifecycle, transfer};
+use dokku_core::deploy::{DeployError, Host};
+use dokku_core::docker::Docker;
 use dokku_core::env;
 use dokku_core::log::Level;
+use dokku_core::paths::Layout;
+use dokku_core::property::{PropertyStore, GLOBAL};
+use dokku_core::settings::EnvMap;
 use dokku_core::trigger::TriggerError;
 
+use super::core_plugin::{self, parse_flags, run_report, FlagSpec};
 use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
 use crate::context::Context;
 use crate::exit::{CliError, CmdResult};
 use crate::output;
 
+/// The properties `apps:set` knows, all global-only.
+const SET_PROPERTIES: &[&str] = &[app::report::DISABLE_AUTOCREATION];
+
 /// Runs one `apps:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     match command {
         "apps:create" => {
-            let name = args.first().map(String::as_str).unwrap_or("");
-            lifecycle::create(&CliHost::new(ctx), name, true).map_err(cli_error)?;
+            let name = args
+                .iter()
+                .find(|a| !a.starts_with("--"))
+                .map(String::as_str)
+                .unwrap_or("");
+            lifecycle::create(&AppsHost::new(ctx), name, true).map_err(cli_error)?;
             Ok(0)
         }
         "apps:destroy" => destroy(ctx, args),
@@ -27,6 +42,15 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             existing_app(ctx, args)?;
             Ok(0)
         }
+        "apps:rename" => rename_or_clone(ctx, command, args),
+        "apps:clone" => rename_or_clone(ctx, command, args),
+        "apps:report" => {
+            let props = PropertyStore::new(&ctx.layout.lib_root);
+            run_report(ctx, lifecycle::PLUGIN, args, |name| {
+                Ok(app::report::report(&ctx.layout, &props, name))
+            })
+        }
+        "apps:set" => set(ctx, args),
         "apps:lock" => {
             let app = existing_app(ctx, args)?;
             let path = ctx.layout.deploy_lock(&app);
@@ -60,7 +84,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "apps:locked" => {
             let app = existing_app(ctx, args)?;
             if ctx.layout.deploy_lock(&app).exists() {
-                output::println("Deploy lock exists");
+                core_plugin::log(ctx, Level::Quiet, "Deploy lock exists");
                 Ok(0)
             } else {
                 Err(CliError::fail("Deploy lock does not exist"))
@@ -70,26 +94,153 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     }
 }
 
+/// The refusal for a locked app, with the way out.
+fn locked_error(app: &str) -> CliError {
+    CliError::fail(app::AppError::Locked { app: app.into() }.to_string()).hint(format!(
+        "wait for the deploy to finish, or remove a stale lock with 'dokku apps:unlock {app}'"
+    ))
+}
+
+/// `apps:destroy APP [--force]`: the app must exist and not be locked; without
+/// `--force` (or the dispatcher's `DOKKU_APPS_FORCE_DELETE=1`) the name must be typed.
 fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
     let app = existing_app(ctx, args)?;
+    if ctx.layout.deploy_lock(&app).exists() {
+        return Err(locked_error(&app));
+    }
     let forced =
         args.iter().any(|a| a == "--force") || ctx.var(env::DOKKU_APPS_FORCE_DELETE) == Some("1");
     if !forced {
-        ctx.log(Level::Warn, "WARNING: Potentially Destructive Action");
-        ctx.log(
-            Level::Warn,
-            &format!("This command will destroy app {app}."),
-        );
-        ctx.log(Level::Warn, &format!("To proceed, type \"{app}\""));
-        output::write(dokku_core::log::Stream::Stdout, "> ");
-        let _ = std::io::stdout().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if answer.trim_end_matches(['\n', '\r']) != app {
-            return Err(CliError::fail("Confirmation did not match test. Aborted."));
-        }
+        confirm(ctx, &app)?;
     }
-    lifecycle::destroy(&CliHost::new(ctx), &app).map_err(cli_error)?;
+    lifecycle::destroy(&AppsHost::new(ctx), &app).map_err(cli_error)?;
+    Ok(0)
+}
+
+/// Dokku's `AskForDestructiveConfirmation`: three warnings, a `> ` prompt on stdout,
+/// then one word read as Go's `fmt.Scanln` reads it. A read error (`EOF`,
+/// `unexpected newline` for an empty line, `expected newline` for two words) fails
+/// with that text; a different name prints `Confirmation did not match test.
+/// Aborted.` on stderr as is, and exits 1.
+fn confirm(ctx: &Context, app: &str) -> Result<(), CliError> {
+    core_plugin::log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
+    core_plugin::log(
+        ctx,
+        Level::Warn,
+        &format!("This command will destroy app {app}."),
+    );
+    core_plugin::log(ctx, Level::Warn, &format!("To proceed, type \"{app}\""));
+    output::write(dokku_core::log::Stream::Stdout, "> ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    let answer = scanln(read.map(|_| line.as_str()).unwrap_or(""))?;
+    if answer != app {
+        output::write(
+            dokku_core::log::Stream::Stderr,
+            "Confirmation did not match test. Aborted.\n",
+        );
+        return Err(CliError::silent(1));
+    }
+    Ok(())
+}
+
+/// One word from a line, as Go's `fmt.Scanln(&s)` takes it (spaces around it are
+/// skipped).
+fn scanln(line: &str) -> Result<&str, CliError> {
+    if line.is_empty() {
+        return Err(CliError::fail("EOF"));
+    }
+    let text = line.trim_end_matches(['\n', '\r']);
+    let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
+    match (words.next(), words.next()) {
+        (None, _) => Err(CliError::fail("unexpected newline")),
+        (Some(_), Some(_)) => Err(CliError::fail("expected newline")),
+        (Some(word), None) => Ok(word),
+    }
+}
+
+/// `apps:rename [--skip-deploy] OLD NEW` and `apps:clone [--skip-deploy]
+/// [--ignore-existing] OLD NEW`.
+fn rename_or_clone(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let rename = command == "apps:rename";
+    let bools: &[&str] = if rename {
+        &["skip-deploy"]
+    } else {
+        &["skip-deploy", "ignore-existing"]
+    };
+    let flags = parse_flags(
+        args,
+        &FlagSpec {
+            bools,
+            values: &["app"],
+            interspersed: true,
+        },
+    )?;
+    let mut names: Vec<&str> = flags.positional.iter().map(String::as_str).collect();
+    if let Some(app) = flags.value("app") {
+        names.insert(0, app);
+    }
+    let old = names.first().copied().unwrap_or("");
+    let new = names.get(1).copied().unwrap_or("");
+    let skip_deploy = flags.has("skip-deploy");
+    if skip_deploy {
+        ctx.export(lifecycle::SKIP_REBUILD, "true");
+    }
+    let host = AppsHost::new(ctx);
+    let result = if rename {
+        if app::verify(&ctx.layout.dokku_root, old).is_ok() && lifecycle::is_locked(&host, old) {
+            return Err(locked_error(old));
+        }
+        lifecycle::rename(&host, old, new, skip_deploy)
+    } else {
+        lifecycle::clone(&host, old, new, skip_deploy, flags.has("ignore-existing"))
+    };
+    result.map_err(cli_error)?;
+    Ok(0)
+}
+
+/// `apps:set --global disable-autocreation [true|false]`: the only property, and it is
+/// global. An empty value unsets it.
+fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let scope = args.first().map(String::as_str).unwrap_or("");
+    if scope != GLOBAL {
+        existing_app(ctx, args)?;
+    }
+    let key = args.get(1).map(String::as_str).unwrap_or("");
+    let value = args.get(2).map(String::as_str).unwrap_or("");
+    if key.is_empty() {
+        return Err(CliError::fail("No property specified"));
+    }
+    if !SET_PROPERTIES.contains(&key) {
+        return Err(CliError::fail(format!(
+            "Invalid property specified, valid properties include: {}",
+            SET_PROPERTIES.join(", ")
+        )));
+    }
+    if scope != GLOBAL {
+        return Err(CliError::fail("Property can only be specified globally"));
+    }
+    if !value.is_empty() && value != "true" && value != "false" {
+        return Err(
+            CliError::fail(format!("Invalid value specified for {key}: {value}")).hint(format!(
+                "use 'dokku apps:set --global {key} true' or 'false'"
+            )),
+        );
+    }
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    let prop_err = |e: dokku_core::property::PropertyError| CliError::fail(e.to_string());
+    if value.is_empty() {
+        core_plugin::log(ctx, Level::Info2Quiet, &format!("Unsetting {key}"));
+        props
+            .delete(lifecycle::PLUGIN, GLOBAL, key)
+            .map_err(prop_err)?;
+    } else {
+        core_plugin::log(ctx, Level::Info2Quiet, &format!("Setting {key} to {value}"));
+        props
+            .write(lifecycle::PLUGIN, GLOBAL, key, value)
+            .map_err(prop_err)?;
+    }
     Ok(0)
 }
 
@@ -103,11 +254,16 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         output::println(&serde_json::to_string(&apps).unwrap_or_else(|_| "[]".into()));
         return Ok(0);
     }
+    // Dokku's Go plugin prints the header unless `--quiet` exported quiet mode.
+    core_plugin::log(ctx, Level::Info2Quiet, "My Apps");
     if apps.is_empty() {
-        ctx.log(Level::Warn, "You haven't deployed any applications yet");
+        core_plugin::log(
+            ctx,
+            Level::Warn,
+            "You haven't deployed any applications yet",
+        );
         return Ok(0);
     }
-    ctx.log(Level::Info2Quiet, "My Apps");
     for a in apps {
         output::println(&a);
     }
@@ -121,7 +277,8 @@ pub(crate) fn trigger(
     args: &[String],
     _stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = AppsHost::new(ctx);
+    let props = PropertyStore::new(&ctx.layout.lib_root);
     match trigger {
         "app-maybe-create" => trigger_status(ctx, lifecycle::maybe_create(&host, arg(args, 0))),
         "app-exists" => Ok(
@@ -132,7 +289,6 @@ pub(crate) fn trigger(
             },
         ),
         "deploy-source-set" => {
-            let props = dokku_core::property::PropertyStore::new(&ctx.layout.lib_root);
             let app = arg(args, 0);
             let result = props
                 .write(lifecycle::PLUGIN, app, "deploy-source", arg(args, 1))
@@ -147,6 +303,166 @@ pub(crate) fn trigger(
                 .map_err(Into::into);
             trigger_status(ctx, result)
         }
+        "install" => trigger_status(ctx, install(&host, &props)),
+        "post-create" => {
+            let dir = ctx.layout.app_data_dir(lifecycle::PLUGIN, arg(args, 0));
+            trigger_status(
+                ctx,
+                std::fs::create_dir_all(&dir).map_err(DeployError::io("create", &dir)),
+            )
+        }
+        "post-app-clone-setup" | "post-app-rename-setup" => trigger_status(
+            ctx,
+            carry_over(
+                &host,
+                arg(args, 0),
+                arg(args, 1),
+                trigger == "post-app-rename-setup",
+            ),
+        ),
+        "report" => {
+            let app = arg(args, 0);
+            if app::verify(&ctx.layout.dokku_root, app).is_err() {
+                return Ok(0);
+            }
+            let rendered = app::report::report(&ctx.layout, &props, app)
+                .render(&dokku_core::report::ReportArgs::default());
+            match rendered {
+                Ok(rendered) => core_plugin::print_report(ctx, rendered),
+                Err(e) => ctx.log(Level::Fail, &e.to_string()),
+            }
+            Ok(0)
+        }
         _ => Ok(0),
+    }
+}
+
+/// `post-app-clone-setup` / `post-app-rename-setup` for the compiled-in plugins (see
+/// [`transfer`]): the app directory, the re-pointed git hook, every plugin's
+/// properties and data. A clone is not deployed until its first deploy.
+fn carry_over(host: &dyn Host, old: &str, new: &str, rename: bool) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
+    let root = layout.app_root(old);
+    transfer::copy_app_root(layout, old, new).map_err(DeployError::io("copy", &root))?;
+    if layout.pre_receive_hook(new).is_file() {
+        dokku_core::git::create_repo(host, new)?;
+    }
+    transfer::move_properties(layout, &props, old, new, rename)?;
+    if !rename {
+        props.delete("common", new, "deployed")?;
+    }
+    let data = layout.lib_root.join("data");
+    transfer::copy_data(layout, old, new).map_err(DeployError::io("copy", &data))
+}
+
+/// The `install` trigger: the plugin's property and data directories, `created-at`
+/// for apps made before it was recorded (the app directory's modification time, as
+/// Dokku's migration does), and the deprecated global `DOKKU_DISABLE_APP_AUTOCREATION`
+/// moved to the `disable-autocreation` property.
+fn install(host: &dyn Host, props: &PropertyStore) -> Result<(), DeployError> {
+    let layout = host.layout();
+    props
+        .setup(lifecycle::PLUGIN)
+        .map_err(|e| DeployError::fail(format!("Unable to install the apps plugin: {e}")))?;
+    let data = layout.plugin_data_dir(lifecycle::PLUGIN);
+    std::fs::create_dir_all(&data).map_err(DeployError::io("create", &data))?;
+    for name in app::list(&layout.dokku_root).unwrap_or_default() {
+        if props.exists(lifecycle::PLUGIN, &name, "created-at")? {
+            continue;
+        }
+        let created = std::fs::metadata(layout.app_root(&name))
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| std::time::SystemTime::now())
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        props.write(lifecycle::PLUGIN, &name, "created-at", &created.to_string())?;
+    }
+    migrate_disable_autocreation(host, props)
+}
+
+fn migrate_disable_autocreation(host: &dyn Host, props: &PropertyStore) -> Result<(), DeployError> {
+    const VAR: &str = "DOKKU_DISABLE_APP_AUTOCREATION";
+    let key = app::report::DISABLE_AUTOCREATION;
+    // Plugins sorted before `config` drain the pre-0.38 ENV files first.
+    host.fire_checked("config-migrate-env", &[])?;
+    let store = dokku_core::config::ConfigStore::new(&host.layout().lib_root);
+    let global = dokku_core::config::ConfigScope::Global;
+    let Some(value) = store.get(&global, VAR).ok().flatten() else {
+        return Ok(());
+    };
+    if !props.exists(lifecycle::PLUGIN, GLOBAL, key)? {
+        host.log(
+            Level::Info1,
+            &format!(
+                "Migrating deprecated global {VAR} to apps {key} property. Use 'dokku apps:set --global {key} {value}' to manage this going forward."
+            ),
+        );
+        props.write(lifecycle::PLUGIN, GLOBAL, key, &value)?;
+    }
+    store
+        .unset(&global, &[VAR])
+        .map(drop)
+        .map_err(|e| DeployError::fail(e.to_string()))
+}
+
+/// The pipeline host with a plugin's view of quiet mode: `_quiet` lines are dropped
+/// only when `--quiet` exported `DOKKU_QUIET_OUTPUT`, as in Dokku's Go plugins (the
+/// dispatcher's own quiet mode without a tty does not reach them).
+struct AppsHost<'a> {
+    ctx: &'a Context,
+    inner: CliHost<'a>,
+}
+
+impl<'a> AppsHost<'a> {
+    fn new(ctx: &'a Context) -> AppsHost<'a> {
+        AppsHost {
+            ctx,
+            inner: CliHost::new(ctx),
+        }
+    }
+}
+
+impl Host for AppsHost<'_> {
+    fn layout(&self) -> &Layout {
+        self.inner.layout()
+    }
+    fn env(&self) -> &EnvMap {
+        self.inner.env()
+    }
+    fn docker(&self) -> &Docker {
+        self.inner.docker()
+    }
+    fn log(&self, level: Level, msg: &str) {
+        core_plugin::log(self.ctx, level, msg);
+    }
+    fn fire(&self, trigger: &str, args: &[&str]) -> Result<i32, DeployError> {
+        self.inner.fire(trigger, args)
+    }
+    fn fire_capture(&self, trigger: &str, args: &[&str]) -> Result<String, DeployError> {
+        self.inner.fire_capture(trigger, args)
+    }
+    fn has_trigger(&self, trigger: &str, exclude: &[&str]) -> bool {
+        self.inner.has_trigger(trigger, exclude)
+    }
+    fn dokku_bin(&self) -> PathBuf {
+        self.inner.dokku_bin()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirmation_reads_like_go_scanln() {
+        let err = |line: &str| scanln(line).err().and_then(|e| e.message);
+        assert_eq!(scanln("web\n").ok(), Some("web"));
+        assert_eq!(scanln("  web \r\n").ok(), Some("web"));
+        assert_eq!(scanln("web").ok(), Some("web"));
+        assert_eq!(err("").as_deref(), Some("EOF"));
+        assert_eq!(err("\n").as_deref(), Some("unexpected newline"));
+        assert_eq!(err("web extra\n").as_deref(), Some("expected newline"));
     }
 }

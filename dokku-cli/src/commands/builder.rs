@@ -9,8 +9,47 @@ use dokku_core::deploy;
 use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
+use super::core_plugin::run_report;
 use super::host::{arg, trigger_status, CliHost};
+use super::properties;
 use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// Runs one `builder:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    match command {
+        "builder:set" => properties::set(
+            ctx,
+            builder::PLUGIN,
+            args,
+            builder::PROPERTIES,
+            builder::PROPERTIES,
+        ),
+        "builder:report" => run_report(ctx, builder::PLUGIN, args, |app| {
+            Ok(builder::report(&props, app))
+        }),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+/// Runs one `builder-dockerfile:*` command (also reached as `dockerfile:*`).
+pub(crate) fn run_dockerfile(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    match command {
+        "builder-dockerfile:set" => properties::set(
+            ctx,
+            dockerfile::PLUGIN,
+            args,
+            dockerfile::PROPERTIES,
+            dockerfile::PROPERTIES,
+        ),
+        "builder-dockerfile:report" => run_report(ctx, dockerfile::PLUGIN, args, |app| {
+            Ok(dockerfile::report(&props, app))
+        }),
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
 
 /// The `builder` plugin's trigger handlers.
 pub(crate) fn builder_trigger(

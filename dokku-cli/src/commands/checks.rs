@@ -5,10 +5,12 @@ use dokku_core::checks::{self, ALL, PLUGIN};
 use dokku_core::log::Level;
 use dokku_core::property::{PropertyStore, GLOBAL};
 
+use dokku_core::report::{Report, ReportArgs};
+
+use super::core_plugin::{print_report, run_report};
 use super::host::existing_app;
 use crate::context::Context;
 use crate::exit::{CliError, CmdResult};
-use crate::output;
 
 /// Runs one `checks:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -110,84 +112,58 @@ fn types_arg(args: &[String]) -> Vec<String> {
 }
 
 fn report(ctx: &Context, props: &PropertyStore, args: &[String]) -> CmdResult {
-    let flag = args
-        .iter()
-        .find(|a| a.starts_with("--") && *a != GLOBAL && !a.starts_with("--format"))
-        .cloned();
-    let app_arg = args
-        .iter()
-        .find(|a| !a.starts_with("--") || *a == GLOBAL)
-        .cloned();
-    let apps: Vec<String> = match app_arg.as_deref() {
-        Some(a) => vec![existing_or_global(ctx, a)?],
-        None => dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default(),
+    run_report(ctx, PLUGIN, args, |app| Ok(checks_report(props, app)))
+}
+
+/// The `--checks-*` report of one app, or the global values for `--global`.
+fn checks_report(props: &PropertyStore, app: &str) -> Report {
+    let list = |key: &str| {
+        let l = checks::list(props, app, key).unwrap_or_default();
+        if l.is_empty() {
+            "none".to_string()
+        } else {
+            l.join(",")
+        }
     };
-    for app in apps {
-        let list = |key: &str| {
-            let l = checks::list(props, &app, key).unwrap_or_default();
-            if l.is_empty() {
-                "none".to_string()
-            } else {
-                l.join(",")
+    let get = |a: &str| {
+        props
+            .get(PLUGIN, a, "wait-to-retire")
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    let mut report = Report::new(PLUGIN, app);
+    report
+        .flag(
+            "--checks-computed-wait-to-retire",
+            checks::wait_to_retire(props, app).to_string(),
+        )
+        .flag("--checks-global-wait-to-retire", get(GLOBAL));
+    if app != GLOBAL {
+        report
+            .flag("--checks-disabled-list", list("disabled"))
+            .flag("--checks-skipped-list", list("skipped"))
+            .flag("--checks-wait-to-retire", get(app));
+    }
+    report
+}
+
+/// The plugin's trigger handlers: `report APP` prints the app's report
+/// (`dokku report APP`).
+pub(crate) fn trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    _stdout: &mut dyn std::io::Write,
+) -> Result<i32, dokku_core::trigger::TriggerError> {
+    if trigger == "report" {
+        let app = args.first().map(String::as_str).unwrap_or("");
+        if dokku_core::app::verify(&ctx.layout.dokku_root, app).is_ok() {
+            let props = PropertyStore::new(&ctx.layout.lib_root);
+            if let Ok(rendered) = checks_report(&props, app).render(&ReportArgs::default()) {
+                print_report(ctx, rendered);
             }
-        };
-        let get = |a: &str| {
-            props
-                .get(PLUGIN, a, "wait-to-retire")
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
-        let mut rows: Vec<(String, String)> = vec![
-            (
-                "--checks-computed-wait-to-retire".into(),
-                checks::wait_to_retire(props, &app).to_string(),
-            ),
-            ("--checks-global-wait-to-retire".into(), get(GLOBAL)),
-        ];
-        if app != GLOBAL {
-            rows.push(("--checks-disabled-list".into(), list("disabled")));
-            rows.push(("--checks-skipped-list".into(), list("skipped")));
-            rows.push(("--checks-wait-to-retire".into(), get(&app)));
-        }
-        rows.sort();
-        if let Some(flag) = &flag {
-            let Some((_, v)) = rows.iter().find(|(k, _)| k == flag) else {
-                let valid: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
-                return Err(CliError::fail(format!(
-                    "Invalid flag passed, valid flags: {}",
-                    valid.join(", ")
-                )));
-            };
-            output::println(v);
-            continue;
-        }
-        ctx.log(Level::Info2, &format!("{app} checks information"));
-        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0).max(31);
-        for (k, v) in rows {
-            let label = report_label(&k);
-            output::println(&format!("       {label:<width$}{v}"));
         }
     }
     Ok(0)
-}
-
-fn existing_or_global(ctx: &Context, a: &str) -> Result<String, CliError> {
-    if a == GLOBAL {
-        Ok(GLOBAL.to_string())
-    } else {
-        Ok(dokku_core::app::verify(&ctx.layout.dokku_root, a)?
-            .as_str()
-            .to_string())
-    }
-}
-
-/// Dokku's report key rendering: `--checks-disabled-list` → `Checks disabled list:`.
-pub(crate) fn report_label(flag: &str) -> String {
-    let words = flag.trim_start_matches("--").replace(['-', '.'], " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(c) => format!("{}{}:", c.to_ascii_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
 }

@@ -49,6 +49,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
         "prop" => super::core_prop::run(ctx, rest),
         "config" => super::config::run_core(ctx, rest),
+        h if super::proxy_helpers::handles(h) => super::proxy_helpers::run(ctx, h, rest),
         "copy-from-image" | "copy-dir-from-image" => copy_from_image(ctx, helper == "copy-dir-from-image", rest),
         other => Err(CliError::fail(format!("unknown core helper '{other}'"))
             .hint("see docs/contracts/layout.md for the helpers this dokku provides")),

@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 
-use dokku_core::app::{lifecycle, AppName};
+use dokku_core::app::AppName;
 use dokku_core::git::{self, RefUpdate};
 use dokku_core::log::Level;
 use dokku_core::process::Cmd;
@@ -42,6 +42,29 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "git:set" => set(ctx, args),
         "git:from-image" => from_image(ctx, args),
         "git:from-archive" => from_archive(ctx, args),
+        "git:load-image" => load_image(ctx, args),
+        "git:report" => {
+            let props = PropertyStore::new(&ctx.layout.lib_root);
+            super::core_plugin::run_report(ctx, git::PLUGIN, args, |app| {
+                Ok(git::report::report(&ctx.layout, &props, app))
+            })
+        }
+        "git:status" => {
+            let app = existing_app(ctx, args)?;
+            // As Dokku: `git status` in the app's (bare) repository, passed through.
+            let cmd = Cmd::new("git")
+                .arg("status")
+                .current_dir(ctx.layout.app_root(&app))
+                .env_clear()
+                .envs(ctx.env.iter());
+            ctx.trace(&cmd.to_string());
+            let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+            match exit_code(status) {
+                0 => Ok(0),
+                code => Err(CliError::silent(code)),
+            }
+        }
+        "git:sync" => sync(ctx, args),
         other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
     }
 }
@@ -59,10 +82,33 @@ fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CliError> {
         AppName::parse(&app)?;
     }
     if !git::has_repo(&ctx.layout, &app) {
-        lifecycle::maybe_create(&host, &app).map_err(cli_error)?;
+        if !ctx.layout.app_root(&app).is_dir() {
+            maybe_create_quietly(ctx, &app)?;
+        }
         git::create_repo(&host, &app).map_err(cli_error)?;
     }
     Ok(app)
+}
+
+/// `plugn trigger app-maybe-create APP` in a child whose stdout goes to our stderr:
+/// our stdout is git's protocol stream, and a `post-create` handler (native or bash)
+/// that prints a line there would break the push or fetch.
+fn maybe_create_quietly(ctx: &Context, app: &str) -> Result<(), CliError> {
+    let cmd = Cmd::new("bash")
+        .args([
+            "-c",
+            "exec -a plugn \"$0\" trigger app-maybe-create \"$1\" >&2",
+        ])
+        .arg(&ctx.exe)
+        .arg(app)
+        .env_clear()
+        .envs(ctx.env.iter());
+    ctx.trace(&cmd.to_string());
+    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    match exit_code(status) {
+        0 => Ok(()),
+        code => Err(CliError::silent(code)),
+    }
 }
 
 fn receive_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
@@ -101,6 +147,9 @@ fn upload_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
 
 fn hook(ctx: &mut Context, args: &[String]) -> CmdResult {
     let app = existing_app(ctx, args)?;
+    if let Some(result) = super::build_capture::capture(ctx, &app, "git-hook", "git-hook", args) {
+        return result;
+    }
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
@@ -193,6 +242,71 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
         &[&app, "docker-image", image],
     )
     .map_err(cli_error)?;
+    Ok(0)
+}
+
+fn load_image(ctx: &mut Context, args: &[String]) -> CmdResult {
+    use std::io::IsTerminal;
+    let (opts, rest) = options(args, &["--build-dir"]);
+    let app = existing_app(ctx, &rest)?;
+    let Some(image) = rest.get(1).filter(|i| !i.is_empty()) else {
+        return Err(CliError::fail("Please specify a docker image"));
+    };
+    if std::io::stdin().is_terminal() {
+        return Err(CliError::fail(
+            "Expecting tar archive containing docker image on STDIN",
+        ));
+    }
+    let user = rest
+        .get(2)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_NAME);
+    let email = rest
+        .get(3)
+        .map(String::as_str)
+        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let host = CliHost::new(ctx);
+    let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
+    git::sources::load_image(&host, &app, image, build_dir, user, email).map_err(cli_error)?;
+    dokku_core::deploy::Host::fire_checked(
+        &host,
+        "deploy-source-set",
+        &[&app, "docker-image", image],
+    )
+    .map_err(cli_error)?;
+    Ok(0)
+}
+
+fn sync(ctx: &mut Context, args: &[String]) -> CmdResult {
+    use git::sync::{SyncBuild, SyncRequest};
+    let (opts, rest) = options(args, &[]);
+    for (flag, _) in &opts {
+        if !matches!(
+            flag.as_str(),
+            "--build" | "--build-if-changes" | "--skip-deploy-branch" | "--quiet" | "--trace"
+        ) {
+            return Err(CliError::with_code(format!("unknown flag: {flag}"), 2));
+        }
+    }
+    let app = existing_app(ctx, &rest)?;
+    let Some(remote) = rest.get(1).filter(|r| !r.is_empty()) else {
+        return Err(CliError::fail("Missing GIT_REMOTE parameter"));
+    };
+    let build = if opt(&opts, "--build").is_some() {
+        SyncBuild::Always
+    } else if opt(&opts, "--build-if-changes").is_some() {
+        SyncBuild::IfChanged
+    } else {
+        SyncBuild::Never
+    };
+    let req = SyncRequest {
+        app: &app,
+        remote,
+        git_ref: rest.get(2).map(String::as_str).filter(|r| !r.is_empty()),
+        build,
+        skip_deploy_branch: opt(&opts, "--skip-deploy-branch").is_some(),
+    };
+    git::sync::sync(&CliHost::new(ctx), &req).map_err(cli_error)?;
     Ok(0)
 }
 

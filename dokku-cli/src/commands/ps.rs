@@ -31,11 +31,27 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "ps:stop" => each_app(ctx, args, stop),
         "ps:start" => each_app(ctx, args, start),
         "ps:restart" => restart(ctx, args),
-        "ps:rebuild" => each_app(ctx, args, |ctx, app| {
+        "ps:rebuild" => {
+            if !args.iter().any(|a| a == "--all") {
+                let app = existing_app(ctx, args)?;
+                if let Some(result) =
+                    super::build_capture::capture(ctx, &app, "ps:rebuild", command, args)
+                {
+                    return result;
+                }
+            }
+            rebuild(ctx, args)
+        }
+        "ps:report" => super::ps_report::run(ctx, args),
+        "ps:restore" => restore(ctx, args),
+        "ps:inspect" => {
+            let app = existing_app(ctx, args)?;
             let host = CliHost::new(ctx);
-            host.fire_checked("receive-app", &[app]).map_err(cli_error)
-        }),
-        "ps:report" => report(ctx, args),
+            let scheduler = deploy::scheduler_of(&host.properties(), &app);
+            host.fire_checked("scheduler-inspect", &[&scheduler, &app])
+                .map_err(cli_error)?;
+            Ok(0)
+        }
         "ps:set" => set(ctx, args),
         other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
     }
@@ -178,9 +194,69 @@ fn start(ctx: &Context, app: &str) -> Result<(), CliError> {
         .map_err(cli_error)
 }
 
+/// `ps:restore [--all|<app>]`: after a reboot, starts the apps that were running
+/// (those whose `restore` property is not `false`).
+fn restore(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let all = args.iter().any(|a| a == "--all");
+    let apps = if all {
+        dokku_core::app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?
+    } else {
+        if positional(args).is_empty() {
+            return Err(CliError::fail(
+                "Please specify an app to run the command on",
+            ));
+        }
+        vec![existing_app(ctx, args)?]
+    };
+    let host = CliHost::new(ctx);
+    let props = host.properties();
+    host.fire_checked("pre-restore", &[]).map_err(cli_error)?;
+    let global_scheduler = deploy::scheduler_of(&props, GLOBAL);
+    host.fire_checked("scheduler-pre-restore", &[&global_scheduler])
+        .map_err(cli_error)?;
+    ctx.log(
+        Level::Info1,
+        "Clearing potentially invalid proxy configuration",
+    );
+    host.fire_checked("proxy-clear-config", &["--all"])
+        .map_err(cli_error)?;
+    for app in apps {
+        let scheduler = deploy::scheduler_of(&props, &app);
+        host.fire_checked("scheduler-pre-restore", &[&scheduler, &app])
+            .map_err(cli_error)?;
+        let restore = props.get(ps::PLUGIN, &app, "restore").ok().flatten();
+        if restore.as_deref() == Some("false") {
+            ctx.log(
+                Level::Warn,
+                &format!("Skipping ps:restore for {app} as restore property is false"),
+            );
+            continue;
+        }
+        ctx.log(Level::Info1, "Starting app");
+        start(ctx, &app)?;
+    }
+    Ok(0)
+}
+
+/// `ps:rebuild`: `receive-app APP` (a full build of the deploy branch) per app.
+fn rebuild(ctx: &mut Context, args: &[String]) -> CmdResult {
+    each_app(ctx, args, |ctx, app| {
+        let host = CliHost::new(ctx);
+        host.fire_checked("receive-app", &[app]).map_err(cli_error)
+    })
+}
+
 fn restart(ctx: &mut Context, args: &[String]) -> CmdResult {
     let positional = positional(args);
     let all = args.iter().any(|a| a == "--all");
+    if !all {
+        let app = existing_app(ctx, args)?;
+        if let Some(result) =
+            super::build_capture::capture(ctx, &app, "ps:restart", "ps:restart", args)
+        {
+            return result;
+        }
+    }
     if all && !positional.is_empty() {
         return Err(CliError::fail(
             "Unable to restart all apps when specifying a process name",
@@ -253,109 +329,6 @@ fn valid_restart_policy(value: &str) -> bool {
             .is_some_and(|n| n.parse::<u32>().is_ok())
 }
 
-fn report(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let flag = args
-        .iter()
-        .find(|a| a.starts_with("--") && *a != "--format" && !a.starts_with("--format="))
-        .cloned();
-    let apps = match positional(args).first() {
-        Some(_) => vec![existing_app(ctx, args)?],
-        None => dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default(),
-    };
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    let host = CliHost::new(ctx);
-    for app in apps {
-        let slots = scheduler::slots(&ctx.layout, &app);
-        let (count, running) = scheduler::app_status(host.docker(), &ctx.layout, &app);
-        let get = |a: &str, k: &str| {
-            props
-                .get(ps::PLUGIN, a, k)
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
-        let mut rows: Vec<(String, String)> = vec![
-            ("--deployed".into(), is_deployed(ctx, &app).to_string()),
-            ("--processes".into(), count.to_string()),
-            ("--running".into(), running.to_string()),
-            (
-                "--restore".into(),
-                props
-                    .get(ps::PLUGIN, &app, "restore")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| "true".into()),
-            ),
-            (
-                "--ps-computed-restart-policy".into(),
-                ps::restart_policy(&props, &app),
-            ),
-            (
-                "--ps-computed-stop-timeout-seconds".into(),
-                ps::stop_timeout(&props, &app).to_string(),
-            ),
-            ("--ps-restart-policy".into(), get(&app, "restart-policy")),
-            (
-                "--ps-global-restart-policy".into(),
-                get(GLOBAL, "restart-policy"),
-            ),
-            (
-                "--ps-stop-timeout-seconds".into(),
-                get(&app, "stop-timeout-seconds"),
-            ),
-            (
-                "--ps-global-stop-timeout-seconds".into(),
-                get(GLOBAL, "stop-timeout-seconds"),
-            ),
-            (
-                "--ps-can-scale".into(),
-                props
-                    .get(ps::PLUGIN, &app, "can-scale")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| "true".into()),
-            ),
-        ];
-        for slot in &slots {
-            let status = match host.docker().container_inspect(&slot.cid) {
-                Some(info) if info.running => format!(
-                    "running (CID: {})",
-                    slot.cid.chars().take(11).collect::<String>()
-                ),
-                Some(info) => format!(
-                    "{} (CID: {})",
-                    info.status,
-                    slot.cid.chars().take(11).collect::<String>()
-                ),
-                None => "missing".into(),
-            };
-            rows.push((
-                format!("--status-{}.{}", slot.proc_type, slot.index),
-                status,
-            ));
-        }
-        rows.sort();
-        if let Some(flag) = &flag {
-            let Some((_, v)) = rows.iter().find(|(k, _)| k == flag) else {
-                let valid: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
-                return Err(CliError::fail(format!(
-                    "Invalid flag passed, valid flags: {}",
-                    valid.join(", ")
-                )));
-            };
-            crate::output::println(v);
-            continue;
-        }
-        ctx.log(Level::Info2, &format!("{app} ps information"));
-        let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0).max(31);
-        for (k, v) in rows {
-            let label = super::checks::report_label(&k);
-            crate::output::println(&format!("       {label:<width$}{v}"));
-        }
-    }
-    Ok(0)
-}
-
 /// The plugin's trigger handlers.
 pub(crate) fn trigger(
     ctx: &Context,
@@ -400,6 +373,10 @@ pub(crate) fn trigger(
                 .write(ps::PLUGIN, app, "restore", "false")
                 .map_err(Into::into),
         ),
+        "report" => {
+            super::ps_report::trigger(ctx, app);
+            Ok(0)
+        }
         "ps-current-scale" => match ps::scale(&props, app) {
             Ok(scale) => {
                 for (t, n) in scale {

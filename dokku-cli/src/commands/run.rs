@@ -9,6 +9,9 @@ use crate::output;
 
 /// Runs `run` or `run:detached` (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    if command == "run:list" {
+        return list(ctx, args);
+    }
     let detach = command == "run:detached";
     let mut req = RunRequest {
         detach,
@@ -52,5 +55,38 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             output::println(&name);
             Ok(0)
         }
+    }
+}
+
+/// `run:list [--format stdout|json] <app>`: the app's one-off containers, through its
+/// scheduler (`scheduler-run-list SCHEDULER APP FORMAT`).
+fn list(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let flags = super::core_plugin::parse_flags(
+        args,
+        &super::core_plugin::FlagSpec {
+            bools: &[],
+            values: &["format"],
+            interspersed: true,
+        },
+    )?;
+    let format = flags.value("format").unwrap_or("stdout").to_string();
+    if format != "stdout" && format != "json" {
+        return Err(CliError::fail(format!(
+            "Invalid format specified, supported formats: json, stdout (got {format})"
+        )));
+    }
+    let app = existing_app(ctx, &flags.positional)?;
+    let scheduler = dokku_core::deploy::scheduler_of(
+        &dokku_core::property::PropertyStore::new(&ctx.layout.lib_root),
+        &app,
+    );
+    let outcome = ctx.fire(
+        "scheduler-run-list",
+        &[scheduler, app, format],
+        dokku_core::trigger::StdoutMode::Inherit,
+    )?;
+    match outcome.status {
+        0 => Ok(0),
+        code => Err(CliError::silent(code)),
     }
 }

@@ -92,6 +92,47 @@ pub(crate) fn trigger(
                 scheduler::register_retired(&ctx.layout, arg(args, 0), arg(args, 1), wait),
             )
         }
+        "scheduler-enter" if arg(args, 0) == NAME => {
+            let tty = crate::dispatch::has_tty(ctx);
+            let req = scheduler::EnterRequest::parse(
+                arg(args, 1),
+                args.get(2..).unwrap_or_default(),
+                tty,
+            );
+            match scheduler::enter(&host, &req) {
+                Ok(code) => Ok(code),
+                Err(err) => trigger_status(ctx, Err(err)),
+            }
+        }
+        "scheduler-inspect" if arg(args, 0) == NAME => {
+            match scheduler::inspect(&host, arg(args, 1)) {
+                Ok(text) => {
+                    let _ = writeln!(stdout, "{text}");
+                    Ok(0)
+                }
+                Err(err) => trigger_status(ctx, Err(err)),
+            }
+        }
+        // SCHEDULER APP FORMAT
+        "scheduler-run-list" if arg(args, 0) == NAME => {
+            let app = arg(args, 1);
+            match scheduler::run_list(&host, app, arg(args, 2) == "json") {
+                Ok(scheduler::RunList::Json(json)) => {
+                    let _ = writeln!(stdout, "{json}");
+                    Ok(0)
+                }
+                Ok(scheduler::RunList::Table(table)) => {
+                    super::core_plugin::log(
+                        ctx,
+                        Level::Info2Quiet,
+                        &format!("{app} run containers"),
+                    );
+                    let _ = stdout.write_all(table.as_bytes());
+                    Ok(0)
+                }
+                Err(err) => trigger_status(ctx, Err(err)),
+            }
+        }
         "scheduler-app-status" if arg(args, 0) == NAME => {
             let (count, state) = scheduler::app_status(host.docker(), &ctx.layout, arg(args, 1));
             let _ = writeln!(stdout, "{count} {state}");

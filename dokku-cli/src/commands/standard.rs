@@ -1,9 +1,11 @@
-//! The `00_dokku-standard` core plugin: `deploy`, `cleanup`, and the
-//! `release-and-deploy` / `deploy` triggers that hand a built image to the scheduler.
+//! The `00_dokku-standard` core plugin: `deploy`, `cleanup`, `report`, `url(s)`, and
+//! the `release-and-deploy` / `deploy` triggers that hand a built image to the
+//! scheduler.
 
 use std::io::Write;
 
 use dokku_core::deploy;
+use dokku_core::log::Level;
 use dokku_core::trigger::TriggerError;
 
 use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
@@ -25,11 +27,20 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
         "url" | "urls" => {
             let app = existing_app(ctx, args)?;
-            let urls = deploy::app_urls(&CliHost::new(ctx), &app).map_err(cli_error)?;
-            let shown = if command == "url" {
-                urls.into_iter().take(1).collect()
+            let host = CliHost::new(ctx);
+            // `domains-urls APP url|urls` (the domains plugin) knows the main URL.
+            let shown: Vec<String> = if ctx.trigger_exists("domains-urls", &["20_events"]) {
+                use dokku_core::deploy::Host;
+                host.fire_capture("domains-urls", &[&app, command])
+                    .map_err(cli_error)?
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
             } else {
-                urls
+                let urls = deploy::app_urls(&host, &app).map_err(cli_error)?;
+                let take = if command == "url" { 1 } else { usize::MAX };
+                urls.into_iter().take(take).collect()
             };
             for u in shown {
                 crate::output::println(&u);
@@ -37,6 +48,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             Ok(0)
         }
         "cleanup" => {
+            // `dokku cleanup [APP|--global]`: no app is `--global`. Dokku's bash helper
+            // never forwards its force flag, so `skip-cleanup` is honoured here.
             let app = match args.first().filter(|a| !a.starts_with("--")) {
                 Some(_) => Some(existing_app(ctx, args)?),
                 None => None,
@@ -44,8 +57,123 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             deploy::docker_cleanup(&CliHost::new(ctx), app.as_deref(), false);
             Ok(0)
         }
+        "report" => report(ctx, args),
         other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
     }
+}
+
+/// `dokku report [APP|--all]`: the host's vitals, then `report APP` fired for the app
+/// (or every app), which prints each plugin's report. A named app must exist (exit 20
+/// before anything is printed); `--format` is refused, as in Dokku.
+fn report(ctx: &Context, args: &[String]) -> CmdResult {
+    let first = args.first().map(String::as_str).unwrap_or("");
+    if first == "--format" || first.starts_with("--format=") {
+        return Err(CliError::fail(
+            "--format flag not supported on global report",
+        ));
+    }
+    let apps = match first {
+        "" => Vec::new(),
+        "--all" => {
+            let apps = dokku_core::app::list(&ctx.layout.dokku_root)
+                .map_err(|e| CliError::fail(e.to_string()))?;
+            if apps.is_empty() {
+                return Err(dokku_core::app::AppError::NoApps.into());
+            }
+            apps
+        }
+        _ => vec![existing_app(ctx, args)?],
+    };
+    let docker = ctx.var(dokku_core::env::DOCKER_BIN).unwrap_or("docker");
+    let info = |msg: &str| ctx.log(Level::Info1, msg);
+    let indented = |text: &str| {
+        for line in text.lines() {
+            crate::output::println(&format!("       {line}"));
+        }
+    };
+    info(&format!(
+        "uname: {}",
+        vital(ctx, "uname", &["-a"]).trim_end()
+    ));
+    info("memory: ");
+    indented(&vital(ctx, "free", &["-m"]));
+    info("docker version: ");
+    indented(&vital(ctx, docker, &["version"]));
+    info("docker daemon info: ");
+    indented(&vital(ctx, docker, &["-D", "system", "info"]));
+    info(&format!(
+        "git version: {}",
+        vital(ctx, "git", &["--version"]).trim_end()
+    ));
+    info(&format!(
+        "sigil version: {}",
+        vital(ctx, "sigil", &["-v"]).trim_end()
+    ));
+    info("herokuish version: ");
+    let image = ctx
+        .var(dokku_core::env::DOKKU_IMAGE)
+        .unwrap_or("gliderlabs/herokuish");
+    // Nothing is ever pulled: the probe runs only when the image is already here.
+    if run_quiet(ctx, docker, &["image", "inspect", image]) {
+        let mut probe: Vec<&str> = vec!["container", "run"];
+        let run_args = ctx
+            .var(dokku_core::env::DOKKU_GLOBAL_RUN_ARGS)
+            .unwrap_or("");
+        probe.extend(run_args.split_whitespace());
+        probe.extend(["--rm", image, "herokuish", "version"]);
+        indented(&vital(ctx, docker, &probe));
+    } else {
+        indented(&format!("image {image} not present"));
+    }
+    let version = crate::commands::version::installed_version(ctx).unwrap_or_default();
+    info(&format!("dokku version: dokku version {version}"));
+    info(&format!("plugn version: plugn: {version}"));
+    info("dokku plugins: ");
+    let plugins: Vec<String> = dokku_core::plugin::manage::list(&ctx.layout)
+        .iter()
+        .map(dokku_core::plugin::manage::list_line)
+        .collect();
+    indented(&plugins.join("\n"));
+    for app in apps {
+        let status = ctx
+            .fire("report", &[app], dokku_core::trigger::StdoutMode::Inherit)?
+            .status;
+        if status != 0 {
+            return Err(CliError::silent(status));
+        }
+    }
+    Ok(0)
+}
+
+/// The stdout of `program ARGS`; when it cannot run, its error goes to stderr (as
+/// bash would print it) and the value is empty.
+fn vital(ctx: &Context, program: &str, args: &[&str]) -> String {
+    let cmd = dokku_core::process::Cmd::new(program)
+        .env_clear()
+        .envs(ctx.env.iter())
+        .args(args);
+    match cmd.output() {
+        Ok(out) => {
+            crate::output::write(
+                dokku_core::log::Stream::Stderr,
+                &String::from_utf8_lossy(&out.stderr),
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+        Err(e) => {
+            crate::output::write(dokku_core::log::Stream::Stderr, &format!("{e}\n"));
+            String::new()
+        }
+    }
+}
+
+fn run_quiet(ctx: &Context, program: &str, args: &[&str]) -> bool {
+    dokku_core::process::Cmd::new(program)
+        .env_clear()
+        .envs(ctx.env.iter())
+        .args(args)
+        .read()
+        .is_ok()
 }
 
 /// The plugin's trigger handlers.

@@ -17,7 +17,7 @@ use crate::help;
 /// Runs a compiled-in command.
 pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
     let command = args[0].as_str();
-    if command == format!("{}:help", plugin.name) || command == plugin.name && !has_own(plugin, command) {
+    if super::is_help(plugin, command) || command == plugin.name && !has_own(plugin, command) {
         return help::plugin_help(ctx, plugin);
     }
     let rest = &args[1..];
@@ -29,7 +29,17 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         ("trace", _) => commands::trace::run(ctx, command, rest),
         ("00_dokku-standard", _) => commands::standard::run(ctx, command, rest),
         ("apps", _) => commands::apps::run(ctx, command, rest),
+        ("builder", _) => commands::builder::run(ctx, command, rest),
+        ("builder-dockerfile", _) => commands::builder::run_dockerfile(ctx, command, rest),
         ("checks", _) => commands::checks::run(ctx, command, rest),
+        ("certs", _) => commands::certs::run(ctx, command, rest),
+        ("domains", _) => commands::domains::run(ctx, command, rest),
+        ("nginx-vhosts", _) => commands::nginx_vhosts::run(ctx, command, rest),
+        ("ports", _) => commands::ports::run(ctx, command, rest),
+        ("proxy", _) => commands::proxy::run(ctx, command, rest),
+        ("enter", _) => commands::enter::run(ctx, command, rest),
+        ("network", _) => commands::network::run(ctx, command, rest),
+        ("resource", _) => commands::resource::run(ctx, command, rest),
         ("git", _) => commands::git::run(ctx, command, rest),
         ("logs", _) => commands::logs::run(ctx, command, rest),
         ("ps", _) => commands::ps::run(ctx, command, rest),
@@ -65,11 +75,19 @@ pub(crate) fn run_trigger(
         "app-json" => commands::app_json::trigger(ctx, trigger, args, stdout),
         "apps" => commands::apps::trigger(ctx, trigger, args, stdout),
         "builder" => commands::builder::builder_trigger(ctx, trigger, args, stdout),
+        "checks" => commands::checks::trigger(ctx, trigger, args, stdout),
         "builder-dockerfile" => commands::builder::dockerfile_trigger(ctx, trigger, args, stdout),
         "builder-herokuish" => commands::builder::buildpack_trigger(ctx, "herokuish", trigger, args),
         "builder-pack" => commands::builder::buildpack_trigger(ctx, "pack", trigger, args),
         "git" => commands::git::trigger(ctx, trigger, args, stdout),
+        "certs" => commands::certs::trigger(ctx, trigger, args, stdout),
+        "domains" => commands::domains::trigger(ctx, trigger, args, stdout),
+        "nginx-vhosts" => commands::nginx_vhosts::trigger(ctx, trigger, args, stdout),
+        "ports" => commands::ports::trigger(ctx, trigger, args, stdout),
+        "proxy" => commands::proxy::trigger(ctx, trigger, args, stdout),
+        "network" => commands::network::trigger(ctx, trigger, args, stdout),
         "ps" => commands::ps::trigger(ctx, trigger, args, stdout),
+        "resource" => commands::resource::trigger(ctx, trigger, args, stdout),
         "scheduler-docker-local" => commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout),
         _ => Err(TriggerError::Handler {
             plugin: plugin.name.clone(),

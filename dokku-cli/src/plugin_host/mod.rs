@@ -18,8 +18,16 @@ pub(crate) fn declares_command(plugin: &Plugin, command: &str) -> bool {
     plugin.is_native()
         && plugin.manifest.as_ref().is_some_and(|m| {
             m.command.iter().any(|c| c.name == command)
-                || (command == format!("{}:help", plugin.name) && !m.command.is_empty())
+                || (is_help(plugin, command) && !m.command.is_empty())
         })
+}
+
+/// `<plugin>:help`, or `<namespace>:help` for a plugin whose commands live under
+/// another namespace (`nginx:help` for `nginx-vhosts`, `events:help` for `20_events`).
+pub(crate) fn is_help(plugin: &Plugin, command: &str) -> bool {
+    command
+        .strip_suffix(":help")
+        .is_some_and(|ns| ns == plugin.name || crate::dispatch::plugin_dir_for(ns) == plugin.name)
 }
 
 /// Runs a native plugin's command and returns its exit code.

@@ -158,7 +158,9 @@ impl Deployer {
         )
         .expect("write plugin.toml");
         for trigger in ["docker-args-deploy", "docker-args-build", "docker-args-run"] {
-            write_executable(&dir.join(trigger), &format!("#!/bin/sh\necho '{label}'\n"));
+            // A leading space, as Dokku's own handlers print: plugn concatenates the
+            // outputs, and the previous handler's last word must stay separate.
+            write_executable(&dir.join(trigger), &format!("#!/bin/sh\necho ' {label}'\n"));
         }
         let record = self.env.scratch("records").join("post-deploy");
         write_executable(

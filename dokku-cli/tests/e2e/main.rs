@@ -5,10 +5,18 @@
 //! what is missing on Debian). A developer without Docker may set
 //! `DOKKU_SKIP_E2E=1`; CI never does.
 
+mod builders;
 mod checks;
+mod cleanup;
+mod containers;
 mod deploy;
+mod enter;
+mod git_sync;
 mod harness;
+mod nginx_support;
 mod ops;
+mod proxy;
 mod ps;
 mod sources;
 mod images;
+mod zero_downtime;

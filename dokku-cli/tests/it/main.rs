@@ -1,6 +1,8 @@
 //! Integration tests: the real `dokku` binary in a prefix install (install.sh
 //! --prefix) in a temp dir. No Docker needed here; see tests/e2e for that.
 
+mod app_settings;
+mod apps;
 mod bash_library;
 mod config;
 mod deploy_commands;
@@ -9,6 +11,7 @@ mod docker_options;
 mod events;
 mod native;
 mod plugins;
+mod proxy;
 mod ssh;
 
 use dokku_test_support::TestEnv;

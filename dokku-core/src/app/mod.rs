@@ -5,6 +5,8 @@
 
 pub mod lifecycle;
 pub mod name;
+pub mod report;
+pub mod transfer;
 
 pub use name::{AppName, AppNameError, NameRule};
 
@@ -28,6 +30,13 @@ pub enum AppError {
     /// There are no apps at all.
     #[error("You haven't deployed any applications yet")]
     NoApps,
+    /// The app has a deploy lock (`apps:lock`, or a deploy in progress), so it may not
+    /// be destroyed or renamed.
+    #[error("App {app} is locked: a deploy may be in progress")]
+    Locked {
+        /// The app.
+        app: String,
+    },
 }
 
 impl AppError {

@@ -67,6 +67,24 @@ pub fn filter_build_args(words: &[String]) -> Vec<String> {
     out
 }
 
+/// The properties `builder-dockerfile:set` takes (also globally).
+pub const PROPERTIES: &[&str] = &["dockerfile-path"];
+
+/// `builder-dockerfile:report`: `dockerfile-path` with its global and computed values.
+pub fn report(props: &PropertyStore, app: &str) -> crate::report::Report {
+    let mut report = crate::report::Report::new(PLUGIN, app);
+    crate::property::command::report_scoped(
+        &mut report,
+        props,
+        PLUGIN,
+        PLUGIN,
+        app,
+        "dockerfile-path",
+        "Dockerfile",
+    );
+    report
+}
+
 /// The `dockerfile-path` property (app, then global), default `Dockerfile`.
 pub fn dockerfile_path(props: &PropertyStore, app: &str) -> String {
     deploy::prop_app_or_global(props, PLUGIN, app, "dockerfile-path")
@@ -264,6 +282,90 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         crate::shell::split_words(s)
+    }
+
+    /// Dokku passes no config var as a build argument by itself: the app's config is
+    /// the client's environment, so `docker-options:add APP build '--build-arg KEY'`
+    /// picks the value up; other docker options are filtered out.
+    #[test]
+    fn build_args_come_from_docker_options_and_values_from_the_config() {
+        let mut host = crate::deploy::testing::FakeHost::new();
+        host.mkapp("web");
+        crate::deploy::set_config_no_restart(
+            &host.layout,
+            "web",
+            &[("GREETING".into(), "hi".into())],
+        )
+        .expect("config");
+        host.on("docker-args-build", |_, args| {
+            assert_eq!(args, ["web", "dockerfile"]);
+            (0, " --build-arg GREETING --link db -v /a:/b ".into())
+        });
+        let src = tempfile::tempdir().expect("tempdir");
+        std::fs::write(src.path().join("Dockerfile"), "FROM x\nEXPOSE 3000\n").expect("write");
+        build(&host, "web", src.path()).expect("builds");
+        let call = host
+            .fake
+            .raw_calls()
+            .into_iter()
+            .find(|c| c.args[..2] == ["image", "build"])
+            .expect("build call");
+        assert_eq!(
+            call.args.join(" "),
+            "image build --label=org.label-schema.schema-version=1.0 --label=org.label-schema.vendor=dokku \
+             --label=com.dokku.image-stage=build --label=com.dokku.builder-type=dockerfile \
+             --label=com.dokku.app-name=web --label=dokku --build-arg GREETING \
+             --label=org.label-schema.schema-version=1.0 --label=org.label-schema.vendor=dokku --label=dokku \
+             --tag dokku/web:latest ."
+        );
+        assert_eq!(call.env, vec![("GREETING".to_string(), "hi".to_string())]);
+        assert_eq!(call.cwd.as_deref(), Some(src.path()));
+        let fired = host.fired.borrow().join("\n");
+        assert!(
+            fired.contains("ports-set-detected web http:3000:3000"),
+            "{fired}"
+        );
+    }
+
+    #[test]
+    fn a_custom_dockerfile_path_becomes_the_dockerfile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path().join("lib"));
+        let work = dir.path().join("work");
+        std::fs::create_dir_all(work.join("docker")).expect("mkdir");
+        std::fs::write(work.join("docker/web.Dockerfile"), "FROM y").expect("write");
+        props
+            .write(
+                PLUGIN,
+                "--global",
+                "dockerfile-path",
+                "docker/web.Dockerfile",
+            )
+            .expect("set");
+        apply_dockerfile_path(&props, "a", &work).expect("moved");
+        assert_eq!(
+            std::fs::read_to_string(work.join("Dockerfile")).expect("read"),
+            "FROM y"
+        );
+        props
+            .write(PLUGIN, "a", "dockerfile-path", "missing.Dockerfile")
+            .expect("set");
+        assert_eq!(
+            apply_dockerfile_path(&props, "a", &work)
+                .expect_err("missing")
+                .to_string(),
+            "Invalid dockerfile-path specified: missing.Dockerfile"
+        );
+        let r = report(&props, "a");
+        let flags: Vec<String> = r.flags().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            flags,
+            [
+                "--builder-dockerfile-computed-dockerfile-path=missing.Dockerfile",
+                "--builder-dockerfile-dockerfile-path=missing.Dockerfile",
+                "--builder-dockerfile-global-dockerfile-path=docker/web.Dockerfile",
+            ]
+        );
     }
 
     #[test]

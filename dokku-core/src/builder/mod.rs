@@ -19,6 +19,27 @@ pub const PLUGIN: &str = "builder";
 /// The builder used when no plugin detects one.
 pub const FALLBACK: &str = "herokuish";
 
+/// The properties `builder:set` takes; all of them may also be set globally.
+pub const PROPERTIES: &[&str] = &["build-dir", "selected", "skip-cleanup"];
+
+/// `builder:report` of `app` (or `--global`): `build-dir`, `selected` and
+/// `skip-cleanup` with their global and computed values, and the app's `detected`
+/// builder.
+pub fn report(props: &PropertyStore, app: &str) -> crate::report::Report {
+    use crate::property::command::report_scoped;
+    let mut report = crate::report::Report::new(PLUGIN, app);
+    report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "build-dir", "");
+    report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "selected", "");
+    report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "skip-cleanup", "false");
+    if app != crate::property::GLOBAL {
+        report.flag(
+            "--builder-detected",
+            crate::property::command::value(props, PLUGIN, app, "detected"),
+        );
+    }
+    report
+}
+
 /// The `builder` plugin's `builder-detect` answer: the `selected` property, app then
 /// global.
 pub fn selected(props: &PropertyStore, app: &str) -> Option<String> {
@@ -107,6 +128,34 @@ mod tests {
     fn first_answer_wins_and_herokuish_is_the_fallback() {
         assert_eq!(pick("\n dockerfile\nherokuish\n"), "dockerfile");
         assert_eq!(pick(""), "herokuish");
+    }
+
+    #[test]
+    fn report_has_dokkus_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        props.write(PLUGIN, "a", "detected", "dockerfile").expect("set");
+        props.write(PLUGIN, "--global", "selected", "pack").expect("set");
+        let r = report(&props, "a");
+        let keys: Vec<String> = r.flags().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            keys,
+            [
+                "--builder-build-dir=",
+                "--builder-computed-build-dir=",
+                "--builder-computed-selected=pack",
+                "--builder-computed-skip-cleanup=false",
+                "--builder-detected=dockerfile",
+                "--builder-global-build-dir=",
+                "--builder-global-selected=pack",
+                "--builder-global-skip-cleanup=",
+                "--builder-selected=",
+                "--builder-skip-cleanup=",
+            ]
+        );
+        assert!(report(&props, "--global")
+            .flags()
+            .all(|(k, _)| k.contains("-global-") || k.contains("-computed-")));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! | [`bundle_tar`] | `config:bundle`'s tar archive |
 //! | [`parse_pairs`], [`decode_value`] | `config:set KEY=VALUE` / `--encoded` arguments |
 //! | [`ops`] | the commands' behaviour around the file: log lines, `post-config-update`, restarts |
+//! | [`migrate`] | draining the pre-0.38 `$DOKKU_ROOT/ENV` files (the `install` trigger) |
 //!
 //! ```
 //! # let root = tempfile::tempdir().expect("temp dir");
@@ -31,6 +32,7 @@ mod error;
 pub mod format;
 pub(crate) mod gojson;
 mod key;
+pub mod migrate;
 pub mod ops;
 mod pairs;
 mod scope;

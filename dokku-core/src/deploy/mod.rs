@@ -29,9 +29,13 @@ pub fn app_label_filter(app: &str) -> String {
     format!("label=com.dokku.app-name={app}")
 }
 
-/// `docker_cleanup APP [force]`: unless the builder's `skip-cleanup` property (app,
-/// then global) or `DOKKU_SKIP_CLEANUP=true` says otherwise, removes the app's exited
-/// and dead containers, its dangling images and its unused images.
+/// `docker_cleanup APP [force]` (`dokku-core-behaviour.md` §5.3): unless forced, the
+/// builder's `skip-cleanup` property (app, then global) or `DOKKU_SKIP_CLEANUP=true`
+/// skips it with `-----> DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup`. Otherwise
+/// `-----> Cleaning up...`, then removes the exited and dead containers labelled
+/// `dokku` (and `com.dokku.app-name=APP` when an app is given), the dangling images
+/// (of the app), and for an app its unused images (`docker image prune`). `None` is
+/// `--global`: every app's containers and dangling images, no prune.
 pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
     let props = host.properties();
     if !force {
@@ -40,11 +44,9 @@ pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
             .get("builder", scope, "skip-cleanup")
             .ok()
             .flatten()
+            .filter(|v| !v.is_empty())
             .or_else(|| props.get("builder", GLOBAL, "skip-cleanup").ok().flatten());
-        if skip.as_deref() == Some("true") {
-            return;
-        }
-        if host.var("DOKKU_SKIP_CLEANUP") == Some("true") {
+        if skip.as_deref() == Some("true") || host.var("DOKKU_SKIP_CLEANUP") == Some("true") {
             host.log(
                 Level::Info1,
                 "DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup",

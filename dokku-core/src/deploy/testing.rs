@@ -37,6 +37,11 @@ impl FakeHost {
             "DOKKU_LIB_PATH".into(),
             dir.path().join("lib").display().to_string(),
         );
+        // Logs (nginx's among them) stay in the temp dir too, never /var/log.
+        vars.insert(
+            "DOKKU_LOGS_DIR".into(),
+            dir.path().join("log").display().to_string(),
+        );
         let layout = Layout::from_env(&vars);
         std::fs::create_dir_all(&layout.dokku_root).expect("mkdir home");
         std::fs::create_dir_all(&layout.lib_root).expect("mkdir lib");

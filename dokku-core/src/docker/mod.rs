@@ -239,6 +239,10 @@ pub struct ContainerInfo {
     pub networks: BTreeMap<String, String>,
     /// Labels.
     pub labels: BTreeMap<String, String>,
+    /// `Config.Hostname` (docker's default is the short id).
+    pub hostname: String,
+    /// `Config.Image`.
+    pub image: String,
 }
 
 impl ContainerInfo {
@@ -525,6 +529,50 @@ impl Docker {
         lines(self.capture(args).unwrap_or_default())
     }
 
+    /// The names of every network (`docker network ls`).
+    pub fn network_names(&self) -> Result<Vec<String>, DockerError> {
+        Ok(lines(self.capture([
+            "network", "ls", "--format", "{{ .Name }}",
+        ])?))
+    }
+
+    /// `docker network create --attachable --label L... NAME`.
+    pub fn network_create(&self, name: &str, labels: &[String]) -> Result<(), DockerError> {
+        let mut args = vec![
+            "network".to_string(),
+            "create".to_string(),
+            "--attachable".to_string(),
+        ];
+        for label in labels {
+            args.push("--label".into());
+            args.push(label.clone());
+        }
+        args.push(name.to_string());
+        self.check(&Call::new(args)).map(|_| ())
+    }
+
+    /// `docker network rm NAME`.
+    pub fn network_rm(&self, name: &str) -> Result<(), DockerError> {
+        self.capture(["network", "rm", name]).map(|_| ())
+    }
+
+    /// `docker network connect [--alias A]... NETWORK ID`.
+    pub fn network_connect(
+        &self,
+        network: &str,
+        id: &str,
+        aliases: &[String],
+    ) -> Result<(), DockerError> {
+        let mut args = vec!["network".to_string(), "connect".to_string()];
+        for alias in aliases {
+            args.push("--alias".into());
+            args.push(alias.clone());
+        }
+        args.push(network.to_string());
+        args.push(id.to_string());
+        self.check(&Call::new(args)).map(|_| ())
+    }
+
     /// The last `tail` lines of a container's output (stdout and stderr merged).
     pub fn container_logs(&self, id: &str, tail: Option<u32>) -> String {
         let mut args = vec!["container".to_string(), "logs".to_string()];
@@ -576,6 +624,8 @@ fn parse_inspect(json: &str) -> Option<ContainerInfo> {
         started_at: s(&state["StartedAt"]),
         networks,
         labels,
+        hostname: s(&c["Config"]["Hostname"]),
+        image: s(&c["Config"]["Image"]),
     })
 }
 

@@ -5,7 +5,9 @@
 //! updates into `dokku git-hook APP`, so the whole build and deploy runs inside the
 //! push, and a failed deploy rejects it.
 
+pub mod report;
 pub mod sources;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 

@@ -190,6 +190,33 @@ pub fn from_image(
     from_directory(host, app, &work.0, user_name, user_email)
 }
 
+/// `git:load-image`: `docker image load` from our stdin (a `docker save` tarball),
+/// then the named image must exist and is deployed like `git:from-image`.
+pub fn load_image(
+    host: &dyn Host,
+    app: &str,
+    image: &str,
+    build_dir: Option<&Path>,
+    user_name: &str,
+    user_email: &str,
+) -> Result<(), DeployError> {
+    let docker = host.docker();
+    let loaded = docker.run(
+        &crate::docker::Call::new(["image", "load"])
+            .streamed()
+            .with_stdin(),
+    )?;
+    if loaded.code != 0 {
+        return Err(DeployError::fail("Failed to load docker image from STDIN"));
+    }
+    if docker.image_id(image).is_none() {
+        return Err(DeployError::fail(format!(
+            "Loaded image tarball but the specified docker image was not found: {image}"
+        )));
+    }
+    from_image(host, app, image, build_dir, false, user_name, user_email)
+}
+
 /// The archive formats `git:from-archive` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArchiveType {
@@ -325,5 +352,45 @@ fn single_top_dir(dir: &Path) -> Option<PathBuf> {
     match entries.as_slice() {
         [one] if one.file_type().map(|t| t.is_dir()).unwrap_or(false) => Some(one.path()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::testing::FakeHost;
+    use crate::docker::CallResult;
+
+    #[test]
+    fn load_image_needs_a_loadable_tarball_naming_the_image() {
+        let host = FakeHost::new();
+        host.mkapp("web");
+        host.fake.respond(
+            &["image", "load"],
+            CallResult {
+                code: 1,
+                ..CallResult::default()
+            },
+        );
+        let err = load_image(&host, "web", "img:1", None, "u", "e").expect_err("load fails");
+        assert_eq!(err.to_string(), "Failed to load docker image from STDIN");
+        let load = host
+            .fake
+            .raw_calls()
+            .into_iter()
+            .find(|c| c.args == ["image", "load"])
+            .expect("load call");
+        assert!(load.stdin, "the tarball is read from our stdin");
+
+        host.fake.respond_ok(&["image", "load"], "");
+        let err = load_image(&host, "web", "img:1", None, "u", "e").expect_err("no image");
+        assert_eq!(
+            err.to_string(),
+            "Loaded image tarball but the specified docker image was not found: img:1"
+        );
+        assert!(
+            !host.layout.app_root("web").join("refs").exists(),
+            "nothing committed"
+        );
     }
 }

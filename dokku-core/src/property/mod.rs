@@ -22,6 +22,7 @@
 //! # Ok::<(), dokku_core::property::PropertyError>(())
 //! ```
 
+pub mod command;
 mod error;
 mod list;
 pub(crate) mod lock;

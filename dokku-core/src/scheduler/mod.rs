@@ -11,14 +11,16 @@
 //! once and stopped and removed after `wait-to-retire` seconds.
 
 mod check_deploy;
+mod enter;
 pub mod logs;
 mod retire;
 pub mod run;
 
 pub use check_deploy::{check_deploy, CheckRequest};
+pub use enter::{enter, inspect, EnterRequest};
 pub use logs::{logs, LogsRequest};
 pub use retire::{register_retired, retire};
-pub use run::{run, RunOutcome, RunRequest};
+pub use run::{run, run_list, RunList, RunOutcome, RunRequest};
 
 use std::path::PathBuf;
 
@@ -396,10 +398,14 @@ fn deploy_container(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let cid = docker.container_create(args, env)?;
-    host.fire_checked(
+    if let Err(err) = host.fire_checked(
         "post-container-create",
         &["app", &cid, app, "deploy", proc_type],
-    )?;
+    ) {
+        // e.g. a network to attach is missing: the new container never starts.
+        kill_new(host, app, &cid, &dyno);
+        return Err(err);
+    }
     if let Err(err) = docker.container_start(&cid) {
         kill_new(host, app, &cid, &dyno);
         return Err(err.into());

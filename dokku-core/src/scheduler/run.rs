@@ -158,3 +158,78 @@ pub fn run(host: &dyn Host, req: &RunRequest) -> Result<RunOutcome, DeployError>
     );
     Ok(RunOutcome::Exited(result.code))
 }
+
+/// `run:list APP`: the app's one-off containers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunList {
+    /// Docker's table (`NAMES`, `COMMAND`, `CREATED`), as docker printed it.
+    Table(String),
+    /// `[{"name","state","command","created_at"}]`.
+    Json(String),
+}
+
+/// Lists the app's run containers (`scheduler-run-list docker-local APP FORMAT`).
+pub fn run_list(host: &dyn Host, app: &str, json: bool) -> Result<RunList, DeployError> {
+    let mut args = vec![
+        "container".to_string(),
+        "ls".to_string(),
+        "--all".to_string(),
+        "--filter".to_string(),
+        deploy::app_label_filter(app),
+        "--filter".to_string(),
+        "label=com.dokku.container-type=run".to_string(),
+        "--format".to_string(),
+    ];
+    if !json {
+        args.push("table {{.Names}}\t{{.Command}}\t{{.RunningFor}}".into());
+        let out = host.docker().check(&Call::new(args))?;
+        return Ok(RunList::Table(out.stdout));
+    }
+    args.push("{{json .}}".into());
+    let out = host.docker().check(&Call::new(args))?;
+    let mut rows = Vec::new();
+    for line in out.stdout.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| DeployError::fail(format!("Unable to read docker output: {e}")))?;
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        rows.push(serde_json::json!({
+            "name": field("Names"),
+            "state": field("State"),
+            "command": field("Command"),
+            "created_at": field("CreatedAt"),
+        }));
+    }
+    Ok(RunList::Json(serde_json::Value::Array(rows).to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::testing::FakeHost;
+
+    #[test]
+    fn run_list_filters_by_app_and_type_and_maps_json() {
+        let host = FakeHost::new();
+        host.fake.respond_ok(
+            &["container", "ls"],
+            "{\"Names\":\"web.run.1\",\"State\":\"running\",\"Command\":\"\\\"sleep 9\\\"\",\"CreatedAt\":\"2024-01-01 00:00:00 +0000 UTC\",\"Image\":\"x\"}\n",
+        );
+        let RunList::Json(json) = run_list(&host, "web", true).expect("list") else {
+            panic!("json expected")
+        };
+        assert_eq!(
+            json,
+            r#"[{"command":"\"sleep 9\"","created_at":"2024-01-01 00:00:00 +0000 UTC","name":"web.run.1","state":"running"}]"#
+        );
+        let call = host.fake.calls().join("\n");
+        assert!(
+            call.contains("container ls --all --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=run --format {{json .}}"),
+            "{call}"
+        );
+    }
+}

@@ -10,6 +10,7 @@
 //! | `post-create` | `APP` | creates `config/<app>/` and the plugin's property directory |
 //! | `post-delete` | `APP` | removes them |
 //! | `post-app-clone-setup`, `post-app-rename-setup` | `OLD NEW` | copies OLD's vars over NEW's |
+//! | `install`, `config-migrate-env` | | drains the pre-0.38 `$DOKKU_ROOT/ENV` files ([`migrate`]) |
 //!
 //! Values go to the trigger's stdout, which the caller may be capturing; log lines of
 //! `config-set` go there too, as a Go trigger's would.
@@ -18,7 +19,7 @@ use std::io::Write;
 
 use dokku_core::app;
 use dokku_core::config::ops::{self, ConfigHost, Restart};
-use dokku_core::config::{format, ConfigScope, ExportFormat};
+use dokku_core::config::{format, migrate, ConfigScope, ExportFormat};
 use dokku_core::log::Level;
 use dokku_core::trigger::TriggerError;
 
@@ -51,6 +52,11 @@ pub(crate) fn run(
         "post-delete" => ops::delete_app(&host, arg(0)).map_err(super::fail),
         "post-app-clone-setup" | "post-app-rename-setup" => {
             ops::copy_app(&host, arg(0), arg(1)).map_err(super::fail)
+        }
+        "install" | "config-migrate-env" => {
+            let layout = &ctx.layout;
+            let apps = app::list(&layout.dokku_root).unwrap_or_default();
+            migrate::migrate_env_files(&host, &layout.dokku_root, &apps).map_err(super::fail)
         }
         other => {
             return Err(TriggerError::Handler {

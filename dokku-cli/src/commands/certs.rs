@@ -1,0 +1,107 @@
+//! The `certs` core plugin: `certs:add`, `certs:update`, `certs:generate`,
+//! `certs:remove`, `certs:report`, `certs:show` and `certs-exists` (logic in
+//! `dokku_core::certs`).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+
+use dokku_core::certs::{self, CertPair};
+use dokku_core::trigger::TriggerError;
+
+use super::core_plugin::run_report;
+use super::host::{arg, cli_error, existing_app, CliHost};
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+fn positional(args: &[String]) -> Vec<String> {
+    args.iter()
+        .filter(|a| !a.starts_with("--"))
+        .cloned()
+        .collect()
+}
+
+/// Runs one `certs:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    let host = CliHost::new(ctx);
+    let words = positional(args);
+    match command {
+        "certs:add" | "certs:update" => {
+            let app = existing_app(ctx, args)?;
+            let pair = match (words.get(1), words.get(2)) {
+                (Some(crt), Some(key)) => CertPair::from_files(Path::new(crt), Path::new(key)),
+                _ => {
+                    let stdin = std::io::stdin();
+                    if stdin.is_terminal() {
+                        Err(certs::CertsError::TarExpected)
+                    } else {
+                        let mut bytes = Vec::new();
+                        stdin
+                            .lock()
+                            .read_to_end(&mut bytes)
+                            .map_err(|e| CliError::fail(format!("cannot read stdin: {e}")))?;
+                        CertPair::from_tar(&bytes)
+                    }
+                }
+            }
+            .map_err(|e| CliError::fail(e.to_string()))?;
+            certs::add(&host, &app, &pair).map_err(cli_error)?;
+        }
+        "certs:generate" => {
+            let app = existing_app(ctx, args)?;
+            let domain = words.get(1).map(String::as_str).unwrap_or("");
+            if domain.is_empty() {
+                return Err(CliError::fail("Please specify a domain name")
+                    .hint("dokku certs:generate <app> <domain>"));
+            }
+            certs::generate(&host, &app, domain).map_err(cli_error)?;
+        }
+        "certs:remove" => certs::remove(&host, &existing_app(ctx, args)?).map_err(cli_error)?,
+        "certs:show" => {
+            let app = existing_app(ctx, args)?;
+            let file = match words.get(1).map(String::as_str) {
+                Some("crt") => "server.crt",
+                Some("key") => "server.key",
+                _ => return Err(CliError::fail("Please specify crt or key")),
+            };
+            if !certs::is_enabled(&ctx.layout, &app) {
+                return Err(CliError::fail(format!(
+                    "{app} does not have an ssl certificate"
+                )));
+            }
+            let path = certs::tls_dir(&ctx.layout, &app).join(file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| CliError::fail(format!("cannot read {}: {e}", path.display())))?;
+            output::write(dokku_core::log::Stream::Stdout, &text);
+        }
+        "certs:report" | "certs" => {
+            return run_report(ctx, "ssl", args, |app| Ok(certs::report(&ctx.layout, app)));
+        }
+        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+    Ok(0)
+}
+
+/// The plugin's trigger handlers.
+pub(crate) fn trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    match trigger {
+        "post-app-clone-setup" => {
+            let _ = std::fs::remove_dir_all(certs::tls_dir(&ctx.layout, arg(args, 1)));
+            Ok(0)
+        }
+        "certs-exists" => {
+            let _ = writeln!(stdout, "{}", certs::is_enabled(&ctx.layout, arg(args, 0)));
+            Ok(0)
+        }
+        "report" => {
+            super::domains::report_trigger(ctx, certs::report(&ctx.layout, arg(args, 0)));
+            Ok(0)
+        }
+        _ => Ok(0),
+    }
+}

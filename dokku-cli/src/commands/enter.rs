@@ -1,0 +1,27 @@
+//! The `enter` core plugin: a command in (or a shell on) one of an app's running
+//! containers, through the app's scheduler (`scheduler-enter`).
+
+use dokku_core::deploy;
+use dokku_core::property::PropertyStore;
+use dokku_core::trigger::StdoutMode;
+
+use super::host::existing_app;
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+
+/// `enter <app> [<container-type>|--container-id <id>] [<command>...]`.
+pub(crate) fn run(ctx: &mut Context, _command: &str, args: &[String]) -> CmdResult {
+    let app = existing_app(ctx, args)?;
+    let scheduler = deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), &app);
+    let mut trigger_args = vec![scheduler, app.clone()];
+    let rest: Vec<String> = match args.iter().position(|a| *a == app) {
+        Some(i) => args[i + 1..].to_vec(),
+        None => Vec::new(),
+    };
+    trigger_args.extend(rest);
+    let outcome = ctx.fire("scheduler-enter", &trigger_args, StdoutMode::Inherit)?;
+    match outcome.status {
+        0 => Ok(0),
+        code => Err(CliError::silent(code)),
+    }
+}

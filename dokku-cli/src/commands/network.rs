@@ -1,0 +1,260 @@
+//! The `network` core plugin: `network:create`, `network:destroy`, `network:exists`,
+//! `network:info`, `network:list`, `network:set`, `network:report`, and the triggers
+//! that put an app's containers on its networks.
+
+use std::io::{BufRead, Write};
+
+use dokku_core::log::{Level, Stream};
+use dokku_core::network::{self, NetworkInfo, PLUGIN};
+use dokku_core::property::PropertyStore;
+use dokku_core::trigger::TriggerError;
+
+use super::core_plugin::{log, parse_flags, run_report, FlagSpec};
+use super::host::{arg, trigger_status, CliHost};
+use super::properties;
+use crate::context::Context;
+use crate::exit::{CliError, CmdResult};
+use crate::output;
+
+fn fail(err: network::NetworkError) -> CliError {
+    CliError::fail(err.to_string())
+}
+
+fn docker(ctx: &Context) -> dokku_core::docker::Docker {
+    let bin = ctx.var(dokku_core::env::DOCKER_BIN).unwrap_or("docker");
+    dokku_core::docker::Docker::cli(bin, ctx.env.clone())
+}
+
+/// Runs one `network:*` command (`args` excludes the command itself).
+pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
+    match command {
+        "network:create" => {
+            let flags = parse_flags(
+                args,
+                &FlagSpec {
+                    bools: &[],
+                    values: &["label"],
+                    interspersed: true,
+                },
+            )?;
+            let name = flags.positional.first().map(String::as_str).unwrap_or("");
+            network::validate_name(name).map_err(fail)?;
+            log(ctx, Level::Info1Quiet, &format!("Creating network {name}"));
+            let labels: Vec<String> = flags
+                .values("label")
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .collect();
+            network::create(&docker(ctx), name, &labels).map_err(fail)?;
+            Ok(0)
+        }
+        "network:destroy" => {
+            let name = args
+                .iter()
+                .find(|a| !a.starts_with("--"))
+                .map(String::as_str)
+                .unwrap_or("");
+            network::validate_name(name).map_err(fail)?;
+            let forced = args.iter().any(|a| a == "--force")
+                || ctx.var(dokku_core::env::DOKKU_APPS_FORCE_DELETE) == Some("1");
+            if !forced {
+                confirm(ctx, name, "network")?;
+            }
+            log(
+                ctx,
+                Level::Info1Quiet,
+                &format!("Destroying network {name}"),
+            );
+            network::destroy(&docker(ctx), name).map_err(fail)?;
+            Ok(0)
+        }
+        "network:exists" => {
+            let name = args.first().map(String::as_str).unwrap_or("");
+            if network::exists(&docker(ctx), name).map_err(fail)? {
+                log(ctx, Level::Info1Quiet, "Network exists");
+                Ok(0)
+            } else {
+                Err(CliError::fail("Network does not exist"))
+            }
+        }
+        "network:info" => info(ctx, args),
+        "network:list" => {
+            let (format, _) = format_arg(args)?;
+            let all = network::list(&docker(ctx)).map_err(fail)?;
+            if format == "json" {
+                output::println(&serde_json::to_string(&all).unwrap_or_else(|_| "[]".into()));
+                return Ok(0);
+            }
+            log(ctx, Level::Info2Quiet, "Networks");
+            for n in all {
+                output::println(&n.name);
+            }
+            Ok(0)
+        }
+        "network:set" => {
+            let (app, rest) = properties::scoped(ctx, args)?;
+            let key = rest.first().map(String::as_str).unwrap_or("");
+            let props = PropertyStore::new(&ctx.layout.lib_root);
+            let values = rest.get(1..).unwrap_or_default();
+            let value = if network::PROPERTIES.contains(&key) {
+                network::property_value(&props, &app, key, values).map_err(fail)?
+            } else {
+                String::new()
+            };
+            properties::set_value(
+                ctx,
+                PLUGIN,
+                &app,
+                key,
+                &value,
+                network::PROPERTIES,
+                network::GLOBAL_PROPERTIES,
+            )
+        }
+        "network:report" => {
+            let props = PropertyStore::new(&ctx.layout.lib_root);
+            run_report(ctx, PLUGIN, args, |app| {
+                Ok(network::report(&ctx.layout, &props, app))
+            })
+        }
+        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+/// `--format F` and the positional arguments.
+fn format_arg(args: &[String]) -> Result<(String, Vec<String>), CliError> {
+    let flags = parse_flags(
+        args,
+        &FlagSpec {
+            bools: &[],
+            values: &["format"],
+            interspersed: true,
+        },
+    )?;
+    let format = flags.value("format").unwrap_or("text").to_string();
+    Ok((format, flags.positional))
+}
+
+fn info(ctx: &Context, args: &[String]) -> CmdResult {
+    let (format, positional) = format_arg(args)?;
+    let name = positional.first().map(String::as_str).unwrap_or("");
+    network::validate_name(name).map_err(fail)?;
+    if format != "json" && format != "text" {
+        return Err(CliError::fail(
+            "Invalid format specified, use either text or json",
+        ));
+    }
+    let all = network::list(&docker(ctx)).map_err(fail)?;
+    let Some(found): Option<NetworkInfo> = all.into_iter().find(|n| n.name == name) else {
+        return Err(CliError::fail("Network does not exist"));
+    };
+    if format == "json" {
+        output::println(&serde_json::to_string(&found).unwrap_or_else(|_| "{}".into()));
+        return Ok(0);
+    }
+    log(
+        ctx,
+        Level::Info2Quiet,
+        &format!("{name} network information"),
+    );
+    for (label, value) in [
+        ("ID:", &found.id),
+        ("Name:", &found.name),
+        ("Driver:", &found.driver),
+        ("Scope:", &found.scope),
+    ] {
+        log(ctx, Level::Verbose, &format!("{label:<10}{value}"));
+    }
+    Ok(0)
+}
+
+/// Dokku's `AskForDestructiveConfirmation`: the name must be typed back. The answer
+/// is read as Go's `fmt.Scanln` reads one word: no input fails with `EOF`, an empty
+/// line with `unexpected newline`, two words with `expected newline`; another name
+/// prints `Confirmation did not match test. Aborted.` as is.
+pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CliError> {
+    log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
+    log(
+        ctx,
+        Level::Warn,
+        &format!("This command will destroy {kind} {name}."),
+    );
+    log(ctx, Level::Warn, &format!("To proceed, type \"{name}\""));
+    output::write(Stream::Stdout, "> ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    let line = read.map(|_| line.as_str()).unwrap_or("");
+    if line.is_empty() {
+        return Err(CliError::fail("EOF"));
+    }
+    let mut words = line
+        .trim_end_matches(['\n', '\r'])
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty());
+    let answer = match (words.next(), words.next()) {
+        (None, _) => return Err(CliError::fail("unexpected newline")),
+        (Some(_), Some(_)) => return Err(CliError::fail("expected newline")),
+        (Some(word), None) => word,
+    };
+    if answer != name {
+        output::write(
+            Stream::Stderr,
+            "Confirmation did not match test. Aborted.\n",
+        );
+        return Err(CliError::silent(1));
+    }
+    Ok(())
+}
+
+/// The `network` plugin's trigger handlers.
+pub(crate) fn trigger(
+    ctx: &Context,
+    trigger: &str,
+    args: &[String],
+    stdout: &mut dyn Write,
+) -> Result<i32, TriggerError> {
+    let props = PropertyStore::new(&ctx.layout.lib_root);
+    match trigger {
+        // APP IMAGE_SOURCE_TYPE TAG PROC_TYPE INDEX
+        "docker-args-process-deploy" => {
+            let _ = stdout.write_all(
+                network::docker_args(&props, arg(args, 0), Some(arg(args, 3))).as_bytes(),
+            );
+            Ok(0)
+        }
+        // APP IMAGE_SOURCE_TYPE TAG
+        "docker-args-process-run" => {
+            let _ = stdout.write_all(network::docker_args(&props, arg(args, 0), None).as_bytes());
+            Ok(0)
+        }
+        // CONTAINER_TYPE CID APP PHASE [PROC_TYPE]
+        "post-container-create" => {
+            let host = CliHost::new(ctx);
+            trigger_status(
+                ctx,
+                network::post_container_create(
+                    &host,
+                    arg(args, 0),
+                    arg(args, 1),
+                    arg(args, 2),
+                    arg(args, 3),
+                    arg(args, 4),
+                ),
+            )
+        }
+        "core-post-deploy" => {
+            let host = CliHost::new(ctx);
+            trigger_status(ctx, network::core_post_deploy(&host, arg(args, 0)))
+        }
+        "post-delete" => {
+            let _ = props.destroy(PLUGIN, arg(args, 0));
+            Ok(0)
+        }
+        "report" => {
+            properties::report_trigger(ctx, network::report(&ctx.layout, &props, arg(args, 0)));
+            Ok(0)
+        }
+        _ => Ok(0),
+    }
+}

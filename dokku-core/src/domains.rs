@@ -1,0 +1,689 @@
+//! Domains (the `domains` plugin): which host names an app answers to.
+//!
+//! The app's domains are the lines of `$DOKKU_ROOT/APP/VHOST`; the global ones, used
+//! for the default `APP.<domain>` of every new app, are the lines of
+//! `$DOKKU_ROOT/VHOST`. Virtual hosts can be turned off for an app (`NO_VHOST=1` in
+//! its config, `domains:disable`): nginx then answers on the port alone. Every change
+//! fires `post-domains-update APP ACTION [DOMAINS...]`, which rebuilds the app's
+//! nginx config.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::config::{ConfigScope, ConfigStore};
+use crate::deploy::{DeployError, Host};
+use crate::log::Level;
+use crate::paths::Layout;
+
+/// The plugin name.
+pub const PLUGIN: &str = "domains";
+
+/// The config variable that turns virtual hosts off for an app (`1`).
+pub const NO_VHOST: &str = "NO_VHOST";
+
+/// Why a domain operation was refused.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DomainsError {
+    /// Not a host name (Dokku's words).
+    #[error("{domain} is invalid. exiting...")]
+    Invalid {
+        /// The name given.
+        domain: String,
+    },
+    /// No domain was given.
+    #[error("Please specify a domain name")]
+    Missing,
+}
+
+impl From<DomainsError> for DeployError {
+    fn from(err: DomainsError) -> DeployError {
+        DeployError::fail(err.to_string())
+    }
+}
+
+/// Whether `domain` may be used: Dokku's rule (`_`, or lower-case letters, digits,
+/// `-`, `.` and `*`, not ending in `.`), plus: no empty label, at most 253 characters,
+/// labels of at most 63, and `*` only as the whole first label.
+pub fn is_valid(domain: &str) -> bool {
+    let d = domain.to_ascii_lowercase();
+    if d == "_" {
+        return true;
+    }
+    if d.is_empty() || d.len() > 253 {
+        return false;
+    }
+    let labels: Vec<&str> = d.split('.').collect();
+    labels.iter().enumerate().all(|(i, label)| {
+        !label.is_empty()
+            && label.len() <= 63
+            && (*label == "*" && i == 0
+                || label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    })
+}
+
+/// Whether `domain` is an IPv4 or IPv6 address (those never make default domains).
+pub fn is_ip(domain: &str) -> bool {
+    domain.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// `$DOKKU_ROOT/VHOST`.
+pub fn global_file(layout: &Layout) -> PathBuf {
+    layout.dokku_root.join("VHOST")
+}
+
+/// `$DOKKU_ROOT/APP/VHOST`.
+pub fn app_file(layout: &Layout, app: &str) -> PathBuf {
+    layout.app_file(app, "VHOST")
+}
+
+/// `$DOKKU_ROOT/APP/URLS`, the URLs nginx was last configured for.
+pub fn urls_file(layout: &Layout, app: &str) -> PathBuf {
+    layout.app_file(app, "URLS")
+}
+
+fn read_lines(path: &Path) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in std::fs::read_to_string(path).unwrap_or_default().lines() {
+        let line = line.trim();
+        if !line.is_empty() && !out.iter().any(|d| d == line) {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+fn write_lines(path: &Path, lines: &[String]) -> Result<(), DeployError> {
+    let mut text = lines.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    crate::fs::write_atomic(path, text.as_bytes(), 0o644).map_err(DeployError::io("write", path))
+}
+
+/// The global domains.
+pub fn global_vhosts(layout: &Layout) -> Vec<String> {
+    read_lines(&global_file(layout))
+}
+
+/// The app's domains, as written (whether or not vhosts are enabled).
+pub fn app_vhosts(layout: &Layout, app: &str) -> Vec<String> {
+    read_lines(&app_file(layout, app))
+}
+
+/// Whether a usable global domain is set.
+pub fn global_enabled(layout: &Layout) -> bool {
+    global_vhosts(layout).iter().any(|d| is_valid(d))
+}
+
+/// Whether the app answers by host name (`NO_VHOST` is not `1`).
+pub fn app_enabled(layout: &Layout, app: &str) -> bool {
+    ConfigStore::new(&layout.lib_root)
+        .get(&ConfigScope::app(app), NO_VHOST)
+        .ok()
+        .flatten()
+        .as_deref()
+        != Some("1")
+}
+
+/// `domains-list APP` / `get_app_domains`: the app's domains when vhosts are enabled,
+/// else nothing.
+pub fn list(layout: &Layout, app: &str) -> Vec<String> {
+    if app_enabled(layout, app) {
+        app_vhosts(layout, app)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The domains a new app gets: `APP.<global>` for every global domain that is not an
+/// IP address (the app name alone when it contains a dot), unless an
+/// `nginx-hostname APP SUBDOMAIN VHOST` handler answers another name.
+pub fn default_vhosts(host: &dyn Host, app: &str) -> Result<Vec<String>, DeployError> {
+    let layout = host.layout();
+    let mut out = Vec::new();
+    for vhost in global_vhosts(layout) {
+        if is_ip(&vhost) || !is_valid(&vhost) {
+            continue;
+        }
+        let sub = app
+            .strip_suffix(&format!(".{vhost}"))
+            .unwrap_or(app)
+            .to_string();
+        let mut name = String::new();
+        if host.has_trigger("nginx-hostname", &["20_events"]) {
+            name = host
+                .fire_capture("nginx-hostname", &[app, &sub, &vhost])?
+                .trim()
+                .to_string();
+        }
+        if name.is_empty() {
+            name = if app.contains('.') && sub == app {
+                app.to_string()
+            } else {
+                format!("{app}.{vhost}")
+            };
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+fn set_no_vhost(layout: &Layout, app: &str, value: &str) -> Result<(), DeployError> {
+    ConfigStore::new(&layout.lib_root)
+        .set(&ConfigScope::app(app), &[(NO_VHOST, value)])
+        .map_err(|e| DeployError::fail(e.to_string()))
+}
+
+fn validate_all(domains: &[String]) -> Result<(), DomainsError> {
+    if domains.is_empty() {
+        return Err(DomainsError::Missing);
+    }
+    for d in domains {
+        if !is_valid(d) {
+            return Err(DomainsError::Invalid { domain: d.clone() });
+        }
+    }
+    Ok(())
+}
+
+fn normalize(domains: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in domains {
+        let d = d.to_ascii_lowercase();
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// `post-create` / `domains:setup`: gives a new app its default domains
+/// (`APP.<global domain>`), silently unless `announce`. Without a global domain the
+/// app gets none; unlike Dokku, vhosts are not turned off (`NO_VHOST` is not set),
+/// so the app's config stays as the user left it.
+pub fn setup(host: &dyn Host, app: &str, announce: bool) -> Result<(), DeployError> {
+    let layout = host.layout();
+    if !app_enabled(layout, app) {
+        if announce {
+            host.log(
+                Level::Info1,
+                "App virtual host support disabled, skipping domain setup",
+            );
+        }
+        return Ok(());
+    }
+    if app_file(layout, app).exists() {
+        return Ok(());
+    }
+    let defaults = default_vhosts(host, app)?;
+    if defaults.is_empty() {
+        if announce {
+            host.log(
+                Level::Info1,
+                "Global server virtual host not set, no domains added",
+            );
+        }
+        return Ok(());
+    }
+    if announce {
+        host.log(Level::Info1, "Creating new app virtual host file...");
+    }
+    write_lines(&app_file(layout, app), &defaults)
+}
+
+/// `domains:add APP DOMAIN...`.
+pub fn add(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployError> {
+    validate_all(domains)?;
+    let layout = host.layout();
+    let mut current = app_vhosts(layout, app);
+    let added = normalize(domains);
+    for d in &added {
+        if current.contains(d) {
+            host.log(
+                Level::Info1,
+                &format!("Skipping: {d} already added to {app}"),
+            );
+        } else {
+            current.push(d.clone());
+            host.log(Level::Info1, &format!("Added {d} to {app}"));
+        }
+    }
+    write_lines(&app_file(layout, app), &current)?;
+    if !app_enabled(layout, app) {
+        enable_vhost(host, app)?;
+    }
+    let mut args = vec![app, "add"];
+    args.extend(added.iter().map(String::as_str));
+    host.fire_checked("post-domains-update", &args)
+}
+
+/// `domains:remove APP DOMAIN...`.
+pub fn remove(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployError> {
+    if domains.is_empty() {
+        return Err(DomainsError::Missing.into());
+    }
+    let layout = host.layout();
+    let gone = normalize(domains);
+    let current: Vec<String> = app_vhosts(layout, app)
+        .into_iter()
+        .filter(|d| !gone.contains(d))
+        .collect();
+    write_lines(&app_file(layout, app), &current)?;
+    for d in &gone {
+        host.log(Level::Info1, &format!("Removed {d} from {app}"));
+    }
+    let mut args = vec![app, "remove"];
+    args.extend(gone.iter().map(String::as_str));
+    host.fire_checked("post-domains-update", &args)
+}
+
+/// `domains:set APP DOMAIN...`.
+pub fn set(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployError> {
+    validate_all(domains)?;
+    let layout = host.layout();
+    let domains = normalize(domains);
+    write_lines(&app_file(layout, app), &domains)?;
+    host.log(
+        Level::Info1,
+        &format!("Set {} for {app}", domains.join(" ")),
+    );
+    if !app_enabled(layout, app) {
+        enable_vhost(host, app)?;
+    }
+    let mut args = vec![app, "set"];
+    args.extend(domains.iter().map(String::as_str));
+    host.fire_checked("post-domains-update", &args)
+}
+
+/// `domains:clear APP`.
+pub fn clear(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let path = app_file(host.layout(), app);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(DeployError::io("remove", &path)(e)),
+    }
+    host.fire_checked("post-domains-update", &[app, "clear"])?;
+    host.log(Level::Info1, &format!("Cleared domains in {app}"));
+    Ok(())
+}
+
+/// `domains:reset APP`: back to the default domains.
+pub fn reset(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let defaults = default_vhosts(host, app)?;
+    write_lines(&app_file(host.layout(), app), &defaults)?;
+    host.log(Level::Info1, &format!("Reset domains for {app}"));
+    let mut args = vec![app, "set"];
+    args.extend(defaults.iter().map(String::as_str));
+    host.fire_checked("post-domains-update", &args)
+}
+
+fn enable_vhost(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    host.fire_checked("pre-enable-vhost", &[app])?;
+    set_no_vhost(host.layout(), app, "0")
+}
+
+/// `domains:enable APP`.
+pub fn enable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let layout = host.layout();
+    if app_enabled(layout, app) {
+        host.log(
+            Level::Info1,
+            &format!("Domains (VHOST) support is already enabled for app ({app})"),
+        );
+        return Ok(());
+    }
+    let defaults = default_vhosts(host, app)?;
+    if !defaults.is_empty() && app_vhosts(layout, app).is_empty() {
+        write_lines(&app_file(layout, app), &defaults)?;
+    }
+    enable_vhost(host, app)?;
+    host.log(Level::Info1, "App virtual host support enabled");
+    host.fire_checked("post-domains-update", &[app, "enable"])
+}
+
+/// `domains:disable APP`.
+pub fn disable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let layout = host.layout();
+    if !app_enabled(layout, app) {
+        host.log(
+            Level::Info1,
+            &format!("Domains (VHOST) support is already disabled for app ({app})"),
+        );
+        return Ok(());
+    }
+    host.fire_checked("pre-disable-vhost", &[app])?;
+    for path in [app_file(layout, app), urls_file(layout, app)] {
+        let _ = std::fs::remove_file(path);
+    }
+    host.log(Level::Info1, "App virtual host support disabled");
+    set_no_vhost(layout, app, "1")?;
+    host.fire_checked("post-domains-update", &[app, "disable"])
+}
+
+/// `domains:add-global DOMAIN...`.
+pub fn add_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployError> {
+    validate_all(domains)?;
+    let layout = host.layout();
+    let mut current = global_vhosts(layout);
+    for d in normalize(domains) {
+        if current.contains(&d) {
+            host.log(Level::Info1, &format!("Skipping: {d} already added"));
+        } else {
+            host.log(Level::Info1, &format!("Added {d}"));
+            current.push(d);
+        }
+    }
+    write_lines(&global_file(layout), &current)
+}
+
+/// `domains:remove-global DOMAIN...`.
+pub fn remove_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployError> {
+    if domains.is_empty() {
+        return Err(DomainsError::Missing.into());
+    }
+    let layout = host.layout();
+    let gone = normalize(domains);
+    let current: Vec<String> = global_vhosts(layout)
+        .into_iter()
+        .filter(|d| !gone.contains(d))
+        .collect();
+    write_lines(&global_file(layout), &current)?;
+    for d in gone {
+        host.log(Level::Info1, &format!("Removed {d}"));
+    }
+    Ok(())
+}
+
+/// `domains:set-global DOMAIN...`.
+pub fn set_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployError> {
+    validate_all(domains)?;
+    let domains = normalize(domains);
+    write_lines(&global_file(host.layout()), &domains)?;
+    host.log(Level::Info1, &format!("Set {}", domains.join(" ")));
+    Ok(())
+}
+
+/// `domains:clear-global`.
+pub fn clear_global(host: &dyn Host) -> Result<(), DeployError> {
+    write_lines(&global_file(host.layout()), &[])?;
+    host.log(Level::Info1, "Cleared global domains");
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// `domains-urls APP urls`: every `scheme://domain[:port]` the app answers on —
+/// its domains (else the global ones, else this host's name) times its port
+/// mappings (https only with a certificate; tcp and udp are not URLs), sorted. The
+/// port is left out when it is the scheme's own (80, 443). With the proxy off, the
+/// web containers' `http://IP:PORT`.
+pub fn urls(layout: &Layout, props: &crate::property::PropertyStore, app: &str) -> Vec<String> {
+    if !crate::proxy::is_enabled(props, app) {
+        return crate::nginx::listeners(layout, app, "web")
+            .into_iter()
+            .map(|l| format!("http://{l}"))
+            .collect();
+    }
+    let ssl = crate::certs::is_enabled(layout, app);
+    let mut hosts = list(layout, app);
+    if hosts.is_empty() {
+        hosts = global_vhosts(layout)
+            .into_iter()
+            .filter(|d| is_valid(d))
+            .collect();
+    }
+    if hosts.is_empty() {
+        hosts.push(hostname());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for m in crate::ports::effective(layout, props, app) {
+        let default_port = match m.scheme.as_str() {
+            "http" | "grpc" => 80,
+            "https" | "grpcs" if ssl => 443,
+            _ => continue,
+        };
+        for h in &hosts {
+            let url = if m.host == default_port {
+                format!("{}://{h}", m.scheme)
+            } else {
+                format!("{}://{h}:{}", m.scheme, m.host)
+            };
+            if !out.contains(&url) {
+                out.push(url);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `domains-urls APP url`: the first URL of the app's main scheme (https with a
+/// certificate), else the first URL.
+pub fn url(layout: &Layout, props: &crate::property::PropertyStore, app: &str) -> Option<String> {
+    let all = urls(layout, props, app);
+    let scheme = if crate::certs::is_enabled(layout, app) {
+        "https://"
+    } else {
+        "http://"
+    };
+    all.iter()
+        .find(|u| u.starts_with(scheme))
+        .or_else(|| all.first())
+        .cloned()
+}
+
+/// `post-app-clone-setup`: a clone starts without the original's `VHOST` and `URLS`.
+pub fn forget(layout: &Layout, app: &str) {
+    let _ = std::fs::remove_file(app_file(layout, app));
+    let _ = std::fs::remove_file(urls_file(layout, app));
+}
+
+/// `post-app-rename-setup OLD NEW`: the old name becomes the new one in the renamed
+/// app's `VHOST` and `URLS` (Dokku's `sed s/OLD/NEW/g`).
+pub fn rename(layout: &Layout, old: &str, new: &str) -> Result<(), DeployError> {
+    for path in [app_file(layout, new), urls_file(layout, new)] {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            crate::fs::write_atomic(&path, text.replace(old, new).as_bytes(), 0o644)
+                .map_err(DeployError::io("write", &path))?;
+        }
+    }
+    Ok(())
+}
+
+/// The `domains:report` flags of `app` (or `--global`).
+pub fn report(layout: &Layout, app: &str) -> crate::report::Report {
+    let mut report = crate::report::Report::new(PLUGIN, app).legacy_keys(false);
+    let global = crate::property::GLOBAL;
+    report
+        .flag(
+            "--domains-global-enabled",
+            global_enabled(layout).to_string(),
+        )
+        .flag("--domains-global-vhosts", global_vhosts(layout).join(" "));
+    if app != global {
+        report
+            .flag(
+                "--domains-app-enabled",
+                app_enabled(layout, app).to_string(),
+            )
+            .flag("--domains-app-vhosts", app_vhosts(layout, app).join(" "));
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::testing::FakeHost;
+
+    #[test]
+    fn hostname_rules() {
+        for ok in [
+            "example.com",
+            "a-b.example.com",
+            "*.example.com",
+            "_",
+            "x",
+            "EXAMPLE.com",
+            "10.0.0.1",
+        ] {
+            assert!(is_valid(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "bad_domain!",
+            "a..b",
+            ".a",
+            "a.",
+            "a.*.b",
+            "ex ample.com",
+            "a/b",
+            &"x".repeat(64),
+        ] {
+            assert!(!is_valid(bad), "{bad}");
+        }
+        assert!(is_ip("10.0.0.1") && is_ip("::1") && !is_ip("a.b"));
+    }
+
+    #[test]
+    fn setup_writes_the_defaults_once() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        host.mkapp("web");
+        set_global(&host, &["example.com".into()]).expect("global");
+        setup(&host, "web", false).expect("setup");
+        assert_eq!(list(&layout, "web"), ["web.example.com"]);
+        set(&host, "web", &["mine.test".into()]).expect("set");
+        setup(&host, "web", false).expect("again");
+        assert_eq!(list(&layout, "web"), ["mine.test"]);
+    }
+
+    #[test]
+    fn defaults_come_from_the_global_domains() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        std::fs::write(global_file(&layout), "example.com\n10.0.0.1\nother.org\n").expect("write");
+        assert_eq!(
+            default_vhosts(&host, "web").expect("defaults"),
+            ["web.example.com", "web.other.org"]
+        );
+        assert_eq!(default_vhosts(&host, "a.b").expect("defaults"), ["a.b"]);
+    }
+
+    #[test]
+    fn setup_add_remove_set_and_clear() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        std::fs::create_dir_all(layout.app_root("web")).expect("mkdir");
+        // No global domain: no domains, nothing else changed.
+        setup(&host, "web", false).expect("setup");
+        assert!(app_enabled(&layout, "web") && list(&layout, "web").is_empty());
+        assert!(!app_file(&layout, "web").exists());
+        disable(&host, "web").expect("disable");
+        assert!(!app_enabled(&layout, "web"));
+        // Adding a domain turns vhosts back on.
+        add(
+            &host,
+            "web",
+            &["Web.Example.com".into(), "web.example.com".into()],
+        )
+        .expect("add");
+        assert!(app_enabled(&layout, "web"));
+        assert_eq!(list(&layout, "web"), ["web.example.com"]);
+        add(&host, "web", &["two.example.com".into()]).expect("add");
+        remove(&host, "web", &["web.example.com".into()]).expect("remove");
+        assert_eq!(list(&layout, "web"), ["two.example.com"]);
+        set(&host, "web", &["a.test".into(), "b.test".into()]).expect("set");
+        assert_eq!(list(&layout, "web"), ["a.test", "b.test"]);
+        clear(&host, "web").expect("clear");
+        assert!(list(&layout, "web").is_empty());
+        let fired = host.fired.borrow().clone();
+        assert!(
+            fired.contains(&"post-domains-update web add web.example.com".to_string()),
+            "{fired:?}"
+        );
+        assert!(
+            fired.contains(&"post-domains-update web set a.test b.test".to_string()),
+            "{fired:?}"
+        );
+        assert!(
+            fired.contains(&"post-domains-update web clear".to_string()),
+            "{fired:?}"
+        );
+    }
+
+    #[test]
+    fn invalid_input_changes_nothing() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        std::fs::create_dir_all(layout.app_root("web")).expect("mkdir");
+        set(&host, "web", &["ok.test".into()]).expect("set");
+        let before = std::fs::read(app_file(&layout, "web")).expect("read");
+        let err =
+            add(&host, "web", &["fine.test".into(), "bad_domain!".into()]).expect_err("invalid");
+        assert_eq!(err.to_string(), "bad_domain! is invalid. exiting...");
+        assert_eq!(
+            std::fs::read(app_file(&layout, "web")).expect("read"),
+            before
+        );
+        assert!(set_global(&host, &[]).is_err());
+    }
+
+    #[test]
+    fn urls_combine_domains_and_port_maps() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        let props = host.properties();
+        host.mkapp("web");
+        set(&host, "web", &["a.test".into(), "b.test".into()]).expect("set");
+        crate::ports::set(
+            &host,
+            "web",
+            &["http:80:5000 http:8080:5000 https:443:5000 udp:53:53".into()],
+        )
+        .expect("ports");
+        assert_eq!(
+            urls(&layout, &props, "web"),
+            [
+                "http://a.test",
+                "http://a.test:8080",
+                "http://b.test",
+                "http://b.test:8080"
+            ]
+        );
+        let tls = crate::certs::tls_dir(&layout, "web");
+        std::fs::create_dir_all(&tls).expect("mkdir");
+        std::fs::write(tls.join("server.crt"), "c").expect("crt");
+        std::fs::write(tls.join("server.key"), "k").expect("key");
+        assert!(urls(&layout, &props, "web").contains(&"https://a.test".to_string()));
+        assert_eq!(
+            url(&layout, &props, "web").as_deref(),
+            Some("https://a.test")
+        );
+    }
+
+    #[test]
+    fn global_domains() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        add_global(&host, &["a.test".into(), "b.test".into()]).expect("add");
+        remove_global(&host, &["a.test".into()]).expect("remove");
+        assert_eq!(global_vhosts(&layout), ["b.test"]);
+        assert!(global_enabled(&layout));
+        clear_global(&host).expect("clear");
+        assert!(!global_enabled(&layout));
+    }
+}
