@@ -224,3 +224,39 @@ fn plugin_install_builds_a_native_crate_with_cargo() {
     env.run(&mut cmd).success();
     assert_eq!(env.dokku(["hello", "built"]).success().stdout, "Hello built\n");
 }
+
+#[test]
+fn config_values_round_trip_between_the_sdk_and_the_cli() {
+    let env = install();
+    install_hello_native(&env, "hello");
+    std::fs::create_dir_all(env.dokku_root().join("shop")).expect("app dir");
+    let values = [
+        "plain",
+        "with \"double\" and 'single' quotes",
+        "dollar $HOME and ${PATH} and \\$",
+        "a=b=c",
+        "back\\slash\\",
+        "unicode: héllo ✓ 日本",
+        "",
+        "ends with quote\"",
+        "007",
+    ];
+    for value in values {
+        // Written through the SDK (host service config-set), read by the CLI.
+        env.dokku(["hello:greet-with", "shop", value]).success();
+        let got = env.dokku(["config:get", "shop", "GREETING"]);
+        assert_eq!(got.stdout, format!("{value}\n"), "SDK → CLI for {value:?}");
+        // Written by the CLI, read through the SDK (host service config-get).
+        env.dokku(["config:set", "--no-restart", "shop", &format!("GREETING={value}")]).success();
+        let info = env.dokku(["hello:info", "shop"]).success();
+        let shown = if value.is_empty() { "" } else { value };
+        assert!(
+            info.stdout.contains(&format!("       Greeting:  {shown}\n")),
+            "CLI → SDK for {value:?}: {}",
+            info.stdout
+        );
+    }
+    let multiline = "two\nlines";
+    env.dokku(["hello:greet-with", "shop", multiline]).success();
+    assert_eq!(env.dokku(["config:get", "shop", "GREETING"]).stdout, format!("{multiline}\n"));
+}

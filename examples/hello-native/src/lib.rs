@@ -22,6 +22,7 @@ impl Plugin for HelloNative {
             // Routed to this plugin but kept out of the help listing, so that `hello:help`
             // prints exactly what hello-legacy prints.
             .hidden_command("hello:info")
+            .hidden_command("hello:greet-with")
             .hidden_command("hello:help")
             .trigger("hello-trigger")
     }
@@ -69,6 +70,17 @@ impl Plugin for HelloNative {
                     "Greeting:  {}",
                     greeting.as_deref().unwrap_or("(GREETING is not set)")
                 ));
+                Ok(0)
+            }
+            "hello:greet-with" => {
+                // `hello:greet-with <app> <greeting>`: stores the greeting hello:info
+                // shows, as a config var, without restarting the app.
+                let app = ctx
+                    .app()
+                    .ok_or("Please specify an app to run the command on")?;
+                host.verify_app_name(app)?;
+                let greeting = ctx.app_args().get(1).copied().ok_or("Please specify a greeting")?;
+                host.config_set(app, &[("GREETING", greeting)], Restart::No)?;
                 Ok(0)
             }
             _ => Ok(NOT_IMPLEMENTED_EXIT),
