@@ -73,7 +73,36 @@ impl TestEnv {
         let run = Run::from_output(out);
         assert_eq!(run.code, 0, "install.sh failed\n{}\n{}", run.stdout, run.stderr);
         let env = read_env_file(&prefix.join("env"));
-        TestEnv { dir, env }
+        let test_env = TestEnv { dir, env };
+        test_env.assert_core_plugins_installed();
+        test_env
+    }
+
+    /// Every core plugin of the repo is installed and enabled, with all its files.
+    ///
+    /// Checked right after install so that a file found missing later in a test is known
+    /// to have been removed afterwards, not left out by install.sh (see the flake noted
+    /// in scripts/test.sh).
+    fn assert_core_plugins_installed(&self) {
+        let lib = self.lib_root();
+        let entries = std::fs::read_dir(repo_root().join("plugins")).expect("read the repo's plugins/");
+        for entry in entries.flatten() {
+            let source = entry.path();
+            if !source.join("plugin.toml").is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            for file in std::fs::read_dir(&source).expect("read a plugin dir").flatten() {
+                // install.sh leaves the Rust build inputs out.
+                let skipped = matches!(file.file_name().to_str(), Some("Cargo.toml" | "Cargo.lock"));
+                if file.path().is_file() && !skipped {
+                    let installed = lib.join("core-plugins/available").join(&name).join(file.file_name());
+                    assert!(installed.is_file(), "install.sh left out {}", installed.display());
+                }
+            }
+            let enabled = lib.join("plugins/enabled").join(&name).join("plugin.toml");
+            assert!(enabled.is_file(), "install.sh did not enable {}", enabled.display());
+        }
     }
 
     /// The install prefix.
