@@ -184,11 +184,17 @@ install_plugins() {
 
   # A core plugin removed from the repo must not linger: the core tree is
   # entirely ours, so drop what this run did not install.
+  # A lookup table, not `printf | grep -q`: under pipefail, grep -q exiting at the
+  # first match can kill printf with SIGPIPE and make a live plugin look stale.
+  local -A installed=()
+  for name in "${names[@]}"; do
+    installed[$name]=1
+  done
   for dir in "$core_path"/available/*/; do
     [[ -d "$dir" ]] || continue
     name="${dir%/}"
     name="${name##*/}"
-    if ! printf '%s\n' "${names[@]}" | grep -qxF -- "$name"; then
+    if [[ -z "${installed[$name]:-}" ]]; then
       say "Removing stale core plugin $name"
       rm -rf "${core_path:?}/available/$name"
     fi
@@ -329,7 +335,7 @@ ensure_dokku_user() {
     chmod 0755 "$(getent passwd dokku | cut -d: -f6)"
   fi
   # Deploys run docker as the dokku user.
-  if getent group docker >/dev/null && ! id -nG dokku | tr ' ' '\n' | grep -qx docker; then
+  if getent group docker >/dev/null && ! grep -qx docker <<<"$(id -nG dokku | tr ' ' '\n')"; then
     usermod -aG docker dokku
   fi
 }

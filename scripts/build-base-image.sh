@@ -62,7 +62,7 @@ is_static() {
   local file="$1"
   [[ -x "$file" ]] || return 1
   if command -v file >/dev/null 2>&1; then
-    file -L "$file" | grep -q 'statically linked'
+    grep -q 'statically linked' <<<"$(file -L "$file")"
   else
     # ldd answers "not a dynamic executable" (and fails) for static files.
     if ldd "$file" >/dev/null 2>&1; then

@@ -44,7 +44,7 @@ running_pid() {
   pid="$(<"$PIDFILE")"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$CONFIG" || return 1
+  grep -qF -- "$CONFIG" <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline")" || return 1
   printf '%s\n' "$pid"
 }
 
