@@ -49,7 +49,10 @@ mod tests {
         ];
         assert_eq!(
             columnize(&lines, ','),
-            vec!["    plugin        Manage installed plugins", "    hello <app>   Says \"Hello <app>\""]
+            vec![
+                "    plugin        Manage installed plugins",
+                "    hello <app>   Says \"Hello <app>\""
+            ]
         );
     }
 }

@@ -4,8 +4,8 @@
 //! `dokkurc` and `.dokkurc/*`; then the exported variables, some forced and some
 //! defaulted (`:=`, an existing value wins). Children get exactly [`Context::env`].
 
-use std::sync::OnceLock;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use dokku_core::env::{self, fixed};
 use dokku_core::log::{self, Level, Stream};
@@ -34,7 +34,12 @@ impl Context {
     /// Builds the context from our process environment and the settings files.
     pub(crate) fn from_process() -> Result<Context, CliError> {
         let mut vars: EnvMap = std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            })
             .collect();
         vars.insert(env::DOCKER_BIN.into(), "docker".into());
         let defaults = Path::new(settings::SYSTEM_DEFAULTS_FILE);
@@ -42,7 +47,10 @@ impl Context {
             settings::apply_file(defaults, &mut vars).map_err(settings_error)?;
         }
         if vars.get(env::DOKKU_ROOT).is_none_or(|v| v.is_empty()) {
-            let user = vars.get(env::DOKKU_SYSTEM_USER).cloned().unwrap_or_else(|| "dokku".into());
+            let user = vars
+                .get(env::DOKKU_SYSTEM_USER)
+                .cloned()
+                .unwrap_or_else(|| "dokku".into());
             vars.insert(env::DOKKU_ROOT.into(), home_of(&user).display().to_string());
         }
         let dokku_root = PathBuf::from(&vars[env::DOKKU_ROOT]);
@@ -75,24 +83,60 @@ impl Context {
         default(&mut vars, env::DOKKU_SYSTEM_GROUP, "dokku".into());
         default(&mut vars, env::DOKKU_SYSTEM_USER, "dokku".into());
         set(&mut vars, env::DOKKU_API_VERSION, fixed::API_VERSION.into());
-        set(&mut vars, env::DOKKU_NOT_IMPLEMENTED_EXIT, fixed::NOT_IMPLEMENTED_EXIT.to_string());
-        set(&mut vars, env::DOKKU_VALID_EXIT, fixed::VALID_EXIT.to_string());
+        set(
+            &mut vars,
+            env::DOKKU_NOT_IMPLEMENTED_EXIT,
+            fixed::NOT_IMPLEMENTED_EXIT.to_string(),
+        );
+        set(
+            &mut vars,
+            env::DOKKU_VALID_EXIT,
+            fixed::VALID_EXIT.to_string(),
+        );
         default(&mut vars, env::DOKKU_PID, std::process::id().to_string());
         let logs = layout.logs_dir.display().to_string();
         default(&mut vars, env::DOKKU_LOGS_HOST_DIR, logs.clone());
-        default(&mut vars, env::DOKKU_EVENTS_LOGFILE, format!("{logs}/events.log"));
-        set(&mut vars, env::DOKKU_CONTAINER_LABEL, fixed::CONTAINER_LABEL.into());
-        set(&mut vars, env::DOKKU_GLOBAL_BUILD_ARGS, fixed::GLOBAL_DOCKER_ARGS.into());
-        set(&mut vars, env::DOKKU_GLOBAL_RUN_ARGS, fixed::GLOBAL_DOCKER_ARGS.into());
+        default(
+            &mut vars,
+            env::DOKKU_EVENTS_LOGFILE,
+            format!("{logs}/events.log"),
+        );
+        set(
+            &mut vars,
+            env::DOKKU_CONTAINER_LABEL,
+            fixed::CONTAINER_LABEL.into(),
+        );
+        set(
+            &mut vars,
+            env::DOKKU_GLOBAL_BUILD_ARGS,
+            fixed::GLOBAL_DOCKER_ARGS.into(),
+        );
+        set(
+            &mut vars,
+            env::DOKKU_GLOBAL_RUN_ARGS,
+            fixed::GLOBAL_DOCKER_ARGS.into(),
+        );
         let trace = vars.get(env::DOKKU_TRACE).is_some_and(|v| !v.is_empty());
-        let quiet = vars.get(env::DOKKU_QUIET_OUTPUT).is_some_and(|v| !v.is_empty());
+        let quiet = vars
+            .get(env::DOKKU_QUIET_OUTPUT)
+            .is_some_and(|v| !v.is_empty());
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("dokku"));
-        Context { env: vars, layout, quiet, trace, exe, discovery: OnceLock::new() }
+        Context {
+            env: vars,
+            layout,
+            quiet,
+            trace,
+            exe,
+            discovery: OnceLock::new(),
+        }
     }
 
     /// The value of an environment variable, empty counting as unset.
     pub(crate) fn var(&self, key: &str) -> Option<&str> {
-        self.env.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.env
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// Sets a variable for us and every child.
@@ -130,7 +174,12 @@ impl Context {
     }
 
     /// Fires a trigger over the enabled plugins.
-    pub(crate) fn fire(&self, trigger: &str, args: &[String], mode: StdoutMode) -> Result<TriggerOutcome, CliError> {
+    pub(crate) fn fire(
+        &self,
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+    ) -> Result<TriggerOutcome, CliError> {
         let plugins = &self.plugins().plugins;
         let config = PlugnConfig::load(&self.layout.plugn_config());
         let native = crate::plugin_host::NativeHost::new(self);
@@ -139,7 +188,8 @@ impl Context {
         if self.trace {
             bus = bus.with_trace(&trace);
         }
-        bus.fire(trigger, args, mode).map_err(|e| CliError::fail(e.to_string()))
+        bus.fire(trigger, args, mode)
+            .map_err(|e| CliError::fail(e.to_string()))
     }
 
     /// Whether some enabled plugin (other than `exclude`) handles `trigger`.
@@ -157,8 +207,10 @@ fn os_release_id() -> String {
     std::fs::read_to_string("/etc/os-release")
         .ok()
         .and_then(|text| {
-            text.lines()
-                .find_map(|l| l.strip_prefix("ID=").map(|v| v.trim_matches('"').to_string()))
+            text.lines().find_map(|l| {
+                l.strip_prefix("ID=")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
         })
         .unwrap_or_default()
 }

@@ -129,14 +129,20 @@ fn runs_as_caller(command: &str) -> bool {
     command.contains("plugin")
         || matches!(
             command,
-            "ssh-keys:add" | "ssh-keys:remove" | "scheduler-k3s:initialize" | "scheduler-k3s:uninstall"
+            "ssh-keys:add"
+                | "ssh-keys:remove"
+                | "scheduler-k3s:initialize"
+                | "scheduler-k3s:uninstall"
         )
 }
 
 /// Re-runs the command as the `dokku` user, as Dokku does with `sudo -u dokku -E -H`.
 /// Returns the child's exit code, or `None` when no switch is needed.
 fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CliError> {
-    let target = ctx.var(env::DOKKU_SYSTEM_USER).unwrap_or("dokku").to_string();
+    let target = ctx
+        .var(env::DOKKU_SYSTEM_USER)
+        .unwrap_or("dokku")
+        .to_string();
     let me = identity::current_user();
     let command = args.first().map(String::as_str).unwrap_or_default();
     if me == target || runs_as_caller(command) || !identity::user_exists(&target) {
@@ -149,18 +155,29 @@ fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CliErr
     env.insert(env::SSH_USER.into(), me.clone());
     let sudo = which("sudo");
     let cmd = if let Some(sudo) = sudo {
-        dokku_core::process::Cmd::new(sudo).args(["-u", &target, "-E", "-H"]).arg(&ctx.exe)
+        dokku_core::process::Cmd::new(sudo)
+            .args(["-u", &target, "-E", "-H"])
+            .arg(&ctx.exe)
     } else if me == "root" {
         // No sudo on this machine: as root, setpriv switches without it.
         let home = dokku_core::paths::home_of(&target);
         env.insert(env::HOME.into(), home.display().to_string());
         env.insert(env::USER.into(), target.clone());
         dokku_core::process::Cmd::new("setpriv")
-            .args(["--reuid", &target, "--regid", &target, "--init-groups", "--"])
+            .args([
+                "--reuid",
+                &target,
+                "--regid",
+                &target,
+                "--init-groups",
+                "--",
+            ])
             .arg(&ctx.exe)
     } else {
-        return Err(CliError::fail(format!("cannot switch to the {target} user: sudo is not installed"))
-            .hint("install sudo, or run dokku as root"));
+        return Err(CliError::fail(format!(
+            "cannot switch to the {target} user: sudo is not installed"
+        ))
+        .hint("install sudo, or run dokku as root"));
     };
     let cmd = cmd.args(args).env_clear().envs(env.iter());
     ctx.trace(&cmd.to_string());
@@ -170,15 +187,21 @@ fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CliErr
 
 fn which(program: &str) -> Option<std::path::PathBuf> {
     let path = std::env::var_os(env::PATH)?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }
 
 fn check_root_only(ctx: &mut Context, command: &str) -> Result<(), CliError> {
-    let root_only = (command.starts_with("plugin:") && command != "plugin:help" && command != "plugin:list")
-        || matches!(
-            command,
-            "ssh-keys:add" | "ssh-keys:remove" | "scheduler-k3s:initialize" | "scheduler-k3s:uninstall"
-        );
+    let root_only =
+        (command.starts_with("plugin:") && command != "plugin:help" && command != "plugin:list")
+            || matches!(
+                command,
+                "ssh-keys:add"
+                    | "ssh-keys:remove"
+                    | "scheduler-k3s:initialize"
+                    | "scheduler-k3s:uninstall"
+            );
     if !root_only {
         return Ok(());
     }
@@ -193,11 +216,18 @@ fn check_root_only(ctx: &mut Context, command: &str) -> Result<(), CliError> {
 
 /// Dokku's `dokku_auth`: the `user-auth` trigger may refuse any command.
 fn authorize(ctx: &mut Context, args: &[String]) -> Result<(), CliError> {
-    let user = ctx.var(env::SSH_USER).or(ctx.var(env::USER)).unwrap_or_default().to_string();
+    let user = ctx
+        .var(env::SSH_USER)
+        .or(ctx.var(env::USER))
+        .unwrap_or_default()
+        .to_string();
     let name = ctx.var(env::NAME).unwrap_or("default").to_string();
     ctx.export(env::SSH_USER, user.clone());
     ctx.export(env::SSH_NAME, name.clone());
-    ctx.export(env::DOKKU_COMMAND, args.first().cloned().unwrap_or_default());
+    ctx.export(
+        env::DOKKU_COMMAND,
+        args.first().cloned().unwrap_or_default(),
+    );
     // Dokku skips the trigger when only the events plugin implements it.
     if !ctx.trigger_exists("user-auth", &["20_events"]) {
         return Ok(());
@@ -236,7 +266,9 @@ pub(crate) fn plugin_dir_for(name: &str) -> String {
         "nginx" => "nginx-vhosts",
         "openresty" => "openresty-vhosts",
         "traefik" => "traefik-vhosts",
-        _ if matches!(name, "deploy" | "cleanup" | "url" | "urls" | "report") => "00_dokku-standard",
+        _ if matches!(name, "deploy" | "cleanup" | "url" | "urls" | "report") => {
+            "00_dokku-standard"
+        }
         _ => return name.to_string(),
     };
     dir.to_string()
@@ -256,7 +288,11 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
     }
     let plugin_cmd = args[0].clone();
     let plugin_name = plugin_dir_for(&plugin_cmd);
-    let plugin_base = plugin_name.split(':').next().unwrap_or(&plugin_name).to_string();
+    let plugin_base = plugin_name
+        .split(':')
+        .next()
+        .unwrap_or(&plugin_name)
+        .to_string();
 
     // 2. Core plugins get `--app` injected as their first argument.
     let enabled = ctx.layout.plugin_enabled();
@@ -271,26 +307,46 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         normalized.extend(args.iter().skip(1).cloned());
         args = normalized;
     }
-    ctx.trace(&format!("dispatch {} (plugin {plugin_name})", args.join(" ")));
+    ctx.trace(&format!(
+        "dispatch {} (plugin {plugin_name})",
+        args.join(" ")
+    ));
 
     // 3. The plugin's own subcommand, legacy or native.
-    let suffix = args[0].split_once(':').map(|(_, s)| s.to_string()).unwrap_or_else(|| args[0].clone());
+    let suffix = args[0]
+        .split_once(':')
+        .map(|(_, s)| s.to_string())
+        .unwrap_or_else(|| args[0].clone());
     let candidates = [
         enabled.join(&plugin_name).join("subcommands/default"),
-        enabled.join(&plugin_name).join("subcommands").join(&plugin_cmd),
+        enabled
+            .join(&plugin_name)
+            .join("subcommands")
+            .join(&plugin_cmd),
         enabled.join(&plugin_base).join("subcommands").join(&suffix),
     ];
-    for candidate in candidates.iter().take(if suffix.is_empty() { 2 } else { 3 }) {
+    for candidate in candidates
+        .iter()
+        .take(if suffix.is_empty() { 2 } else { 3 })
+    {
         if plugin_host::legacy::is_executable(candidate) {
             let code = plugin_host::legacy::run(ctx, candidate, &args)?;
-            return if code == 0 { Ok(0) } else { Err(CliError::silent(code)) };
+            return if code == 0 {
+                Ok(0)
+            } else {
+                Err(CliError::silent(code))
+            };
         }
     }
     if let Some(plugin) = ctx.plugins().get(&plugin_base).cloned() {
         if plugin_host::declares_command(&plugin, &args[0]) {
             let code = plugin_host::run_native_command(ctx, &plugin, &args)?;
             if code != dokku_core::env::fixed::NOT_IMPLEMENTED_EXIT {
-                return if code == 0 { Ok(0) } else { Err(CliError::silent(code)) };
+                return if code == 0 {
+                    Ok(0)
+                } else {
+                    Err(CliError::silent(code))
+                };
             }
         }
     }
@@ -323,7 +379,13 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
     if implemented {
         return Ok(0);
     }
-    ctx.log(Level::Warn, &format!("`{}` is not a dokku command.", args.join(" ")));
-    ctx.log(Level::Warn, "See `dokku help` for a list of available commands.");
+    ctx.log(
+        Level::Warn,
+        &format!("`{}` is not a dokku command.", args.join(" ")),
+    );
+    ctx.log(
+        Level::Warn,
+        "See `dokku help` for a list of available commands.",
+    );
     Err(CliError::silent(1))
 }

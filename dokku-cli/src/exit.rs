@@ -14,17 +14,29 @@ pub(crate) struct CliError {
 impl CliError {
     /// Fail with Dokku's default code 1.
     pub(crate) fn fail(message: impl Into<String>) -> CliError {
-        CliError { message: Some(message.into()), hint: None, code: 1 }
+        CliError {
+            message: Some(message.into()),
+            hint: None,
+            code: 1,
+        }
     }
 
     /// Fail with a specific code.
     pub(crate) fn with_code(message: impl Into<String>, code: i32) -> CliError {
-        CliError { message: Some(message.into()), hint: None, code }
+        CliError {
+            message: Some(message.into()),
+            hint: None,
+            code,
+        }
     }
 
     /// End with `code` and print nothing (the child already printed).
     pub(crate) fn silent(code: i32) -> CliError {
-        CliError { message: None, hint: None, code }
+        CliError {
+            message: None,
+            hint: None,
+            code,
+        }
     }
 
     /// Adds a `hint:` line telling how to fix it.

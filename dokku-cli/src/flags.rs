@@ -70,6 +70,9 @@ mod tests {
 
     #[test]
     fn version_flag_is_kept() {
-        assert_eq!(strip_leading(&v(&["--trace", "--version"])), v(&["--version"]));
+        assert_eq!(
+            strip_leading(&v(&["--trace", "--version"])),
+            v(&["--version"])
+        );
     }
 }

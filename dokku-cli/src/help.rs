@@ -15,7 +15,8 @@ use crate::exit::CmdResult;
 use crate::output;
 use crate::plugin_host::legacy;
 
-const USAGE: &str = "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]";
+const USAGE: &str =
+    "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]";
 
 /// `dokku help [--all]`.
 pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
@@ -42,7 +43,11 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
     }
     core.sort();
     if !all {
-        core = core.into_iter().filter(|l| !l.contains(':')).map(|l| strip_arguments(&l)).collect();
+        core = core
+            .into_iter()
+            .filter(|l| !l.contains(':'))
+            .map(|l| strip_arguments(&l))
+            .collect();
     }
     for line in columnize(&core, ',') {
         output::println(&line);
@@ -61,9 +66,15 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
 
 /// One plugin's help lines: `commands help` output for legacy plugins, or the manifest
 /// for native ones (the summary line, or every command with `--all`).
-fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, crate::exit::CliError> {
+fn help_lines(
+    ctx: &Context,
+    plugin: &Plugin,
+    all: bool,
+) -> Result<Vec<String>, crate::exit::CliError> {
     if plugin.is_native() {
-        let Some(manifest) = &plugin.manifest else { return Ok(Vec::new()) };
+        let Some(manifest) = &plugin.manifest else {
+            return Ok(Vec::new());
+        };
         if manifest.command.iter().all(|c| c.help.is_empty()) {
             return Ok(Vec::new());
         }
@@ -77,14 +88,25 @@ fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, 
                 .map(|c| format!("    {}, {}", c.usage.as_deref().unwrap_or(&c.name), c.help))
                 .collect());
         }
-        let summary = manifest.plugin.help.as_deref().unwrap_or(&manifest.plugin.description);
-        return Ok(vec![format!("    {}, {summary}", command_namespace(plugin))]);
+        let summary = manifest
+            .plugin
+            .help
+            .as_deref()
+            .unwrap_or(&manifest.plugin.description);
+        return Ok(vec![format!(
+            "    {}, {summary}",
+            command_namespace(plugin)
+        )]);
     }
     let commands = plugin.file("commands");
     if !legacy::is_executable(&commands) {
         return Ok(Vec::new());
     }
-    let extra: &[(&str, &str)] = if all { &[(env::DOKKU_HELP_ALL, "1")] } else { &[] };
+    let extra: &[(&str, &str)] = if all {
+        &[(env::DOKKU_HELP_ALL, "1")]
+    } else {
+        &[]
+    };
     let text = legacy::capture(ctx, &commands, &["help".to_string()], extra)?;
     Ok(text.lines().map(str::to_string).collect())
 }
@@ -92,7 +114,9 @@ fn help_lines(ctx: &Context, plugin: &Plugin, all: bool) -> Result<Vec<String>, 
 /// Dokku's `sed -e 's/\s[\[\<\-\(].*,/,/'`: drops argument text (from the first space
 /// followed by `[`, `<`, `-` or `(` up to the last comma).
 fn strip_arguments(line: &str) -> String {
-    let Some(last_comma) = line.rfind(',') else { return line.to_string() };
+    let Some(last_comma) = line.rfind(',') else {
+        return line.to_string();
+    };
     let bytes = line.as_bytes();
     for i in 0..last_comma {
         if bytes[i].is_ascii_whitespace() && i + 1 < last_comma && b"[<-(".contains(&bytes[i + 1]) {
@@ -115,9 +139,18 @@ fn command_namespace(plugin: &Plugin) -> &str {
 
 /// `<plugin>:help` for a manifest plugin, in the layout of Dokku's bash plugins.
 pub(crate) fn plugin_help(ctx: &Context, plugin: &Plugin) -> CmdResult {
-    let Some(manifest) = &plugin.manifest else { return Ok(0) };
-    let description = manifest.plugin.help.as_deref().unwrap_or(&manifest.plugin.description);
-    output::println(&format!("Usage: dokku {}[:COMMAND]", command_namespace(plugin)));
+    let Some(manifest) = &plugin.manifest else {
+        return Ok(0);
+    };
+    let description = manifest
+        .plugin
+        .help
+        .as_deref()
+        .unwrap_or(&manifest.plugin.description);
+    output::println(&format!(
+        "Usage: dokku {}[:COMMAND]",
+        command_namespace(plugin)
+    ));
     output::println("");
     output::println(description);
     output::println("");
@@ -142,8 +175,17 @@ mod tests {
 
     #[test]
     fn strip_arguments_matches_dokku_sed() {
-        assert_eq!(strip_arguments("    apps:list [--format json], List apps"), "    apps:list, List apps");
-        assert_eq!(strip_arguments("    hello <app>, Says hello"), "    hello, Says hello");
-        assert_eq!(strip_arguments("    plugin, Manage plugins"), "    plugin, Manage plugins");
+        assert_eq!(
+            strip_arguments("    apps:list [--format json], List apps"),
+            "    apps:list, List apps"
+        );
+        assert_eq!(
+            strip_arguments("    hello <app>, Says hello"),
+            "    hello, Says hello"
+        );
+        assert_eq!(
+            strip_arguments("    plugin, Manage plugins"),
+            "    plugin, Manage plugins"
+        );
     }
 }

@@ -14,10 +14,18 @@ use crate::output;
 /// Runs `plugn ARGS...`.
 pub(crate) fn main(args: &[String]) -> i32 {
     let vars: EnvMap = std::env::vars_os()
-        .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     if vars.get(env::PLUGIN_PATH).is_none_or(|v| v.is_empty()) {
-        output::write(dokku_core::log::Stream::Stderr, "!! PLUGIN_PATH is not set in environment\n");
+        output::write(
+            dokku_core::log::Stream::Stderr,
+            "!! PLUGIN_PATH is not set in environment\n",
+        );
         return 2;
     }
     let mut ctx = Context::with_env(vars);

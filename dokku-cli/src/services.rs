@@ -25,7 +25,12 @@ pub(crate) fn image_repo(app: &str) -> Result<String, CliError> {
 }
 
 /// `get_app_image_name APP [TAG] [REPO]`: verified only when a tag is given.
-pub(crate) fn image_name(ctx: &Context, app: &str, tag: Option<&str>, repo: Option<&str>) -> Result<String, CliError> {
+pub(crate) fn image_name(
+    ctx: &Context,
+    app: &str,
+    tag: Option<&str>,
+    repo: Option<&str>,
+) -> Result<String, CliError> {
     let app = AppName::parse_existing(app)?;
     let tag = tag.filter(|t| !t.is_empty());
     let name = image::app_image_name(app.as_str(), tag, repo);
@@ -36,7 +41,11 @@ pub(crate) fn image_name(ctx: &Context, app: &str, tag: Option<&str>, repo: Opti
 }
 
 /// `get_running_image_tag APP [TAG]`.
-pub(crate) fn running_image_tag(ctx: &Context, app: &str, tag: Option<&str>) -> Result<String, CliError> {
+pub(crate) fn running_image_tag(
+    ctx: &Context,
+    app: &str,
+    tag: Option<&str>,
+) -> Result<String, CliError> {
     let app = AppName::parse_existing(app)?;
     let reported = trigger_text(ctx, "deployed-app-image-tag", app.as_str())?;
     Ok(image::running_image_tag(Some(&reported), tag))

@@ -7,7 +7,11 @@
 
 /// Splits on spaces, tabs and newlines only (bash word splitting with `set -f`).
 pub(crate) fn split_plain(command: &str) -> Vec<String> {
-    command.split([' ', '\t', '\n']).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    command
+        .split([' ', '\t', '\n'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Splits like `xargs -n 1`: whitespace separates words; single and double quotes group
@@ -32,6 +36,9 @@ mod tests {
 
     #[test]
     fn plain_split_keeps_quotes() {
-        assert_eq!(split_plain("git-receive-pack 'app'"), vec!["git-receive-pack", "'app'"]);
+        assert_eq!(
+            split_plain("git-receive-pack 'app'"),
+            vec!["git-receive-pack", "'app'"]
+        );
     }
 }

@@ -24,7 +24,10 @@ fn write_atomic_inner(
     mode: u32,
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
@@ -68,7 +71,11 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).expect("read"), "new");
         let mode = fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("ls").count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]
@@ -85,7 +92,11 @@ mod tests {
         .expect_err("injected failure");
         assert_eq!(err.to_string(), "killed");
         assert_eq!(fs::read_to_string(&path).expect("read"), "A=old\n");
-        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1, "temp file removed");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("ls").count(),
+            1,
+            "temp file removed"
+        );
     }
 
     #[test]

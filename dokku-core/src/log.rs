@@ -143,7 +143,10 @@ mod tests {
 
     #[test]
     fn prefixes_and_streams_match_dokku() {
-        assert_eq!(line(Level::Info1, "Creating a..."), "-----> Creating a...\n");
+        assert_eq!(
+            line(Level::Info1, "Creating a..."),
+            "-----> Creating a...\n"
+        );
         assert_eq!(line(Level::Info2, "x"), "=====> x\n");
         assert_eq!(line(Level::Verbose, "x"), "       x\n");
         assert_eq!(line(Level::Fail, "x"), " !     x\n");

@@ -38,7 +38,13 @@ impl Layout {
         let core_plugin_path =
             get(env::PLUGIN_CORE_PATH).unwrap_or_else(|| lib_root.join("core-plugins"));
         let logs_dir = get(env::DOKKU_LOGS_DIR).unwrap_or_else(|| PathBuf::from("/var/log/dokku"));
-        Layout { dokku_root, lib_root, plugin_path, core_plugin_path, logs_dir }
+        Layout {
+            dokku_root,
+            lib_root,
+            plugin_path,
+            core_plugin_path,
+            logs_dir,
+        }
     }
 
     /// `$PLUGIN_PATH/available`.
@@ -135,7 +141,8 @@ impl Layout {
 
     /// `$DOKKU_LIB_ROOT/data/scheduler-docker-local/dead-containers`: the retire registry.
     pub fn dead_containers(&self) -> PathBuf {
-        self.plugin_data_dir("scheduler-docker-local").join("dead-containers")
+        self.plugin_data_dir("scheduler-docker-local")
+            .join("dead-containers")
     }
 
     /// `$DOKKU_LIB_ROOT/config/<app>/ENV` (or `config/--global/ENV`): config vars.
@@ -145,12 +152,18 @@ impl Layout {
 
     /// The `dokkurc` file and `.dokkurc` directory under `DOKKU_ROOT`.
     pub fn dokkurc(&self) -> (PathBuf, PathBuf) {
-        (self.dokku_root.join("dokkurc"), self.dokku_root.join(".dokkurc"))
+        (
+            self.dokku_root.join("dokkurc"),
+            self.dokku_root.join(".dokkurc"),
+        )
     }
 
     /// `$DOKKU_LIB_ROOT/STABLE_VERSION` and `$DOKKU_LIB_ROOT/VERSION`, preferred first.
     pub fn version_files(&self) -> [PathBuf; 2] {
-        [self.lib_root.join("STABLE_VERSION"), self.lib_root.join("VERSION")]
+        [
+            self.lib_root.join("STABLE_VERSION"),
+            self.lib_root.join("VERSION"),
+        ]
     }
 
     /// The variables Dokku exports for these paths, in dispatcher order.
@@ -195,8 +208,14 @@ mod tests {
         vars.insert("DOKKU_ROOT".into(), "/x/home".into());
         let layout = Layout::from_env(&vars);
         assert_eq!(layout.lib_root, PathBuf::from("/x/lib"));
-        assert_eq!(layout.plugin_enabled(), PathBuf::from("/x/lib/plugins/enabled"));
-        assert_eq!(layout.core_available(), PathBuf::from("/x/lib/core-plugins/available"));
+        assert_eq!(
+            layout.plugin_enabled(),
+            PathBuf::from("/x/lib/plugins/enabled")
+        );
+        assert_eq!(
+            layout.core_available(),
+            PathBuf::from("/x/lib/core-plugins/available")
+        );
         assert_eq!(layout.app_root("a"), PathBuf::from("/x/home/a"));
     }
 

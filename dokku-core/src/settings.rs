@@ -55,8 +55,9 @@ pub fn dokkurc_files(dokku_root: &Path) -> Vec<PathBuf> {
 
 /// Applies one settings file to `vars`, as `source` would.
 pub fn apply_file(path: &Path, vars: &mut EnvMap) -> Result<(), SettingsError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|_| SettingsError::Unreadable { path: path.to_path_buf() })?;
+    let text = std::fs::read_to_string(path).map_err(|_| SettingsError::Unreadable {
+        path: path.to_path_buf(),
+    })?;
     match parse_simple(&text) {
         Some(assignments) => {
             for (key, value) in assignments {
@@ -77,7 +78,10 @@ fn parse_simple(text: &str) -> Option<Vec<(String, String)>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let line = line.strip_prefix("export ").map(str::trim_start).unwrap_or(line);
+        let line = line
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(line);
         let (key, value) = line.split_once('=')?;
         if !is_shell_name(key) {
             return None;
@@ -96,8 +100,10 @@ fn is_shell_name(key: &str) -> bool {
 /// A value bash would take literally: single-quoted, double-quoted without
 /// expansions or escapes, or a bare word without shell metacharacters.
 fn simple_value(value: &str) -> Option<String> {
-    const SPECIAL: &[char] =
-        &['$', '`', '\\', '"', '\'', ' ', '\t', ';', '&', '|', '<', '>', '(', ')', '*', '?', '[', '#', '~', '{'];
+    const SPECIAL: &[char] = &[
+        '$', '`', '\\', '"', '\'', ' ', '\t', ';', '&', '|', '<', '>', '(', ')', '*', '?', '[',
+        '#', '~', '{',
+    ];
     if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
         return (!inner.contains('\'')).then(|| inner.to_string());
     }
@@ -115,7 +121,10 @@ fn source_with_bash(path: &Path, vars: &mut EnvMap) -> Result<(), SettingsError>
         .env_clear()
         .envs(vars.iter())
         .output()
-        .map_err(|e| SettingsError::ShellFailed { path: path.to_path_buf(), message: e.to_string() })?;
+        .map_err(|e| SettingsError::ShellFailed {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
     if !output.status.success() {
         return Err(SettingsError::ShellFailed {
             path: path.to_path_buf(),
@@ -184,7 +193,10 @@ mod tests {
         std::fs::write(dir.path().join(".dokkurc/a"), "X=1\n").expect("write");
         std::fs::write(dir.path().join("dokkurc"), "X=0\n").expect("write");
         let files = dokkurc_files(dir.path());
-        let names: Vec<_> = files.iter().map(|p| p.file_name().map(|n| n.to_owned())).collect();
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| p.file_name().map(|n| n.to_owned()))
+            .collect();
         assert_eq!(names.len(), 3);
         let mut vars = EnvMap::new();
         for f in &files {

@@ -34,18 +34,30 @@ impl HostServices for NullHost {
 }
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("sdk is one level down").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("sdk is one level down")
+        .to_path_buf()
 }
 
 fn main() {
     let root = repo_root();
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--lib", "-p", "dokku-example-hello-native"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--lib",
+            "-p",
+            "dokku-example-hello-native",
+        ])
         .current_dir(&root)
         .status()
         .expect("run cargo build");
     assert!(status.success(), "building hello-native failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     let library = target.join("release/libdokku_example_hello_native.so");
 
     let copies = tempfile_dir();
@@ -65,17 +77,23 @@ fn main() {
         let iterations = 20_000 / fan_out;
         // Warm up: the first call creates each plugin object.
         for p in &plugins[..fan_out] {
-            p.trigger(&host, "hello-trigger", &args, &env, b"").expect("trigger");
+            p.trigger(&host, "hello-trigger", &args, &env, b"")
+                .expect("trigger");
         }
         let start = Instant::now();
         for _ in 0..iterations {
             for p in &plugins[..fan_out] {
-                let status = p.trigger(&host, "hello-trigger", &args, &env, b"").expect("trigger");
+                let status = p
+                    .trigger(&host, "hello-trigger", &args, &env, b"")
+                    .expect("trigger");
                 std::hint::black_box(status);
             }
         }
         let per_handler = start.elapsed() / (iterations * fan_out) as u32;
-        println!("trigger fan-out {fan_out:>2} native handlers: {:>8.0} ns per handler", nanos(per_handler));
+        println!(
+            "trigger fan-out {fan_out:>2} native handlers: {:>8.0} ns per handler",
+            nanos(per_handler)
+        );
     }
     loads.sort();
     println!(

@@ -40,7 +40,10 @@ pub struct Run {
 impl Run {
     fn from_output(out: Output) -> Run {
         use std::os::unix::process::ExitStatusExt;
-        let code = out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
+        let code = out
+            .status
+            .code()
+            .unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
         Run {
             code,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -51,7 +54,11 @@ impl Run {
     /// Asserts exit code 0 and returns self, printing both streams on failure.
     #[track_caller]
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -59,7 +66,10 @@ impl Run {
 impl TestEnv {
     /// Installs `dokku_bin` (usually `env!("CARGO_BIN_EXE_dokku")`) into a new prefix.
     pub fn install(dokku_bin: &str) -> TestEnv {
-        let dir = tempfile::Builder::new().prefix("dokku-it-").tempdir().expect("create temp prefix");
+        let dir = tempfile::Builder::new()
+            .prefix("dokku-it-")
+            .tempdir()
+            .expect("create temp prefix");
         let prefix = dir.path().join("prefix");
         let out = Command::new("bash")
             .arg(repo_root().join("install.sh"))
@@ -71,7 +81,11 @@ impl TestEnv {
             .output()
             .expect("run install.sh");
         let run = Run::from_output(out);
-        assert_eq!(run.code, 0, "install.sh failed\n{}\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.code, 0,
+            "install.sh failed\n{}\n{}",
+            run.stdout, run.stderr
+        );
         let env = read_env_file(&prefix.join("env"));
         let test_env = TestEnv { dir, env };
         test_env.assert_core_plugins_installed();
@@ -85,23 +99,39 @@ impl TestEnv {
     /// in scripts/test.sh).
     fn assert_core_plugins_installed(&self) {
         let lib = self.lib_root();
-        let entries = std::fs::read_dir(repo_root().join("plugins")).expect("read the repo's plugins/");
+        let entries =
+            std::fs::read_dir(repo_root().join("plugins")).expect("read the repo's plugins/");
         for entry in entries.flatten() {
             let source = entry.path();
             if !source.join("plugin.toml").is_file() {
                 continue;
             }
             let name = entry.file_name();
-            for file in std::fs::read_dir(&source).expect("read a plugin dir").flatten() {
+            for file in std::fs::read_dir(&source)
+                .expect("read a plugin dir")
+                .flatten()
+            {
                 // install.sh leaves the Rust build inputs out.
-                let skipped = matches!(file.file_name().to_str(), Some("Cargo.toml" | "Cargo.lock"));
+                let skipped =
+                    matches!(file.file_name().to_str(), Some("Cargo.toml" | "Cargo.lock"));
                 if file.path().is_file() && !skipped {
-                    let installed = lib.join("core-plugins/available").join(&name).join(file.file_name());
-                    assert!(installed.is_file(), "install.sh left out {}", installed.display());
+                    let installed = lib
+                        .join("core-plugins/available")
+                        .join(&name)
+                        .join(file.file_name());
+                    assert!(
+                        installed.is_file(),
+                        "install.sh left out {}",
+                        installed.display()
+                    );
                 }
             }
             let enabled = lib.join("plugins/enabled").join(&name).join("plugin.toml");
-            assert!(enabled.is_file(), "install.sh did not enable {}", enabled.display());
+            assert!(
+                enabled.is_file(),
+                "install.sh did not enable {}",
+                enabled.display()
+            );
         }
     }
 
@@ -155,7 +185,11 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.run(self.command("dokku").env("DOKKU_FORCE_TTY", "true").args(args))
+        self.run(
+            self.command("dokku")
+                .env("DOKKU_FORCE_TTY", "true")
+                .args(args),
+        )
     }
 
     /// Runs a prepared command and captures the result.
@@ -172,7 +206,10 @@ fn read_env_file(path: &Path) -> BTreeMap<String, String> {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::var("HOME").unwrap_or_default())
-        .env("USER", std::env::var("USER").unwrap_or_else(|_| "root".into()))
+        .env(
+            "USER",
+            std::env::var("USER").unwrap_or_else(|_| "root".into()),
+        )
         .output()
         .expect("source the prefix env file");
     assert!(out.status.success(), "sourcing {} failed", path.display());
@@ -192,17 +229,40 @@ pub fn git_commit_all(dir: &Path) {
     for args in [
         vec!["init", "--quiet", "--initial-branch", "main"],
         vec!["add", "--all"],
-        vec!["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "initial"],
+        vec![
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@localhost",
+            "commit",
+            "--quiet",
+            "-m",
+            "initial",
+        ],
     ] {
-        let status = Command::new("git").args(&args).current_dir(dir).status().expect("run git");
+        let status = Command::new("git")
+            .args(&args)
+            .current_dir(dir)
+            .status()
+            .expect("run git");
         assert!(status.success(), "git {args:?} failed in {}", dir.display());
     }
 }
 
 /// Copies a directory tree (`cp -a`).
 pub fn copy_tree(from: &Path, to: &Path) {
-    let status = Command::new("cp").arg("-a").arg(from).arg(to).status().expect("run cp");
-    assert!(status.success(), "cp -a {} {} failed", from.display(), to.display());
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .expect("run cp");
+    assert!(
+        status.success(),
+        "cp -a {} {} failed",
+        from.display(),
+        to.display()
+    );
 }
 
 /// Writes an executable file.

@@ -25,7 +25,11 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
                 Some("--old") => (true, arg(1).unwrap_or("")),
                 other => (false, other.unwrap_or("")),
             };
-            let rule = if old { app::NameRule::Legacy } else { app::NameRule::Current };
+            let rule = if old {
+                app::NameRule::Legacy
+            } else {
+                app::NameRule::Current
+            };
             app_name_check(name, rule)
         }
         "verify-app-name" => {
@@ -34,23 +38,41 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
         "apps-list" => apps_list(ctx),
         "image-repo" => print(services::image_repo(arg(0).unwrap_or(""))),
-        "image-name" => print(services::image_name(ctx, arg(0).unwrap_or(""), arg(1), arg(2))),
-        "running-image-tag" => print(services::running_image_tag(ctx, arg(0).unwrap_or(""), arg(1))),
-        "deploying-image-name" => {
-            print(services::deploying_image_name(ctx, arg(0).unwrap_or(""), arg(1), arg(2)))
-        }
+        "image-name" => print(services::image_name(
+            ctx,
+            arg(0).unwrap_or(""),
+            arg(1),
+            arg(2),
+        )),
+        "running-image-tag" => print(services::running_image_tag(
+            ctx,
+            arg(0).unwrap_or(""),
+            arg(1),
+        )),
+        "deploying-image-name" => print(services::deploying_image_name(
+            ctx,
+            arg(0).unwrap_or(""),
+            arg(1),
+            arg(2),
+        )),
         "log" => {
             let level = arg(0).and_then(Level::from_name).ok_or_else(|| {
                 CliError::fail(format!("unknown log level '{}'", arg(0).unwrap_or("")))
                     .hint("use info1, info2, verbose, warn, fail, exclaim or their _quiet variants")
             })?;
             ctx.log(level, &rest[1..].join(" "));
-            Ok(if matches!(level, Level::Fail | Level::FailQuiet) { 1 } else { 0 })
+            Ok(if matches!(level, Level::Fail | Level::FailQuiet) {
+                1
+            } else {
+                0
+            })
         }
         "prop" => super::core_prop::run(ctx, rest),
         "config" => super::config::run_core(ctx, rest),
         h if super::proxy_helpers::handles(h) => super::proxy_helpers::run(ctx, h, rest),
-        "copy-from-image" | "copy-dir-from-image" => copy_from_image(ctx, helper == "copy-dir-from-image", rest),
+        "copy-from-image" | "copy-dir-from-image" => {
+            copy_from_image(ctx, helper == "copy-dir-from-image", rest)
+        }
         other => Err(CliError::fail(format!("unknown core helper '{other}'"))
             .hint("see docs/contracts/layout.md for the helpers this dokku provides")),
     }
@@ -91,12 +113,23 @@ fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
     let arg = |i: usize| rest.get(i).map(String::as_str).unwrap_or("");
     let (app, image, src, dst) = (arg(0), arg(1), arg(2), arg(3));
     if image.is_empty() || src.is_empty() || dst.is_empty() {
-        let what = if dir { "copy-dir-from-image APP IMAGE SRC DIR" } else { "copy-from-image APP IMAGE SRC DST" };
-        return Err(CliError::fail("Missing arguments for copying content from an image").hint(format!("dokku __core {what}")));
+        let what = if dir {
+            "copy-dir-from-image APP IMAGE SRC DIR"
+        } else {
+            "copy-from-image APP IMAGE SRC DST"
+        };
+        return Err(
+            CliError::fail("Missing arguments for copying content from an image")
+                .hint(format!("dokku __core {what}")),
+        );
     }
     // herokuish images are recognised by their user, which the app may override.
     let app_user = (!app.is_empty() && ctx.layout.dokku_root.join(app).is_dir())
-        .then(|| ConfigStore::new(&ctx.layout.lib_root).merged(&ConfigScope::app(app)).ok())
+        .then(|| {
+            ConfigStore::new(&ctx.layout.lib_root)
+                .merged(&ConfigScope::app(app))
+                .ok()
+        })
         .flatten()
         .and_then(|mut env| env.remove("DOKKU_APP_USER"));
     let request = copy::CopyRequest {
@@ -104,7 +137,9 @@ fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
         image,
         src,
         app_user: app_user.as_deref(),
-        global_run_args: ctx.var(env::DOKKU_GLOBAL_RUN_ARGS).unwrap_or(env::fixed::GLOBAL_DOCKER_ARGS),
+        global_run_args: ctx
+            .var(env::DOKKU_GLOBAL_RUN_ARGS)
+            .unwrap_or(env::fixed::GLOBAL_DOCKER_ARGS),
     };
     let docker = dokku_core::docker::Docker::cli(&docker_bin(ctx), ctx.env.clone());
     let done = if dir {

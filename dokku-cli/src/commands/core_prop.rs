@@ -21,7 +21,8 @@ pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
         if text.is_empty() {
             return Ok(0);
         }
-        text.parse().map_err(|_| CliError::fail(format!("Invalid index specified: '{text}'")))
+        text.parse()
+            .map_err(|_| CliError::fail(format!("Invalid index specified: '{text}'")))
     };
     let done = match op {
         "set" => store.write(plugin, app, key, arg(4)),
@@ -68,7 +69,9 @@ fn print_lines(lines: &[String]) {
     }
 }
 
-fn print_pairs(pairs: Result<std::collections::BTreeMap<String, String>, PropertyError>) -> Result<(), PropertyError> {
+fn print_pairs(
+    pairs: Result<std::collections::BTreeMap<String, String>, PropertyError>,
+) -> Result<(), PropertyError> {
     for (k, v) in pairs? {
         output::println(&format!("{k} {v}"));
     }

@@ -33,7 +33,11 @@ fn unreachable_help() -> CmdResult {
 
 fn refused(err: ManageError) -> CliError {
     match err {
-        ManageError::Refused { message, hint, code } => {
+        ManageError::Refused {
+            message,
+            hint,
+            code,
+        } => {
             let mut e = CliError::with_code(message, code);
             e.hint = hint;
             e
@@ -43,7 +47,10 @@ fn refused(err: ManageError) -> CliError {
 }
 
 fn first(args: &[String]) -> &str {
-    args.iter().find(|a| !a.starts_with("--")).map(String::as_str).unwrap_or("")
+    args.iter()
+        .find(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .unwrap_or("")
 }
 
 fn list(ctx: &Context, args: &[String]) -> CmdResult {
@@ -51,7 +58,10 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
     let plugins = manage::list(&ctx.layout);
     match format.as_str() {
         "stdout" => {
-            output::println(&format!("plugn: {}", super::version::installed_version(ctx).unwrap_or_default()));
+            output::println(&format!(
+                "plugn: {}",
+                super::version::installed_version(ctx).unwrap_or_default()
+            ));
             for p in &plugins {
                 output::println(&manage::list_line(p));
             }
@@ -77,7 +87,9 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
             output::println(&serde_json::Value::Array(rows).to_string());
         }
         _ => {
-            return Err(CliError::fail("Invalid output format specified, supported formats: json, stdout"));
+            return Err(CliError::fail(
+                "Invalid output format specified, supported formats: json, stdout",
+            ));
         }
     }
     Ok(0)
@@ -129,7 +141,10 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
     let positional: Vec<&String> = positional(args, &["--name", "--committish"]);
     if core {
         if !positional.is_empty() {
-            ctx.log(Level::Info1, "Cannot install additional core plugins, running core plugin install trigger");
+            ctx.log(
+                Level::Info1,
+                "Cannot install additional core plugins, running core plugin install trigger",
+            );
         }
         return fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "install", &[]);
     }
@@ -139,7 +154,10 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
         return Ok(code);
     };
     let Some(source) = Source::parse(url) else {
-        ctx.log(Level::Warn, "First argument must be --core or url to plugin");
+        ctx.log(
+            Level::Warn,
+            "First argument must be --core or url to plugin",
+        );
         ctx.log(Level::Warn, "Valid prefixes: https:, git:, ssh:, file:");
         ctx.log(Level::Warn, "Valid suffixes: .tar.gz, .tgz");
         return Err(CliError::fail("Please retry with valid arguments")
@@ -148,11 +166,17 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
     let name = name_flag.unwrap_or_else(|| Source::default_name(url));
     ctx.log(
         Level::Info1,
-        &format!("Cloning plugin repo {url} to {}", ctx.layout.plugin_available().join(&name).display()),
+        &format!(
+            "Cloning plugin repo {url} to {}",
+            ctx.layout.plugin_available().join(&name).display()
+        ),
     );
     match manage::fetch(&ctx.layout, &source, &name).map_err(refused)? {
         Installed::New => {}
-        Installed::AlreadyInstalled => ctx.log(Level::Stderr, &format!("Plugin '{name}' is already installed.")),
+        Installed::AlreadyInstalled => ctx.log(
+            Level::Stderr,
+            &format!("Plugin '{name}' is already installed."),
+        ),
     }
     if !ctx.layout.plugin_enabled().join(&name).exists() {
         manage::enable(&ctx.layout, &name).map_err(refused)?;
@@ -195,7 +219,12 @@ fn positional<'a>(args: &'a [String], valued_flags: &[&str]) -> Vec<&'a String> 
 
 fn install_dependencies(ctx: &mut Context, args: &[String]) -> CmdResult {
     if args.iter().any(|a| a == "--core") {
-        return fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "dependencies", &[]);
+        return fire_over(
+            ctx,
+            &ctx.layout.core_plugin_path.clone(),
+            "dependencies",
+            &[],
+        );
     }
     fire_all(ctx, "dependencies", &[])
 }
@@ -217,20 +246,31 @@ fn uninstall(ctx: &mut Context, args: &[String]) -> CmdResult {
 fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
     let positional = positional(args, &[]);
     if let Some(name) = positional.first() {
-        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid {
             return Err(CliError::fail("Invalid plugin name specified"));
         }
         let enabled = ctx.layout.plugin_enabled().join(name.as_str());
-        if std::fs::symlink_metadata(&enabled).map(|m| !m.file_type().is_symlink()).unwrap_or(true) {
+        if std::fs::symlink_metadata(&enabled)
+            .map(|m| !m.file_type().is_symlink())
+            .unwrap_or(true)
+        {
             return Err(CliError::fail("Specified plugin not enabled or installed"));
         }
         if manage::is_core(&ctx.layout, name) {
-            return Err(CliError::fail("Cannot trigger plugin:update against core plugin, please update Dokku instead"));
+            return Err(CliError::fail(
+                "Cannot trigger plugin:update against core plugin, please update Dokku instead",
+            ));
         }
         update_one(ctx, name, positional.get(1).map(|s| s.as_str()))?;
     } else {
-        for p in manage::list(&ctx.layout).into_iter().filter(|p| p.enabled && !p.core) {
+        for p in manage::list(&ctx.layout)
+            .into_iter()
+            .filter(|p| p.enabled && !p.core)
+        {
             update_one(ctx, &p.name, None)?;
         }
     }
@@ -245,7 +285,9 @@ fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(),
             output::println(&line);
             Ok(())
         }
-        Err(ManageError::Refused { message, code: 0, .. }) => {
+        Err(ManageError::Refused {
+            message, code: 0, ..
+        }) => {
             output::println(&message);
             Ok(())
         }
@@ -255,7 +297,8 @@ fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(),
 
 fn trigger(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some((name, rest)) = args.split_first() else {
-        return Err(CliError::fail("Please specify a trigger to fire").hint("dokku plugin:trigger <trigger> [args...]"));
+        return Err(CliError::fail("Please specify a trigger to fire")
+            .hint("dokku plugin:trigger <trigger> [args...]"));
     };
     fire_all(ctx, name, rest)
 }
@@ -265,9 +308,17 @@ fn fire_all(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
 }
 
 /// Fires a trigger over another plugin tree (`--core`: the core plugins only).
-fn fire_over(ctx: &mut Context, plugin_path: &std::path::Path, trigger: &str, args: &[String]) -> CmdResult {
+fn fire_over(
+    ctx: &mut Context,
+    plugin_path: &std::path::Path,
+    trigger: &str,
+    args: &[String],
+) -> CmdResult {
     let mut env = ctx.env.clone();
-    env.insert(dokku_core::env::PLUGIN_PATH.into(), plugin_path.display().to_string());
+    env.insert(
+        dokku_core::env::PLUGIN_PATH.into(),
+        plugin_path.display().to_string(),
+    );
     let mut sub = Context::with_env(env);
     sub.quiet = ctx.quiet;
     sub.trace = ctx.trace;

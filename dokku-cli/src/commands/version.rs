@@ -16,8 +16,10 @@ pub(crate) fn installed_version(ctx: &Context) -> Option<String> {
 /// Prints `dokku version X`.
 pub(crate) fn run(ctx: &Context) -> CmdResult {
     let version = installed_version(ctx).ok_or_else(|| {
-        CliError::fail("Unable to determine dokku's version")
-            .hint(format!("write the version into {}", ctx.layout.lib_root.join("VERSION").display()))
+        CliError::fail("Unable to determine dokku's version").hint(format!(
+            "write the version into {}",
+            ctx.layout.lib_root.join("VERSION").display()
+        ))
     })?;
     output::println(&format!("dokku version {version}"));
     Ok(0)

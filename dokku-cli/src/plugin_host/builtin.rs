@@ -55,7 +55,10 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
 }
 
 fn has_own(plugin: &Plugin, command: &str) -> bool {
-    plugin.manifest.as_ref().is_some_and(|m| m.command.iter().any(|c| c.name == command))
+    plugin
+        .manifest
+        .as_ref()
+        .is_some_and(|m| m.command.iter().any(|c| c.name == command))
         && plugin.name != "plugin"
 }
 
@@ -77,7 +80,9 @@ pub(crate) fn run_trigger(
         "builder" => commands::builder::builder_trigger(ctx, trigger, args, stdout),
         "checks" => commands::checks::trigger(ctx, trigger, args, stdout),
         "builder-dockerfile" => commands::builder::dockerfile_trigger(ctx, trigger, args, stdout),
-        "builder-herokuish" => commands::builder::buildpack_trigger(ctx, "herokuish", trigger, args),
+        "builder-herokuish" => {
+            commands::builder::buildpack_trigger(ctx, "herokuish", trigger, args)
+        }
         "builder-pack" => commands::builder::buildpack_trigger(ctx, "pack", trigger, args),
         "git" => commands::git::trigger(ctx, trigger, args, stdout),
         "certs" => commands::certs::trigger(ctx, trigger, args, stdout),
@@ -88,7 +93,9 @@ pub(crate) fn run_trigger(
         "network" => commands::network::trigger(ctx, trigger, args, stdout),
         "ps" => commands::ps::trigger(ctx, trigger, args, stdout),
         "resource" => commands::resource::trigger(ctx, trigger, args, stdout),
-        "scheduler-docker-local" => commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout),
+        "scheduler-docker-local" => {
+            commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout)
+        }
         _ => Err(TriggerError::Handler {
             plugin: plugin.name.clone(),
             trigger: trigger.to_string(),

@@ -16,14 +16,22 @@ pub(crate) fn is_executable(path: &Path) -> bool {
 
 /// Runs `program ARGS...` and returns its exit code.
 pub(crate) fn run(ctx: &Context, program: &Path, args: &[String]) -> CmdResult {
-    let cmd = Cmd::new(program).args(args).env_clear().envs(ctx.env.iter());
+    let cmd = Cmd::new(program)
+        .args(args)
+        .env_clear()
+        .envs(ctx.env.iter());
     ctx.trace(&cmd.to_string());
     let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
     Ok(dokku_core::trigger::exit_code(status))
 }
 
 /// Runs `program ARGS...` capturing stdout (stderr passes through).
-pub(crate) fn capture(ctx: &Context, program: &Path, args: &[String], extra_env: &[(&str, &str)]) -> Result<String, CliError> {
+pub(crate) fn capture(
+    ctx: &Context,
+    program: &Path,
+    args: &[String],
+    extra_env: &[(&str, &str)],
+) -> Result<String, CliError> {
     let cmd = Cmd::new(program)
         .args(args)
         .env_clear()

@@ -32,11 +32,17 @@ pub(crate) fn is_help(plugin: &Plugin, command: &str) -> bool {
 
 /// Runs a native plugin's command and returns its exit code.
 pub(crate) fn run_native_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
-    let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
+    let native = plugin
+        .manifest
+        .as_ref()
+        .and_then(|m| m.plugin.native.as_ref());
     match native {
         Some(n) if n.builtin => builtin::run_command(ctx, plugin, args),
         Some(_) => native::command(ctx, plugin, args),
-        None => Err(CliError::fail(format!("plugin {} is not a native plugin", plugin.name))),
+        None => Err(CliError::fail(format!(
+            "plugin {} is not a native plugin",
+            plugin.name
+        ))),
     }
 }
 
@@ -59,11 +65,15 @@ impl NativeTriggers for NativeHost<'_> {
         args: &[String],
         stdout: &mut dyn Write,
     ) -> Result<i32, TriggerError> {
-        let native = plugin.manifest.as_ref().and_then(|m| m.plugin.native.as_ref());
+        let native = plugin
+            .manifest
+            .as_ref()
+            .and_then(|m| m.plugin.native.as_ref());
         match native {
             Some(n) if n.builtin => builtin::run_trigger(self.ctx, plugin, trigger, args, stdout),
             _ => {
-                let config = dokku_core::trigger::PlugnConfig::load(&self.ctx.layout.plugn_config());
+                let config =
+                    dokku_core::trigger::PlugnConfig::load(&self.ctx.layout.plugn_config());
                 let env = dokku_core::trigger::config_exports(plugin, &config, &self.ctx.env);
                 match native::trigger(self.ctx, plugin, trigger, args, &env, stdout) {
                     Ok(status) => Ok(status),

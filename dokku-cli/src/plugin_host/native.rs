@@ -42,17 +42,29 @@ pub(crate) fn load(ctx: &Context, plugin: &Plugin) -> Result<Arc<LoadedPlugin>, 
     if let Some(loaded) = registry().lock().map_err(|_| poisoned())?.get(&path) {
         return Ok(Arc::clone(loaded));
     }
-    ctx.trace(&format!("load native plugin {} from {}", plugin.name, path.display()));
+    ctx.trace(&format!(
+        "load native plugin {} from {}",
+        plugin.name,
+        path.display()
+    ));
     let loaded = load_plugin(&path).map_err(|err| {
         if ctx.trace {
-            crate::output::write(dokku_core::log::Stream::Stderr, &format!("{}\n", err.detail()));
+            crate::output::write(
+                dokku_core::log::Stream::Stderr,
+                &format!("{}\n", err.detail()),
+            );
         }
-        CliError::fail(err.to_string())
-            .hint(format!("reinstall or rebuild the plugin: dokku plugin:install --name {} <source>", plugin.name))
+        CliError::fail(err.to_string()).hint(format!(
+            "reinstall or rebuild the plugin: dokku plugin:install --name {} <source>",
+            plugin.name
+        ))
     })?;
     check_manifest(plugin, &loaded)?;
     let loaded = Arc::new(loaded);
-    registry().lock().map_err(|_| poisoned())?.insert(path, Arc::clone(&loaded));
+    registry()
+        .lock()
+        .map_err(|_| poisoned())?
+        .insert(path, Arc::clone(&loaded));
     Ok(loaded)
 }
 
@@ -66,9 +78,17 @@ fn check_manifest(plugin: &Plugin, loaded: &LoadedPlugin) -> Result<(), CliError
     let on_disk = std::fs::read_to_string(&on_disk_path)
         .ok()
         .and_then(|t| Manifest::parse(&t).ok())
-        .ok_or_else(|| CliError::fail(format!("{}: cannot be read as a manifest", on_disk_path.display())))?;
+        .ok_or_else(|| {
+            CliError::fail(format!(
+                "{}: cannot be read as a manifest",
+                on_disk_path.display()
+            ))
+        })?;
     let embedded = Manifest::parse(&loaded.manifest_toml()).map_err(|e| {
-        CliError::fail(format!("{}: the library's embedded manifest is invalid: {e}", loaded.path().display()))
+        CliError::fail(format!(
+            "{}: the library's embedded manifest is invalid: {e}",
+            loaded.path().display()
+        ))
     })?;
     let differences = embedded.routing_differences(&on_disk);
     if differences.is_empty() {
@@ -100,7 +120,9 @@ fn plugin_error(err: PluginError) -> CliError {
 pub(crate) fn command(ctx: &Context, plugin: &Plugin, args: &[String]) -> Result<i32, CliError> {
     let loaded = load(ctx, plugin)?;
     let host = CliHost::new(ctx, Sink::Stdout);
-    loaded.command(&host, &args[0], &args[1..], &call_env(ctx)).map_err(plugin_error)
+    loaded
+        .command(&host, &args[0], &args[1..], &call_env(ctx))
+        .map_err(plugin_error)
 }
 
 /// Runs a native library trigger handler, its stdout into `stdout`.
@@ -176,7 +198,9 @@ impl HostServices for CliHost<'_> {
     }
 
     fn log(&self, level: LogLevel, msg: &str) {
-        if (level.trace_only() && !self.ctx.trace) || (level.suppressed_when_quiet() && self.ctx.quiet) {
+        if (level.trace_only() && !self.ctx.trace)
+            || (level.suppressed_when_quiet() && self.ctx.quiet)
+        {
             return;
         }
         self.write(level.stream(), level.format(msg).as_bytes());
@@ -193,20 +217,28 @@ impl HostServices for CliHost<'_> {
         let one = |s: String| vec![s];
         match service {
             "app-exists" => Ok(one(services::app_exists(ctx, arg(0)).to_string())),
-            "is-valid-app-name" => dokku_core::app::name::check(arg(0), dokku_core::app::NameRule::Current)
-                .map(|()| Vec::new())
-                .map_err(|e| HostError::invalid_arguments(e.to_string())),
+            "is-valid-app-name" => {
+                dokku_core::app::name::check(arg(0), dokku_core::app::NameRule::Current)
+                    .map(|()| Vec::new())
+                    .map_err(|e| HostError::invalid_arguments(e.to_string()))
+            }
             "verify-app-name" => match dokku_core::app::verify(&ctx.layout.dokku_root, arg(0)) {
                 Ok(_) => Ok(Vec::new()),
-                Err(dokku_core::app::AppError::NotFound { app }) => Err(HostError::app_not_found(&app)),
+                Err(dokku_core::app::AppError::NotFound { app }) => {
+                    Err(HostError::app_not_found(&app))
+                }
                 Err(e) => Err(HostError::invalid_arguments(e.to_string())),
             },
             "image-repo" => services::image_repo(arg(0)).map(one).map_err(failed),
-            "image-name" => services::image_name(ctx, arg(0), opt(1), opt(2)).map(one).map_err(failed),
-            "running-image-tag" => services::running_image_tag(ctx, arg(0), opt(1)).map(one).map_err(failed),
-            "deploying-image-name" => {
-                services::deploying_image_name(ctx, arg(0), opt(1), opt(2)).map(one).map_err(failed)
-            }
+            "image-name" => services::image_name(ctx, arg(0), opt(1), opt(2))
+                .map(one)
+                .map_err(failed),
+            "running-image-tag" => services::running_image_tag(ctx, arg(0), opt(1))
+                .map(one)
+                .map_err(failed),
+            "deploying-image-name" => services::deploying_image_name(ctx, arg(0), opt(1), opt(2))
+                .map(one)
+                .map_err(failed),
             "config-get" => {
                 let scope = ConfigScope::from_arg(arg(0));
                 ConfigStore::new(&ctx.layout.lib_root)
@@ -214,7 +246,9 @@ impl HostServices for CliHost<'_> {
                     .map(|v| v.into_iter().collect())
                     .map_err(|e| HostError::failed(e.to_string()))
             }
-            "config-set" | "config-unset" => self.run_self(&["__core", "config", &service[7..]], args),
+            "config-set" | "config-unset" => {
+                self.run_self(&["__core", "config", &service[7..]], args)
+            }
             "copy-from-image" => self.run_self(&["__core", "copy-from-image"], args),
             "property-get" => PropertyStore::new(&ctx.layout.lib_root)
                 .get(arg(0), arg(1), arg(2))
@@ -229,10 +263,16 @@ impl HostServices for CliHost<'_> {
                 .map(|()| Vec::new())
                 .map_err(|e| HostError::failed(e.to_string())),
             "trigger" | "trigger-capture" => {
-                let (name, rest) = args.split_first().ok_or_else(|| HostError::invalid_arguments("trigger needs a name"))?;
+                let (name, rest) = args
+                    .split_first()
+                    .ok_or_else(|| HostError::invalid_arguments("trigger needs a name"))?;
                 let rest: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
                 let capture = service == "trigger-capture";
-                let mode = if capture { StdoutMode::Capture } else { StdoutMode::Inherit };
+                let mode = if capture {
+                    StdoutMode::Capture
+                } else {
+                    StdoutMode::Inherit
+                };
                 let outcome = ctx.fire(name, &rest, mode).map_err(failed)?;
                 let mut answer = vec![outcome.status.to_string()];
                 if capture {
@@ -245,7 +285,8 @@ impl HostServices for CliHost<'_> {
     }
 
     fn host_version(&self) -> String {
-        crate::commands::version::installed_version(self.ctx).unwrap_or_else(|| env!("CARGO_PKG_VERSION").into())
+        crate::commands::version::installed_version(self.ctx)
+            .unwrap_or_else(|| env!("CARGO_PKG_VERSION").into())
     }
 
     fn services(&self) -> Vec<String> {

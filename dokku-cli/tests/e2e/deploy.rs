@@ -41,10 +41,7 @@ fn git_push_over_ssh_deploys_a_dockerfile_app_that_answers_200() {
     // the host's name and the port detected from EXPOSE.
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     let url = format!("       http://{}:5000", hostname.trim());
-    assert!(
-        text.lines().any(|l| l.trim_end().ends_with(&url)),
-        "{text}"
-    );
+    assert!(text.lines().any(|l| l.trim_end().ends_with(&url)), "{text}");
 
     // The container: Dokku's name, labels and environment.
     let cid = d.container_id(&app, "web.1").expect("CONTAINER.web.1");

@@ -5,14 +5,19 @@ use dokku_test_support::TestEnv;
 use crate::install;
 
 fn bash(env: &TestEnv, script: &str) -> dokku_test_support::Run {
-    let full = format!("set -eo pipefail\nsource \"$PLUGIN_CORE_AVAILABLE_PATH/common/functions\"\n{script}");
+    let full = format!(
+        "set -eo pipefail\nsource \"$PLUGIN_CORE_AVAILABLE_PATH/common/functions\"\n{script}"
+    );
     // The library needs the dispatcher's exports; `dokku plugin:trigger` would give
     // them, but tests call bash directly with the same variables.
     let lib = env.lib_root();
     env.run(
         env.command("bash")
             .args(["-c", &full])
-            .env("PLUGIN_CORE_AVAILABLE_PATH", lib.join("core-plugins/available"))
+            .env(
+                "PLUGIN_CORE_AVAILABLE_PATH",
+                lib.join("core-plugins/available"),
+            )
             .env("PLUGIN_PATH", lib.join("plugins"))
             .env("PLUGIN_ENABLED_PATH", lib.join("plugins/enabled"))
             .env("DOKKU_LIB_ROOT", &lib),
@@ -23,8 +28,18 @@ fn bash(env: &TestEnv, script: &str) -> dokku_test_support::Run {
 fn log_family_matches_the_rust_lines_byte_for_byte() {
     let env = install();
     let levels = [
-        "info1", "info1_quiet", "info2", "info2_quiet", "verbose", "verbose_quiet", "warn", "warn_quiet",
-        "exclaim", "exclaim_quiet", "stderr", "quiet",
+        "info1",
+        "info1_quiet",
+        "info2",
+        "info2_quiet",
+        "verbose",
+        "verbose_quiet",
+        "warn",
+        "warn_quiet",
+        "exclaim",
+        "exclaim_quiet",
+        "stderr",
+        "quiet",
     ];
     for quiet in ["", "1"] {
         for level in levels {
@@ -34,7 +49,9 @@ fn log_family_matches_the_rust_lines_byte_for_byte() {
                 &format!("DOKKU_QUIET_OUTPUT={quiet} dokku_log_{level} '{msg}'"),
             );
             let from_rust = env.run(
-                env.command("dokku").env("DOKKU_QUIET_OUTPUT", quiet).args(["__core", "log", level, msg]),
+                env.command("dokku")
+                    .env("DOKKU_QUIET_OUTPUT", quiet)
+                    .args(["__core", "log", level, msg]),
             );
             assert_eq!(
                 (from_bash.stdout.as_str(), from_bash.stderr.as_str()),
@@ -49,7 +66,10 @@ fn log_family_matches_the_rust_lines_byte_for_byte() {
 fn log_fail_exits_with_dokku_fail_exit_code() {
     let env = install();
     let run = bash(&env, "dokku_log_fail boom; echo unreachable");
-    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (1, "", " !     boom\n"));
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (1, "", " !     boom\n")
+    );
     let run = bash(&env, "DOKKU_FAIL_EXIT_CODE=20 dokku_log_fail boom");
     assert_eq!(run.code, 20);
 }
@@ -81,10 +101,18 @@ fn app_name_helpers_delegate_to_the_core() {
     let env = install();
     let run = bash(&env, "is_valid_app_name Bad_Name");
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("App name must begin with lowercase alphanumeric character"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("App name must begin with lowercase alphanumeric character"),
+        "{}",
+        run.stderr
+    );
     bash(&env, "is_valid_app_name good-name").success();
     let run = bash(&env, "verify_app_name ghost");
-    assert_eq!((run.code, run.stderr.as_str()), (20, " !     App ghost does not exist\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (20, " !     App ghost does not exist\n")
+    );
     std::fs::create_dir_all(env.dokku_root().join("real")).expect("mkdir app");
     bash(&env, "verify_app_name real").success();
     let run = bash(&env, "get_app_image_repo real; get_app_image_name real").success();
@@ -125,7 +153,12 @@ fn-plugin-property-exists myplug app1 color || echo deleted"#,
     );
     // The bytes on disk are Dokku's: one file per property, mode 0600.
     let file = env.lib_root().join("config/myplug/app1/mounts");
-    assert_eq!(std::fs::read_to_string(&file).expect("read"), "/first\n/c:/d\n");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("stat").permissions());
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "/first\n/c:/d\n"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&file).expect("stat").permissions(),
+    );
     assert_eq!(mode & 0o777, 0o600);
 }

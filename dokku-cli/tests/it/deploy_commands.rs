@@ -45,7 +45,11 @@ fn apps_create_list_exists_and_destroy() {
     let env = install();
     let log = fake_docker(&env);
     let run = env.dokku(["apps:create", "web"]).success();
-    assert!(run.stdout.starts_with("-----> Creating web...\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("-----> Creating web...\n"),
+        "{}",
+        run.stdout
+    );
     let root = env.dokku_root().join("web");
     // post-create: the git plugin made the bare repo and its hook, ps set web=1.
     assert!(root.join("refs").is_dir());

@@ -21,8 +21,17 @@ fn help_lists_core_summaries_and_community_commands() {
 Primary help options, type \"dokku COMMAND:help\" for more details, or dokku help --all to see all commands.\n\n\
 Commands:\n\n";
     assert!(run.stdout.starts_with(expected_head), "{}", run.stdout);
-    assert!(has_row(&run.stdout, "plugin", "Manage installed plugins"), "{}", run.stdout);
-    assert!(run.stdout.ends_with("\nCommunity plugin commands:\n\n    hello   Says hello\n"), "{}", run.stdout);
+    assert!(
+        has_row(&run.stdout, "plugin", "Manage installed plugins"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .ends_with("\nCommunity plugin commands:\n\n    hello   Says hello\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -30,7 +39,12 @@ fn help_all_lists_every_command_columnized() {
     let env = install();
     install_hello(&env);
     let run = env.dokku_tty(["help", "--all"]).success();
-    assert!(run.stdout.contains("    plugin:list [--format stdout|json]"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("    plugin:list [--format stdout|json]"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.ends_with(
             "Community plugin commands:\n\n    hello <app>   Says \"Hello <app>\"\n    hello:world   Says \"Hello world\"\n"
@@ -45,7 +59,11 @@ fn help_header_is_quiet_without_a_tty() {
     let env = install();
     let run = env.dokku(["help"]).success();
     assert!(!run.stdout.contains("Usage:"), "{}", run.stdout);
-    assert!(has_row(&run.stdout, "plugin", "Manage installed plugins"), "{}", run.stdout);
+    assert!(
+        has_row(&run.stdout, "plugin", "Manage installed plugins"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -54,7 +72,10 @@ fn version_reads_the_installed_version() {
     let version = std::fs::read_to_string(env.lib_root().join("VERSION")).expect("VERSION");
     for flag in ["version", "-v", "--version"] {
         let run = env.dokku([flag]).success();
-        assert_eq!(run.stdout, format!("dokku version {}\n", version.trim_end()));
+        assert_eq!(
+            run.stdout,
+            format!("dokku version {}\n", version.trim_end())
+        );
     }
 }
 
@@ -64,7 +85,12 @@ fn version_without_a_version_file_fails_clearly() {
     std::fs::remove_file(env.lib_root().join("VERSION")).expect("rm VERSION");
     let run = env.dokku(["version"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with(" !     Unable to determine dokku's version\n"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with(" !     Unable to determine dokku's version\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -85,8 +111,14 @@ fn unknown_command_is_two_lines_and_exit_1() {
 fn hello_legacy_works_unmodified() {
     let env = install();
     install_hello(&env);
-    assert_eq!(env.dokku(["hello", "myapp"]).success().stdout, "Hello myapp\n");
-    assert_eq!(env.dokku(["--app", "myapp", "hello"]).success().stdout, "Hello myapp\n");
+    assert_eq!(
+        env.dokku(["hello", "myapp"]).success().stdout,
+        "Hello myapp\n"
+    );
+    assert_eq!(
+        env.dokku(["--app", "myapp", "hello"]).success().stdout,
+        "Hello myapp\n"
+    );
     assert_eq!(env.dokku(["hello:world"]).success().stdout, "Hello world\n");
     let help = env.dokku(["hello:help"]).success().stdout;
     assert_eq!(
@@ -101,7 +133,11 @@ fn exit_10_from_every_plugin_means_not_a_command() {
     install_hello(&env);
     let run = env.dokku(["hello:nope"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("`hello:nope` is not a dokku command."), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`hello:nope` is not a dokku command."),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -111,7 +147,12 @@ fn a_failing_subcommand_passes_its_exit_code_through() {
     // Invalid app name: the bash helper fails, the dispatcher passes its code on.
     let run = env.dokku(["hello", "Bad_Name"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("App name must begin with lowercase alphanumeric character"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("App name must begin with lowercase alphanumeric character"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stdout, "");
 }
 
@@ -121,8 +162,16 @@ fn trace_prints_the_resolution_and_the_commands_run() {
     install_hello(&env);
     let run = env.dokku(["--trace", "hello:world"]).success();
     assert_eq!(run.stdout, "Hello world\n");
-    assert!(run.stderr.contains("+ dispatch hello:world"), "{}", run.stderr);
-    assert!(run.stderr.contains("subcommands/world hello:world"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("+ dispatch hello:world"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("subcommands/world hello:world"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -133,10 +182,20 @@ fn global_flags_after_the_command_are_exported_and_kept() {
         &plugin.join("commands"),
         "#!/usr/bin/env bash\n[[ $1 == flags:show ]] || exit 10\necho \"args=$* quiet=$DOKKU_QUIET_OUTPUT force=$DOKKU_APPS_FORCE_DELETE app=$DOKKU_APP_NAME flags=$DOKKU_GLOBAL_FLAGS\"\n",
     );
-    std::fs::write(plugin.join("plugin.toml"), "[plugin]\ndescription = \"f\"\nversion = \"1\"\n[plugin.config]\n").expect("toml");
-    env.dokku(["plugin:install", plugin.to_str().expect("utf8")]).success();
-    let run = env.dokku(["--quiet", "flags:show", "x", "--force", "--app", "a1"]).success();
-    assert_eq!(run.stdout, "args=flags:show x --force --app a1 quiet=1 force=1 app=a1 flags=--quiet --force --app\n");
+    std::fs::write(
+        plugin.join("plugin.toml"),
+        "[plugin]\ndescription = \"f\"\nversion = \"1\"\n[plugin.config]\n",
+    )
+    .expect("toml");
+    env.dokku(["plugin:install", plugin.to_str().expect("utf8")])
+        .success();
+    let run = env
+        .dokku(["--quiet", "flags:show", "x", "--force", "--app", "a1"])
+        .success();
+    assert_eq!(
+        run.stdout,
+        "args=flags:show x --force --app a1 quiet=1 force=1 app=a1 flags=--quiet --force --app\n"
+    );
 }
 
 #[test]
@@ -147,10 +206,15 @@ fn exported_environment_matches_dokku() {
         &plugin.join("commands"),
         "#!/usr/bin/env bash\n[[ $1 == envdump ]] || exit 10\nfor v in DOKKU_NOT_IMPLEMENTED_EXIT DOKKU_VALID_EXIT DOKKU_API_VERSION DOCKER_BIN DOKKU_CONTAINER_LABEL DOKKU_GLOBAL_BUILD_ARGS DOKKU_GLOBAL_RUN_ARGS DOKKU_LIB_ROOT PLUGIN_PATH PLUGIN_AVAILABLE_PATH PLUGIN_ENABLED_PATH PLUGIN_CORE_PATH PLUGIN_CORE_AVAILABLE_PATH PLUGIN_CORE_ENABLED_PATH DOKKU_IMAGE DOKKU_CNB_BUILDER DOKKU_EVENTS_LOGFILE FROM_RC FROM_RC_DIR; do echo \"$v=${!v}\"; done\n[[ $DOKKU_PID =~ ^[0-9]+$ ]] && echo pid-ok\n",
     );
-    env.dokku(["plugin:install", plugin.to_str().expect("utf8")]).success();
+    env.dokku(["plugin:install", plugin.to_str().expect("utf8")])
+        .success();
     std::fs::create_dir_all(env.dokku_root().join(".dokkurc")).expect("mkdir");
     std::fs::write(env.dokku_root().join("dokkurc"), "export FROM_RC=1\n").expect("rc");
-    std::fs::write(env.dokku_root().join(".dokkurc/x"), "export FROM_RC_DIR=\"${FROM_RC}-dir\"\n").expect("rc");
+    std::fs::write(
+        env.dokku_root().join(".dokkurc/x"),
+        "export FROM_RC_DIR=\"${FROM_RC}-dir\"\n",
+    )
+    .expect("rc");
     let lib = env.lib_root().display().to_string();
     let run = env.dokku(["envdump"]).success();
     let labels = "--label=org.label-schema.schema-version=1.0 --label=org.label-schema.vendor=dokku --label=dokku";
@@ -178,11 +242,20 @@ fn unreadable_dokkurc_fails_with_dokku_message() {
 #[test]
 fn root_only_commands_refuse_other_users() {
     let env = install();
-    let run = env.run(env.command("dokku").env("DOKKU_SUPERUSER", "someone-else").args(["plugin:install"]));
+    let run = env.run(
+        env.command("dokku")
+            .env("DOKKU_SUPERUSER", "someone-else")
+            .args(["plugin:install"]),
+    );
     assert_eq!(run.code, 1);
     assert_eq!(run.stderr, " !     This command must be run as root\n");
     // plugin:list is not root-only.
-    env.run(env.command("dokku").env("DOKKU_SUPERUSER", "someone-else").args(["plugin:list"])).success();
+    env.run(
+        env.command("dokku")
+            .env("DOKKU_SUPERUSER", "someone-else")
+            .args(["plugin:list"]),
+    )
+    .success();
 }
 
 #[test]
@@ -193,11 +266,20 @@ fn user_auth_trigger_can_refuse_any_command() {
         &plugin.join("user-auth"),
         "#!/usr/bin/env bash\necho \"auth $*\" >&2\n[[ $3 != version ]]\n",
     );
-    env.dokku(["plugin:install", plugin.to_str().expect("utf8")]).success();
+    env.dokku(["plugin:install", plugin.to_str().expect("utf8")])
+        .success();
     let run = env.dokku(["version"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains(" !     Access denied\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("auth root default version"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(" !     Access denied\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("auth root default version"),
+        "{}",
+        run.stderr
+    );
     env.dokku(["plugin:list"]).success();
 }
 
@@ -214,7 +296,8 @@ fn invalid_app_names_are_refused_by_the_core_helper() {
         };
         assert_eq!(run.stderr, msg, "{bad}");
     }
-    env.dokku(["__core", "is-valid-app-name", "good-app.1"]).success();
+    env.dokku(["__core", "is-valid-app-name", "good-app.1"])
+        .success();
     let missing = env.dokku(["__core", "verify-app-name", "ghost"]);
     assert_eq!(missing.code, 20);
     assert_eq!(missing.stderr, " !     App ghost does not exist\n");
@@ -223,7 +306,9 @@ fn invalid_app_names_are_refused_by_the_core_helper() {
 /// Every file under the prefix with its size, to prove a command changed nothing.
 pub(crate) fn snapshot(env: &dokku_test_support::TestEnv) -> Vec<(String, u64)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<(String, u64)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let meta = std::fs::symlink_metadata(&path).expect("stat");

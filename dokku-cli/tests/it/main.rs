@@ -24,7 +24,11 @@ pub(crate) fn install() -> TestEnv {
 /// Installs examples/hello-legacy under the name `hello`, from a local git repo.
 pub(crate) fn install_hello(env: &TestEnv) {
     let repo = env.scratch("src").join("dokku-hello");
-    dokku_test_support::copy_tree(&dokku_test_support::repo_root().join("examples/hello-legacy"), &repo);
+    dokku_test_support::copy_tree(
+        &dokku_test_support::repo_root().join("examples/hello-legacy"),
+        &repo,
+    );
     dokku_test_support::git_commit_all(&repo);
-    env.dokku(["plugin:install", &format!("file://{}", repo.display())]).success();
+    env.dokku(["plugin:install", &format!("file://{}", repo.display())])
+        .success();
 }

@@ -11,7 +11,9 @@ use crate::{install, install_hello};
 
 /// The workspace target directory (respecting `CARGO_TARGET_DIR`).
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
 }
 
 /// Builds the example and fixture cdylibs once per test run.
@@ -20,8 +22,18 @@ fn built_library(package: &str, file: &str) -> PathBuf {
     BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--lib"])
-            .args(["-p", "dokku-example-hello-native", "-p", "dokku-fixture-panicking-plugin"])
-            .args(["-p", "dokku-fixture-abi-mismatch", "-p", "dokku-fixture-not-a-plugin"])
+            .args([
+                "-p",
+                "dokku-example-hello-native",
+                "-p",
+                "dokku-fixture-panicking-plugin",
+            ])
+            .args([
+                "-p",
+                "dokku-fixture-abi-mismatch",
+                "-p",
+                "dokku-fixture-not-a-plugin",
+            ])
             .current_dir(repo_root())
             .status()
             .expect("run cargo build");
@@ -36,21 +48,45 @@ fn built_library(package: &str, file: &str) -> PathBuf {
 fn install_prebuilt(env: &TestEnv, name: &str, manifest_from: &Path, library: &Path) {
     let dir = env.scratch("src").join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let file = library.file_name().expect("library file name").to_string_lossy().into_owned();
+    let file = library
+        .file_name()
+        .expect("library file name")
+        .to_string_lossy()
+        .into_owned();
     let manifest = std::fs::read_to_string(manifest_from).expect("read plugin.toml");
     let manifest: String = manifest
         .lines()
-        .map(|l| if l.starts_with("library") { format!("library = \"{file}\"") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("library") {
+                format!("library = \"{file}\"")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(dir.join("plugin.toml"), manifest + "\n").expect("write plugin.toml");
     std::fs::copy(library, dir.join(&file)).expect("copy library");
-    env.dokku(["plugin:install", dir.to_str().expect("utf8"), "--name", name]).success();
+    env.dokku([
+        "plugin:install",
+        dir.to_str().expect("utf8"),
+        "--name",
+        name,
+    ])
+    .success();
 }
 
 fn install_hello_native(env: &TestEnv, name: &str) {
-    let lib = built_library("dokku-example-hello-native", "libdokku_example_hello_native.so");
-    install_prebuilt(env, name, &repo_root().join("examples/hello-native/plugin.toml"), &lib);
+    let lib = built_library(
+        "dokku-example-hello-native",
+        "libdokku_example_hello_native.so",
+    );
+    install_prebuilt(
+        env,
+        name,
+        &repo_root().join("examples/hello-native/plugin.toml"),
+        &lib,
+    );
 }
 
 #[test]
@@ -70,12 +106,20 @@ fn hello_native_matches_hello_legacy_byte_for_byte() {
     for args in cases {
         let a = legacy.dokku(&args);
         let b = native.dokku(&args);
-        assert_eq!((a.code, &a.stdout, &a.stderr), (b.code, &b.stdout, &b.stderr), "dokku {args:?}");
+        assert_eq!(
+            (a.code, &a.stdout, &a.stderr),
+            (b.code, &b.stdout, &b.stderr),
+            "dokku {args:?}"
+        );
     }
     for args in [vec!["help"], vec!["help", "--all"]] {
         let a = legacy.dokku_tty(&args).success();
         let b = native.dokku_tty(&args).success();
-        let community = |s: &str| s.split("Community plugin commands:").nth(1).map(str::to_string);
+        let community = |s: &str| {
+            s.split("Community plugin commands:")
+                .nth(1)
+                .map(str::to_string)
+        };
         assert_eq!(community(&a.stdout), community(&b.stdout), "dokku {args:?}");
     }
 }
@@ -85,7 +129,8 @@ fn native_command_uses_host_services() {
     let env = install();
     install_hello_native(&env, "hello");
     std::fs::create_dir_all(env.dokku_root().join("shop")).expect("app dir");
-    env.dokku(["__core", "prop", "set", "config", "shop", "unused", "x"]).success();
+    env.dokku(["__core", "prop", "set", "config", "shop", "unused", "x"])
+        .success();
     let config_dir = env.lib_root().join("config/shop");
     std::fs::create_dir_all(&config_dir).expect("config dir");
     std::fs::write(config_dir.join("ENV"), "GREETING=\"hi there\"\n").expect("ENV");
@@ -102,43 +147,83 @@ fn native_and_legacy_handlers_of_one_trigger_interleave_in_name_order() {
     install_hello_native(&env, "b-native");
     for name in ["a-legacy", "c-legacy"] {
         let dir = env.scratch("src").join(name);
-        write_executable(&dir.join("hello-trigger"), &format!("#!/usr/bin/env bash\necho \"{name} $*\"\n"));
-        env.dokku(["plugin:install", dir.to_str().expect("utf8")]).success();
+        write_executable(
+            &dir.join("hello-trigger"),
+            &format!("#!/usr/bin/env bash\necho \"{name} $*\"\n"),
+        );
+        env.dokku(["plugin:install", dir.to_str().expect("utf8")])
+            .success();
     }
-    let run = env.dokku(["plugin:trigger", "hello-trigger", "x"]).success();
-    assert_eq!(run.stdout, "a-legacy x\nhello-native trigger x\nc-legacy x\n");
+    let run = env
+        .dokku(["plugin:trigger", "hello-trigger", "x"])
+        .success();
+    assert_eq!(
+        run.stdout,
+        "a-legacy x\nhello-native trigger x\nc-legacy x\n"
+    );
     // A legacy plugin's `plugn trigger` reaches the native handler too.
     let dir = env.scratch("src").join("d-caller");
     write_executable(
         &dir.join("commands"),
         "#!/usr/bin/env bash\n[[ $1 == call-plugn ]] || exit 10\nplugn trigger hello-trigger from-bash\n",
     );
-    env.dokku(["plugin:install", dir.to_str().expect("utf8")]).success();
+    env.dokku(["plugin:install", dir.to_str().expect("utf8")])
+        .success();
     let run = env.dokku(["call-plugn"]).success();
-    assert_eq!(run.stdout, "a-legacy from-bash\nhello-native trigger from-bash\nc-legacy from-bash\n");
+    assert_eq!(
+        run.stdout,
+        "a-legacy from-bash\nhello-native trigger from-bash\nc-legacy from-bash\n"
+    );
 }
 
 #[test]
 fn a_panicking_plugin_fails_cleanly_and_the_host_keeps_working() {
     let env = install();
-    let lib = built_library("dokku-fixture-panicking-plugin", "libdokku_fixture_panicking_plugin.so");
-    install_prebuilt(&env, "panicking", &repo_root().join("dokku-test-support/fixtures/panicking-plugin/plugin.toml"), &lib);
+    let lib = built_library(
+        "dokku-fixture-panicking-plugin",
+        "libdokku_fixture_panicking_plugin.so",
+    );
+    install_prebuilt(
+        &env,
+        "panicking",
+        &repo_root().join("dokku-test-support/fixtures/panicking-plugin/plugin.toml"),
+        &lib,
+    );
     let run = env.dokku(["panicking:command"]);
     assert_ne!(run.code, 0);
-    let lines: Vec<&str> = run.stderr.lines().filter(|l| !l.starts_with("thread ") && !l.starts_with("note:")).collect();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("thread ") && !l.starts_with("note:"))
+        .collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
-    assert!(lines[0].starts_with(" !     command `panicking:command` panicked"), "{}", run.stderr);
+    assert!(
+        lines[0].starts_with(" !     command `panicking:command` panicked"),
+        "{}",
+        run.stderr
+    );
     env.dokku(["panicking:ok"]).success();
     let dir = env.scratch("src").join("z-after");
-    write_executable(&dir.join("panicking-trigger"), "#!/usr/bin/env bash\necho never-reached\n");
-    env.dokku(["plugin:install", dir.to_str().expect("utf8")]).success();
+    write_executable(
+        &dir.join("panicking-trigger"),
+        "#!/usr/bin/env bash\necho never-reached\n",
+    );
+    env.dokku(["plugin:install", dir.to_str().expect("utf8")])
+        .success();
     let run = env.dokku(["plugin:trigger", "panicking-trigger"]);
     assert_ne!(run.code, 0);
-    assert!(!run.stdout.contains("never-reached"), "the chain must stop at the panic");
+    assert!(
+        !run.stdout.contains("never-reached"),
+        "the chain must stop at the panic"
+    );
     assert!(run.stderr.contains("panicked"), "{}", run.stderr);
     let run = env.dokku(["panicking:unknown-service"]);
     assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("is not provided by this dokku"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not provided by this dokku"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -146,10 +231,26 @@ fn mismatched_and_broken_libraries_are_refused_with_one_line() {
     let env = install();
     install_hello(&env);
     let fixtures = repo_root().join("dokku-test-support/fixtures");
-    let abi = built_library("dokku-fixture-abi-mismatch", "libdokku_fixture_abi_mismatch.so");
-    install_prebuilt(&env, "abi-mismatch", &fixtures.join("abi-mismatch/plugin.toml"), &abi);
-    let not_plugin = built_library("dokku-fixture-not-a-plugin", "libdokku_fixture_not_a_plugin.so");
-    install_prebuilt(&env, "not-a-plugin", &fixtures.join("not-a-plugin/plugin.toml"), &not_plugin);
+    let abi = built_library(
+        "dokku-fixture-abi-mismatch",
+        "libdokku_fixture_abi_mismatch.so",
+    );
+    install_prebuilt(
+        &env,
+        "abi-mismatch",
+        &fixtures.join("abi-mismatch/plugin.toml"),
+        &abi,
+    );
+    let not_plugin = built_library(
+        "dokku-fixture-not-a-plugin",
+        "libdokku_fixture_not_a_plugin.so",
+    );
+    install_prebuilt(
+        &env,
+        "not-a-plugin",
+        &fixtures.join("not-a-plugin/plugin.toml"),
+        &not_plugin,
+    );
     let garbage = env.scratch("garbage").join("libgarbage.so");
     std::fs::write(&garbage, b"\x7fELF this is not a library at all").expect("garbage");
     let garbage_toml = env.scratch("garbage").join("plugin.toml");
@@ -161,12 +262,23 @@ fn mismatched_and_broken_libraries_are_refused_with_one_line() {
     install_prebuilt(&env, "garbage", &garbage_toml, &garbage);
     let commands = |toml: &Path| -> String {
         let text = std::fs::read_to_string(toml).expect("toml");
-        let name = text.lines().find_map(|l| l.strip_prefix("name = \"")).expect("a command");
+        let name = text
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .expect("a command");
         name.trim_end_matches('"').to_string()
     };
     for (plugin, toml, expect) in [
-        ("abi-mismatch", fixtures.join("abi-mismatch/plugin.toml"), "ABI 999"),
-        ("not-a-plugin", fixtures.join("not-a-plugin/plugin.toml"), "is not a dokku native plugin"),
+        (
+            "abi-mismatch",
+            fixtures.join("abi-mismatch/plugin.toml"),
+            "ABI 999",
+        ),
+        (
+            "not-a-plugin",
+            fixtures.join("not-a-plugin/plugin.toml"),
+            "is not a dokku native plugin",
+        ),
         ("garbage", garbage_toml.clone(), "libgarbage.so"),
     ] {
         let run = env.dokku([commands(&toml)]);
@@ -175,25 +287,51 @@ fn mismatched_and_broken_libraries_are_refused_with_one_line() {
         assert!(first.starts_with(" !     "), "{plugin}: {}", run.stderr);
         assert!(first.contains(expect), "{plugin}: {}", run.stderr);
         assert!(run.stderr.contains("hint:"), "{plugin}: {}", run.stderr);
-        assert!(run.stderr.lines().count() <= 2, "{plugin}: one line plus a hint\n{}", run.stderr);
+        assert!(
+            run.stderr.lines().count() <= 2,
+            "{plugin}: one line plus a hint\n{}",
+            run.stderr
+        );
     }
     // The host keeps working for everything else.
     assert_eq!(env.dokku(["hello:world"]).success().stdout, "Hello world\n");
-    let traced = env.dokku(["--trace", &commands(&fixtures.join("abi-mismatch/plugin.toml"))]);
-    assert!(traced.stderr.lines().count() > 2, "--trace shows the full detail");
+    let traced = env.dokku([
+        "--trace",
+        &commands(&fixtures.join("abi-mismatch/plugin.toml")),
+    ]);
+    assert!(
+        traced.stderr.lines().count() > 2,
+        "--trace shows the full detail"
+    );
 }
 
 #[test]
 fn a_manifest_that_disagrees_with_its_library_is_refused() {
     let env = install();
-    let lib = built_library("dokku-example-hello-native", "libdokku_example_hello_native.so");
-    install_prebuilt(&env, "hello", &repo_root().join("examples/hello-native/plugin.toml"), &lib);
+    let lib = built_library(
+        "dokku-example-hello-native",
+        "libdokku_example_hello_native.so",
+    );
+    install_prebuilt(
+        &env,
+        "hello",
+        &repo_root().join("examples/hello-native/plugin.toml"),
+        &lib,
+    );
     let toml = env.lib_root().join("plugins/available/hello/plugin.toml");
     let text = std::fs::read_to_string(&toml).expect("read");
-    std::fs::write(&toml, text.replace("name = \"hello:world\"", "name = \"hello:planet\"")).expect("write");
+    std::fs::write(
+        &toml,
+        text.replace("name = \"hello:world\"", "name = \"hello:planet\""),
+    )
+    .expect("write");
     let run = env.dokku(["hello:planet"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("disagrees with its library"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("disagrees with its library"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -219,10 +357,17 @@ fn plugin_install_builds_a_native_crate_with_cargo() {
     git_commit_all(&repo);
     let shared_target = target_dir().join("plugin-builds");
     let mut cmd = env.command("dokku");
-    cmd.env("CARGO_TARGET_DIR", &shared_target)
-        .args(["plugin:install", &format!("file://{}", repo.display()), "--name", "hello"]);
+    cmd.env("CARGO_TARGET_DIR", &shared_target).args([
+        "plugin:install",
+        &format!("file://{}", repo.display()),
+        "--name",
+        "hello",
+    ]);
     env.run(&mut cmd).success();
-    assert_eq!(env.dokku(["hello", "built"]).success().stdout, "Hello built\n");
+    assert_eq!(
+        env.dokku(["hello", "built"]).success().stdout,
+        "Hello built\n"
+    );
 }
 
 #[test]
@@ -247,16 +392,26 @@ fn config_values_round_trip_between_the_sdk_and_the_cli() {
         let got = env.dokku(["config:get", "shop", "GREETING"]);
         assert_eq!(got.stdout, format!("{value}\n"), "SDK → CLI for {value:?}");
         // Written by the CLI, read through the SDK (host service config-get).
-        env.dokku(["config:set", "--no-restart", "shop", &format!("GREETING={value}")]).success();
+        env.dokku([
+            "config:set",
+            "--no-restart",
+            "shop",
+            &format!("GREETING={value}"),
+        ])
+        .success();
         let info = env.dokku(["hello:info", "shop"]).success();
         let shown = if value.is_empty() { "" } else { value };
         assert!(
-            info.stdout.contains(&format!("       Greeting:  {shown}\n")),
+            info.stdout
+                .contains(&format!("       Greeting:  {shown}\n")),
             "CLI → SDK for {value:?}: {}",
             info.stdout
         );
     }
     let multiline = "two\nlines";
     env.dokku(["hello:greet-with", "shop", multiline]).success();
-    assert_eq!(env.dokku(["config:get", "shop", "GREETING"]).stdout, format!("{multiline}\n"));
+    assert_eq!(
+        env.dokku(["config:get", "shop", "GREETING"]).stdout,
+        format!("{multiline}\n")
+    );
 }

@@ -11,7 +11,9 @@ fn manifest(dir: &Path, name: &str) {
     std::fs::create_dir_all(dir).expect("mkdir");
     std::fs::write(
         dir.join("plugin.toml"),
-        format!("[plugin]\ndescription = \"{name} plugin\"\nversion = \"0.0.1\"\n[plugin.config]\n"),
+        format!(
+            "[plugin]\ndescription = \"{name} plugin\"\nversion = \"0.0.1\"\n[plugin.config]\n"
+        ),
     )
     .expect("write plugin.toml");
 }
@@ -19,8 +21,17 @@ fn manifest(dir: &Path, name: &str) {
 fn trigger_plugin(env: &TestEnv, name: &str, trigger: &str, body: &str) {
     let dir = env.scratch("src").join(name);
     manifest(&dir, name);
-    write_executable(&dir.join(trigger), &format!("#!/usr/bin/env bash\n{body}\n"));
-    env.dokku(["plugin:install", dir.to_str().expect("utf8"), "--name", name]).success();
+    write_executable(
+        &dir.join(trigger),
+        &format!("#!/usr/bin/env bash\n{body}\n"),
+    );
+    env.dokku([
+        "plugin:install",
+        dir.to_str().expect("utf8"),
+        "--name",
+        name,
+    ])
+    .success();
 }
 
 #[test]
@@ -28,19 +39,36 @@ fn install_from_a_file_url_enables_and_lists() {
     let env = install();
     install_hello(&env);
     let list = env.dokku(["plugin:list"]).success().stdout;
-    assert!(list.contains("\n  hello                0.1.0 enabled    dokku hello plugin\n"), "{list}");
+    assert!(
+        list.contains("\n  hello                0.1.0 enabled    dokku hello plugin\n"),
+        "{list}"
+    );
     env.dokku(["plugin:installed", "hello"]).success();
     assert_eq!(env.dokku(["plugin:installed", "nope"]).code, 1);
-    let json = env.dokku(["plugin:list", "--format", "json"]).success().stdout;
+    let json = env
+        .dokku(["plugin:list", "--format", "json"])
+        .success()
+        .stdout;
     let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
-    let hello = rows.as_array().expect("array").iter().find(|r| r["name"] == "hello").expect("hello row");
+    let hello = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["name"] == "hello")
+        .expect("hello row");
     assert_eq!(hello["enabled"], true);
     assert_eq!(hello["core"], false);
-    assert!(hello["source_url"].as_str().expect("url").starts_with("file://"));
+    assert!(hello["source_url"]
+        .as_str()
+        .expect("url")
+        .starts_with("file://"));
     assert_eq!(hello["branch"], "main");
     let bad = env.dokku(["plugin:list", "--format", "xml"]);
     assert_eq!(bad.code, 1);
-    assert_eq!(bad.stderr, " !     Invalid output format specified, supported formats: json, stdout\n");
+    assert_eq!(
+        bad.stderr,
+        " !     Invalid output format specified, supported formats: json, stdout\n"
+    );
 }
 
 #[test]
@@ -48,8 +76,14 @@ fn install_twice_from_the_same_url_is_a_note_not_an_error() {
     let env = install();
     install_hello(&env);
     let repo = env.scratch("src").join("dokku-hello");
-    let run = env.dokku(["plugin:install", &format!("file://{}", repo.display())]).success();
-    assert!(run.stderr.contains("Plugin 'hello' is already installed."), "{}", run.stderr);
+    let run = env
+        .dokku(["plugin:install", &format!("file://{}", repo.display())])
+        .success();
+    assert!(
+        run.stderr.contains("Plugin 'hello' is already installed."),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -58,7 +92,10 @@ fn install_from_a_tarball() {
     let src = env.scratch("src");
     let plugin = src.join("tarred");
     manifest(&plugin, "tarred");
-    write_executable(&plugin.join("commands"), "#!/usr/bin/env bash\n[[ $1 == tarred ]] || exit 10\necho from-tarball\n");
+    write_executable(
+        &plugin.join("commands"),
+        "#!/usr/bin/env bash\n[[ $1 == tarred ]] || exit 10\necho from-tarball\n",
+    );
     let archive = src.join("dokku-tarred.tar.gz");
     let status = std::process::Command::new("tar")
         .arg("czf")
@@ -69,7 +106,8 @@ fn install_from_a_tarball() {
         .status()
         .expect("tar");
     assert!(status.success());
-    env.dokku(["plugin:install", archive.to_str().expect("utf8")]).success();
+    env.dokku(["plugin:install", archive.to_str().expect("utf8")])
+        .success();
     assert_eq!(env.dokku(["tarred"]).success().stdout, "from-tarball\n");
 }
 
@@ -89,8 +127,12 @@ fn a_compiled_plugin_builds_itself_in_its_install_trigger() {
     );
     std::fs::write(repo.join(".gitignore"), "commands\n").expect("gitignore");
     git_commit_all(&repo);
-    env.dokku(["plugin:install", &format!("file://{}", repo.display())]).success();
-    assert_eq!(env.dokku(["cgreet", "you"]).success().stdout, "compiled hello you\n");
+    env.dokku(["plugin:install", &format!("file://{}", repo.display())])
+        .success();
+    assert_eq!(
+        env.dokku(["cgreet", "you"]).success().stdout,
+        "compiled hello you\n"
+    );
 }
 
 #[test]
@@ -99,13 +141,32 @@ fn install_refuses_bad_sources_and_names_without_changing_anything() {
     let before = snapshot(&env);
     let run = env.dokku(["plugin:install", "relative/path"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains(" !     First argument must be --core or url to plugin\n"), "{}", run.stderr);
-    assert!(run.stderr.contains(" !     Please retry with valid arguments\n"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(" !     First argument must be --core or url to plugin\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(" !     Please retry with valid arguments\n"),
+        "{}",
+        run.stderr
+    );
     let dir = env.scratch("src").join("spaced");
     manifest(&dir, "spaced");
-    let run = env.dokku(["plugin:install", dir.to_str().expect("utf8"), "--name", "has space"]);
+    let run = env.dokku([
+        "plugin:install",
+        dir.to_str().expect("utf8"),
+        "--name",
+        "has space",
+    ]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("may not contain whitespace"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("may not contain whitespace"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("hint:"), "{}", run.stderr);
     assert_eq!(before, snapshot(&env));
 }
@@ -118,7 +179,12 @@ fn a_plugin_directory_with_spaces_is_skipped_with_a_warning() {
     std::fs::create_dir_all(&odd).expect("mkdir");
     let run = env.dokku(["hello:world"]).success();
     assert_eq!(run.stdout, "Hello world\n");
-    assert!(run.stderr.contains("odd name: invalid plugin name 'odd name'"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("odd name: invalid plugin name 'odd name'"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
@@ -133,7 +199,11 @@ fn a_malformed_plugin_toml_is_one_line_and_others_keep_working() {
     assert_eq!(run.stdout, "Hello world\n");
     let warning: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(warning.len(), 1, "{}", run.stderr);
-    assert!(warning[0].starts_with(" !     skipping plugin: "), "{}", run.stderr);
+    assert!(
+        warning[0].starts_with(" !     skipping plugin: "),
+        "{}",
+        run.stderr
+    );
     assert!(warning[0].contains("broken/plugin.toml"), "{}", run.stderr);
     assert!(warning[0].contains("(line 1)"), "{}", run.stderr);
 }
@@ -153,17 +223,26 @@ fn triggers_run_in_name_order_and_stop_at_the_first_failure() {
 #[test]
 fn plugn_entry_point_reaches_the_same_bus() {
     let env = install();
-    trigger_plugin(&env, "one", "ping", "echo \"pong $1 CONFIG_X=${CONFIG_X:-}\"");
+    trigger_plugin(
+        &env,
+        "one",
+        "ping",
+        "echo \"pong $1 CONFIG_X=${CONFIG_X:-}\"",
+    );
     // Plugins call plugn with the dispatcher's PLUGIN_PATH in their environment.
     let plugn = |args: &[&str]| {
         let mut cmd = env.command("plugn");
-        cmd.env("PLUGIN_PATH", env.lib_root().join("plugins")).args(args);
+        cmd.env("PLUGIN_PATH", env.lib_root().join("plugins"))
+            .args(args);
         env.run(&mut cmd)
     };
     let run = plugn(&["trigger", "ping", "7"]).success();
     assert_eq!(run.stdout, "pong 7 CONFIG_X=\n");
     let list = plugn(&["list"]).success().stdout;
-    assert!(list.contains("  one                  0.0.1 enabled    one plugin"), "{list}");
+    assert!(
+        list.contains("  one                  0.0.1 enabled    one plugin"),
+        "{list}"
+    );
     assert!(plugn(&["version"]).success().stdout.starts_with("plugn: "));
     plugn(&["config-set", "one", "x", "from-config"]).success();
     let run = plugn(&["trigger", "ping", "8"]).success();
@@ -179,10 +258,14 @@ fn a_trigger_that_is_not_executable_is_skipped_with_a_warning() {
     trigger_plugin(&env, "a-plain", "evt", "echo should-not-run");
     trigger_plugin(&env, "b-exec", "evt", "echo ran");
     let hook = env.lib_root().join("plugins/available/a-plain/evt");
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("chmod");
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .expect("chmod");
     let run = env.dokku(["plugin:trigger", "evt"]).success();
     assert_eq!(run.stdout, "ran\n");
-    assert_eq!(run.stderr, "Trigger 'evt' is not executable, skipping plugin (a-plain)\n");
+    assert_eq!(
+        run.stderr,
+        "Trigger 'evt' is not executable, skipping plugin (a-plain)\n"
+    );
 }
 
 #[test]
@@ -190,16 +273,39 @@ fn enable_disable_uninstall_lifecycle() {
     let env = install();
     install_hello(&env);
     let run = env.dokku(["plugin:disable", "hello"]).success();
-    assert!(run.stdout.starts_with("-----> Plugin hello disabled\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("-----> Plugin hello disabled\n"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(env.dokku(["hello:world"]).code, 1);
-    assert_eq!(env.dokku(["plugin:disable", "hello"]).stderr, " !     Plugin already disabled\n");
+    assert_eq!(
+        env.dokku(["plugin:disable", "hello"]).stderr,
+        " !     Plugin already disabled\n"
+    );
     env.dokku(["plugin:enable", "hello"]).success();
-    assert_eq!(env.dokku(["plugin:enable", "hello"]).stderr, " !     Plugin already enabled\n");
-    assert_eq!(env.dokku(["plugin:enable", ""]).stderr, " !     Please specify a plugin to enable\n");
-    assert_eq!(env.dokku(["plugin:disable", "plugin"]).stderr, " !     Cannot disable a core plugin\n");
-    assert_eq!(env.dokku(["plugin:uninstall", "plugin"]).stderr, " !     Cannot uninstall a core plugin\n");
+    assert_eq!(
+        env.dokku(["plugin:enable", "hello"]).stderr,
+        " !     Plugin already enabled\n"
+    );
+    assert_eq!(
+        env.dokku(["plugin:enable", ""]).stderr,
+        " !     Please specify a plugin to enable\n"
+    );
+    assert_eq!(
+        env.dokku(["plugin:disable", "plugin"]).stderr,
+        " !     Cannot disable a core plugin\n"
+    );
+    assert_eq!(
+        env.dokku(["plugin:uninstall", "plugin"]).stderr,
+        " !     Cannot uninstall a core plugin\n"
+    );
     let run = env.dokku(["plugin:uninstall", "hello"]).success();
-    assert!(run.stdout.contains("-----> Plugin hello uninstalled\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("-----> Plugin hello uninstalled\n"),
+        "{}",
+        run.stdout
+    );
     assert!(!env.lib_root().join("plugins/available/hello").exists());
     assert_eq!(
         env.dokku(["plugin:uninstall", "hello"]).stderr,
@@ -219,8 +325,16 @@ fn update_pins_a_committish() {
         .expect("git rev-parse");
     let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
     let run = env.dokku(["plugin:update", "hello", &head]).success();
-    assert!(run.stdout.contains(&format!("Plugin (hello) updated and pinned to {head}")), "{}", run.stdout);
-    assert_eq!(env.dokku(["plugin:update", "bad name!"]).stderr, " !     Invalid plugin name specified\n");
+    assert!(
+        run.stdout
+            .contains(&format!("Plugin (hello) updated and pinned to {head}")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        env.dokku(["plugin:update", "bad name!"]).stderr,
+        " !     Invalid plugin name specified\n"
+    );
     assert_eq!(
         env.dokku(["plugin:update", "plugin"]).stderr,
         " !     Cannot trigger plugin:update against core plugin, please update Dokku instead\n"

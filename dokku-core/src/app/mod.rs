@@ -56,7 +56,9 @@ pub fn verify(dokku_root: &Path, name: &str) -> Result<AppName, AppError> {
     if dokku_root.join(app.as_str()).is_dir() {
         Ok(app)
     } else {
-        Err(AppError::NotFound { app: name.to_string() })
+        Err(AppError::NotFound {
+            app: name.to_string(),
+        })
     }
 }
 

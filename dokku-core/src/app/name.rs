@@ -87,13 +87,20 @@ pub fn check(name: &str, rule: NameRule) -> Result<(), AppNameError> {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_'
         }
     };
-    let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let first_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
     if first_ok && name.chars().all(allowed) {
         Ok(())
     } else if rule == NameRule::Current {
-        Err(AppNameError::Invalid { name: name.to_string() })
+        Err(AppNameError::Invalid {
+            name: name.to_string(),
+        })
     } else {
-        Err(AppNameError::InvalidLegacy { name: name.to_string() })
+        Err(AppNameError::InvalidLegacy {
+            name: name.to_string(),
+        })
     }
 }
 
@@ -110,11 +117,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_names_with_dokku_message() {
-        for bad in ["Upper", "-lead", "..", "a/b", ".hidden", "a b", "a;b", "a_b"] {
+        for bad in [
+            "Upper", "-lead", "..", "a/b", ".hidden", "a b", "a;b", "a_b",
+        ] {
             let err = AppName::parse(bad).expect_err(bad);
             assert!(err.to_string().starts_with("App name must begin"), "{bad}");
         }
-        assert_eq!(AppName::parse("").expect_err("empty"), AppNameError::Missing);
+        assert_eq!(
+            AppName::parse("").expect_err("empty"),
+            AppNameError::Missing
+        );
     }
 
     #[test]

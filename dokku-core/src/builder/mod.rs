@@ -30,7 +30,15 @@ pub fn report(props: &PropertyStore, app: &str) -> crate::report::Report {
     let mut report = crate::report::Report::new(PLUGIN, app);
     report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "build-dir", "");
     report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "selected", "");
-    report_scoped(&mut report, props, PLUGIN, PLUGIN, app, "skip-cleanup", "false");
+    report_scoped(
+        &mut report,
+        props,
+        PLUGIN,
+        PLUGIN,
+        app,
+        "skip-cleanup",
+        "false",
+    );
     if app != crate::property::GLOBAL {
         report.flag(
             "--builder-detected",
@@ -134,8 +142,12 @@ mod tests {
     fn report_has_dokkus_keys() {
         let dir = tempfile::tempdir().expect("tempdir");
         let props = PropertyStore::new(dir.path());
-        props.write(PLUGIN, "a", "detected", "dockerfile").expect("set");
-        props.write(PLUGIN, "--global", "selected", "pack").expect("set");
+        props
+            .write(PLUGIN, "a", "detected", "dockerfile")
+            .expect("set");
+        props
+            .write(PLUGIN, "--global", "selected", "pack")
+            .expect("set");
         let r = report(&props, "a");
         let keys: Vec<String> = r.flags().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(

@@ -532,7 +532,10 @@ impl Docker {
     /// The names of every network (`docker network ls`).
     pub fn network_names(&self) -> Result<Vec<String>, DockerError> {
         Ok(lines(self.capture([
-            "network", "ls", "--format", "{{ .Name }}",
+            "network",
+            "ls",
+            "--format",
+            "{{ .Name }}",
         ])?))
     }
 

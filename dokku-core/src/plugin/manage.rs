@@ -31,11 +31,19 @@ pub enum ManageError {
 
 impl ManageError {
     fn refused(message: impl Into<String>) -> ManageError {
-        ManageError::Refused { message: message.into(), hint: None, code: 1 }
+        ManageError::Refused {
+            message: message.into(),
+            hint: None,
+            code: 1,
+        }
     }
 
     fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> ManageError {
-        ManageError::Refused { message: message.into(), hint: Some(hint.into()), code: 1 }
+        ManageError::Refused {
+            message: message.into(),
+            hint: Some(hint.into()),
+            code: 1,
+        }
     }
 }
 
@@ -59,9 +67,13 @@ pub struct PluginListing {
 /// Every plugin under `$PLUGIN_PATH/available`, sorted by name.
 pub fn list(layout: &Layout) -> Vec<PluginListing> {
     let available = layout.plugin_available();
-    let Ok(entries) = std::fs::read_dir(&available) else { return Vec::new() };
-    let mut names: Vec<String> =
-        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let Ok(entries) = std::fs::read_dir(&available) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
         .into_iter()
@@ -92,7 +104,10 @@ pub fn list(layout: &Layout) -> Vec<PluginListing> {
 /// plugn's `list` line: `  %-20s %-5s %-10s %s`.
 pub fn list_line(p: &PluginListing) -> String {
     let state = if p.enabled { "enabled" } else { "disabled" };
-    format!("  {:<20} {:<5} {:<10} {}", p.name, p.version, state, p.description)
+    format!(
+        "  {:<20} {:<5} {:<10} {}",
+        p.name, p.version, state, p.description
+    )
 }
 
 /// Whether `name` is installed as a core plugin.
@@ -108,7 +123,10 @@ pub fn enable(layout: &Layout, name: &str) -> Result<(), ManageError> {
     check_plugin_name(name).map_err(ManageError::refused)?;
     let available = layout.plugin_available().join(name);
     if !available.is_dir() {
-        return Err(ManageError::with_hint("Plugin does not exist", "see `dokku plugin:list` for installed plugins"));
+        return Err(ManageError::with_hint(
+            "Plugin does not exist",
+            "see `dokku plugin:list` for installed plugins",
+        ));
     }
     let enabled = layout.plugin_enabled().join(name);
     if enabled.exists() {
@@ -148,7 +166,9 @@ pub fn check_uninstall(layout: &Layout, name: &str) -> Result<(), ManageError> {
         return Err(ManageError::refused("Cannot uninstall a core plugin"));
     }
     if !layout.plugin_available().join(name).exists() {
-        return Err(ManageError::refused(format!("Plugin ({name}) is not currently installed")));
+        return Err(ManageError::refused(format!(
+            "Plugin ({name}) is not currently installed"
+        )));
     }
     Ok(())
 }
@@ -182,7 +202,11 @@ impl Source {
         if arg.ends_with(".tar.gz") || arg.ends_with(".tgz") {
             return Some(Source::Tarball(arg.to_string()));
         }
-        if arg.starts_with("https:") || arg.starts_with("git") || arg.starts_with("ssh:") || arg.starts_with("file:") {
+        if arg.starts_with("https:")
+            || arg.starts_with("git")
+            || arg.starts_with("ssh:")
+            || arg.starts_with("file:")
+        {
             return Some(Source::Git(arg.to_string()));
         }
         let path = Path::new(arg);
@@ -201,7 +225,10 @@ impl Source {
     pub fn default_name(arg: &str) -> String {
         let last = arg.trim_end_matches('/').rsplit('/').next().unwrap_or(arg);
         let last = last.strip_suffix(".git").unwrap_or(last);
-        let last = last.strip_suffix(".tar.gz").or_else(|| last.strip_suffix(".tgz")).unwrap_or(last);
+        let last = last
+            .strip_suffix(".tar.gz")
+            .or_else(|| last.strip_suffix(".tgz"))
+            .unwrap_or(last);
         last.strip_prefix("dokku-").unwrap_or(last).to_string()
     }
 }
@@ -217,9 +244,8 @@ pub enum Installed {
 
 /// Puts the plugin's files at `available/<name>` (plugn `install`).
 pub fn fetch(layout: &Layout, source: &Source, name: &str) -> Result<Installed, ManageError> {
-    check_plugin_name(name).map_err(|m| {
-        ManageError::with_hint(m, "pass --name with letters, digits, '-' or '_'")
-    })?;
+    check_plugin_name(name)
+        .map_err(|m| ManageError::with_hint(m, "pass --name with letters, digits, '-' or '_'"))?;
     let available = layout.plugin_available();
     std::fs::create_dir_all(&available).map_err(io_err)?;
     let target = available.join(name);
@@ -249,10 +275,16 @@ pub fn fetch(layout: &Layout, source: &Source, name: &str) -> Result<Installed, 
 }
 
 /// `plugn update <name> [committish]`: returns the line to print.
-pub fn update(layout: &Layout, name: &str, committish: Option<&str>) -> Result<String, ManageError> {
+pub fn update(
+    layout: &Layout,
+    name: &str,
+    committish: Option<&str>,
+) -> Result<String, ManageError> {
     let dir = layout.plugin_available().join(name);
     if !dir.is_dir() {
-        return Err(ManageError::refused(format!("Plugin ({name}) not installed")));
+        return Err(ManageError::refused(format!(
+            "Plugin ({name}) not installed"
+        )));
     }
     if !dir.join(".git").exists() {
         return Err(ManageError::Refused {
@@ -266,12 +298,14 @@ pub fn update(layout: &Layout, name: &str, committish: Option<&str>) -> Result<S
             git(&dir, &["fetch", "--quiet", "--tags"])?;
             git(&dir, &["checkout", "--quiet", rev])?;
             let _ = git(&dir, &["pull", "--quiet"]);
-            crate::fs::write_atomic(&dir.join(".plugin_committish"), rev.as_bytes(), 0o644).map_err(io_err)?;
+            crate::fs::write_atomic(&dir.join(".plugin_committish"), rev.as_bytes(), 0o644)
+                .map_err(io_err)?;
             Ok(format!("Plugin ({name}) updated and pinned to {rev}"))
         }
         None => {
             if git(&dir, &["symbolic-ref", "-q", "HEAD"]).is_err() {
-                let pinned = std::fs::read_to_string(dir.join(".plugin_committish")).unwrap_or_default();
+                let pinned =
+                    std::fs::read_to_string(dir.join(".plugin_committish")).unwrap_or_default();
                 return Ok(format!("Plugin pinned to {}", pinned.trim()));
             }
             git(&dir, &["pull", "--quiet"])?;
@@ -287,7 +321,9 @@ pub fn git_info(dir: &Path) -> Option<(String, String, Option<String>)> {
     }
     let url = git_origin(dir)?;
     let head = git(dir, &["rev-parse", "HEAD"]).ok()?.trim().to_string();
-    let branch = git(dir, &["rev-parse", "--abbrev-ref", "HEAD"]).ok().map(|b| b.trim().to_string());
+    let branch = git(dir, &["rev-parse", "--abbrev-ref", "HEAD"])
+        .ok()
+        .map(|b| b.trim().to_string());
     Some((url, head, branch.filter(|b| b != "HEAD")))
 }
 
@@ -295,7 +331,9 @@ fn git_origin(dir: &Path) -> Option<String> {
     if !dir.join(".git").exists() {
         return None;
     }
-    git(dir, &["config", "--get", "remote.origin.url"]).ok().map(|s| s.trim().to_string())
+    git(dir, &["config", "--get", "remote.origin.url"])
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, ManageError> {
@@ -323,7 +361,12 @@ fn extract(archive: &str, target: &Path) -> Result<(), ManageError> {
             downloaded
         }
     };
-    let result = Cmd::new("tar").arg("xzf").arg(&archive_path).arg("-C").arg(target).read();
+    let result = Cmd::new("tar")
+        .arg("xzf")
+        .arg(&archive_path)
+        .arg("-C")
+        .arg(target)
+        .read();
     if archive_path != Path::new(archive) {
         let _ = std::fs::remove_file(&archive_path);
     }
@@ -333,8 +376,10 @@ fn extract(archive: &str, target: &Path) -> Result<(), ManageError> {
 
 /// An archive holding exactly one top directory and no files is unwrapped, as plugn does.
 fn hoist_single_dir(target: &Path) -> Result<(), ManageError> {
-    let entries: Vec<PathBuf> =
-        std::fs::read_dir(target).map_err(io_err)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let entries: Vec<PathBuf> = std::fs::read_dir(target)
+        .map_err(io_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     if let [only] = entries.as_slice() {
         if only.is_dir() {
             let staging = target.with_extension("hoist");
@@ -366,11 +411,20 @@ mod tests {
 
     #[test]
     fn sources_and_default_names() {
-        assert_eq!(Source::default_name("https://x/dokku-postgres.git"), "postgres");
+        assert_eq!(
+            Source::default_name("https://x/dokku-postgres.git"),
+            "postgres"
+        );
         assert_eq!(Source::default_name("file:///tmp/hello/"), "hello");
         assert_eq!(Source::default_name("/tmp/p.tar.gz"), "p");
-        assert!(matches!(Source::parse("https://x/y.git"), Some(Source::Git(_))));
-        assert!(matches!(Source::parse("/tmp/p.tgz"), Some(Source::Tarball(_))));
+        assert!(matches!(
+            Source::parse("https://x/y.git"),
+            Some(Source::Git(_))
+        ));
+        assert!(matches!(
+            Source::parse("/tmp/p.tgz"),
+            Some(Source::Tarball(_))
+        ));
         assert_eq!(Source::parse("relative/path"), None);
     }
 
@@ -384,6 +438,9 @@ mod tests {
             description: "dokku core apps plugin".into(),
             dir: PathBuf::new(),
         };
-        assert_eq!(list_line(&p), "  apps                 0.1.0 enabled    dokku core apps plugin");
+        assert_eq!(
+            list_line(&p),
+            "  apps                 0.1.0 enabled    dokku core apps plugin"
+        );
     }
 }

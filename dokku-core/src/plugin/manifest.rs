@@ -84,8 +84,13 @@ impl Manifest {
     /// Parses `plugin.toml` text.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
         toml::from_str::<Manifest>(text).map_err(|err| {
-            let line = err.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
-            ManifestError { message: err.message().trim().replace('\n', " "), line }
+            let line = err
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            ManifestError {
+                message: err.message().trim().replace('\n', " "),
+                line,
+            }
         })
     }
 
@@ -94,7 +99,14 @@ impl Manifest {
         self.plugin
             .config
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string()),
+                )
+            })
             .collect()
     }
 }
@@ -109,10 +121,16 @@ mod tests {
             "[plugin]\ndescription = \"d\"\nversion = \"1\"\nhelp = \"Says hello\"\n[plugin.config]\nkey = \"v\"\n[plugin.native]\nlibrary = \"lib.so\"\n[[command]]\nname = \"hello\"\nusage = \"hello <app>\"\nhelp = \"Says hello\"\n[[trigger]]\nname = \"post-deploy\"\n",
         )
         .expect("parse");
-        assert_eq!(m.plugin.native.as_ref().and_then(|n| n.library.as_deref()), Some("lib.so"));
+        assert_eq!(
+            m.plugin.native.as_ref().and_then(|n| n.library.as_deref()),
+            Some("lib.so")
+        );
         assert_eq!(m.command[0].usage.as_deref(), Some("hello <app>"));
         assert_eq!(m.trigger[0].name, "post-deploy");
-        assert_eq!(m.config_defaults().get("key").map(String::as_str), Some("v"));
+        assert_eq!(
+            m.config_defaults().get("key").map(String::as_str),
+            Some("v")
+        );
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! [`Discovery::problems`] as one line and skipped, so every other plugin keeps
 //! working.
 
-mod manifest;
 pub mod manage;
+mod manifest;
 
-pub use manifest::{CommandEntry, Manifest, ManifestError, NativeSection, PluginSection, TriggerEntry};
+pub use manifest::{
+    CommandEntry, Manifest, ManifestError, NativeSection, PluginSection, TriggerEntry,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -31,13 +33,18 @@ impl Plugin {
     /// Whether this plugin is compiled in or a loadable library rather than
     /// executables.
     pub fn is_native(&self) -> bool {
-        self.manifest.as_ref().is_some_and(|m| m.plugin.native.is_some())
+        self.manifest
+            .as_ref()
+            .is_some_and(|m| m.plugin.native.is_some())
     }
 
     /// Whether the native manifest declares a handler for `trigger`.
     pub fn native_handles(&self, trigger: &str) -> bool {
         self.is_native()
-            && self.manifest.as_ref().is_some_and(|m| m.trigger.iter().any(|t| t.name == trigger))
+            && self
+                .manifest
+                .as_ref()
+                .is_some_and(|m| m.trigger.iter().any(|t| t.name == trigger))
     }
 
     /// The executable (or other file) `<plugin>/<name>`.
@@ -69,7 +76,10 @@ pub fn check_plugin_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.starts_with('.') {
         return Err(format!("invalid plugin name '{name}'"));
     }
-    if name.chars().any(|c| c.is_whitespace() || c == '/' || c.is_control()) {
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '/' || c.is_control())
+    {
         return Err(format!(
             "invalid plugin name '{name}': plugin names may not contain whitespace or '/'"
         ));
@@ -89,8 +99,10 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
     let Ok(entries) = std::fs::read_dir(enabled_dir) else {
         return discovery;
     };
-    let mut names: Vec<String> =
-        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     for name in names {
         let dir = enabled_dir.join(&name);
@@ -98,7 +110,10 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
             continue;
         }
         if let Err(problem) = check_plugin_name(&name) {
-            discovery.problems.push(format!("{}: {problem}; rename the directory", dir.display()));
+            discovery.problems.push(format!(
+                "{}: {problem}; rename the directory",
+                dir.display()
+            ));
             continue;
         }
         let core = std::fs::canonicalize(&dir)
@@ -109,13 +124,20 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
             Ok(text) => match Manifest::parse(&text) {
                 Ok(manifest) => Some(manifest),
                 Err(err) => {
-                    discovery.problems.push(format!("{}: {err}", toml_path.display()));
+                    discovery
+                        .problems
+                        .push(format!("{}: {err}", toml_path.display()));
                     continue;
                 }
             },
             Err(_) => None,
         };
-        discovery.plugins.push(Plugin { name, dir, core, manifest });
+        discovery.plugins.push(Plugin {
+            name,
+            dir,
+            core,
+            manifest,
+        });
     }
     discovery
 }
@@ -135,14 +157,22 @@ mod tests {
     #[test]
     fn malformed_manifest_is_reported_and_others_survive() {
         let root = tempfile::tempdir().expect("tempdir");
-        plugin_dir(root.path(), "b-good", Some("[plugin]\ndescription = \"x\"\nversion = \"1\"\n"));
+        plugin_dir(
+            root.path(),
+            "b-good",
+            Some("[plugin]\ndescription = \"x\"\nversion = \"1\"\n"),
+        );
         plugin_dir(root.path(), "a-bad", Some("[plugin\ndescription = \n"));
         plugin_dir(root.path(), "with space", None);
         let found = discover_in(root.path());
         let names: Vec<_> = found.plugins.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, vec!["b-good"]);
         assert_eq!(found.problems.len(), 2);
-        assert!(found.problems[0].contains("a-bad/plugin.toml"), "{:?}", found.problems);
+        assert!(
+            found.problems[0].contains("a-bad/plugin.toml"),
+            "{:?}",
+            found.problems
+        );
         assert!(!found.problems[0].contains('\n'));
         assert!(found.problems[1].contains("whitespace"));
     }
@@ -153,7 +183,11 @@ mod tests {
         for n in ["20_events", "00_dokku-standard", "apps", "Zed"] {
             plugin_dir(root.path(), n, None);
         }
-        let names: Vec<_> = discover_in(root.path()).plugins.into_iter().map(|p| p.name).collect();
+        let names: Vec<_> = discover_in(root.path())
+            .plugins
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
         assert_eq!(names, vec!["00_dokku-standard", "20_events", "Zed", "apps"]);
     }
 }

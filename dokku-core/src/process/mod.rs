@@ -78,7 +78,8 @@ impl Cmd {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        self.args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
@@ -90,7 +91,8 @@ impl Cmd {
 
     /// Sets one environment variable.
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Cmd {
-        self.envs.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self.envs
+            .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
         self
     }
 
@@ -101,7 +103,10 @@ impl Cmd {
         K: AsRef<OsStr>,
         V: AsRef<OsStr>,
     {
-        self.envs.extend(vars.into_iter().map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())));
+        self.envs.extend(
+            vars.into_iter()
+                .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned())),
+        );
         self
     }
 
@@ -130,7 +135,10 @@ impl Cmd {
     }
 
     fn spawn_error(&self, source: std::io::Error) -> ProcessError {
-        ProcessError::Spawn { command: self.to_string(), source }
+        ProcessError::Spawn {
+            command: self.to_string(),
+            source,
+        }
     }
 
     /// Runs with inherited stdio and returns the exit status.
@@ -220,7 +228,10 @@ mod tests {
 
     #[test]
     fn read_reports_failure_with_stderr() {
-        let err = Cmd::new("sh").args(["-c", "echo boom >&2; exit 3"]).read().expect_err("fails");
+        let err = Cmd::new("sh")
+            .args(["-c", "echo boom >&2; exit 3"])
+            .read()
+            .expect_err("fails");
         let text = err.to_string();
         assert!(text.contains("status 3"), "{text}");
         assert!(text.contains("boom"), "{text}");

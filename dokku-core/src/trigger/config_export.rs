@@ -25,7 +25,12 @@ impl PlugnConfig {
             .into_iter()
             .filter_map(|(plugin, value)| {
                 let entries = value.as_table()?.iter().map(|(k, v)| {
-                    (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
                 });
                 Some((plugin, entries.collect()))
             })
@@ -40,7 +45,10 @@ impl PlugnConfig {
 
     /// Sets `key` for `plugin` (in memory; see [`PlugnConfig::render`]).
     pub fn set(&mut self, plugin: &str, key: &str, value: &str) {
-        self.tables.entry(plugin.to_string()).or_default().insert(key.to_string(), value.to_string());
+        self.tables
+            .entry(plugin.to_string())
+            .or_default()
+            .insert(key.to_string(), value.to_string());
     }
 
     /// The TOML text of this config.
@@ -49,7 +57,11 @@ impl PlugnConfig {
         for (plugin, entries) in &self.tables {
             out.push_str(&format!("[{}]\n", toml_key(plugin)));
             for (k, v) in entries {
-                out.push_str(&format!("{} = {}\n", toml_key(k), toml::Value::String(v.clone())));
+                out.push_str(&format!(
+                    "{} = {}\n",
+                    toml_key(k),
+                    toml::Value::String(v.clone())
+                ));
             }
             out.push('\n');
         }
@@ -58,7 +70,11 @@ impl PlugnConfig {
 }
 
 fn toml_key(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         key.to_string()
     } else {
         toml::Value::String(key.to_string()).to_string()
@@ -68,9 +84,16 @@ fn toml_key(key: &str) -> String {
 /// The `CONFIG_<KEY>` variables plugn exports before running `plugin`'s trigger: for
 /// each key of `[plugin.config]` or of the plugin's `config.toml` table, the
 /// environment's `<PLUGIN>_<KEY>` wins, else `config.toml`, else the manifest default.
-pub fn config_exports(plugin: &Plugin, config: &PlugnConfig, env: &EnvMap) -> Vec<(String, String)> {
-    let mut values: BTreeMap<String, String> =
-        plugin.manifest.as_ref().map(|m| m.config_defaults()).unwrap_or_default();
+pub fn config_exports(
+    plugin: &Plugin,
+    config: &PlugnConfig,
+    env: &EnvMap,
+) -> Vec<(String, String)> {
+    let mut values: BTreeMap<String, String> = plugin
+        .manifest
+        .as_ref()
+        .map(|m| m.config_defaults())
+        .unwrap_or_default();
     if let Some(table) = config.tables.get(&plugin.name) {
         values.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
@@ -79,7 +102,11 @@ pub fn config_exports(plugin: &Plugin, config: &PlugnConfig, env: &EnvMap) -> Ve
         .into_iter()
         .map(|(key, value)| {
             let override_name = format!("{}_{}", upper(&plugin.name), upper(&key));
-            let value = env.get(&override_name).filter(|v| !v.is_empty()).cloned().unwrap_or(value);
+            let value = env
+                .get(&override_name)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or(value);
             (format!("CONFIG_{}", upper(&key)), value)
         })
         .collect()

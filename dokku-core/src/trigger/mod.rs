@@ -91,7 +91,13 @@ pub struct TriggerBus<'a> {
 impl<'a> TriggerBus<'a> {
     /// A bus over `plugins` (in plugn order), running executables with `env`.
     pub fn new(plugins: &'a [Plugin], env: &'a EnvMap, config: PlugnConfig) -> TriggerBus<'a> {
-        TriggerBus { plugins, env, config, native: None, on_trace: None }
+        TriggerBus {
+            plugins,
+            env,
+            config,
+            native: None,
+            on_trace: None,
+        }
     }
 
     /// Routes native plugins' handlers to `native`.
@@ -127,7 +133,11 @@ impl<'a> TriggerBus<'a> {
         for plugin in self.plugins {
             let status = if plugin.native_handles(trigger) {
                 let Some(native) = self.native else { continue };
-                self.trace(&format!("native {} {trigger} {}", plugin.name, args.join(" ")));
+                self.trace(&format!(
+                    "native {} {trigger} {}",
+                    plugin.name,
+                    args.join(" ")
+                ));
                 match mode {
                     StdoutMode::Inherit => {
                         let stdout = std::io::stdout();
@@ -136,11 +146,15 @@ impl<'a> TriggerBus<'a> {
                         let _ = lock.flush();
                         status
                     }
-                    StdoutMode::Capture => native.run(plugin, trigger, args, &mut outcome.stdout)?,
+                    StdoutMode::Capture => {
+                        native.run(plugin, trigger, args, &mut outcome.stdout)?
+                    }
                 }
             } else {
                 let path = plugin.file(trigger);
-                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    continue;
+                };
                 if !meta.is_file() {
                     continue;
                 }
@@ -189,7 +203,8 @@ impl<'a> TriggerBus<'a> {
             .spawn(Stdio::inherit(), stdout, Stdio::inherit())
             .map_err(|e| error(e.to_string()))?;
         if let Some(mut out) = child.stdout.take() {
-            out.read_to_end(captured).map_err(|e| error(e.to_string()))?;
+            out.read_to_end(captured)
+                .map_err(|e| error(e.to_string()))?;
         }
         let status = child.wait().map_err(|e| error(e.to_string()))?;
         Ok(exit_code(status))
@@ -205,7 +220,9 @@ impl<'a> TriggerBus<'a> {
 /// A process status as a shell reports it: the code, or 128 + the signal.
 pub fn exit_code(status: std::process::ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
-    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
 // plugn itself writes this warning to stderr; the bus is the plugn of this project.

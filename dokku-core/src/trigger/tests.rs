@@ -26,7 +26,9 @@ fn runs_in_name_order_and_captures_stdout() {
     let found = discover_in(root.path());
     let env = env();
     let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default());
-    let out = bus.fire("t", &["x".into()], StdoutMode::Capture).expect("fire");
+    let out = bus
+        .fire("t", &["x".into()], StdoutMode::Capture)
+        .expect("fire");
     assert_eq!(out.stdout_text(), "a x\nb x\n");
     assert_eq!(out.status, 0);
     assert_eq!(out.handlers_run, 2);
@@ -61,7 +63,13 @@ fn non_executable_trigger_is_skipped() {
 #[test]
 fn config_values_are_exported_with_env_override() {
     let root = tempfile::tempdir().expect("tempdir");
-    hook(root.path(), "my-plugin", "t", "echo \"$CONFIG_GREETING $CONFIG_OTHER\"", true);
+    hook(
+        root.path(),
+        "my-plugin",
+        "t",
+        "echo \"$CONFIG_GREETING $CONFIG_OTHER\"",
+        true,
+    );
     std::fs::write(
         root.path().join("my-plugin/plugin.toml"),
         "[plugin]\ndescription = \"d\"\nversion = \"1\"\n[plugin.config]\ngreeting = \"hi\"\nother = \"o\"\n",

@@ -79,7 +79,11 @@ impl Plugin for HelloNative {
                     .app()
                     .ok_or("Please specify an app to run the command on")?;
                 host.verify_app_name(app)?;
-                let greeting = ctx.app_args().get(1).copied().ok_or("Please specify a greeting")?;
+                let greeting = ctx
+                    .app_args()
+                    .get(1)
+                    .copied()
+                    .ok_or("Please specify a greeting")?;
                 host.config_set(app, &[("GREETING", greeting)], Restart::No)?;
                 Ok(0)
             }
