@@ -9,6 +9,8 @@
 # in PREFIX/env for a --prefix install), tests it with `nginx -t` and reloads it
 # with `nginx -s reload` (docs/contracts/nginx.md).
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 NGINX_DIR="${NGINX_DIR:-/var/lib/dokku-rs/nginx}"
 NGINX_BIN="${NGINX_BIN:-$(command -v nginx 2>/dev/null || printf '/usr/sbin/nginx')}"
@@ -74,13 +76,7 @@ TMP="$NGINX_DIR/tmp"
 # running_pid: the pid from our pid file, if that process is an nginx master
 # started with our config; nothing otherwise (a stale file, or a reused pid).
 running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(<"$PIDFILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  grep -qF -- "$CONF" <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline")" || return 1
-  printf '%s\n' "$pid"
+  pid_running_with "$PIDFILE" "$CONF"
 }
 
 have_ipv6() {

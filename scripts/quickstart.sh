@@ -46,27 +46,9 @@ command -v docker >/dev/null 2>&1 || die "docker not found" "install the Docker 
 docker info >/dev/null 2>&1 || die "the Docker engine is not answering" "start dockerd and re-run"
 
 # --- packages -------------------------------------------------------------------
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  say "Installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # policy-rc.d keeps the packages from starting their system services (the
-  # system sshd in particular); an operator's own policy file is left alone.
-  made_policy=false
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
-    made_policy=true
-  fi
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  if [[ "$made_policy" == true ]]; then
-    rm -f /usr/sbin/policy-rc.d
-  fi
-fi
+# shellcheck source=scripts/lib/common.sh
+source "$REPO_ROOT/scripts/lib/common.sh"
+install_packages "${PACKAGES[@]}"
 
 # --- dokku ----------------------------------------------------------------------
 say "Installing dokku-rs"

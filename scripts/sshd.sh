@@ -3,6 +3,8 @@
 # one directory, listening on a loopback port. It never touches the system sshd:
 # it is started with its own -f config and stopped by the pid in its own pid file.
 set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 SSHD_DIR="${SSHD_DIR:-/var/lib/dokku-rs/sshd}"
 SSHD_PORT="${SSHD_PORT:-2222}"
@@ -39,13 +41,7 @@ PIDFILE="$SSHD_DIR/sshd.pid"
 # running_pid: the pid from our pid file, if that process is an sshd started with
 # our config; nothing otherwise (a stale file, or a reused pid).
 running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(<"$PIDFILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  grep -qF -- "$CONFIG" <<<"$(tr '\0' ' ' <"/proc/$pid/cmdline")" || return 1
-  printf '%s\n' "$pid"
+  pid_running_with "$PIDFILE" "$CONFIG"
 }
 
 write_config() {

@@ -28,6 +28,7 @@ pub(crate) struct Context {
     /// Path of this binary, for re-running ourselves.
     pub(crate) exe: PathBuf,
     discovery: OnceLock<Discovery>,
+    plugn_config: OnceLock<PlugnConfig>,
 }
 
 impl Context {
@@ -128,6 +129,7 @@ impl Context {
             trace,
             exe,
             discovery: OnceLock::new(),
+            plugn_config: OnceLock::new(),
         }
     }
 
@@ -156,9 +158,17 @@ impl Context {
         })
     }
 
+    /// `$PLUGIN_PATH/config.toml`, read once per run (a deploy fires dozens of
+    /// triggers).
+    pub(crate) fn plugn_config(&self) -> &PlugnConfig {
+        self.plugn_config
+            .get_or_init(|| PlugnConfig::load(&self.layout.plugn_config()))
+    }
+
     /// Forgets the plugin scan (after enabling or installing plugins).
     pub(crate) fn rescan(&mut self) {
         self.discovery = OnceLock::new();
+        self.plugn_config = OnceLock::new();
     }
 
     /// Writes a Dokku log line, honouring quiet and trace.
@@ -181,7 +191,7 @@ impl Context {
         mode: StdoutMode,
     ) -> Result<TriggerOutcome, CliError> {
         let plugins = &self.plugins().plugins;
-        let config = PlugnConfig::load(&self.layout.plugn_config());
+        let config = self.plugn_config().clone();
         let native = crate::plugin_host::NativeHost::new(self);
         let trace = |line: &str| self.trace(line);
         let mut bus = TriggerBus::new(plugins, &self.env, config).with_native(&native);

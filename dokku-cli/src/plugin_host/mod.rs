@@ -72,9 +72,11 @@ impl NativeTriggers for NativeHost<'_> {
         match native {
             Some(n) if n.builtin => builtin::run_trigger(self.ctx, plugin, trigger, args, stdout),
             _ => {
-                let config =
-                    dokku_core::trigger::PlugnConfig::load(&self.ctx.layout.plugn_config());
-                let env = dokku_core::trigger::config_exports(plugin, &config, &self.ctx.env);
+                let env = dokku_core::trigger::config_exports(
+                    plugin,
+                    self.ctx.plugn_config(),
+                    &self.ctx.env,
+                );
                 match native::trigger(self.ctx, plugin, trigger, args, &env, stdout) {
                     Ok(status) => Ok(status),
                     // The chain stops here, as for a failing legacy hook: print the

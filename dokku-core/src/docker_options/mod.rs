@@ -205,6 +205,13 @@ fn dedupe(mut processes: Vec<String>) -> Vec<String> {
     processes
 }
 
+/// Which way [`add`] and [`remove`] change the option lists.
+#[derive(Clone, Copy)]
+enum Edit {
+    Add,
+    Remove,
+}
+
 /// `docker-options:add`: splits `option` into options (see [`split_option_string`])
 /// and adds each to every phase of every scope. Everything is validated before the
 /// first write.
@@ -215,20 +222,7 @@ pub fn add(
     phases: &[Phase],
     option: &str,
 ) -> Result<(), DockerOptionsError> {
-    let (options, lifted) = split_option_string(option)?;
-    if options.is_empty() {
-        return Err(DockerOptionsError::NothingToAdd);
-    }
-    let processes = dedupe([processes, &lifted].concat());
-    validate_processes(&processes, phases)?;
-    for scope in scopes(&processes) {
-        for &phase in phases {
-            update(props, app, scope, phase, |list| {
-                list.extend(options.iter().cloned())
-            })?;
-        }
-    }
-    Ok(())
+    edit(props, app, processes, phases, option, Edit::Add)
 }
 
 /// `docker-options:remove`: removes each option (exact match) from every phase of
@@ -240,16 +234,31 @@ pub fn remove(
     phases: &[Phase],
     option: &str,
 ) -> Result<(), DockerOptionsError> {
+    edit(props, app, processes, phases, option, Edit::Remove)
+}
+
+fn edit(
+    props: &PropertyStore,
+    app: &str,
+    processes: &[String],
+    phases: &[Phase],
+    option: &str,
+    how: Edit,
+) -> Result<(), DockerOptionsError> {
     let (options, lifted) = split_option_string(option)?;
     if options.is_empty() {
-        return Err(DockerOptionsError::NothingToRemove);
+        return Err(match how {
+            Edit::Add => DockerOptionsError::NothingToAdd,
+            Edit::Remove => DockerOptionsError::NothingToRemove,
+        });
     }
     let processes = dedupe([processes, &lifted].concat());
     validate_processes(&processes, phases)?;
     for scope in scopes(&processes) {
         for &phase in phases {
-            update(props, app, scope, phase, |list| {
-                list.retain(|o| !options.contains(o))
+            update(props, app, scope, phase, |list| match how {
+                Edit::Add => list.extend(options.iter().cloned()),
+                Edit::Remove => list.retain(|o| !options.contains(o)),
             })?;
         }
     }

@@ -70,3 +70,30 @@ pub(crate) fn existing_app(ctx: &Context, flags: &Flags) -> Result<String, CliEr
 pub(crate) fn fail(err: DockerOptionsError) -> CliError {
     CliError::fail(err.to_string())
 }
+
+/// The change `docker-options:add` / `:remove` make, as dokku-core exposes it.
+type EditFn = fn(
+    &PropertyStore,
+    &str,
+    &[String],
+    &[dokku_core::docker_options::Phase],
+    &str,
+) -> Result<(), DockerOptionsError>;
+
+/// `<app> <phase(s)> OPTION...` with `--process TYPE`s, applied through `apply`.
+fn edit(ctx: &Context, args: &[String], apply: EditFn) -> CmdResult {
+    let flags = parse_scoped(args)?;
+    let app = existing_app(ctx, &flags)?;
+    let phase_arg = flags.positional.get(1).map(String::as_str).unwrap_or("");
+    let phases = dokku_core::docker_options::parse_phases(phase_arg).map_err(fail)?;
+    let option = flags.positional.get(2..).unwrap_or_default().join(" ");
+    apply(
+        &props(ctx),
+        &app,
+        &flags.values("process"),
+        &phases,
+        &option,
+    )
+    .map_err(fail)?;
+    Ok(0)
+}
