@@ -13,6 +13,7 @@ use std::io::IsTerminal;
 
 use dokku_core::env;
 use dokku_core::log::Level;
+use dokku_core::plugin::resolve;
 use dokku_core::trigger::StdoutMode;
 
 use crate::context::Context;
@@ -48,8 +49,10 @@ pub(crate) fn report(ctx: Option<&Context>, err: CliError) -> i32 {
 }
 
 fn run(ctx: &mut Context, args: Vec<String>) -> CmdResult {
+    let from_ssh = ctx.var(env::SSH_ORIGINAL_COMMAND).is_some();
     let args = match ctx.var(env::SSH_ORIGINAL_COMMAND).map(str::to_string) {
         Some(original) => {
+            // Hooks and nested `dokku` calls must not look like ssh calls.
             ctx.env.remove(env::SSH_ORIGINAL_COMMAND);
             resplit_ssh_command(&args, &original)?
         }
@@ -59,6 +62,7 @@ fn run(ctx: &mut Context, args: Vec<String>) -> CmdResult {
     apply_flags(ctx, &flags);
     let args = flags::strip_leading(&args);
     let command = args.first().cloned().unwrap_or_default();
+    check_command(&command, from_ssh)?;
 
     if command == "__core" {
         return commands::core_helper::run(ctx, &args[1..]);
@@ -78,6 +82,20 @@ fn run(ctx: &mut Context, args: Vec<String>) -> CmdResult {
         "version" | "-v" | "--version" => commands::version::run(ctx),
         _ => execute(ctx, args),
     }
+}
+
+/// The one gate for command words, before any plugin, hook or user switch runs:
+/// malformed words are refused everywhere, internal entry points over ssh.
+fn check_command(command: &str, from_ssh: bool) -> Result<(), CliError> {
+    let checked = if from_ssh {
+        resolve::check_ssh_command_word(command)
+    } else {
+        resolve::check_command_word(command)
+    };
+    checked.map_err(|err| {
+        CliError::fail(err.to_string())
+            .hint("run `dokku help` for the commands this dokku provides")
+    })
 }
 
 fn resplit_ssh_command(args: &[String], original: &str) -> Result<Vec<String>, CliError> {
@@ -294,12 +312,11 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         .unwrap_or(&plugin_name)
         .to_string();
 
-    // 2. Core plugins get `--app` injected as their first argument.
-    let enabled = ctx.layout.plugin_enabled();
-    let is_core = std::fs::canonicalize(enabled.join(&plugin_base))
-        .map(|p| p.to_string_lossy().contains("core-plugins"))
-        .unwrap_or(false);
-    if is_core {
+    // 2. Core plugins get `--app` injected as their first argument. Plugins are
+    //    looked up among the discovered ones by name; the word is never a path.
+    let own = resolve::find_plugin(ctx.plugins(), &plugin_name).cloned();
+    let base = resolve::find_plugin(ctx.plugins(), &plugin_base).cloned();
+    if base.as_ref().is_some_and(|p| p.core) {
         let mut normalized = vec![plugin_cmd.clone()];
         if let Some(app) = ctx.var(env::DOKKU_APP_NAME) {
             normalized.push(app.to_string());
@@ -312,31 +329,28 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         args.join(" ")
     ));
 
-    // 3. The plugin's own subcommand, legacy or native.
+    // 3. The plugin's own subcommand, legacy or native, found by listing its
+    //    `subcommands` folder.
     let suffix = args[0]
         .split_once(':')
         .map(|(_, s)| s.to_string())
         .unwrap_or_else(|| args[0].clone());
     let candidates = [
-        enabled.join(&plugin_name).join("subcommands/default"),
-        enabled
-            .join(&plugin_name)
-            .join("subcommands")
-            .join(&plugin_cmd),
-        enabled.join(&plugin_base).join("subcommands").join(&suffix),
+        own.as_ref()
+            .and_then(|p| resolve::find_subcommand(p, "default")),
+        own.as_ref()
+            .and_then(|p| resolve::find_subcommand(p, &plugin_cmd)),
+        base.as_ref()
+            .filter(|_| !suffix.is_empty())
+            .and_then(|p| resolve::find_subcommand(p, &suffix)),
     ];
-    for candidate in candidates
-        .iter()
-        .take(if suffix.is_empty() { 2 } else { 3 })
-    {
-        if plugin_host::legacy::is_executable(candidate) {
-            let code = plugin_host::legacy::run(ctx, candidate, &args)?;
-            return if code == 0 {
-                Ok(0)
-            } else {
-                Err(CliError::silent(code))
-            };
-        }
+    if let Some(candidate) = candidates.into_iter().flatten().next() {
+        let code = plugin_host::legacy::run(ctx, &candidate, &args)?;
+        return if code == 0 {
+            Ok(0)
+        } else {
+            Err(CliError::silent(code))
+        };
     }
     if let Some(plugin) = ctx.plugins().get(&plugin_base).cloned() {
         if plugin_host::declares_command(&plugin, &args[0]) {

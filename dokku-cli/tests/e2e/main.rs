@@ -19,4 +19,5 @@ mod ops;
 mod proxy;
 mod ps;
 mod sources;
+mod ssh_gate;
 mod zero_downtime;

@@ -7,6 +7,7 @@
 
 pub mod manage;
 mod manifest;
+pub mod resolve;
 
 pub use manifest::{
     CommandEntry, Manifest, ManifestError, NativeSection, PluginSection, TriggerEntry,
