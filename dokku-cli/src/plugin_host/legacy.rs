@@ -1,7 +1,6 @@
 //! Legacy (executable) plugins: `commands`, `subcommands/*`, run with the dispatcher's
 //! environment and the full argument list, stdio inherited.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use dokku_core::process::Cmd;
@@ -9,10 +8,7 @@ use dokku_core::process::Cmd;
 use crate::context::Context;
 use crate::exit::{CliError, CmdResult};
 
-/// Whether `path` is a regular file (symlinks followed) with an execute bit.
-pub(crate) fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
+pub(crate) use dokku_core::plugin::resolve::is_executable;
 
 /// Runs `program ARGS...` and returns its exit code.
 pub(crate) fn run(ctx: &Context, program: &Path, args: &[String]) -> CmdResult {
