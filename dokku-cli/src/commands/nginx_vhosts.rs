@@ -146,7 +146,17 @@ pub(crate) fn trigger(
         | "post-certs-remove"
         | "proxy-enable"
         | "proxy-disable" => trigger_status(ctx, nginx::build_config(&host, app)),
+        "proxy-clear-config" if app == "--all" => {
+            let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
+            let result = apps
+                .iter()
+                .try_for_each(|app| nginx::clear_config(&host, app));
+            trigger_status(ctx, result)
+        }
         "proxy-clear-config" => trigger_status(ctx, nginx::clear_config(&host, app)),
+        // We go further than Dokku: a stopped app is unrouted at once, not at the next
+        // ps:restore, since Docker may give its addresses to another app's containers.
+        "post-stop" => trigger_status(ctx, nginx::clear_config(&host, app)),
         "scheduler-post-deploy-process" => {
             if arg(args, 1) != "web" {
                 return Ok(0);

@@ -17,6 +17,7 @@ mod images;
 mod nginx_support;
 mod ops;
 mod proxy;
+mod routing;
 mod ps;
 mod sources;
 mod ssh_gate;

@@ -106,8 +106,16 @@ impl Runner for FakeRunner {
                     ..CallResult::default()
                 }
             }
-            ["container", "inspect", id, ..] => CallResult {
-                stdout: running_inspect(id, id, "172.17.0.9"),
+            ["container", "inspect", ids @ ..] if !ids.is_empty() => CallResult {
+                stdout: format!(
+                    "[{}]",
+                    ids.iter()
+                        .map(|id| running_inspect(id, id, "172.17.0.9")
+                            .trim_matches(['[', ']'])
+                            .to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
                 ..CallResult::default()
             },
             _ => CallResult::default(),

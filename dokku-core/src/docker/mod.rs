@@ -457,6 +457,21 @@ impl Docker {
         parse_inspect(&out.stdout)
     }
 
+    /// One `docker container inspect` of every id in `ids`; the ones that do not
+    /// exist are left out (docker reports them on stderr and exits 1, yet still
+    /// describes the others).
+    pub fn containers_inspect(&self, ids: &[String]) -> Vec<ContainerInfo> {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let mut args = vec!["container".to_string(), "inspect".to_string()];
+        args.extend(ids.iter().cloned());
+        match self.run(&Call::new(args)) {
+            Ok(out) => parse_inspect_all(&out.stdout),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// `docker container rename ID NAME`.
     pub fn container_rename(&self, id: &str, name: &str) -> Result<(), DockerError> {
         self.capture(["container", "rename", id, name]).map(|_| ())
@@ -602,7 +617,17 @@ fn lines(text: String) -> Vec<String> {
 /// Reads the fields we use from `docker container inspect` JSON output.
 fn parse_inspect(json: &str) -> Option<ContainerInfo> {
     let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    let c = value.as_array()?.first()?;
+    container_info(value.as_array()?.first()?)
+}
+
+fn parse_inspect_all(json: &str) -> Vec<ContainerInfo> {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str(json) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(container_info).collect()
+}
+
+fn container_info(c: &serde_json::Value) -> Option<ContainerInfo> {
     let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     let state = &c["State"];
     let networks = c["NetworkSettings"]["Networks"]

@@ -25,6 +25,7 @@
 //! deploy there, while the old containers and config keep serving.
 
 pub mod control;
+pub mod live;
 pub mod props;
 
 use std::collections::BTreeMap;
@@ -376,10 +377,33 @@ pub fn render(
     app: &str,
     web_listeners: &[String],
 ) -> Result<Rendered, DeployError> {
+    render_with(host, app, web_listeners, None)
+}
+
+/// [`render`], routing other process types only to addresses in `live` when given.
+fn render_with(
+    host: &dyn Host,
+    app: &str,
+    web_listeners: &[String],
+    live: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Rendered, DeployError> {
     let layout = host.layout();
     let (source, text) = template(host, app)?;
     let version = Nginx::from_env(host.env()).version();
-    let (vars, domains) = template_vars(host, app, web_listeners, version)?;
+    let (mut vars, domains) = template_vars(host, app, web_listeners, version)?;
+    if let Some(live) = live {
+        for (proc_type, count) in crate::ps::scale(&host.properties(), app).unwrap_or_default() {
+            if proc_type == "web" || count == 0 {
+                continue;
+            }
+            let key = format!(
+                "DOKKU_APP_{}_LISTENERS",
+                proc_type.to_ascii_uppercase().replace('-', "_")
+            );
+            let kept = live::keep_live(host, app, listeners(layout, app, &proc_type), live);
+            vars.insert(key, kept.join(" "));
+        }
+    }
     let env = crate::deploy::app_env(layout, app).unwrap_or_default();
     let name = match &source {
         TemplateSource::BuiltIn => "nginx.conf.sigil".to_string(),
@@ -620,8 +644,18 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         );
         return clear_config(host, app);
     }
-    let web = listeners(layout, app, "web");
-    if web.is_empty() && !conf_path(layout, app).exists() {
+    let live = live::live_addresses(host, app);
+    let web = live::keep_live(host, app, listeners(layout, app, "web"), &live);
+    if web.is_empty() {
+        if conf_path(layout, app).exists() {
+            // A stopped or dead app is not routed: its old addresses may belong to
+            // another app's containers by now.
+            host.log(
+                Level::Info1,
+                &format!("No running web container for {app}, removing its nginx config"),
+            );
+            return clear_config(host, app);
+        }
         host.log(
             Level::WarnQuiet,
             &format!("No web listeners specified for {app}"),
@@ -629,7 +663,7 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         return Ok(());
     }
     configure_random_port(host, app)?;
-    let rendered = render(host, app, &web)?;
+    let rendered = render_with(host, app, &web, Some(&live))?;
     if let TemplateSource::App(_) = rendered.source {
         host.log(
             Level::Info1,

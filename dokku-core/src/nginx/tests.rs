@@ -13,6 +13,10 @@ fn deployed() -> FakeHost {
     std::fs::write(layout.container_file("web", "web", 1), "c1\n").expect("container");
     std::fs::write(layout.ip_file("web", "web", 1), "172.17.0.5\n").expect("ip");
     std::fs::write(layout.port_file("web", "web", 1), "5000\n").expect("port");
+    host.fake.respond_ok(
+        &["container", "inspect"],
+        &crate::docker::fake::running_inspect("c1", "web.web.1", "172.17.0.5"),
+    );
     host
 }
 
@@ -328,4 +332,60 @@ fn every_web_container_is_an_upstream_server() {
         .write("network", "web", "static-web-listener", "10.0.0.9:8080")
         .expect("prop");
     assert_eq!(listeners(&layout, "web", "web"), ["10.0.0.9:8080"]);
+}
+
+/// `docker container inspect` output for containers `(id, running, ip)`.
+fn inspect_of(containers: &[(&str, bool, &str)]) -> String {
+    let items: Vec<String> = containers
+        .iter()
+        .map(|(id, running, ip)| {
+            crate::docker::fake::running_inspect(id, id, ip)
+                .replace("\"Running\":true", &format!("\"Running\":{running}"))
+                .trim_matches(['[', ']'])
+                .to_string()
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+#[test]
+fn a_stopped_app_is_not_routed_to_its_old_address() {
+    let mut host = deployed();
+    with_fake_nginx(&mut host);
+    let layout = host.layout().clone();
+    build_config(&host, "web").expect("build");
+    assert!(conf_path(&layout, "web").exists());
+    // The app's container stopped; its address may be handed to another app.
+    host.fake.respond_ok(
+        &["container", "inspect"],
+        &inspect_of(&[("c1", false, "172.17.0.5")]),
+    );
+    build_config(&host, "web").expect("rebuild");
+    assert!(
+        !conf_path(&layout, "web").exists(),
+        "a stopped app keeps an upstream that may now be another app's container"
+    );
+}
+
+#[test]
+fn an_address_no_container_of_the_app_holds_is_dropped() {
+    let mut host = deployed();
+    with_fake_nginx(&mut host);
+    let layout = host.layout().clone();
+    std::fs::write(layout.container_file("web", "web", 2), "c2\n").expect("container");
+    std::fs::write(layout.ip_file("web", "web", 2), "172.17.0.6\n").expect("ip");
+    // c2 now runs elsewhere: its recorded 172.17.0.6 is stale.
+    host.fake.respond_ok(
+        &["container", "inspect"],
+        &inspect_of(&[("c1", true, "172.17.0.5"), ("c2", true, "172.17.0.8")]),
+    );
+    build_config(&host, "web").expect("build");
+    let text = std::fs::read_to_string(conf_path(&layout, "web")).expect("conf");
+    assert!(text.contains("server 172.17.0.5:5000;"), "{text}");
+    assert!(!text.contains("172.17.0.6"), "{text}");
+    assert!(
+        host.logs.borrow().iter().any(|l| l.contains("Not routing web to 172.17.0.6:5000")),
+        "{:?}",
+        host.logs.borrow()
+    );
 }
