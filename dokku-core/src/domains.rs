@@ -7,9 +7,9 @@
 //! fires `post-domains-update APP ACTION [DOMAINS...]`, which rebuilds the app's
 //! nginx config.
 //!
-//! Every change to a `VHOST` file holds its lock (`.VHOST.lock` beside it, see
-//! [`FileLock::beside`]) from read to write, so parallel `domains:add` calls keep each
-//! other's domains. Triggers fire outside the lock: a handler may itself run
+//! Every change to a `VHOST` file holds its lock (`.VHOST.lock` beside it, the same
+//! `flock` the config and property stores take) from read to write, so parallel
+//! `domains:add` calls keep each other's domains. Triggers fire outside the lock: a handler may itself run
 //! `domains:*` for the app.
 
 use std::path::{Path, PathBuf};

@@ -57,7 +57,7 @@ impl FileLock {
 /// The name is derived from the state file's own path, never from other input, so the
 /// lock can only land where the state itself is; callers validate the names that went
 /// into `state`. A path without a file name (`/`, `..`) is refused.
-pub(crate) fn lock_path(state: &Path) -> io::Result<PathBuf> {
+fn lock_path(state: &Path) -> io::Result<PathBuf> {
     let name = state.file_name().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
