@@ -6,15 +6,22 @@
 //! its config, `domains:disable`): nginx then answers on the port alone. Every change
 //! fires `post-domains-update APP ACTION [DOMAINS...]`, which rebuilds the app's
 //! nginx config.
+//!
+//! Every change to a `VHOST` file holds its lock (`.VHOST.lock` beside it, the same
+//! `flock` the config and property stores take) from read to write, so parallel
+//! `domains:add` calls keep each other's domains. Triggers fire outside the lock: a handler may itself run
+//! `domains:*` for the app.
 
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::app::{AppName, AppNameError};
 use crate::config::{ConfigScope, ConfigStore};
 use crate::deploy::{DeployError, Host};
 use crate::log::Level;
 use crate::paths::Layout;
+use crate::property::lock::FileLock;
 
 /// The plugin name.
 pub const PLUGIN: &str = "domains";
@@ -35,6 +42,9 @@ pub enum DomainsError {
     /// No domain was given.
     #[error("Please specify a domain name")]
     Missing,
+    /// The app name is not one an app can have, so it names no `VHOST` to change.
+    #[error(transparent)]
+    App(#[from] AppNameError),
 }
 
 impl From<DomainsError> for DeployError {
@@ -102,6 +112,37 @@ fn write_lines(path: &Path, lines: &[String]) -> Result<(), DeployError> {
         text.push('\n');
     }
     crate::fs::write_atomic(path, text.as_bytes(), 0o644).map_err(DeployError::io("write", path))
+}
+
+/// Runs `change` holding the lock of the `VHOST` (or `URLS`) file `path`. Every
+/// change takes it, blind writes and removals too: a `domains:set` landing between
+/// an add's read and its write would otherwise be overwritten by the add.
+fn locked<T>(
+    path: &Path,
+    change: impl FnOnce() -> Result<T, DeployError>,
+) -> Result<T, DeployError> {
+    let _lock = FileLock::beside(path).map_err(DeployError::io("lock", path))?;
+    change()
+}
+
+/// Removes `path` under its lock; a file (or app directory) that is not there is
+/// already removed.
+fn remove_locked(path: &Path) -> Result<(), DeployError> {
+    if !path.parent().is_some_and(Path::is_dir) {
+        return Ok(());
+    }
+    locked(path, || match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(DeployError::io("remove", path)(e)),
+    })
+}
+
+/// The app's `VHOST`, for changing it: the name is checked first, because the file
+/// and its lock are joined onto `$DOKKU_ROOT` and trigger callers pass names as given.
+fn app_file_to_change(layout: &Layout, app: &str) -> Result<PathBuf, DomainsError> {
+    AppName::parse_existing(app)?;
+    Ok(app_file(layout, app))
 }
 
 /// The global domains.
@@ -218,7 +259,8 @@ pub fn setup(host: &dyn Host, app: &str, announce: bool) -> Result<(), DeployErr
         }
         return Ok(());
     }
-    if app_file(layout, app).exists() {
+    let path = app_file_to_change(layout, app)?;
+    if path.exists() {
         return Ok(());
     }
     let defaults = default_vhosts(host, app)?;
@@ -231,30 +273,39 @@ pub fn setup(host: &dyn Host, app: &str, announce: bool) -> Result<(), DeployErr
         }
         return Ok(());
     }
-    if announce {
-        host.log(Level::Info1, "Creating new app virtual host file...");
-    }
-    write_lines(&app_file(layout, app), &defaults)
+    locked(&path, || {
+        // Checked again under the lock: a `domains:add` may have run meanwhile.
+        if path.exists() {
+            return Ok(());
+        }
+        if announce {
+            host.log(Level::Info1, "Creating new app virtual host file...");
+        }
+        write_lines(&path, &defaults)
+    })
 }
 
 /// `domains:add APP DOMAIN...`.
 pub fn add(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployError> {
     validate_all(domains)?;
     let layout = host.layout();
-    let mut current = app_vhosts(layout, app);
+    let path = app_file_to_change(layout, app)?;
     let added = normalize(domains);
-    for d in &added {
-        if current.contains(d) {
-            host.log(
-                Level::Info1,
-                &format!("Skipping: {d} already added to {app}"),
-            );
-        } else {
-            current.push(d.clone());
-            host.log(Level::Info1, &format!("Added {d} to {app}"));
+    locked(&path, || {
+        let mut current = read_lines(&path);
+        for d in &added {
+            if current.contains(d) {
+                host.log(
+                    Level::Info1,
+                    &format!("Skipping: {d} already added to {app}"),
+                );
+            } else {
+                current.push(d.clone());
+                host.log(Level::Info1, &format!("Added {d} to {app}"));
+            }
         }
-    }
-    write_lines(&app_file(layout, app), &current)?;
+        write_lines(&path, &current)
+    })?;
     if !app_enabled(layout, app) {
         enable_vhost(host, app)?;
     }
@@ -268,13 +319,15 @@ pub fn remove(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), Depl
     if domains.is_empty() {
         return Err(DomainsError::Missing.into());
     }
-    let layout = host.layout();
+    let path = app_file_to_change(host.layout(), app)?;
     let gone = normalize(domains);
-    let current: Vec<String> = app_vhosts(layout, app)
-        .into_iter()
-        .filter(|d| !gone.contains(d))
-        .collect();
-    write_lines(&app_file(layout, app), &current)?;
+    locked(&path, || {
+        let current: Vec<String> = read_lines(&path)
+            .into_iter()
+            .filter(|d| !gone.contains(d))
+            .collect();
+        write_lines(&path, &current)
+    })?;
     for d in &gone {
         host.log(Level::Info1, &format!("Removed {d} from {app}"));
     }
@@ -287,8 +340,9 @@ pub fn remove(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), Depl
 pub fn set(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployError> {
     validate_all(domains)?;
     let layout = host.layout();
+    let path = app_file_to_change(layout, app)?;
     let domains = normalize(domains);
-    write_lines(&app_file(layout, app), &domains)?;
+    locked(&path, || write_lines(&path, &domains))?;
     host.log(
         Level::Info1,
         &format!("Set {} for {app}", domains.join(" ")),
@@ -303,12 +357,7 @@ pub fn set(host: &dyn Host, app: &str, domains: &[String]) -> Result<(), DeployE
 
 /// `domains:clear APP`.
 pub fn clear(host: &dyn Host, app: &str) -> Result<(), DeployError> {
-    let path = app_file(host.layout(), app);
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(DeployError::io("remove", &path)(e)),
-    }
+    remove_locked(&app_file_to_change(host.layout(), app)?)?;
     host.fire_checked("post-domains-update", &[app, "clear"])?;
     host.log(Level::Info1, &format!("Cleared domains in {app}"));
     Ok(())
@@ -316,8 +365,9 @@ pub fn clear(host: &dyn Host, app: &str) -> Result<(), DeployError> {
 
 /// `domains:reset APP`: back to the default domains.
 pub fn reset(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let path = app_file_to_change(host.layout(), app)?;
     let defaults = default_vhosts(host, app)?;
-    write_lines(&app_file(host.layout(), app), &defaults)?;
+    locked(&path, || write_lines(&path, &defaults))?;
     host.log(Level::Info1, &format!("Reset domains for {app}"));
     let mut args = vec![app, "set"];
     args.extend(defaults.iter().map(String::as_str));
@@ -339,9 +389,15 @@ pub fn enable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         );
         return Ok(());
     }
+    let path = app_file_to_change(layout, app)?;
     let defaults = default_vhosts(host, app)?;
-    if !defaults.is_empty() && app_vhosts(layout, app).is_empty() {
-        write_lines(&app_file(layout, app), &defaults)?;
+    if !defaults.is_empty() {
+        locked(&path, || {
+            if read_lines(&path).is_empty() {
+                write_lines(&path, &defaults)?;
+            }
+            Ok(())
+        })?;
     }
     enable_vhost(host, app)?;
     host.log(Level::Info1, "App virtual host support enabled");
@@ -358,9 +414,10 @@ pub fn disable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         );
         return Ok(());
     }
+    let path = app_file_to_change(layout, app)?;
     host.fire_checked("pre-disable-vhost", &[app])?;
-    for path in [app_file(layout, app), urls_file(layout, app)] {
-        let _ = std::fs::remove_file(path);
+    for path in [path, urls_file(layout, app)] {
+        remove_locked(&path)?;
     }
     host.log(Level::Info1, "App virtual host support disabled");
     set_no_vhost(layout, app, "1")?;
@@ -370,17 +427,19 @@ pub fn disable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
 /// `domains:add-global DOMAIN...`.
 pub fn add_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployError> {
     validate_all(domains)?;
-    let layout = host.layout();
-    let mut current = global_vhosts(layout);
-    for d in normalize(domains) {
-        if current.contains(&d) {
-            host.log(Level::Info1, &format!("Skipping: {d} already added"));
-        } else {
-            host.log(Level::Info1, &format!("Added {d}"));
-            current.push(d);
+    let path = global_file(host.layout());
+    locked(&path, || {
+        let mut current = read_lines(&path);
+        for d in normalize(domains) {
+            if current.contains(&d) {
+                host.log(Level::Info1, &format!("Skipping: {d} already added"));
+            } else {
+                host.log(Level::Info1, &format!("Added {d}"));
+                current.push(d);
+            }
         }
-    }
-    write_lines(&global_file(layout), &current)
+        write_lines(&path, &current)
+    })
 }
 
 /// `domains:remove-global DOMAIN...`.
@@ -388,13 +447,15 @@ pub fn remove_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployEr
     if domains.is_empty() {
         return Err(DomainsError::Missing.into());
     }
-    let layout = host.layout();
+    let path = global_file(host.layout());
     let gone = normalize(domains);
-    let current: Vec<String> = global_vhosts(layout)
-        .into_iter()
-        .filter(|d| !gone.contains(d))
-        .collect();
-    write_lines(&global_file(layout), &current)?;
+    locked(&path, || {
+        let current: Vec<String> = read_lines(&path)
+            .into_iter()
+            .filter(|d| !gone.contains(d))
+            .collect();
+        write_lines(&path, &current)
+    })?;
     for d in gone {
         host.log(Level::Info1, &format!("Removed {d}"));
     }
@@ -405,14 +466,16 @@ pub fn remove_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployEr
 pub fn set_global(host: &dyn Host, domains: &[String]) -> Result<(), DeployError> {
     validate_all(domains)?;
     let domains = normalize(domains);
-    write_lines(&global_file(host.layout()), &domains)?;
+    let path = global_file(host.layout());
+    locked(&path, || write_lines(&path, &domains))?;
     host.log(Level::Info1, &format!("Set {}", domains.join(" ")));
     Ok(())
 }
 
 /// `domains:clear-global`.
 pub fn clear_global(host: &dyn Host) -> Result<(), DeployError> {
-    write_lines(&global_file(host.layout()), &[])?;
+    let path = global_file(host.layout());
+    locked(&path, || write_lines(&path, &[]))?;
     host.log(Level::Info1, "Cleared global domains");
     Ok(())
 }
@@ -487,18 +550,29 @@ pub fn url(layout: &Layout, props: &crate::property::PropertyStore, app: &str) -
 
 /// `post-app-clone-setup`: a clone starts without the original's `VHOST` and `URLS`.
 pub fn forget(layout: &Layout, app: &str) {
-    let _ = std::fs::remove_file(app_file(layout, app));
-    let _ = std::fs::remove_file(urls_file(layout, app));
+    let Ok(vhost) = app_file_to_change(layout, app) else {
+        return;
+    };
+    // Best effort, as it always was: the clone goes on without its `VHOST` either way.
+    for path in [vhost, urls_file(layout, app)] {
+        let _ = remove_locked(&path);
+    }
 }
 
 /// `post-app-rename-setup OLD NEW`: the old name becomes the new one in the renamed
 /// app's `VHOST` and `URLS` (Dokku's `sed s/OLD/NEW/g`).
 pub fn rename(layout: &Layout, old: &str, new: &str) -> Result<(), DeployError> {
-    for path in [app_file(layout, new), urls_file(layout, new)] {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            crate::fs::write_atomic(&path, text.replace(old, new).as_bytes(), 0o644)
-                .map_err(DeployError::io("write", &path))?;
+    for path in [app_file_to_change(layout, new)?, urls_file(layout, new)] {
+        if !path.exists() {
+            continue;
         }
+        locked(&path, || {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                crate::fs::write_atomic(&path, text.replace(old, new).as_bytes(), 0o644)
+                    .map_err(DeployError::io("write", &path))?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
@@ -685,5 +759,26 @@ mod tests {
         assert!(global_enabled(&layout));
         clear_global(&host).expect("clear");
         assert!(!global_enabled(&layout));
+    }
+
+    #[test]
+    fn changes_lock_a_dot_file_beside_vhost_and_refuse_bad_app_names() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        host.mkapp("web");
+        add(&host, "web", &["a.test".into()]).expect("add");
+        add_global(&host, &["g.test".into()]).expect("add global");
+        assert!(layout.app_root("web").join(".VHOST.lock").is_file());
+        assert!(layout.dokku_root.join(".VHOST.lock").is_file());
+        assert_eq!(
+            crate::app::list(&layout.dokku_root).expect("apps"),
+            ["web"],
+            "the global lock is no app"
+        );
+        assert_eq!(app_vhosts(&layout, "web"), ["a.test"]);
+        let err = add(&host, "../web", &["b.test".into()]).expect_err("bad name");
+        assert!(err.to_string().starts_with("App name must"), "{err}");
+        assert!(!layout.dokku_root.join("../web").exists());
+        clear(&host, "gone").expect("nothing to clear for a missing app directory");
     }
 }

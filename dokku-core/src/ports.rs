@@ -246,10 +246,20 @@ pub fn detected(props: &PropertyStore, app: &str) -> Vec<PortMap> {
 /// `ports-get` without certificates: `map`, else `map-detected`, else
 /// `http:<proxy-port>:5000`.
 pub fn get(props: &PropertyStore, app: &str) -> Vec<PortMap> {
-    for maps in [configured(props, app), detected(props, app)] {
-        if !maps.is_empty() {
-            return maps;
-        }
+    let maps = configured(props, app);
+    if maps.is_empty() {
+        unconfigured(props, app)
+    } else {
+        maps
+    }
+}
+
+/// What an app without operator mappings uses: `map-detected`, else
+/// `http:<proxy-port>:5000`.
+fn unconfigured(props: &PropertyStore, app: &str) -> Vec<PortMap> {
+    let maps = detected(props, app);
+    if !maps.is_empty() {
+        return maps;
     }
     vec![PortMap {
         scheme: "http".into(),
@@ -296,13 +306,25 @@ pub fn web_port(props: &PropertyStore, app: &str) -> u16 {
         .unwrap_or(5000)
 }
 
-fn store(props: &PropertyStore, app: &str, maps: &[PortMap]) -> Result<(), PortsError> {
-    if maps.is_empty() {
-        props.delete(PLUGIN, app, "map")?;
-    } else {
-        let lines: Vec<String> = maps.iter().map(ToString::to_string).collect();
-        props.list_write(PLUGIN, app, "map", &lines)?;
-    }
+/// Changes the operator's mappings (`ports map`) holding the property's lock from
+/// read to write, so parallel `ports:add` calls keep each other's mappings. `edit`
+/// gets the stored mappings and returns the new ones; nothing is written when they
+/// are the same or `edit` fails. A list left empty stays as an empty property, which
+/// reads as no operator mappings, the same as a missing one.
+fn edit_configured(
+    props: &PropertyStore,
+    app: &str,
+    edit: impl FnOnce(Vec<PortMap>) -> Result<Vec<PortMap>, PortsError>,
+) -> Result<(), PortsError> {
+    props.list_try_update(PLUGIN, app, "map", |lines| {
+        let current: Vec<PortMap> = lines.iter().filter_map(|l| PortMap::parse(l)).collect();
+        let next = edit(current.clone())?;
+        if next == current {
+            return Ok::<_, PortsError>(false);
+        }
+        *lines = next.iter().map(ToString::to_string).collect();
+        Ok(true)
+    })?;
     Ok(())
 }
 
@@ -323,17 +345,21 @@ fn only_maps(specs: Vec<PortSpec>) -> Result<Vec<PortMap>, PortsError> {
 /// `post-proxy-ports-update APP set`.
 pub fn set(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployError> {
     let maps = normalized(only_maps(parse_args(args, false)?)?)?;
-    store(&host.properties(), app, &maps)?;
+    edit_configured(&host.properties(), app, |_| Ok(maps))?;
     host.fire_checked("post-proxy-ports-update", &[app, "set"])
 }
 
 /// `ports:add APP MAP...`: adds to the app's current mappings.
 pub fn add(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployError> {
+    let added = only_maps(parse_args(args, false)?)?;
     let props = host.properties();
-    let mut maps = get(&props, app);
-    maps.extend(only_maps(parse_args(args, false)?)?);
-    let maps = normalized(maps)?;
-    store(&props, app, &maps)?;
+    edit_configured(&props, app, |mut maps| {
+        if maps.is_empty() {
+            maps = unconfigured(&props, app);
+        }
+        maps.extend(added);
+        normalized(maps)
+    })?;
     host.fire_checked("post-proxy-ports-update", &[app, "add"])
 }
 
@@ -341,16 +367,18 @@ pub fn add(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployErro
 pub fn remove(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployError> {
     let specs = parse_args(args, true)?;
     let props = host.properties();
-    let maps: Vec<PortMap> = get(&props, app)
-        .into_iter()
-        .filter(|m| {
+    edit_configured(&props, app, |mut maps| {
+        if maps.is_empty() {
+            maps = unconfigured(&props, app);
+        }
+        maps.retain(|m| {
             !specs.iter().any(|s| match s {
                 PortSpec::Map(x) => x == m,
                 PortSpec::HostPort(p) => *p == m.host,
             })
-        })
-        .collect();
-    store(&props, app, &maps)?;
+        });
+        Ok(maps)
+    })?;
     host.fire_checked("post-proxy-ports-update", &[app, "remove"])
 }
 
@@ -399,29 +427,30 @@ pub fn list_lines(maps: &[PortMap], quiet: bool) -> Vec<String> {
 /// `https:<proxy-ssl-port>:C` (replacing earlier https mappings on that port).
 pub fn after_certs_update(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let props = host.properties();
-    let maps = configured(&props, app);
     let (http, ssl) = (
         crate::proxy::http_port(&props, app),
         crate::proxy::ssl_port(&props, app),
     );
-    let plain: Vec<u16> = maps
-        .iter()
-        .filter(|m| m.scheme == "http" && m.host == http)
-        .map(|m| m.container)
-        .collect();
-    if plain.is_empty() {
-        return Ok(());
-    }
-    let mut next: Vec<PortMap> = maps
-        .into_iter()
-        .filter(|m| !(m.scheme == "https" && m.host == ssl))
-        .collect();
-    next.extend(plain.into_iter().map(|c| PortMap {
-        scheme: "https".into(),
-        host: ssl,
-        container: c,
-    }));
-    store(&props, app, &normalized(next)?)?;
+    edit_configured(&props, app, |maps| {
+        let plain: Vec<u16> = maps
+            .iter()
+            .filter(|m| m.scheme == "http" && m.host == http)
+            .map(|m| m.container)
+            .collect();
+        if plain.is_empty() {
+            return Ok(maps);
+        }
+        let mut next: Vec<PortMap> = maps
+            .into_iter()
+            .filter(|m| !(m.scheme == "https" && m.host == ssl))
+            .collect();
+        next.extend(plain.into_iter().map(|c| PortMap {
+            scheme: "https".into(),
+            host: ssl,
+            container: c,
+        }));
+        normalized(next)
+    })?;
     Ok(())
 }
 
@@ -429,15 +458,10 @@ pub fn after_certs_update(host: &dyn Host, app: &str) -> Result<(), DeployError>
 pub fn after_certs_remove(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let props = host.properties();
     let ssl = crate::proxy::ssl_port(&props, app);
-    let maps = configured(&props, app);
-    if maps.is_empty() {
-        return Ok(());
-    }
-    let next: Vec<PortMap> = maps
-        .into_iter()
-        .filter(|m| !(m.scheme == "https" && m.host == ssl))
-        .collect();
-    store(&props, app, &next)?;
+    edit_configured(&props, app, |mut maps| {
+        maps.retain(|m| !(m.scheme == "https" && m.host == ssl));
+        Ok(maps)
+    })?;
     Ok(())
 }
 

@@ -160,6 +160,11 @@ pub fn set_message(app: &str, proc_type: Option<&str>, kind: Kind) -> String {
 
 /// Stores `values` (`(resource, value)`; `clear` deletes) after checking all of them;
 /// returns the `resource: value` lines to print, in [`RESOURCES`] order.
+///
+/// Each value is its own property, so parallel calls for different process types
+/// cannot lose each other's values; the writes still happen under the plugin's app
+/// lock so that one call's values land together, never half before and half after a
+/// concurrent [`clear`].
 pub fn set(
     props: &PropertyStore,
     app: &str,
@@ -170,21 +175,23 @@ pub fn set(
     for (key, value) in values {
         validate(key, value)?;
     }
-    let mut lines = Vec::new();
-    for key in RESOURCES {
-        let Some(value) = values.get(*key).filter(|v| !v.is_empty()) else {
-            continue;
-        };
-        let property = property_key(proc_type, kind, key);
-        if value == "clear" {
-            props.delete(PLUGIN, app, &property)?;
-            lines.push(format!("{key}: cleared"));
-        } else {
-            props.write(PLUGIN, app, &property, value)?;
-            lines.push(format!("{key}: {value}"));
+    props.app_locked(PLUGIN, app, || {
+        let mut lines = Vec::new();
+        for key in RESOURCES {
+            let Some(value) = values.get(*key).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let property = property_key(proc_type, kind, key);
+            if value == "clear" {
+                props.delete(PLUGIN, app, &property)?;
+                lines.push(format!("{key}: cleared"));
+            } else {
+                props.write(PLUGIN, app, &property, value)?;
+                lines.push(format!("{key}: {value}"));
+            }
         }
-    }
-    Ok(lines)
+        Ok(lines)
+    })
 }
 
 /// The header and `resource: value` lines `resource:limit APP` (no values) prints.
@@ -217,6 +224,9 @@ pub fn show(
 
 /// `resource:limit-clear` / `reserve-clear`: without a process type every scope's
 /// values of that kind go; with one, that scope's. Returns the message to print.
+///
+/// The names to delete are read from the store, so this runs under the plugin's app
+/// lock, as [`set`] does.
 pub fn clear(
     props: &PropertyStore,
     app: &str,
@@ -224,7 +234,7 @@ pub fn clear(
     kind: Kind,
 ) -> Result<String, ResourceError> {
     let mut message = format!("clearing {app} {}", kind.noun());
-    match proc_type.filter(|p| !p.is_empty()) {
+    props.app_locked(PLUGIN, app, || match proc_type.filter(|p| !p.is_empty()) {
         None => {
             let infix = format!(".{}.", kind.as_str());
             for key in props.get_all(PLUGIN, app)?.keys() {
@@ -232,6 +242,7 @@ pub fn clear(
                     props.delete(PLUGIN, app, key)?;
                 }
             }
+            Ok::<_, ResourceError>(())
         }
         Some(t) => {
             if t != DEFAULT_SCOPE {
@@ -240,8 +251,9 @@ pub fn clear(
             for key in RESOURCES {
                 props.delete(PLUGIN, app, &property_key(Some(t), kind, key))?;
             }
+            Ok(())
         }
-    }
+    })?;
     Ok(message)
 }
 

@@ -124,20 +124,28 @@ pub fn attachments(props: &PropertyStore, app: &str) -> Result<Vec<Attachment>, 
         .collect())
 }
 
-fn write_attachments(
+/// Changes the app's attachments holding the `mounts` property's lock from read to
+/// write, so parallel `storage:mount` calls keep each other's mounts. `edit` may
+/// refuse (nothing is written then). An emptied list stays as an empty property,
+/// which reads as no attachments, the same as a missing one.
+fn edit_attachments(
     props: &PropertyStore,
     app: &str,
-    list: &[Attachment],
-) -> Result<(), PropertyError> {
-    let lines: Vec<String> = list
-        .iter()
-        .map(|a| serde_json::to_string(a).unwrap_or_default())
-        .collect();
-    if lines.is_empty() {
-        props.delete(PLUGIN, app, "mounts")
-    } else {
-        props.list_write(PLUGIN, app, "mounts", &lines)
-    }
+    edit: impl FnOnce(&mut Vec<Attachment>) -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
+    props.list_try_update(PLUGIN, app, "mounts", |lines| {
+        let mut list: Vec<Attachment> = lines
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        edit(&mut list)?;
+        *lines = list
+            .iter()
+            .map(|a| serde_json::to_string(a).unwrap_or_default())
+            .collect();
+        Ok::<_, StorageError>(true)
+    })?;
+    Ok(())
 }
 
 /// A legacy `HOST:CONTAINER[:OPTIONS]` mount.
@@ -191,57 +199,59 @@ pub fn mount_legacy(
 ) -> Result<(), StorageError> {
     let spec = LegacySpec::parse(spec)?;
     let name = legacy_name(&spec.host);
-    let mut list = attachments(props, app)?;
-    if list
-        .iter()
-        .any(|a| a.entry_name == name && a.container_path == spec.container)
-    {
-        return Err(StorageError::Exists);
-    }
-    if entry(layout, &name).is_none() {
-        write_entry(
-            layout,
-            &Entry {
-                name: name.clone(),
-                scheduler: "docker-local".into(),
-                host_path: spec.host.clone(),
-                chown: String::new(),
-                schema_version: 1,
-            },
-        )?;
-    }
     let options: Vec<&str> = spec.options.split(',').filter(|o| !o.is_empty()).collect();
-    list.push(Attachment {
-        entry_name: name,
-        container_path: spec.container,
-        phases: vec!["deploy".into(), "run".into()],
-        process_type: String::new(),
-        subpath: String::new(),
-        readonly: options.contains(&"ro"),
-        volume_options: options
+    edit_attachments(props, app, |list| {
+        if list
             .iter()
-            .filter(|o| **o != "ro")
-            .copied()
-            .collect::<Vec<_>>()
-            .join(","),
-        volume_chown: String::new(),
-    });
-    write_attachments(props, app, &list)?;
-    Ok(())
+            .any(|a| a.entry_name == name && a.container_path == spec.container)
+        {
+            return Err(StorageError::Exists);
+        }
+        // The entry's name is a hash of its host path and its contents follow from
+        // that path, so parallel mounts of one path write the same file.
+        if entry(layout, &name).is_none() {
+            write_entry(
+                layout,
+                &Entry {
+                    name: name.clone(),
+                    scheduler: "docker-local".into(),
+                    host_path: spec.host.clone(),
+                    chown: String::new(),
+                    schema_version: 1,
+                },
+            )?;
+        }
+        list.push(Attachment {
+            entry_name: name.clone(),
+            container_path: spec.container.clone(),
+            phases: vec!["deploy".into(), "run".into()],
+            process_type: String::new(),
+            subpath: String::new(),
+            readonly: options.contains(&"ro"),
+            volume_options: options
+                .iter()
+                .filter(|o| **o != "ro")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(","),
+            volume_chown: String::new(),
+        });
+        Ok(())
+    })
 }
 
 /// `storage:unmount APP HOST:CONTAINER[:OPTIONS]`.
 pub fn unmount_legacy(props: &PropertyStore, app: &str, spec: &str) -> Result<(), StorageError> {
     let spec = LegacySpec::parse(spec)?;
     let name = legacy_name(&spec.host);
-    let mut list = attachments(props, app)?;
-    let before = list.len();
-    list.retain(|a| !(a.entry_name == name && a.container_path == spec.container));
-    if list.len() == before {
-        return Err(StorageError::Missing);
-    }
-    write_attachments(props, app, &list)?;
-    Ok(())
+    edit_attachments(props, app, |list| {
+        let before = list.len();
+        list.retain(|a| !(a.entry_name == name && a.container_path == spec.container));
+        if list.len() == before {
+            return Err(StorageError::Missing);
+        }
+        Ok(())
+    })
 }
 
 /// The `-v` value of an attachment, or `None` when its entry is gone.

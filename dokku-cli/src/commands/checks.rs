@@ -1,7 +1,7 @@
 //! The `checks` core plugin: `checks:disable`, `checks:enable`, `checks:skip`,
 //! `checks:set` and `checks:report`.
 
-use dokku_core::checks::{self, ALL, PLUGIN};
+use dokku_core::checks::{self, PLUGIN};
 use dokku_core::log::Level;
 use dokku_core::property::{PropertyStore, GLOBAL};
 
@@ -30,8 +30,6 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                     Level::Info1,
                     &format!("{verb} zero downtime for app ({app})"),
                 );
-                props.write(PLUGIN, &app, key, ALL).map_err(prop_err)?;
-                props.delete(PLUGIN, &app, other).map_err(prop_err)?;
             } else {
                 ctx.log(
                     Level::Info1,
@@ -40,9 +38,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                         types.join(",")
                     ),
                 );
-                checks::edit_list(&props, &app, key, &types, &[]).map_err(prop_err)?;
-                checks::edit_list(&props, &app, other, &[], &types).map_err(prop_err)?;
             }
+            checks::put(&props, &app, key, other, &types).map_err(prop_err)?;
             Ok(0)
         }
         "checks:enable" => {
@@ -53,8 +50,6 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                     Level::Info1,
                     &format!("Enabling zero downtime for app's ({app})"),
                 );
-                props.delete(PLUGIN, &app, "disabled").map_err(prop_err)?;
-                props.delete(PLUGIN, &app, "skipped").map_err(prop_err)?;
             } else {
                 ctx.log(
                     Level::Info1,
@@ -63,10 +58,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                         types.join(",")
                     ),
                 );
-                for key in ["disabled", "skipped"] {
-                    checks::edit_list(&props, &app, key, &[], &types).map_err(prop_err)?;
-                }
             }
+            checks::enable(&props, &app, &types).map_err(prop_err)?;
             Ok(0)
         }
         "checks:set" => {

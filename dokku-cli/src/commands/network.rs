@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 
 use dokku_core::log::{Level, Stream};
 use dokku_core::network::{self, NetworkInfo, PLUGIN};
-use dokku_core::property::PropertyStore;
+use dokku_core::property::{PropertyError, PropertyStore};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{log, parse_flags, run_report, FlagSpec};
@@ -96,20 +96,31 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let key = rest.first().map(String::as_str).unwrap_or("");
             let props = PropertyStore::new(&ctx.layout.lib_root);
             let values = rest.get(1..).unwrap_or_default();
-            let value = if network::PROPERTIES.contains(&key) {
-                network::property_value(&props, &app, key, values).map_err(fail)?
-            } else {
-                String::new()
+            let check_and_set = || {
+                let value = if network::PROPERTIES.contains(&key) {
+                    network::property_value(&props, &app, key, values).map_err(fail)?
+                } else {
+                    String::new()
+                };
+                properties::set_value(
+                    ctx,
+                    PLUGIN,
+                    &app,
+                    key,
+                    &value,
+                    network::PROPERTIES,
+                    network::GLOBAL_PROPERTIES,
+                )
             };
-            properties::set_value(
-                ctx,
-                PLUGIN,
-                &app,
-                key,
-                &value,
-                network::PROPERTIES,
-                network::GLOBAL_PROPERTIES,
-            )
+            if !matches!(key, "attach-post-create" | "attach-post-deploy") {
+                return check_and_set();
+            }
+            // A network may be named by only one attach property: the value is
+            // checked against the other one, so the check and the write happen under
+            // the plugin's app lock, or two calls could both pass it.
+            props
+                .app_locked(PLUGIN, &app, || Ok::<_, PropertyError>(check_and_set()))
+                .map_err(|e| CliError::fail(e.to_string()))?
         }
         "network:report" => {
             let props = PropertyStore::new(&ctx.layout.lib_root);

@@ -27,14 +27,16 @@ pub const DEFAULT_UPTIME_WAIT: u64 = 10;
 
 /// A comma-list property (`disabled`, `skipped`); missing is empty.
 pub fn list(props: &PropertyStore, app: &str, key: &str) -> Result<Vec<String>, PropertyError> {
-    Ok(props
-        .get(PLUGIN, app, key)?
-        .unwrap_or_default()
+    Ok(split(&props.get(PLUGIN, app, key)?.unwrap_or_default()))
+}
+
+fn split(value: &str) -> Vec<String> {
+    value
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .collect())
+        .collect()
 }
 
 fn in_list(list: &[String], proc_type: &str) -> bool {
@@ -73,7 +75,9 @@ pub fn default_wait(props: &PropertyStore) -> u64 {
 }
 
 /// Edits a comma list: `add` types go in, `remove` types go out, `_all_` is dropped
-/// when specific types are given; an empty result deletes the property.
+/// when specific types are given; an empty result deletes the property. The property's
+/// lock is held from read to write, so parallel `checks:disable APP TYPE` calls keep
+/// each other's types.
 pub fn edit_list(
     props: &PropertyStore,
     app: &str,
@@ -81,20 +85,58 @@ pub fn edit_list(
     add: &[String],
     remove: &[String],
 ) -> Result<(), PropertyError> {
-    let mut items: Vec<String> = list(props, app, key)?
-        .into_iter()
-        .filter(|t| t != ALL && !remove.contains(t))
-        .collect();
-    for t in add {
-        if !items.contains(t) {
-            items.push(t.clone());
+    props.update(PLUGIN, app, key, |current| {
+        let mut items: Vec<String> = split(current.unwrap_or_default())
+            .into_iter()
+            .filter(|t| t != ALL && !remove.contains(t))
+            .collect();
+        for t in add {
+            if !items.contains(t) {
+                items.push(t.clone());
+            }
         }
-    }
-    if items.is_empty() {
-        props.delete(PLUGIN, app, key)
-    } else {
-        props.write(PLUGIN, app, key, &items.join(","))
-    }
+        Ok::<_, PropertyError>((!items.is_empty()).then(|| items.join(",")))
+    })?;
+    Ok(())
+}
+
+/// `checks:disable` (`key` `disabled`, `other` `skipped`) and `checks:skip` (the
+/// other way round): `types` go into `key` and out of `other`; no types means every
+/// process type (`_all_`, and `other` is cleared).
+///
+/// Both properties change under the plugin's app lock, so a type that one call
+/// disables while another skips it ends up in exactly one of the two lists.
+pub fn put(
+    props: &PropertyStore,
+    app: &str,
+    key: &str,
+    other: &str,
+    types: &[String],
+) -> Result<(), PropertyError> {
+    props.app_locked(PLUGIN, app, || {
+        if types.is_empty() {
+            props.write(PLUGIN, app, key, ALL)?;
+            props.delete(PLUGIN, app, other)
+        } else {
+            edit_list(props, app, key, types, &[])?;
+            edit_list(props, app, other, &[], types)
+        }
+    })
+}
+
+/// `checks:enable`: `types` leave both lists; no types clears both. Under the app
+/// lock, as [`put`].
+pub fn enable(props: &PropertyStore, app: &str, types: &[String]) -> Result<(), PropertyError> {
+    props.app_locked(PLUGIN, app, || {
+        for key in ["disabled", "skipped"] {
+            if types.is_empty() {
+                props.delete(PLUGIN, app, key)?;
+            } else {
+                edit_list(props, app, key, &[], types)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Waits until the container has been up for `seconds` without exiting or
@@ -143,6 +185,26 @@ mod tests {
         assert_eq!(list(&props, "a", "disabled").expect("list"), vec!["web"]);
         edit_list(&props, "a", "disabled", &[], &["web".into()]).expect("edit");
         assert!(!props.exists(PLUGIN, "a", "disabled").expect("exists"));
+        put(
+            &props,
+            "a",
+            "skipped",
+            "disabled",
+            &["web".into(), "worker".into()],
+        )
+        .expect("skip");
+        put(&props, "a", "disabled", "skipped", &["web".into()]).expect("disable");
+        assert_eq!(list(&props, "a", "disabled").expect("list"), vec!["web"]);
+        assert_eq!(list(&props, "a", "skipped").expect("list"), vec!["worker"]);
+        put(&props, "a", "disabled", "skipped", &[]).expect("disable all");
+        assert_eq!(list(&props, "a", "disabled").expect("list"), vec![ALL]);
+        assert!(!props.exists(PLUGIN, "a", "skipped").expect("exists"));
+        enable(&props, "a", &[]).expect("enable all");
+        assert!(!props.exists(PLUGIN, "a", "disabled").expect("exists"));
+        assert!(
+            props.get_all(PLUGIN, "a").expect("all").is_empty(),
+            "locks are not listed"
+        );
         props
             .write(PLUGIN, GLOBAL, "wait-to-retire", "5")
             .expect("write");

@@ -10,8 +10,6 @@ use crate::fs::write_atomic;
 use crate::property::lock::FileLock;
 
 const ENV_FILE: &str = "ENV";
-/// Lock file beside each ENV file; a dot-file so nothing lists it as a plugin or app.
-const LOCK_FILE: &str = ".ENV.lock";
 const FILE_MODE: u32 = 0o600;
 const DIR_MODE: u32 = 0o755;
 
@@ -218,7 +216,8 @@ impl ConfigStore {
     }
 }
 
-/// Creates the ENV file's directory (`0755`) and takes its lock.
+/// Creates the ENV file's directory (`0755`) and takes its lock, `.ENV.lock` beside it
+/// (a dot-file, so nothing lists it as a plugin or app).
 fn lock(env_path: &Path) -> Result<FileLock, ConfigError> {
     let dir = env_path.parent().unwrap_or(Path::new("."));
     DirBuilder::new()
@@ -226,8 +225,7 @@ fn lock(env_path: &Path) -> Result<FileLock, ConfigError> {
         .mode(DIR_MODE)
         .create(dir)
         .map_err(ConfigError::io("create directory", dir))?;
-    let lock_path = dir.join(LOCK_FILE);
-    FileLock::exclusive(&lock_path).map_err(ConfigError::io("lock", &lock_path))
+    FileLock::beside(env_path).map_err(ConfigError::io("lock", env_path))
 }
 
 fn read_env(path: &Path) -> Result<LoadedEnv, ConfigError> {

@@ -219,6 +219,35 @@ impl PropertyStore {
         self.list_modify(plugin, app, property, edit)
     }
 
+    /// [`list_update`](Self::list_update) for an `edit` that can refuse the change (a
+    /// duplicate mount, a reused port): on `Err` nothing is written and the error is
+    /// returned as is. For plugins whose new list depends on what is stored, so the
+    /// check and the write see the same list.
+    pub fn list_try_update<E: From<PropertyError>>(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        edit: impl FnOnce(&mut Vec<String>) -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let loc = self.locate(plugin, app, property)?;
+        // `locked` speaks PropertyError only: `edit`'s own error rides inside its Ok.
+        let outcome = self.locked(&loc, || {
+            let mut lines = read_file(&loc.file, plugin, app, property)?
+                .map(|text| split_lines(&text))
+                .unwrap_or_default();
+            let changed = match edit(&mut lines) {
+                Ok(changed) => changed,
+                Err(e) => return Ok(Err(e)),
+            };
+            if changed {
+                write_file(&loc.file, join_lines(&lines).as_bytes())?;
+            }
+            Ok(Ok(changed))
+        })?;
+        outcome
+    }
+
     /// Read-modify-write of a list under its lock. `edit` returns whether it changed
     /// anything; the file is rewritten (and created if missing) only then.
     fn list_modify(
@@ -228,17 +257,7 @@ impl PropertyStore {
         property: &str,
         edit: impl FnOnce(&mut Vec<String>) -> bool,
     ) -> Result<bool, PropertyError> {
-        let loc = self.locate(plugin, app, property)?;
-        self.locked(&loc, || {
-            let mut lines = read_file(&loc.file, plugin, app, property)?
-                .map(|text| split_lines(&text))
-                .unwrap_or_default();
-            let changed = edit(&mut lines);
-            if changed {
-                write_file(&loc.file, join_lines(&lines).as_bytes())?;
-            }
-            Ok(changed)
-        })
+        self.list_try_update(plugin, app, property, |lines| Ok(edit(lines)))
     }
 }
 
@@ -429,5 +448,30 @@ mod tests {
             .collect();
         want.sort();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn try_update_writes_on_success_and_nothing_on_refusal() {
+        let (root, s) = store();
+        s.list_write("p", "a", "l", &["one"]).expect("write");
+        let err = s
+            .list_try_update("p", "a", "l", |lines| {
+                lines.push("two".into());
+                Err::<bool, Box<dyn std::error::Error>>("refused".into())
+            })
+            .expect_err("refused");
+        assert_eq!(err.to_string(), "refused");
+        assert_eq!(list(&s), ["one"], "a refused edit writes nothing");
+        let changed = s
+            .list_try_update("p", "a", "l", |lines| {
+                lines.push("two".into());
+                Ok::<_, PropertyError>(true)
+            })
+            .expect("update");
+        assert!(changed);
+        assert_eq!(
+            fs::read_to_string(root.path().join("config/p/a/l")).expect("read"),
+            "one\ntwo\n"
+        );
     }
 }

@@ -47,7 +47,6 @@ pub struct PropertyStore {
 pub(super) struct Location {
     pub(super) dir: PathBuf,
     pub(super) file: PathBuf,
-    lock: PathBuf,
 }
 
 impl PropertyStore {
@@ -107,18 +106,70 @@ impl PropertyStore {
         Ok(loc.file.exists())
     }
 
+    /// Read-modify-write of one plain value under the property's lock, for changes that
+    /// depend on the current value (the `checks` plugin's comma lists).
+    ///
+    /// `edit` gets the current value (`None` when unset) and returns the new one; `None`
+    /// deletes the property. Nothing is written when the value is unchanged or `edit`
+    /// fails, and `edit`'s error is returned as is. Returns whether the value changed.
+    pub fn update<E: From<PropertyError>>(
+        &self,
+        plugin: &str,
+        app: &str,
+        property: &str,
+        edit: impl FnOnce(Option<&str>) -> Result<Option<String>, E>,
+    ) -> Result<bool, E> {
+        let loc = self.locate(plugin, app, property)?;
+        // `locked` speaks PropertyError only: `edit`'s own error rides inside its Ok.
+        let outcome = self.locked(&loc, || {
+            let current = read_file(&loc.file, plugin, app, property)?;
+            let next = match edit(current.as_deref()) {
+                Ok(next) => next,
+                Err(e) => return Ok(Err(e)),
+            };
+            if next == current {
+                return Ok(Ok(false));
+            }
+            match next {
+                Some(value) => write_file(&loc.file, value.as_bytes())?,
+                None => remove_file(&loc.file)?,
+            }
+            Ok(Ok(true))
+        })?;
+        outcome
+    }
+
+    /// Runs `f` holding `plugin`'s lock for the whole of `app` (`.lock` in the app's
+    /// property directory), for changes that read or write several properties and must
+    /// not interleave with another such change: a network named by only one attach
+    /// property, a process type either disabled or skipped.
+    ///
+    /// Inside `f` the ordinary methods work as usual (each also takes its property's
+    /// lock; always in this order, so the two cannot deadlock), but `f` must not call
+    /// `app_locked` for the same plugin and app again: the second lock would wait for
+    /// the first forever.
+    pub fn app_locked<T, E: From<PropertyError>>(
+        &self,
+        plugin: &str,
+        app: &str,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let dir = self.app_dir(plugin, app)?;
+        create_dir(&dir)?;
+        // A fixed name inside the validated app directory. It cannot be a property's
+        // lock: those are `.<prop>.lock` with a non-empty name, and `get_all` skips it.
+        let lock = dir.join(".lock");
+        let _lock = FileLock::exclusive(&lock).map_err(PropertyError::io("lock", &lock))?;
+        f()
+    }
+
     /// Deletes the property; deleting one that is not set succeeds (`prop del`).
     pub fn delete(&self, plugin: &str, app: &str, property: &str) -> Result<(), PropertyError> {
         let loc = self.locate(plugin, app, property)?;
         if !loc.dir.is_dir() {
             return Ok(());
         }
-        self.locked(&loc, || match fs::remove_file(&loc.file) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                Err(PropertyError::io("remove", &loc.file)(e))
-            }
-            _ => Ok(()),
-        })
+        self.locked(&loc, || remove_file(&loc.file))
     }
 
     /// Removes every property of `app` for `plugin`; [`ALL_APPS`] removes the whole plugin
@@ -238,19 +289,19 @@ impl PropertyStore {
         }
         Ok(Location {
             file: dir.join(property),
-            lock: dir.join(format!(".{property}.lock")),
             dir,
         })
     }
 
-    /// Runs `f` with the property's directory created and its lock held.
+    /// Runs `f` with the property's directory created and its lock (`.<prop>.lock`
+    /// beside it) held.
     pub(super) fn locked<T>(
         &self,
         loc: &Location,
         f: impl FnOnce() -> Result<T, PropertyError>,
     ) -> Result<T, PropertyError> {
         create_dir(&loc.dir)?;
-        let _lock = FileLock::exclusive(&loc.lock).map_err(PropertyError::io("lock", &loc.lock))?;
+        let _lock = FileLock::beside(&loc.file).map_err(PropertyError::io("lock", &loc.file))?;
         f()
     }
 
@@ -299,6 +350,14 @@ pub(super) fn read_file(
 /// Atomically replaces a property file with `contents` (mode `0600`).
 pub(super) fn write_file(path: &Path, contents: &[u8]) -> Result<(), PropertyError> {
     write_atomic(path, contents, FILE_MODE).map_err(PropertyError::io("write", path))
+}
+
+/// Removes a property file; one that is already gone is fine.
+fn remove_file(path: &Path) -> Result<(), PropertyError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(PropertyError::io("remove", path)(e)),
+        _ => Ok(()),
+    }
 }
 
 fn create_dir(dir: &Path) -> Result<(), PropertyError> {
@@ -494,5 +553,137 @@ mod tests {
             err.to_string(),
             "Unable to read p property a.x: not valid UTF-8"
         );
+    }
+
+    /// A caller's own error type, to show `update` hands it back untouched.
+    #[derive(Debug, PartialEq)]
+    enum EditError {
+        Refused,
+        Store(String),
+    }
+
+    impl From<PropertyError> for EditError {
+        fn from(e: PropertyError) -> Self {
+            EditError::Store(e.to_string())
+        }
+    }
+
+    #[test]
+    fn update_sets_changes_deletes_and_refuses() {
+        let (root, s) = store();
+        let file = root.path().join("config/p/a/x");
+        let changed = s
+            .update("p", "a", "x", |cur| {
+                assert_eq!(cur, None);
+                Ok::<_, PropertyError>(Some("one".into()))
+            })
+            .expect("set");
+        assert!(changed);
+        assert_eq!(fs::read_to_string(&file).expect("read"), "one");
+        assert_eq!(mode(&file), 0o600);
+        let same = s
+            .update("p", "a", "x", |cur| {
+                Ok::<_, PropertyError>(cur.map(str::to_owned))
+            })
+            .expect("keep");
+        assert!(!same, "an unchanged value is not rewritten");
+        let err = s
+            .update("p", "a", "x", |_| {
+                Err::<Option<String>, _>(EditError::Refused)
+            })
+            .expect_err("refused");
+        assert_eq!(err, EditError::Refused);
+        assert_eq!(fs::read_to_string(&file).expect("read"), "one");
+        s.update("p", "a", "x", |_| Ok::<_, PropertyError>(None))
+            .expect("delete");
+        assert!(!file.exists());
+        assert!(matches!(
+            s.update("p", "a", "../x", |_| Ok::<_, EditError>(None)),
+            Err(EditError::Store(_))
+        ));
+    }
+
+    /// Twenty threads each append to one comma list: with the lock held from read to
+    /// write, none of the appends is lost.
+    #[test]
+    fn concurrent_updates_lose_nothing() {
+        let (root, _s) = store();
+        let root = root.path().to_path_buf();
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let root = root.clone();
+                std::thread::spawn(move || {
+                    PropertyStore::new(root)
+                        .update("p", "a", "types", |cur| {
+                            let mut items: Vec<&str> = cur
+                                .unwrap_or("")
+                                .split(',')
+                                .filter(|t| !t.is_empty())
+                                .collect();
+                            let mine = format!("t{i}");
+                            items.push(&mine);
+                            Ok::<_, PropertyError>(Some(items.join(",")))
+                        })
+                        .expect("update");
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().expect("thread");
+        }
+        let value = PropertyStore::new(&root)
+            .get("p", "a", "types")
+            .expect("get")
+            .unwrap_or_default();
+        let mut got: Vec<&str> = value.split(',').collect();
+        got.sort_unstable();
+        let mut want: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    /// A change spanning two properties under the app lock is never interleaved with
+    /// another: each thread moves one token from `a` to `b` only if `b` lacks it, so
+    /// without the lock two threads could both see `b` empty.
+    #[test]
+    fn app_lock_serialises_changes_across_properties() {
+        let (root, s) = store();
+        let root = root.path().to_path_buf();
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                let root = root.clone();
+                std::thread::spawn(move || {
+                    let s = PropertyStore::new(root);
+                    let key = if i % 2 == 0 { "left" } else { "right" };
+                    let other = if i % 2 == 0 { "right" } else { "left" };
+                    s.app_locked("p", "a", || {
+                        if s.get("p", "a", other)?.is_none() {
+                            // Widen the window between the check and the write.
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                            s.write("p", "a", key, "shared")?;
+                        }
+                        Ok::<_, PropertyError>(())
+                    })
+                    .expect("app lock");
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().expect("thread");
+        }
+        let held = ["left", "right"]
+            .iter()
+            .filter(|k| s.get("p", "a", k).expect("get").is_some())
+            .count();
+        assert_eq!(held, 1);
+        assert!(root.join("config/p/a/.lock").is_file());
+        assert_eq!(
+            s.get_all("p", "a").expect("all").len(),
+            1,
+            "the lock files are not properties"
+        );
+        assert!(s
+            .app_locked("p", "../a", || Ok::<_, PropertyError>(()))
+            .is_err());
     }
 }
