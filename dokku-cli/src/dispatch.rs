@@ -151,6 +151,9 @@ fn runs_as_caller(command: &str) -> bool {
                 | "ssh-keys:remove"
                 | "scheduler-k3s:initialize"
                 | "scheduler-k3s:uninstall"
+                // Handing a directory to another uid needs root's rights (Dokku
+                // reaches them through a sudoers rule; we keep the caller's).
+                | "storage:ensure-directory"
         )
 }
 

@@ -309,6 +309,12 @@ pub fn docker_args(
         .collect()
 }
 
+/// Whether `id` is a uid `--chown` may hand a storage directory to: 0–65535, or the
+/// same range shifted into a user namespace (165536–231071), as Dokku allows.
+pub fn chown_id_allowed(id: u32) -> bool {
+    id <= 65_535 || (165_536..=231_071).contains(&id)
+}
+
 /// The uid:gid `--chown` names (`storage:ensure-directory`): herokuish 32767, heroku
 /// 1000, paketo 2000, root 0; `false` skips; a number is taken as given.
 pub fn chown_ids(chown: &str) -> Option<u32> {
@@ -323,8 +329,15 @@ pub fn chown_ids(chown: &str) -> Option<u32> {
 }
 
 /// `$DOKKU_LIB_ROOT/data/storage/NAME`, created (`storage:ensure-directory`).
+///
+/// The name is one path component of `[A-Za-z0-9_-]` (Dokku's rule), so it can never
+/// point outside the storage folder.
 pub fn ensure_directory(layout: &Layout, name: &str) -> Result<PathBuf, StorageError> {
-    if name.is_empty() || name.contains('/') || name.starts_with('.') {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(StorageError::BadSpec);
     }
     let dir = layout.plugin_data_dir("storage").join(name);

@@ -102,8 +102,11 @@ pub(crate) fn trigger(
         }
         "domains-enable" => trigger_status(ctx, domains::enable(&host, app)),
         "post-app-clone-setup" => {
-            domains::forget(layout, arg(args, 1));
-            Ok(0)
+            // The clone drops the original's names and gets its own defaults, as
+            // `apps:create` gives them (Dokku's quiet `domains_setup`).
+            let clone = arg(args, 1);
+            domains::forget(layout, clone);
+            trigger_status(ctx, domains::setup(&host, clone, false))
         }
         "post-app-rename-setup" => {
             trigger_status(ctx, domains::rename(layout, arg(args, 0), arg(args, 1)))

@@ -72,19 +72,56 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             }
             let name = name
                 .ok_or_else(|| CliError::fail("Please specify a name for the storage directory"))?;
+            // Everything is checked before anything is made.
+            if chown != "false" && storage::chown_ids(&chown).is_none() {
+                return Err(
+                    CliError::fail(format!("Unsupported chown permissions: {chown}"))
+                        .hint("use herokuish, heroku, paketo, root, false or a numeric uid"),
+                );
+            }
+            let id = storage::chown_ids(&chown);
+            if let Some(id) = id.filter(|id| !storage::chown_id_allowed(*id)) {
+                return Err(
+                    CliError::fail(format!("Unsupported chown permissions: {id}"))
+                        .hint("use 0-65535, or 165536-231071 for user-namespace offsets"),
+                );
+            }
             let dir = storage::ensure_directory(&ctx.layout, &name).map_err(fail)?;
             ctx.log(Level::Info1, &format!("Ensuring {} exists", dir.display()));
-            if let Some(id) = storage::chown_ids(&chown) {
+            hand_to_system_user(ctx, &dir);
+            if let Some(id) = id {
                 ctx.log(
                     Level::Verbose,
                     &format!("Setting directory ownership to {id}:{id}"),
                 );
-                std::os::unix::fs::chown(&dir, Some(id), Some(id))
-                    .map_err(|e| CliError::fail(format!("cannot chown {}: {e}", dir.display())))?;
+                std::os::unix::fs::chown(&dir, Some(id), Some(id)).map_err(|e| {
+                    CliError::fail(format!("cannot chown {}: {e}", dir.display())).hint(
+                        "run it as root on the host (it keeps root's rights there), or pass --chown false",
+                    )
+                })?;
             }
             ctx.log(Level::Verbose, "Directory ready for mounting");
             Ok(0)
         }
         other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+    }
+}
+
+/// Run as root, `storage:ensure-directory` made the folder (and maybe
+/// `data/storage`) as root: hand both to the dokku user, who would have made them
+/// in Dokku, so later commands run as that user can use them.
+fn hand_to_system_user(ctx: &Context, dir: &std::path::Path) {
+    if crate::identity::current_user() != "root" {
+        return;
+    }
+    let user = ctx
+        .var(dokku_core::env::DOKKU_SYSTEM_USER)
+        .unwrap_or("dokku")
+        .to_string();
+    let Some((uid, gid)) = crate::identity::ids_of(&user) else {
+        return;
+    };
+    for path in [dir.parent(), Some(dir)].into_iter().flatten() {
+        let _ = std::os::unix::fs::chown(path, Some(uid), Some(gid));
     }
 }

@@ -43,7 +43,10 @@ fn stop_start_and_restore_never_route_a_host_to_another_app() {
             );
         }
         let body = served(&nginx, &apps[other]).expect("the running app answers");
-        assert!(body.contains(&format!("GREETING=from-{}", names[other])), "{body}");
+        assert!(
+            body.contains(&format!("GREETING=from-{}", names[other])),
+            "{body}"
+        );
 
         if cycle % 5 == 4 {
             // What a reboot runs: the stopped app stays stopped and unrouted.
@@ -51,7 +54,10 @@ fn stop_start_and_restore_never_route_a_host_to_another_app() {
             assert_eq!(run.code, 0, "{}", output(&run));
             assert_eq!(served(&nginx, &apps[stopped]), None, "cycle {cycle}");
             let body = served(&nginx, &apps[other]).expect("restored app answers");
-            assert!(body.contains(&format!("GREETING=from-{}", names[other])), "{body}");
+            assert!(
+                body.contains(&format!("GREETING=from-{}", names[other])),
+                "{body}"
+            );
         }
         let run = d.env.dokku(["ps:start", &apps[stopped]]);
         assert_eq!(run.code, 0, "{}", output(&run));
@@ -64,4 +70,35 @@ fn stop_start_and_restore_never_route_a_host_to_another_app() {
             );
         }
     }
+}
+
+#[test]
+fn a_clone_answers_at_its_own_domain() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let nginx = TestNginx::start(&d);
+    let one = create_app(&d, &nginx, "one");
+    d.env.dokku(["checks:skip", &one]).success();
+    let push = d.push(&d.hello_source("one"), &one, "main");
+    assert_eq!(push.code, 0, "{}", output(&push));
+
+    let copy = d.app("copy");
+    let run = d.env.dokku(["apps:clone", &one, &copy]);
+    let text = output(&run);
+    assert_eq!(run.code, 0, "{text}");
+    assert!(
+        text.contains(&format!("http://{}", nginx.host_of(&copy))),
+        "the clone's deploy names its own URL:\n{text}"
+    );
+    let vhosts = d
+        .env
+        .dokku(["domains:report", &copy, "--domains-app-vhosts"])
+        .success();
+    assert_eq!(vhosts.stdout.trim(), nginx.host_of(&copy));
+    let body = served(&nginx, &copy).expect("the clone answers at its own domain");
+    assert!(body.contains("Hello from hello-app!"), "{body}");
+    let body = served(&nginx, &one).expect("the original still answers");
+    assert!(body.contains("GREETING=from-one"), "{body}");
 }

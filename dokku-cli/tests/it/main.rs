@@ -14,6 +14,7 @@ mod native;
 mod plugins;
 mod proxy;
 mod ssh;
+mod storage_dirs;
 
 use dokku_test_support::TestEnv;
 

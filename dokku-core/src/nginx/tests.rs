@@ -384,7 +384,10 @@ fn an_address_no_container_of_the_app_holds_is_dropped() {
     assert!(text.contains("server 172.17.0.5:5000;"), "{text}");
     assert!(!text.contains("172.17.0.6"), "{text}");
     assert!(
-        host.logs.borrow().iter().any(|l| l.contains("Not routing web to 172.17.0.6:5000")),
+        host.logs
+            .borrow()
+            .iter()
+            .any(|l| l.contains("Not routing web to 172.17.0.6:5000")),
         "{:?}",
         host.logs.borrow()
     );
