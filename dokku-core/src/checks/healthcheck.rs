@@ -83,7 +83,7 @@ pub fn for_process(
         return Ok(Vec::new());
     };
     let mut checks: Vec<Healthcheck> =
-        serde_json::from_value(list.clone()).map_err(|e| HealthcheckError {
+        serde_json::from_value(without_nulls(list)).map_err(|e| HealthcheckError {
             proc_type: proc_type.to_string(),
             message: e.to_string(),
         })?;
@@ -101,6 +101,22 @@ pub fn for_process(
         }
     }
     Ok(checks)
+}
+
+/// `value` with every `null` member of its objects dropped: Go's decoder, which
+/// Dokku's healthchecker uses, reads `"path": null` as an absent path.
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Where and how to reach the container under test.
