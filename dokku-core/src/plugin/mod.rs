@@ -140,6 +140,9 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
