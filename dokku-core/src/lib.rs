@@ -81,3 +81,6 @@ pub mod sigil;
 pub mod sshkeys;
 pub mod storage;
 pub mod trigger;
+
+#[cfg(test)]
+mod fuzzing;

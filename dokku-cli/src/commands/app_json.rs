@@ -32,7 +32,10 @@ pub(crate) fn trigger(
                 Path::new(arg(args, 1)),
                 &pid,
             )
-            .map_err(|e| DeployError::fail(e.to_string()));
+            .map_err(|e| match e.hint() {
+                Some(hint) => DeployError::refused(e.to_string(), hint),
+                None => DeployError::fail(e.to_string()),
+            });
             trigger_status(ctx, result)
         }
         "core-post-deploy" => {

@@ -95,6 +95,7 @@ pub(crate) fn cli_error(err: DeployError) -> CliError {
     match err {
         DeployError::Exit { code } => CliError::silent(code),
         DeployError::Fail { message, code } => CliError::with_code(message, code),
+        DeployError::Refused { message, hint } => CliError::fail(message).hint(hint),
         other => CliError::fail(other.to_string()),
     }
 }
@@ -112,6 +113,9 @@ pub(crate) fn trigger_status(
             let code = err.exit_code();
             for line in err.to_string().lines() {
                 ctx.log(Level::Fail, line);
+            }
+            if let Some(hint) = err.hint() {
+                ctx.log(Level::Stderr, &format!("       hint: {hint}"));
             }
             Ok(code)
         }

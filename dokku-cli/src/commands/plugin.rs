@@ -171,12 +171,12 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
             ctx.layout.plugin_available().join(&name).display()
         ),
     );
-    match manage::fetch(&ctx.layout, &source, &name).map_err(refused)? {
-        Installed::New => {}
-        Installed::AlreadyInstalled => ctx.log(
+    let fetched = manage::fetch(&ctx.layout, &source, &name).map_err(refused)?;
+    if fetched == Installed::AlreadyInstalled {
+        ctx.log(
             Level::Stderr,
             &format!("Plugin '{name}' is already installed."),
-        ),
+        );
     }
     if !ctx.layout.plugin_enabled().join(&name).exists() {
         manage::enable(&ctx.layout, &name).map_err(refused)?;
@@ -184,8 +184,17 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
     }
     ctx.rescan();
     if let Some(rev) = committish {
-        let line = manage::update(&ctx.layout, &name, Some(&rev)).map_err(refused)?;
-        output::println(&line);
+        match manage::update(&ctx.layout, &name, Some(&rev)) {
+            Ok(line) => output::println(&line),
+            Err(err) => {
+                // A fresh install that cannot reach a usable revision leaves nothing.
+                if fetched == Installed::New {
+                    let _ = manage::remove(&ctx.layout, &name);
+                    ctx.rescan();
+                }
+                return Err(refused(err));
+            }
+        }
     }
     if !skip_trigger {
         let code = fire_all(ctx, "install", &[])?;

@@ -347,7 +347,12 @@ pub(crate) fn trigger(
         "core-post-extract" => {
             let result =
                 ps::extract_procfile(&props, &ctx.layout, app, Path::new(arg(args, 1)), &pid)
-                    .map_err(|e| DeployError::fail(e.to_string()));
+                    .map_err(|e| match e {
+                        ps::ExtractError::Invalid(invalid) => {
+                            DeployError::refused(invalid.to_string(), invalid.hint())
+                        }
+                        other => DeployError::fail(other.to_string()),
+                    });
             trigger_status(ctx, result)
         }
         "post-release-builder" => {

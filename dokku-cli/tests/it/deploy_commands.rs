@@ -385,3 +385,98 @@ fn git_receive_pack_refuses_names_that_are_paths() {
         0
     );
 }
+
+/// Security issue #9: a Procfile or app.json that cannot be used is refused when the
+/// source is extracted, before anything is built: one ` !` line naming the problem,
+/// a hint, a rejected push, and no docker call. A valid pair (comments, blank lines,
+/// CRLF, unknown app.json keys) still goes on to the build.
+#[test]
+fn a_malformed_procfile_or_app_json_is_refused_before_the_build() {
+    let env = install();
+    let log = fake_docker(&env);
+    env.dokku(["apps:create", "web"]).success();
+    let src = env.scratch("src").join("web");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    std::fs::write(src.join("Dockerfile"), "FROM scratch\n").expect("write");
+    let cases: [(&str, &[u8], &str); 8] = [
+        (
+            "Procfile",
+            b"web: a\n# two webs\nweb: b\n",
+            "Invalid Procfile: line 3: process type `web` is defined twice",
+        ),
+        (
+            "Procfile",
+            b"web: a\nworker b\n",
+            "Invalid Procfile: line 2: expected `<process type>: <command>`, got `worker b`",
+        ),
+        (
+            "Procfile",
+            b"web: a\0b\n",
+            "Invalid Procfile: line 1: contains a NUL byte",
+        ),
+        (
+            "Procfile",
+            b"web: a\nworker: caf\xe9\n",
+            "Invalid Procfile: line 2: not UTF-8 text",
+        ),
+        (
+            "app.json",
+            br#"{"healthchecks":"nope"}"#,
+            "Invalid app.json file (app.json): `healthchecks` must be an object, not a string",
+        ),
+        (
+            "app.json",
+            br#"{"scripts":5}"#,
+            "Invalid app.json file (app.json): `scripts` must be an object, not the number 5",
+        ),
+        (
+            "app.json",
+            br#"{"healthchecks":{"web":[{"attempts":"3"}]}}"#,
+            "Invalid app.json file (app.json): `healthchecks.web[0].attempts` must be a whole number",
+        ),
+        (
+            "app.json",
+            b"{\"name\": \"\xff\"}",
+            "Invalid app.json file (app.json): not UTF-8 text (line 1)",
+        ),
+    ];
+    for (file, bytes, expected) in cases {
+        let _ = std::fs::remove_file(src.join("Procfile"));
+        let _ = std::fs::remove_file(src.join("app.json"));
+        std::fs::write(src.join(file), bytes).expect("write");
+        dokku_test_support::git_commit_all(&src);
+        let push = push_local(&env, &src, "web", "main");
+        assert_ne!(push.code, 0, "{file} {expected}: accepted\n{}", push.stderr);
+        assert!(
+            push.stderr.contains(&format!("remote:  !     {expected}")),
+            "{}",
+            push.stderr
+        );
+        assert!(
+            push.stderr.contains("remote:        hint: "),
+            "{}",
+            push.stderr
+        );
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            !calls.contains("build"),
+            "{file} {expected}: built anyway\n{calls}"
+        );
+    }
+
+    std::fs::write(
+        src.join("Procfile"),
+        "# processes\r\n\r\nweb: httpd -p $PORT\r\nworker:  sh -c 'x'\r\n",
+    )
+    .expect("write");
+    std::fs::write(
+        src.join("app.json"),
+        r#"{"name":"web","healthchecks":{"web":[{"path":"/","attempts":2}]},"x-custom":[1]}"#,
+    )
+    .expect("write");
+    dokku_test_support::git_commit_all(&src);
+    let push = push_local(&env, &src, "web", "main");
+    assert!(!push.stderr.contains("Invalid"), "{}", push.stderr);
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(calls.contains("image build"), "{}\n{calls}", push.stderr);
+}

@@ -348,3 +348,128 @@ fn install_dependencies_fires_the_dependencies_trigger() {
     let run = env.dokku(["plugin:install-dependencies"]).success();
     assert_eq!(run.stdout, "installing-deps\n");
 }
+
+/// Deterministic noise (xorshift), starting with a byte that is never UTF-8.
+fn noise(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut out = vec![0xff];
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// Security issue #9: a plugin.toml that discovery would skip on every command is
+/// refused at install, in one line and a hint, and nothing of the plugin is left
+/// (its install trigger never runs).
+#[test]
+fn install_refuses_a_malformed_plugin_toml_and_leaves_nothing() {
+    let env = install();
+    let before = snapshot(&env);
+    let marker = env.scratch("marker").join("install-ran");
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "header",
+            b"[plugin\ndescription = \"x\"\n".to_vec(),
+            "invalid table header",
+        ),
+        (
+            "types",
+            b"[plugin]\ndescription = 5\nversion = \"1\"\n".to_vec(),
+            "(line 2)",
+        ),
+        ("noise", noise(5 * 1024 * 1024), "not UTF-8 text (line 1)"),
+        (
+            "latin1",
+            b"[plugin]\ndescription = \"caf\xe9\"\n".to_vec(),
+            "not UTF-8 text (line 2)",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let dir = env.scratch("src").join(name);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("plugin.toml"), &bytes).expect("write plugin.toml");
+        write_executable(
+            &dir.join("install"),
+            &format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+        );
+        let run = env.dokku([
+            "plugin:install",
+            dir.to_str().expect("utf8"),
+            "--name",
+            name,
+        ]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{name}: {}", run.stderr);
+        assert!(
+            lines[0].starts_with(&format!(
+                " !     Plugin {name} has an invalid plugin.toml: "
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(lines[0].contains(expected), "{name}: {}", run.stderr);
+        assert!(
+            lines[1].starts_with("       hint: "),
+            "{name}: {}",
+            run.stderr
+        );
+        for tree in ["available", "enabled"] {
+            let left = env.lib_root().join("plugins").join(tree).join(name);
+            assert!(
+                std::fs::symlink_metadata(&left).is_err(),
+                "{} left behind",
+                left.display()
+            );
+        }
+    }
+    assert!(!marker.exists(), "an install trigger ran");
+    assert_eq!(before, snapshot(&env));
+}
+
+/// Security issue #9: an update to a revision with a broken plugin.toml is refused and
+/// the plugin stays on the revision it had.
+#[test]
+fn update_refuses_a_revision_with_a_malformed_plugin_toml() {
+    let env = install();
+    install_hello(&env);
+    let repo = env.scratch("src").join("dokku-hello");
+    let installed = env.lib_root().join("plugins/available/hello/plugin.toml");
+    let good = std::fs::read(&installed).expect("installed plugin.toml");
+    std::fs::write(repo.join("plugin.toml"), "[plugin]\nversion = 2\n").expect("break");
+    git_commit_all(&repo);
+    let bad = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&repo)
+        .output()
+        .expect("git rev-parse");
+    let bad = String::from_utf8_lossy(&bad.stdout).trim().to_string();
+
+    for args in [
+        vec!["plugin:update", "hello"],
+        vec!["plugin:update", "hello", &bad],
+    ] {
+        let run = env.dokku(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {}", run.stderr);
+        assert!(
+            lines[0]
+                .starts_with(" !     Plugin (hello) not updated: its new plugin.toml is invalid: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(lines[1].starts_with("       hint: "), "{}", run.stderr);
+        assert_eq!(std::fs::read(&installed).expect("plugin.toml"), good);
+        assert_eq!(env.dokku(["hello:world"]).success().stdout, "Hello world\n");
+    }
+    assert!(!env
+        .lib_root()
+        .join("plugins/available/hello/.plugin_committish")
+        .exists());
+}

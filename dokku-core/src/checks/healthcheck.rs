@@ -83,7 +83,7 @@ pub fn for_process(
         return Ok(Vec::new());
     };
     let mut checks: Vec<Healthcheck> =
-        serde_json::from_value(list.clone()).map_err(|e| HealthcheckError {
+        serde_json::from_value(without_nulls(list)).map_err(|e| HealthcheckError {
             proc_type: proc_type.to_string(),
             message: e.to_string(),
         })?;
@@ -101,6 +101,22 @@ pub fn for_process(
         }
     }
     Ok(checks)
+}
+
+/// `value` with every `null` member of its objects dropped: Go's decoder, which
+/// Dokku's healthchecker uses, reads `"path": null` as an absent path.
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Where and how to reach the container under test.
@@ -277,43 +293,11 @@ pub fn http_get(
         .map_err(|e| format!("cannot send request to {addr}: {e}"))?;
     let mut raw = Vec::new();
     stream
+        .take(super::http::MAX_ANSWER_BYTES)
         .read_to_end(&mut raw)
         .map_err(|e| format!("no complete answer from {addr}: {e}"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("malformed answer from {addr}"))?;
-    let status = head
-        .lines()
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| format!("malformed status line from {addr}"))?;
-    let chunked = head.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    let body = if chunked {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    Ok((status, body))
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.split(';').next().unwrap_or("").trim(), 16) else {
-            break;
-        };
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        body = rest[n..].trim_start_matches("\r\n");
-    }
-    out
+    let answer = super::http::parse_response(&raw).map_err(|e| format!("{e} from {addr}"))?;
+    Ok((answer.status, answer.body))
 }
 
 #[cfg(test)]
@@ -375,11 +359,23 @@ mod tests {
         server.join().expect("server");
     }
 
+    /// Security issue #9: a chunked body holding bytes that are not UTF-8 used to
+    /// panic the reader (a lossy string sliced by the chunk's byte count).
     #[test]
-    fn chunked_bodies_are_joined() {
-        assert_eq!(
-            dechunk("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"),
-            "hello world"
-        );
+    fn chunked_body_with_invalid_utf8_does_not_panic() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().expect("accept");
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n\xff\xfeok\r\n3\r\n!\xe2\x82\r\n0\r\n\r\n",
+            );
+        });
+        let (status, body) = http_get(addr, "/", &[], Duration::from_secs(5)).expect("an answer");
+        assert_eq!(status, 200);
+        assert_eq!(body, "\u{fffd}\u{fffd}ok!\u{fffd}");
+        server.join().expect("server");
     }
 }

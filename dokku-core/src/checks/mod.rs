@@ -7,6 +7,7 @@
 //! process type has no healthchecks in `app.json`.
 
 pub mod healthcheck;
+pub mod http;
 pub mod legacy;
 
 use std::time::{Duration, Instant};

@@ -67,6 +67,15 @@ pub enum DeployError {
         /// Exit code.
         code: i32,
     },
+    /// Refused input (an app's Procfile or app.json): ` !     MESSAGE`, then a
+    /// `hint:` line, exit 1.
+    #[error("{message}")]
+    Refused {
+        /// The message, without the ` !     ` prefix.
+        message: String,
+        /// How to fix it.
+        hint: String,
+    },
     /// A step already reported its failure; exit with `code`.
     #[error("exited with status {code}")]
     Exit {
@@ -100,6 +109,22 @@ impl DeployError {
         DeployError::Fail {
             message: message.into(),
             code: 1,
+        }
+    }
+
+    /// Refused input, with a hint telling how to fix it.
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> DeployError {
+        DeployError::Refused {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// The `hint:` line to print after the message, if any.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            DeployError::Refused { hint, .. } => Some(hint),
+            _ => None,
         }
     }
 

@@ -83,9 +83,7 @@ pub fn list(layout: &Layout) -> Vec<PluginListing> {
             if !dir.is_dir() {
                 return None;
             }
-            let manifest = std::fs::read_to_string(dir.join("plugin.toml"))
-                .ok()
-                .and_then(|t| Manifest::parse(&t).ok());
+            let manifest = Manifest::read(&dir.join("plugin.toml")).ok().flatten();
             let (version, description) = manifest
                 .map(|m| (m.plugin.version, m.plugin.description))
                 .unwrap_or_default();
@@ -266,13 +264,28 @@ pub fn fetch(layout: &Layout, source: &Source, name: &str) -> Result<Installed, 
         Source::Tarball(archive) => extract(archive, &target),
         Source::Directory(dir) => copy_dir(dir, &target),
     };
-    if let Err(err) = result {
-        // Nothing half-installed is left behind.
+    if let Err(err) = result.and_then(|()| check_manifest(&target, name)) {
+        // Nothing half-installed, and no plugin discovery would skip, is left behind.
         let _ = std::fs::remove_dir_all(&target);
         return Err(err);
     }
     Ok(Installed::New)
 }
+
+/// Refuses a plugin whose `plugin.toml` cannot be used (discovery would skip it on
+/// every command). A plugin without one is a bare legacy plugin, which is fine.
+fn check_manifest(dir: &Path, name: &str) -> Result<(), ManageError> {
+    Manifest::read(&dir.join("plugin.toml"))
+        .map(drop)
+        .map_err(|err| {
+            ManageError::with_hint(
+                format!("Plugin {name} has an invalid plugin.toml: {err}"),
+                MANIFEST_HINT,
+            )
+        })
+}
+
+const MANIFEST_HINT: &str = "plugin.toml must be UTF-8 TOML with a [plugin] table of string values (description, version); fix it in the plugin's source, then retry";
 
 /// `plugn update <name> [committish]`: returns the line to print.
 pub fn update(
@@ -293,11 +306,13 @@ pub fn update(
             code: 0,
         });
     }
+    let before = Checkout::record(&dir);
     match committish {
         Some(rev) => {
             git(&dir, &["fetch", "--quiet", "--tags"])?;
             git(&dir, &["checkout", "--quiet", rev])?;
             let _ = git(&dir, &["pull", "--quiet"]);
+            refuse_bad_manifest(&dir, name, before)?;
             crate::fs::write_atomic(&dir.join(".plugin_committish"), rev.as_bytes(), 0o644)
                 .map_err(io_err)?;
             Ok(format!("Plugin ({name}) updated and pinned to {rev}"))
@@ -309,9 +324,52 @@ pub fn update(
                 return Ok(format!("Plugin pinned to {}", pinned.trim()));
             }
             git(&dir, &["pull", "--quiet"])?;
+            refuse_bad_manifest(&dir, name, before)?;
             Ok(format!("Plugin ({name}) updated"))
         }
     }
+}
+
+/// Where a plugin's checkout was before an update: its branch (if on one) and commit.
+struct Checkout {
+    branch: Option<String>,
+    commit: Option<String>,
+}
+
+impl Checkout {
+    fn record(dir: &Path) -> Checkout {
+        let read = |args: &[&str]| git(dir, args).ok().map(|s| s.trim().to_string());
+        Checkout {
+            branch: read(&["symbolic-ref", "-q", "--short", "HEAD"]),
+            commit: read(&["rev-parse", "HEAD"]),
+        }
+    }
+
+    /// Puts the checkout back where it was (best effort).
+    fn restore(&self, dir: &Path) {
+        let Some(commit) = &self.commit else {
+            return;
+        };
+        if let Some(branch) = &self.branch {
+            let _ = git(dir, &["checkout", "--quiet", "--force", branch]);
+            let _ = git(dir, &["reset", "--quiet", "--hard", commit]);
+        } else {
+            let _ = git(dir, &["checkout", "--quiet", "--force", commit]);
+        }
+    }
+}
+
+/// After an update: a new revision whose `plugin.toml` is unusable is refused, and
+/// the plugin is put back on the revision it had.
+fn refuse_bad_manifest(dir: &Path, name: &str, before: Checkout) -> Result<(), ManageError> {
+    let Err(err) = Manifest::read(&dir.join("plugin.toml")) else {
+        return Ok(());
+    };
+    before.restore(dir);
+    Err(ManageError::with_hint(
+        format!("Plugin ({name}) not updated: its new plugin.toml is invalid: {err}"),
+        "the plugin stays at its previous revision; fix plugin.toml upstream, or pin a good revision with `dokku plugin:update <name> <committish>`",
+    ))
 }
 
 /// The git metadata `plugin:list --format json` shows: origin URL, HEAD, branch.

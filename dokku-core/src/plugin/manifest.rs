@@ -2,6 +2,7 @@
 //! (`[plugin.native]`, `[[command]]`, `[[trigger]]`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use thiserror::Error;
@@ -83,15 +84,32 @@ pub struct ManifestError {
 impl Manifest {
     /// Parses `plugin.toml` text.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        toml::from_str::<Manifest>(text).map_err(|err| {
-            let line = err
-                .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
-            ManifestError {
-                message: err.message().trim().replace('\n', " "),
-                line,
-            }
+        toml::from_str::<Manifest>(text).map_err(|err| ManifestError {
+            message: one_line(err.message()),
+            line: err.span().map(|span| line_of(text.as_bytes(), span.start)),
         })
+    }
+
+    /// Parses the bytes of a `plugin.toml`, refusing bytes that are not UTF-8 text.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Manifest, ManifestError> {
+        let text = std::str::from_utf8(bytes).map_err(|err| ManifestError {
+            message: "not UTF-8 text".into(),
+            line: Some(line_of(bytes, err.valid_up_to())),
+        })?;
+        Manifest::parse(text)
+    }
+
+    /// Reads and parses the manifest at `path`; `Ok(None)` when there is no such
+    /// file (a bare legacy plugin).
+    pub fn read(path: &Path) -> Result<Option<Manifest>, ManifestError> {
+        match std::fs::read(path) {
+            Ok(bytes) => Manifest::parse_bytes(&bytes).map(Some),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(ManifestError {
+                message: one_line(&format!("cannot read it: {err}")),
+                line: None,
+            }),
+        }
     }
 
     /// The `[plugin.config]` defaults as strings (non-string values rendered as TOML).
@@ -109,6 +127,26 @@ impl Manifest {
             })
             .collect()
     }
+}
+
+/// The 1-based line holding byte `offset` of `bytes`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    let end = offset.min(bytes.len());
+    bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// A message as one printable line: line breaks become spaces and other control
+/// characters are escaped, so a hostile file cannot rewrite the operator's terminal.
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.trim().chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -139,5 +177,39 @@ mod tests {
         let text = err.to_string();
         assert!(!text.contains('\n'), "{text}");
         assert!(text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn wrong_types_are_refused_with_their_line() {
+        let err = Manifest::parse("[plugin]\ndescription = \"d\"\nversion = 5\n").expect_err("bad");
+        assert!(err.to_string().contains("(line 3)"), "{err}");
+        assert!(err.to_string().contains("string"), "{err}");
+        assert!(Manifest::parse("plugin = 1\n").is_err());
+        assert!(Manifest::parse("[[command]]\nhelp = \"no name\"\n[plugin]\n").is_err());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_with_their_line() {
+        let err =
+            Manifest::parse_bytes(b"[plugin]\ndescription = \"\xff\xfe\"\n").expect_err("bad");
+        assert_eq!(err.to_string(), "not UTF-8 text (line 2)");
+        let good = Manifest::parse_bytes(b"[plugin]\nversion = \"1\"\n").expect("good");
+        assert_eq!(good.plugin.version, "1");
+    }
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        let err = Manifest::parse("[plugin]\ndescription = \"a\u{1b}[2J\"\n").expect_err("bad");
+        let text = err.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+
+    #[test]
+    fn read_tells_a_missing_file_from_a_bad_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("plugin.toml");
+        assert_eq!(Manifest::read(&path), Ok(None));
+        std::fs::write(&path, [0xc3, 0x28]).expect("write");
+        assert!(Manifest::read(&path).is_err());
     }
 }

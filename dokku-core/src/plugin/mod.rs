@@ -121,17 +121,14 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
             .map(|real| real.to_string_lossy().contains("core-plugins"))
             .unwrap_or(false);
         let toml_path = dir.join("plugin.toml");
-        let manifest = match std::fs::read_to_string(&toml_path) {
-            Ok(text) => match Manifest::parse(&text) {
-                Ok(manifest) => Some(manifest),
-                Err(err) => {
-                    discovery
-                        .problems
-                        .push(format!("{}: {err}", toml_path.display()));
-                    continue;
-                }
-            },
-            Err(_) => None,
+        let manifest = match Manifest::read(&toml_path) {
+            Ok(manifest) => manifest,
+            Err(err) => {
+                discovery
+                    .problems
+                    .push(format!("{}: {err}", toml_path.display()));
+                continue;
+            }
         };
         discovery.plugins.push(Plugin {
             name,
@@ -142,6 +139,9 @@ pub fn discover_in(enabled_dir: &Path) -> Discovery {
     }
     discovery
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
@@ -165,17 +165,25 @@ mod tests {
         );
         plugin_dir(root.path(), "a-bad", Some("[plugin\ndescription = \n"));
         plugin_dir(root.path(), "with space", None);
+        plugin_dir(root.path(), "c-binary", None);
+        std::fs::write(root.path().join("c-binary/plugin.toml"), [0xff, 0x00, 0x9f])
+            .expect("write");
         let found = discover_in(root.path());
         let names: Vec<_> = found.plugins.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, vec!["b-good"]);
-        assert_eq!(found.problems.len(), 2);
+        assert_eq!(found.problems.len(), 3);
         assert!(
             found.problems[0].contains("a-bad/plugin.toml"),
             "{:?}",
             found.problems
         );
         assert!(!found.problems[0].contains('\n'));
-        assert!(found.problems[1].contains("whitespace"));
+        assert!(
+            found.problems[1].contains("c-binary/plugin.toml: not UTF-8 text"),
+            "{:?}",
+            found.problems
+        );
+        assert!(found.problems[2].contains("whitespace"));
     }
 
     #[test]

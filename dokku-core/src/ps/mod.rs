@@ -43,8 +43,31 @@ pub struct ProcfileError {
     pub reason: String,
 }
 
-/// Parses Procfile text in strict mode.
+impl ProcfileError {
+    /// How to fix it, for a `hint:` line.
+    pub fn hint(&self) -> &'static str {
+        "a Procfile holds one `<process type>: <command>` line per process type (each type once; `#` comments and blank lines are fine); fix it, commit and deploy again"
+    }
+}
+
+/// Parses the bytes of a Procfile in strict mode: they must be UTF-8 text.
+pub fn parse_procfile_bytes(bytes: &[u8]) -> Result<Vec<ProcessType>, ProcfileError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ProcfileError {
+        line: line_of(bytes, e.valid_up_to()),
+        reason: "not UTF-8 text".into(),
+    })?;
+    parse_procfile(text)
+}
+
+/// Parses Procfile text in strict mode (a leading byte-order mark is ignored).
 pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(nul) = text.find('\0') {
+        return Err(ProcfileError {
+            line: line_of(text.as_bytes(), nul),
+            reason: "contains a NUL byte".into(),
+        });
+    }
     let mut out: Vec<ProcessType> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -57,7 +80,8 @@ pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
         };
         let Some((name, command)) = line.split_once(':') else {
             return Err(err(format!(
-                "expected `<process type>: <command>`, got `{line}`"
+                "expected `<process type>: <command>`, got `{}`",
+                excerpt(line)
             )));
         };
         if name.is_empty()
@@ -66,7 +90,8 @@ pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(err(format!(
-                "invalid process type name `{name}` (letters, digits, - and _ only)"
+                "invalid process type name `{}` (letters, digits, - and _ only)",
+                excerpt(name)
             )));
         }
         let command = command.trim();
@@ -82,6 +107,36 @@ pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
         });
     }
     Ok(out)
+}
+
+/// The 1-based line holding byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Text from the file as it may appear in a message: at most 60 characters, control
+/// characters escaped, so the error stays one printable line.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(60)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if text.chars().nth(60).is_some() {
+        out.push_str("...");
+    }
+    out
 }
 
 /// `data/ps/APP`.
@@ -102,9 +157,9 @@ pub fn current_procfile(
         if dir.join(format!("{name}.missing")).exists() {
             return Some(Ok(None));
         }
-        std::fs::read_to_string(dir.join(name))
+        std::fs::read(dir.join(name))
             .ok()
-            .map(|text| parse_procfile(&text).map(Some))
+            .map(|bytes| parse_procfile_bytes(&bytes).map(Some))
     };
     if let Some(pid) = pid {
         if let Some(found) = candidate(&format!("Procfile.{pid}")) {
@@ -135,16 +190,20 @@ pub fn extract_procfile(
     let missing = dir.join(format!("Procfile.{pid}.missing"));
     let _ = std::fs::remove_file(&dest);
     let _ = std::fs::remove_file(&missing);
-    match std::fs::read_to_string(source.join(&name)) {
-        Ok(text) => {
-            parse_procfile(&text)?;
-            crate::fs::write_atomic(&dest, text.as_bytes(), 0o644)
+    let file = source.join(&name);
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            parse_procfile_bytes(&bytes)?;
+            crate::fs::write_atomic(&dest, &bytes, 0o644)
                 .map_err(|source| ExtractError::Io { path: dest, source })
         }
-        Err(_) => std::fs::write(&missing, "").map_err(|source| ExtractError::Io {
-            path: missing,
-            source,
-        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::write(&missing, "").map_err(|source| ExtractError::Io {
+                path: missing,
+                source,
+            })
+        }
+        Err(source) => Err(ExtractError::Unreadable { path: file, source }),
     }
 }
 
@@ -169,6 +228,14 @@ pub enum ExtractError {
     /// The Procfile is malformed.
     #[error(transparent)]
     Invalid(#[from] ProcfileError),
+    /// The Procfile exists but cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -381,6 +448,9 @@ pub fn stop_timeout(props: &PropertyStore, app: &str) -> u32 {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -395,6 +465,36 @@ mod tests {
         assert!(parse_procfile("web: a\nweb: b\n").is_err());
         assert!(parse_procfile("we b: a\n").is_err());
         assert!(parse_procfile("web:\n").is_err());
+    }
+
+    /// Security issue #9: NUL bytes and bytes that are not UTF-8 used to deploy (the
+    /// latter as "no Procfile"); they are refused with their line.
+    #[test]
+    fn nul_bytes_and_non_utf8_are_refused_with_their_line() {
+        let e = parse_procfile_bytes(b"# c\nweb: a\0b\n").expect_err("nul");
+        assert_eq!(
+            e.to_string(),
+            "Invalid Procfile: line 2: contains a NUL byte"
+        );
+        let e = parse_procfile_bytes(b"web: a\nworker: caf\xe9\n").expect_err("latin1");
+        assert_eq!(e.to_string(), "Invalid Procfile: line 2: not UTF-8 text");
+        let e = parse_procfile_bytes(b"web: a\n\nweb: b\n").expect_err("twice");
+        assert_eq!(
+            e.to_string(),
+            "Invalid Procfile: line 3: process type `web` is defined twice"
+        );
+        assert!(!e.hint().is_empty());
+        let ok = parse_procfile_bytes(b"\xef\xbb\xbf# bom comment\r\nweb: a # b\r\n\r\n")
+            .expect("crlf, comments");
+        assert_eq!(ok[0].command, "a # b");
+    }
+
+    #[test]
+    fn echoed_lines_stay_one_short_printable_line() {
+        let e = parse_procfile(&format!("web \u{1b}[2J{}\n", "x".repeat(500))).expect_err("bad");
+        let text = e.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.len() < 160, "{text}");
     }
 
     #[test]

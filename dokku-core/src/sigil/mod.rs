@@ -186,4 +186,7 @@ pub fn squeeze_blank_lines(text: &str) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests;

@@ -25,4 +25,7 @@ mod parse;
 mod render;
 
 pub use parse::{parse, ParseError};
+
+#[cfg(test)]
+mod fuzz;
 pub use render::{marshal, render};

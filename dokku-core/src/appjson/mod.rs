@@ -1,6 +1,12 @@
 //! `app.json`: extracted from the source at `core-post-extract` to
 //! `data/app-json/APP/app.json.<DOKKU_PID>` (or a `.missing` marker), read during the
 //! deploy, and promoted to `app.json` when the deploy succeeds.
+//!
+//! Extraction refuses, before anything is built, a file that is not UTF-8 JSON, whose
+//! top level is not an object, or whose known keys have the wrong types (see
+//! `schema`). A blank file counts as `{}`, as in Dokku.
+
+mod schema;
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +30,15 @@ pub enum AppJsonError {
         /// The parser's message.
         message: String,
     },
-    /// A file could not be read or written.
+    /// The file exists but cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
         /// The file.
@@ -34,22 +48,56 @@ pub enum AppJsonError {
     },
 }
 
+impl AppJsonError {
+    /// How to fix it, for a `hint:` line.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            AppJsonError::Invalid { .. } => Some(
+                "fix app.json (see https://dokku.com/docs/appendices/file-formats/app-json/), commit it and deploy again",
+            ),
+            AppJsonError::Unreadable { .. } | AppJsonError::Io { .. } => None,
+        }
+    }
+}
+
 fn data_dir(layout: &Layout, app: &str) -> PathBuf {
     layout.app_data_dir(PLUGIN, app)
 }
 
-/// Parses `app.json` text: a JSON object.
+/// Parses `app.json` text: a JSON object whose known keys have the types Dokku reads
+/// them as; blank text is `{}`.
 pub fn parse(text: &str, path: &str) -> Result<serde_json::Value, AppJsonError> {
     let invalid = |message: String| AppJsonError::Invalid {
         path: path.to_string(),
         message,
     };
+    if text.trim().is_empty() {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    }
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
-    if !value.is_object() {
+    let Some(doc) = value.as_object() else {
         return Err(invalid("the top level must be an object".into()));
-    }
+    };
+    schema::check(doc).map_err(invalid)?;
     Ok(value)
+}
+
+/// [`parse`] for the bytes of a file: bytes that are not UTF-8 are refused with the
+/// line of the first bad byte.
+pub fn parse_bytes(bytes: &[u8], path: &str) -> Result<serde_json::Value, AppJsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        AppJsonError::Invalid {
+            path: path.to_string(),
+            message: format!("not UTF-8 text (line {line})"),
+        }
+    })?;
+    parse(text, path)
 }
 
 /// `core-post-extract`: copies the source's app.json (property `appjson-path`, default
@@ -73,12 +121,16 @@ pub fn extract(
     let missing = dir.join(format!("app.json.{pid}.missing"));
     let _ = std::fs::remove_file(&dest);
     let _ = std::fs::remove_file(&missing);
-    match std::fs::read_to_string(source.join(&name)) {
-        Ok(text) => {
-            parse(&text, &name)?;
-            crate::fs::write_atomic(&dest, text.as_bytes(), 0o644).map_err(io(&dest))
+    let file = source.join(&name);
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            parse_bytes(&bytes, &name)?;
+            crate::fs::write_atomic(&dest, &bytes, 0o644).map_err(io(&dest))
         }
-        Err(_) => std::fs::write(&missing, "").map_err(io(&missing)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::write(&missing, "").map_err(io(&missing))
+        }
+        Err(source) => Err(AppJsonError::Unreadable { path: file, source }),
     }
 }
 
@@ -98,8 +150,8 @@ pub fn current(
         if dir.join(format!("{name}.missing")).exists() {
             break;
         }
-        if let Ok(text) = std::fs::read_to_string(dir.join(&name)) {
-            return parse(&text, "app.json");
+        if let Ok(bytes) = std::fs::read(dir.join(&name)) {
+            return parse_bytes(&bytes, "app.json");
         }
     }
     Ok(serde_json::Value::Object(serde_json::Map::new()))
@@ -153,4 +205,57 @@ mod tests {
             .get("healthchecks")
             .is_some());
     }
+
+    /// Security issue #9: wrong types and bytes that are not UTF-8 used to be taken
+    /// (the latter as "no app.json"); they are refused with one line and a hint.
+    #[test]
+    fn extract_refuses_wrong_types_and_non_utf8() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut vars = crate::settings::EnvMap::new();
+        vars.insert(
+            "DOKKU_LIB_PATH".into(),
+            dir.path().join("lib").display().to_string(),
+        );
+        let layout = Layout::from_env(&vars);
+        let props = PropertyStore::new(&layout.lib_root);
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).expect("mkdir");
+        let cases: [(&[u8], &str); 3] = [
+            (
+                br#"{"healthchecks":"nope"}"#,
+                "Invalid app.json file (app.json): `healthchecks` must be an object, not a string",
+            ),
+            (
+                br#"{"scripts":5}"#,
+                "Invalid app.json file (app.json): `scripts` must be an object, not the number 5",
+            ),
+            (
+                b"{\n\"name\": \"caf\xe9\"}",
+                "Invalid app.json file (app.json): not UTF-8 text (line 2)",
+            ),
+        ];
+        for (i, (bytes, expected)) in cases.into_iter().enumerate() {
+            std::fs::write(src.join("app.json"), bytes).expect("write");
+            let pid = i.to_string();
+            let err = extract(&props, &layout, "a", &src, &pid).expect_err("refused");
+            assert_eq!(err.to_string(), expected);
+            assert!(err.hint().is_some());
+            let data = layout.app_data_dir(PLUGIN, "a");
+            assert!(!data.join(format!("app.json.{pid}")).exists());
+            assert!(!data.join(format!("app.json.{pid}.missing")).exists());
+        }
+    }
+
+    #[test]
+    fn a_blank_app_json_is_empty() {
+        assert_eq!(
+            parse(" \n", "app.json").expect("blank"),
+            serde_json::json!({})
+        );
+        assert!(parse("[]", "app.json").is_err());
+        assert!(parse("null", "app.json").is_err());
+    }
 }
+
+#[cfg(test)]
+mod fuzz;
