@@ -241,6 +241,28 @@ pub fn destroy(docker: &Docker, name: &str) -> Result<(), NetworkError> {
     docker.network_rm(name).map_err(NetworkError::Destroy)
 }
 
+/// Checks that every network a `network:set` value names exists, so a setting that
+/// cannot work is refused when it is set rather than failing a later deploy
+/// (Dokku accepts it and fails the deploy).
+pub fn check_networks_exist(docker: &Docker, key: &str, value: &str) -> Result<(), NetworkError> {
+    if !matches!(
+        key,
+        "attach-post-create" | "attach-post-deploy" | "initial-network"
+    ) || value.is_empty()
+    {
+        return Ok(());
+    }
+    let known = docker.network_names()?;
+    for name in value.split(',') {
+        if !known.iter().any(|k| k == name) {
+            return Err(NetworkError::Missing {
+                name: name.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether a network of that name exists.
 pub fn exists(docker: &Docker, name: &str) -> Result<bool, NetworkError> {
     validate_name(name)?;

@@ -102,6 +102,15 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 } else {
                     String::new()
                 };
+                network::check_networks_exist(&docker(ctx), key, &value).map_err(|e| {
+                    let hint = match &e {
+                        network::NetworkError::Missing { name } => {
+                            format!("create it first: dokku network:create {name}")
+                        }
+                        _ => "check that docker is running".to_string(),
+                    };
+                    fail(e).hint(hint)
+                })?;
                 properties::set_value(
                     ctx,
                     PLUGIN,

@@ -13,7 +13,7 @@ fn fake_docker(env: &TestEnv) -> std::path::PathBuf {
     write_executable(
         &env.prefix().join("bin/docker"),
         &format!(
-            "#!/bin/sh\necho \"$*\" >> '{}'\ncase \"$1 $2\" in\n  'network ls') printf 'bridge\\nhost\\nbackend\\n' ;;\nesac\n",
+            "#!/bin/sh\necho \"$*\" >> '{}'\ncase \"$1 $2\" in\n  'network ls') printf 'bridge\\nhost\\nbackend\\ncache\\n' ;;\nesac\n",
             log.display()
         ),
     );
@@ -129,6 +129,15 @@ fn network_settings_are_checked_and_create_asks_docker() {
         "cache",
     ])
     .success();
+    // A network docker does not know is refused when it is set, not at the deploy.
+    let missing = env.dokku(["network:set", "web", "attach-post-deploy", "nosuchnet"]);
+    assert_eq!(
+        (missing.code, missing.stderr.as_str()),
+        (
+            1,
+            " !     Network nosuchnet does not exist\n       hint: create it first: dokku network:create nosuchnet\n"
+        )
+    );
     let taken = env.dokku(["network:set", "web", "attach-post-deploy", "cache"]);
     assert_eq!(
         taken.stderr,
@@ -151,6 +160,8 @@ fn network_settings_are_checked_and_create_asks_docker() {
         "false\n"
     );
 
+    // network:set asked docker which networks exist; start the log afresh.
+    std::fs::remove_file(&log).expect("reset docker log");
     let made = env
         .dokku(["network:create", "--label", "team=x", "backend2"])
         .success();

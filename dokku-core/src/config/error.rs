@@ -58,6 +58,14 @@ pub enum ConfigError {
         format: String,
     },
 
+    /// The config was saved, but the restart that should apply it failed; the
+    /// release that was live keeps serving.
+    #[error("Failure while restarting app: {reason}")]
+    RestartFailed {
+        /// `exit status N`, or why the trigger could not run.
+        reason: String,
+    },
+
     /// `config:import` found nothing to set.
     #[error("No config vars to set")]
     NothingToImport,

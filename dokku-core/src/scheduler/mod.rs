@@ -14,6 +14,7 @@ mod check_deploy;
 mod enter;
 pub mod logs;
 mod retire;
+mod rollback;
 pub mod run;
 
 pub use check_deploy::{check_deploy, CheckRequest};
@@ -143,6 +144,50 @@ pub fn deploy(
         .filter(|s| only.is_none_or(|t| t == s.proc_type))
         .collect();
     let wait = checks::wait_to_retire(&props, app);
+    let snapshot = rollback::Snapshot::take(host, app);
+    let replaced = match deploy_steps(host, app, tag, only, &image, &labels, wait) {
+        Ok(replaced) => replaced,
+        Err(err) => {
+            snapshot.restore(host);
+            return Err(err);
+        }
+    };
+
+    let current: Vec<String> = slots(layout, app).into_iter().map(|s| s.cid).collect();
+    let retiring: Vec<String> = old
+        .into_iter()
+        .map(|s| s.cid)
+        .chain(replaced)
+        .filter(|c| !current.contains(c))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !retiring.is_empty() {
+        for cid in &retiring {
+            let _ = host.docker().container_kill(cid, Some("SIGTERM"));
+        }
+        host.log(
+            Level::Info1,
+            &format!("Shutting down old containers in {wait} seconds"),
+        );
+        schedule_retire(host, app, wait);
+    }
+    Ok(())
+}
+
+/// Everything of one deploy that may still be undone: new containers per process
+/// type, then `core-post-deploy` and `post-deploy`. Returns the replaced ids.
+fn deploy_steps(
+    host: &dyn Host,
+    app: &str,
+    tag: &str,
+    only: Option<&str>,
+    image: &str,
+    labels: &std::collections::BTreeMap<String, String>,
+    wait: u64,
+) -> Result<Vec<String>, DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
     let pid = host.var(crate::env::DOKKU_PID).map(str::to_string);
     let procfile = ps::current_procfile(layout, app, pid.as_deref())
         .map_err(|e| DeployError::fail(e.to_string()))?;
@@ -152,8 +197,8 @@ pub fn deploy(
     let plan = Plan {
         app,
         tag,
-        image: &image,
-        source_type: deploy::image_source_type(&labels),
+        image,
+        source_type: deploy::image_source_type(labels),
         init: init_process(
             host,
             app,
@@ -186,27 +231,7 @@ pub fn deploy(
     host.log(Level::Info1, "Running post-deploy");
     host.fire_checked("core-post-deploy", &[app, "", "", tag])?;
     host.fire_checked("post-deploy", &[app, "", "", tag])?;
-
-    let current: Vec<String> = slots(layout, app).into_iter().map(|s| s.cid).collect();
-    let retiring: Vec<String> = old
-        .into_iter()
-        .map(|s| s.cid)
-        .chain(replaced)
-        .filter(|c| !current.contains(c))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if !retiring.is_empty() {
-        for cid in &retiring {
-            let _ = host.docker().container_kill(cid, Some("SIGTERM"));
-        }
-        host.log(
-            Level::Info1,
-            &format!("Shutting down old containers in {wait} seconds"),
-        );
-        schedule_retire(host, app, wait);
-    }
-    Ok(())
+    Ok(replaced)
 }
 
 /// What every container of one deploy shares.
@@ -505,7 +530,6 @@ fn schedule_retire(host: &dyn Host, app: &str, wait: u64) {
 /// of that name aside as `APP.TYPE.N.<unix time>`).
 pub fn core_post_deploy(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let layout = host.layout();
-    let docker = host.docker();
     let scale = ps::scale(&host.properties(), app)?;
     host.log(Level::Info1, "Renaming containers");
     let mut dropped = std::collections::BTreeSet::new();
@@ -529,6 +553,15 @@ pub fn core_post_deploy(host: &dyn Host, app: &str) -> Result<(), DeployError> {
             }
             continue;
         }
+    }
+    name_containers(host, app)
+}
+
+/// Gives each recorded container its slot's name `APP.TYPE.N`, moving any other
+/// holder of that name aside as `APP.TYPE.N.<unix time>`.
+fn name_containers(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let docker = host.docker();
+    for slot in slots(host.layout(), app) {
         let target = format!("{app}.{}.{}", slot.proc_type, slot.index);
         let Some(info) = docker.container_inspect(&slot.cid) else {
             continue;

@@ -80,3 +80,25 @@ pub fn retire(host: &dyn Host, app: Option<&str>) {
     }
     let _ = crate::fs::write_atomic(&path, keep.as_bytes(), 0o644);
 }
+
+/// Takes `cids` off the retire registry: a deploy that rolled back keeps them.
+pub(super) fn unregister_retired(layout: &Layout, cids: &[String]) -> Result<(), DeployError> {
+    let _lock = registry_lock(layout)?;
+    let path = layout.dead_containers();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let kept: String = text
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_none_or(|cid| !cids.iter().any(|c| c == cid))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if kept == text {
+        return Ok(());
+    }
+    crate::fs::write_atomic(&path, kept.as_bytes(), 0o644).map_err(DeployError::io("write", &path))
+}

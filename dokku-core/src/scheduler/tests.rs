@@ -151,3 +151,52 @@ fn renaming_moves_new_containers_to_their_final_names() {
         host.log_text()
     );
 }
+
+#[test]
+fn a_failure_after_the_switch_puts_the_old_containers_back() {
+    let mut host = setup();
+    let layout = host.layout.clone();
+    std::fs::write(layout.container_file("web", "web", 1), "old\n").expect("old");
+    std::fs::write(layout.ip_file("web", "web", 1), "172.17.0.2\n").expect("old ip");
+    // Traffic switched to cid1 at scheduler-post-deploy-process; then this fails.
+    host.on("core-post-deploy", |_, _| (1, String::new()));
+    let err = deploy(&host, "web", "latest", None).expect_err("fails");
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        std::fs::read_to_string(layout.container_file("web", "web", 1)).expect("file"),
+        "old\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(layout.ip_file("web", "web", 1)).expect("file"),
+        "172.17.0.2\n"
+    );
+    let calls = host.fake.calls().join("\n");
+    assert!(calls.contains("container rm --force cid1"), "{calls}");
+    assert!(!calls.contains("kill --signal=SIGTERM old"), "{calls}");
+    let retiring = std::fs::read_to_string(layout.dead_containers()).unwrap_or_default();
+    assert!(
+        !retiring.contains(" old "),
+        "old is no longer retired: {retiring}"
+    );
+    let fired = host.fired.borrow().join("\n");
+    let switched = fired
+        .find("scheduler-post-deploy-process web web")
+        .expect("switch");
+    let rebuilt = fired
+        .rfind("proxy-build-config web")
+        .expect("proxy rebuilt");
+    assert!(rebuilt > switched, "{fired}");
+    assert!(host
+        .log_text()
+        .contains("putting web back on its previous containers"));
+}
+
+#[test]
+fn a_failed_first_deploy_leaves_no_slot_behind() {
+    let mut host = setup();
+    host.on("post-deploy", |_, _| (1, String::new()));
+    deploy(&host, "web", "latest", None).expect_err("fails");
+    assert!(slots(&host.layout, "web").is_empty());
+    let calls = host.fake.calls().join("\n");
+    assert!(calls.contains("container rm --force cid1"), "{calls}");
+}

@@ -126,7 +126,17 @@ fn resolve(ctx: &Context, mut flags: Flags) -> Result<(ConfigScope, Vec<String>,
 
 /// A config error as the command's error (` !     <message>`, exit 1).
 pub(crate) fn fail(err: ConfigError) -> CliError {
-    CliError::fail(err.to_string())
+    let hint = match &err {
+        ConfigError::RestartFailed { .. } => Some(
+            "the new config is saved and the previous release keeps serving; fix the app, then run `dokku ps:restart APP`",
+        ),
+        _ => None,
+    };
+    let cli = CliError::fail(err.to_string());
+    match hint {
+        Some(hint) => cli.hint(hint),
+        None => cli,
+    }
 }
 
 /// Go's `%v` of a string slice: `[a b c]`.

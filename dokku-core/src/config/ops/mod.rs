@@ -168,8 +168,7 @@ pub fn set(
     let keys: Vec<String> = entries.keys().map(|k| k.to_string()).collect();
     store.update(scope, |env| env.extend(entries))?;
     post_update(host, scope, global_arg, "set", keys);
-    maybe_restart(host, scope, restart);
-    Ok(())
+    maybe_restart(host, scope, restart)
 }
 
 /// `config:unset`: removes `keys` (validated first: `Invalid key name: '<K>'` changes
@@ -204,8 +203,7 @@ pub fn unset<K: AsRef<str>>(
         let given = keys.iter().map(|k| k.as_ref().to_owned()).collect();
         post_update(host, scope, global_arg, "unset", given);
     }
-    maybe_restart(host, scope, restart);
-    Ok(())
+    maybe_restart(host, scope, restart)
 }
 
 /// `config:clear`: removes every var with `-----> Unsetting <K>` for each, fires
@@ -226,8 +224,7 @@ pub fn clear(
     if !removed.is_empty() {
         post_update(host, scope, global_arg, "clear", Vec::new());
     }
-    maybe_restart(host, scope, restart);
-    Ok(())
+    maybe_restart(host, scope, restart)
 }
 
 /// `config:import`: prints `-----> Setting config var K=V` for each imported pair, then
@@ -265,8 +262,7 @@ pub fn import(
         store.update(scope, |env| env.extend(entries))?;
     }
     post_update(host, scope, global_arg, "set", keys);
-    maybe_restart(host, scope, restart);
-    Ok(())
+    maybe_restart(host, scope, restart)
 }
 
 /// Parses `config:import` input: `envfile` (godotenv syntax) or `json` (a flat object of
@@ -403,24 +399,32 @@ fn post_update(
 /// Dokku's restart after a config change: only for an app scope, only with
 /// [`Restart::Yes`], only if `ps` `restore` is not `false` and the app is deployed;
 /// then `-----> Restarting app <app>` and `release-and-deploy <app> "" config-redeploy`.
-/// A failing restart is a warning; the command still succeeds.
-pub fn maybe_restart(host: &dyn ConfigHost, scope: &ConfigScope, restart: Restart) {
-    let ConfigScope::App(app) = scope else { return };
+///
+/// A failing restart is an error ([`ConfigError::RestartFailed`]), where Dokku only
+/// warns and exits 0: scripts must learn that the new config is not live. The config
+/// stays saved and the previous release keeps serving.
+pub fn maybe_restart(
+    host: &dyn ConfigHost,
+    scope: &ConfigScope,
+    restart: Restart,
+) -> Result<(), ConfigError> {
+    let ConfigScope::App(app) = scope else {
+        return Ok(());
+    };
     if restart == Restart::No
         || !restore_enabled(host.lib_root(), app)
         || !is_deployed(host.lib_root(), app)
     {
-        return;
+        return Ok(());
     }
     host.log(Level::Info1, &format!("Restarting app {app}"));
     let args = [app.clone(), String::new(), "config-redeploy".to_owned()];
     match host.fire("release-and-deploy", &args) {
-        Ok(0) => {}
-        Ok(code) => host.log(
-            Level::Warn,
-            &format!("Failure while restarting app: exit status {code}"),
-        ),
-        Err(e) => host.log(Level::Warn, &format!("Failure while restarting app: {e}")),
+        Ok(0) => Ok(()),
+        Ok(code) => Err(ConfigError::RestartFailed {
+            reason: format!("exit status {code}"),
+        }),
+        Err(reason) => Err(ConfigError::RestartFailed { reason }),
     }
 }
 

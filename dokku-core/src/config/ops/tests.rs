@@ -162,18 +162,29 @@ fn restart_needs_restore_and_a_deployed_app() {
 }
 
 #[test]
-fn failing_restart_and_trigger_are_warnings() {
+fn a_failing_trigger_warns_and_a_failing_restart_fails_the_command() {
     let mut host = Recorder::new();
     host.status = 3;
     host.props()
         .write("common", "web", "deployed", "true")
         .expect("prop");
-    set(&host, &web(), "", &pairs(&["A=1"]), Restart::Yes).expect("still succeeds");
+    let err = set(&host, &web(), "", &pairs(&["A=1"]), Restart::Yes).expect_err("restart failed");
+    assert_eq!(
+        err.to_string(),
+        "Failure while restarting app: exit status 3"
+    );
     let lines = host.lines();
     assert!(lines.contains(
         &" !     Failure while triggering post-config-update: exit status 3\n".to_owned()
     ));
-    assert!(lines.contains(&" !     Failure while restarting app: exit status 3\n".to_owned()));
+    // The config is saved all the same.
+    assert_eq!(
+        load(&host, &web())
+            .expect("load")
+            .get("A")
+            .map(String::as_str),
+        Some("1")
+    );
 }
 
 #[test]
