@@ -32,6 +32,23 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     write_atomic_inner(path, contents, mode, |_| Ok(()))
 }
 
+/// A private temporary directory in `$TMPDIR` (else `/tmp`); see
+/// [`private_tempdir_in`].
+pub fn private_tempdir(prefix: &str) -> io::Result<tempfile::TempDir> {
+    private_tempdir_in(&std::env::temp_dir(), prefix)
+}
+
+/// A private temporary directory in `dir`: `prefix` plus a random suffix, created
+/// with mode 0700 by the `mkdir` itself (never briefly wider; the `tempfile` crate's
+/// default is 0777 less the umask), and removed with its contents when dropped.
+pub fn private_tempdir_in(dir: &Path, prefix: &str) -> io::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(fs::Permissions::from_mode(0o700))
+        .tempdir_in(dir)
+}
+
 /// `.<name>.tmp-`: the prefix of every temp sibling of the file `name`.
 fn temp_prefix(name: &std::ffi::OsStr) -> std::ffi::OsString {
     let mut prefix = std::ffi::OsString::from(".");
@@ -53,10 +70,7 @@ fn sweep_stale(dir: &Path, name: &std::ffi::OsStr) {
     let now = SystemTime::now();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(suffix) = file_name
-            .as_bytes()
-            .strip_prefix(prefix.as_bytes())
-        else {
+        let Some(suffix) = file_name.as_bytes().strip_prefix(prefix.as_bytes()) else {
             continue;
         };
         if suffix.is_empty() || !suffix.iter().all(u8::is_ascii_alphanumeric) {
@@ -205,7 +219,12 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).expect("read"), "A=new\n");
         assert_eq!(
             names(dir.path()),
-            [".DOCKER_OPTIONS.tmp-4242", ".ENV.lock", ".ENV.tmp-Zz9yX8", "ENV"]
+            [
+                ".DOCKER_OPTIONS.tmp-4242",
+                ".ENV.lock",
+                ".ENV.tmp-Zz9yX8",
+                "ENV"
+            ]
         );
     }
 
@@ -220,9 +239,7 @@ mod tests {
         fs::write(&victim, "precious").expect("seed victim");
         let path = dir.path().join("ENV");
         fs::write(&path, "A=old\n").expect("seed");
-        let planted = dir
-            .path()
-            .join(format!(".ENV.tmp-{}", std::process::id()));
+        let planted = dir.path().join(format!(".ENV.tmp-{}", std::process::id()));
         std::os::unix::fs::symlink(&victim, &planted).expect("plant symlink");
 
         write_atomic(&path, b"A=new\n", 0o600).expect("write");
@@ -231,6 +248,25 @@ mod tests {
         assert!(meta.file_type().is_file(), "ENV is a regular file");
         assert_eq!(fs::read_to_string(&path).expect("read"), "A=new\n");
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn private_tempdirs_are_0700_unpredictable_and_removed_on_drop() {
+        let parent = tempfile::tempdir().expect("temp dir");
+        let one = private_tempdir_in(parent.path(), "dokku-x-").expect("one");
+        let two = private_tempdir_in(parent.path(), "dokku-x-").expect("two");
+        assert_ne!(one.path(), two.path());
+        for dir in [&one, &two] {
+            let meta = fs::symlink_metadata(dir.path()).expect("meta");
+            assert!(meta.is_dir());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+            let name = dir.path().file_name().expect("name").to_string_lossy();
+            assert!(name.starts_with("dokku-x-"), "{name}");
+        }
+        fs::write(one.path().join("f"), "x").expect("write inside");
+        let path = one.path().to_path_buf();
+        drop(one);
+        assert!(!path.exists(), "removed with its contents");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod native;
 mod plugins;
 mod proxy;
 mod ssh;
+mod temp_files;
 
 use dokku_test_support::TestEnv;
 

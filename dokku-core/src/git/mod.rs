@@ -9,7 +9,7 @@ pub mod report;
 pub mod sources;
 pub mod sync;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::deploy::{self, DeployError, Host};
 use crate::lock::{DeployLock, LockError};
@@ -308,44 +308,37 @@ pub fn build(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), Deploy
         }
     };
     let workdir = extract(host, app, &rev)?;
-    let result = trigger_build(host, app, &workdir.0, &rev);
+    let result = trigger_build(host, app, workdir.path(), &rev);
     drop(workdir);
     result
 }
 
-/// A checked-out source tree, deleted on drop.
+/// A private (0700) temporary directory for app source, deleted on drop.
+///
+/// Named like Dokku's `dokku-<DOKKU_PID>-git_build_app_repo.XXXXXX` in the temp dir,
+/// but made by `tempfile`: the suffix is random and the directory is created with
+/// `O_EXCL` semantics, so nothing planted at a guessed name is ever used. Unlike
+/// Dokku's (chmod 755), app source is not world-readable: plugins and the docker
+/// client read it as the dokku user, and the docker daemon as root.
 #[derive(Debug)]
-pub struct WorkDir(pub PathBuf);
+pub struct WorkDir(tempfile::TempDir);
 
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+impl WorkDir {
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
 fn make_workdir(host: &dyn Host) -> Result<WorkDir, DeployError> {
-    use std::os::unix::fs::PermissionsExt;
-    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0").to_string();
-    let base = std::env::temp_dir();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    for attempt in 0..100u32 {
-        let dir = base.join(format!(
-            "dokku-{pid}-git_build_app_repo.{:06x}",
-            (nanos ^ std::process::id()).wrapping_add(attempt) & 0xff_ffff
-        ));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => {
-                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
-                return Ok(WorkDir(dir));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(DeployError::io("create", &dir)(e)),
-        }
-    }
-    Err(DeployError::fail("cannot create a build directory"))
+    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0");
+    let prefix = format!("dokku-{pid}-git_build_app_repo.");
+    crate::fs::private_tempdir(&prefix)
+        .map(WorkDir)
+        .map_err(DeployError::io(
+            "create a temporary directory in",
+            &std::env::temp_dir(),
+        ))
 }
 
 /// `git_build_app_repo`: checks `rev` out into a fresh temp dir, with submodules, and
@@ -354,12 +347,12 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
     let layout = host.layout();
     let repo = layout.app_root(app);
     let workdir = make_workdir(host)?;
-    let dir = workdir.0.display().to_string();
+    let dir = workdir.path().display().to_string();
     let keep_git = deploy::prop_app_or_global(&host.properties(), PLUGIN, app, "keep-git-dir")
         .as_deref()
         == Some("true");
-    // worktree add wants to create the directory itself.
-    std::fs::remove_dir(&workdir.0).map_err(DeployError::io("prepare", &workdir.0))?;
+    // `clone` and `worktree add` both fill the empty private directory in place: it is
+    // never removed and re-created, so no one can slip in at its name meanwhile.
     if keep_git {
         git(host, &repo)
             .args([
@@ -370,7 +363,7 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
                 &dir,
             ])
             .read()?;
-        git(host, &workdir.0)
+        git(host, workdir.path())
             .args(["-c", "advice.detachedHead=false", "checkout", "-q", rev])
             .read()?;
     } else {
@@ -378,16 +371,16 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
             .args(["worktree", "add", "-q", "--detach", &dir, rev])
             .read()?;
     }
-    if workdir.0.join(".gitmodules").is_file() {
-        git(host, &workdir.0)
+    if workdir.path().join(".gitmodules").is_file() {
+        git(host, workdir.path())
             .args(["submodule", "sync", "--recursive"])
             .read()?;
-        git(host, &workdir.0)
+        git(host, workdir.path())
             .args(["submodule", "update", "--init", "--recursive"])
             .read()?;
     }
     if !keep_git {
-        remove_git_dirs(&workdir.0);
+        remove_git_dirs(workdir.path());
         git(host, &repo).args(["worktree", "prune"]).read()?;
     }
     Ok(workdir)
