@@ -31,12 +31,17 @@ impl<'a> CliHost<'a> {
 }
 
 fn to_deploy(err: CliError) -> DeployError {
-    match err.message {
-        Some(message) => DeployError::Fail {
+    match (err.message, err.hint) {
+        (Some(message), Some(hint)) => DeployError::Hinted {
+            message,
+            hint,
+            code: err.code,
+        },
+        (Some(message), None) => DeployError::Fail {
             message,
             code: err.code,
         },
-        None => DeployError::Exit { code: err.code },
+        (None, _) => DeployError::Exit { code: err.code },
     }
 }
 
@@ -95,6 +100,11 @@ pub(crate) fn cli_error(err: DeployError) -> CliError {
     match err {
         DeployError::Exit { code } => CliError::silent(code),
         DeployError::Fail { message, code } => CliError::with_code(message, code),
+        DeployError::Hinted {
+            message,
+            hint,
+            code,
+        } => CliError::with_code(message, code).hint(hint),
         other => CliError::fail(other.to_string()),
     }
 }
@@ -112,6 +122,9 @@ pub(crate) fn trigger_status(
             let code = err.exit_code();
             for line in err.to_string().lines() {
                 ctx.log(Level::Fail, line);
+            }
+            if let Some(hint) = err.hint() {
+                ctx.log(Level::Stderr, &format!("       hint: {hint}"));
             }
             Ok(code)
         }

@@ -67,6 +67,16 @@ pub enum DeployError {
         /// Exit code.
         code: i32,
     },
+    /// [`DeployError::Fail`] with a known fix: ` !     MESSAGE`, then a `hint:` line.
+    #[error("{message}")]
+    Hinted {
+        /// The message, without the ` !     ` prefix.
+        message: String,
+        /// How to fix it.
+        hint: String,
+        /// Exit code.
+        code: i32,
+    },
     /// A step already reported its failure; exit with `code`.
     #[error("exited with status {code}")]
     Exit {
@@ -106,8 +116,18 @@ impl DeployError {
     /// The exit code to end with.
     pub fn exit_code(&self) -> i32 {
         match self {
-            DeployError::Fail { code, .. } | DeployError::Exit { code } => *code,
+            DeployError::Fail { code, .. }
+            | DeployError::Hinted { code, .. }
+            | DeployError::Exit { code } => *code,
             _ => 1,
+        }
+    }
+
+    /// The `hint:` line to print after the message, if any.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            DeployError::Hinted { hint, .. } => Some(hint),
+            _ => None,
         }
     }
 
