@@ -433,6 +433,67 @@ pub fn destroy(props: &PropertyStore, app: &str) {
 mod tests {
     use super::*;
 
+    /// Issue #9: the checkout a build reads is a private (0700) directory that git
+    /// fills in place (never removed and re-created world-readable), and it is gone
+    /// once dropped; both with `git worktree add` and with `keep-git-dir` (a clone).
+    #[test]
+    fn extract_checks_out_into_a_private_dir_removed_on_drop() {
+        use std::os::unix::fs::PermissionsExt;
+        let host = crate::deploy::testing::FakeHost::new();
+        create_repo(&host, "web").expect("repo");
+        let src = tempfile::tempdir().expect("tempdir");
+        std::fs::write(src.path().join("app.txt"), "hello").expect("write");
+        let run = |dir: &Path, args: &[&str]| {
+            Cmd::new("git")
+                .args(args)
+                .current_dir(dir)
+                .read()
+                .expect("git")
+        };
+        run(src.path(), &["init", "-q"]);
+        run(src.path(), &["add", "--all"]);
+        run(
+            src.path(),
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-q",
+                "-m",
+                "one",
+            ],
+        );
+        let rev = run(src.path(), &["rev-parse", "HEAD"]).trim().to_string();
+        let repo = host.layout.app_root("web");
+        let from = src.path().display().to_string();
+        run(&repo, &["fetch", "-q", &from, "HEAD:refs/heads/main"]);
+        for keep in ["false", "true"] {
+            host.properties()
+                .write(PLUGIN, "web", "keep-git-dir", keep)
+                .expect("property");
+            let workdir = extract(&host, "web", &rev).expect("extract");
+            let meta = std::fs::symlink_metadata(workdir.path()).expect("meta");
+            assert!(meta.is_dir(), "keep-git-dir={keep}");
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                0o700,
+                "keep-git-dir={keep}"
+            );
+            let name = workdir.path().file_name().expect("name").to_string_lossy();
+            assert!(name.contains("-git_build_app_repo."), "{name}");
+            assert_eq!(
+                std::fs::read_to_string(workdir.path().join("app.txt")).expect("checked out"),
+                "hello"
+            );
+            assert_eq!(workdir.path().join(".git").exists(), keep == "true");
+            let path = workdir.path().to_path_buf();
+            drop(workdir);
+            assert!(!path.exists(), "removed on drop (keep-git-dir={keep})");
+        }
+    }
+
     #[test]
     fn app_argument_is_normalised_like_dokku() {
         assert_eq!(normalize_app_arg("'hello-app'"), "hello-app");
