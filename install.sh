@@ -119,13 +119,25 @@ workspace_version() {
 }
 
 # install_file SRC DEST: copy through a temporary name so a running dokku is
-# never left executing a half-written file.
+# never left executing a half-written file. The name comes from mktemp (O_EXCL,
+# random suffix: nothing planted beside DEST is written through) and is removed
+# if the copy fails or the install is interrupted.
+INSTALL_TMP=""
+remove_install_tmp() {
+  if [[ -n "$INSTALL_TMP" ]]; then
+    rm -f "$INSTALL_TMP"
+  fi
+}
+trap remove_install_tmp EXIT
+trap 'remove_install_tmp; exit 130' INT
+trap 'remove_install_tmp; exit 143' TERM
 install_file() {
   local src="$1" dest="$2"
-  local tmp="$dest.install.$$"
-  cp "$src" "$tmp"
-  chmod 0755 "$tmp"
-  mv -f "$tmp" "$dest"
+  INSTALL_TMP="$(mktemp "$dest.install.XXXXXX")"
+  cp "$src" "$INSTALL_TMP"
+  chmod 0755 "$INSTALL_TMP"
+  mv -f "$INSTALL_TMP" "$dest"
+  INSTALL_TMP=""
 }
 
 # --- the plugin trees ---------------------------------------------------------

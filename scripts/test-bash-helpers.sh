@@ -177,6 +177,16 @@ err
 rc=3" "$OUT"
 run_sh 'DOKKU_PID=4242 suppress_output true; ls /tmp | grep -c "^dokku-4242-suppress_output" || true'
 check "suppress_output removes its capture" "0" "$OUT"
+# Issue #9: the shell running suppress_output is killed while the command runs.
+rm -f /tmp/dokku-4243-suppress_output.*
+# (The group's redirection keeps bash's "Killed" job notice out of the report.)
+{ run_sh 'DOKKU_PID=4243 suppress_output bash -c "kill -KILL \$PPID; sleep 5"'; } 2>/dev/null
+check "suppress_output leaves no capture when killed" "137|0" \
+  "$RC|$(find /tmp -maxdepth 1 -name 'dokku-4243-suppress_output.*' | wc -l)"
+rm -f /tmp/dokku-4243-suppress_output.*
+run_sh 'suppress_output bash -c "seq 1 5000; echo done >&2; exit 4" | sed -n "1p;\$p"'
+check "suppress_output replays all of a long output" "1
+done" "$OUT"
 
 # --- small helpers ----------------------------------------------------------------
 

@@ -198,8 +198,13 @@ impl Context {
         if self.trace {
             bus = bus.with_trace(&trace);
         }
-        bus.fire(trigger, args, mode)
-            .map_err(|e| CliError::fail(e.to_string()))
+        bus.fire(trigger, args, mode).map_err(|e| {
+            let err = CliError::fail(e.to_string());
+            match e.hint() {
+                Some(hint) => err.hint(hint),
+                None => err,
+            }
+        })
     }
 
     /// Whether some enabled plugin (other than `exclude`) handles `trigger`.

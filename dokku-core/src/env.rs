@@ -97,6 +97,13 @@ pub const DOKKU_NGINX_CONF: &str = "DOKKU_NGINX_CONF";
 /// Our addition: the pid file of that nginx master. Default `nginx.pid` beside
 /// [`DOKKU_NGINX_CONF`].
 pub const DOKKU_NGINX_PID: &str = "DOKKU_NGINX_PID";
+/// Our addition: the time limit, in whole seconds, of each legacy (executable) trigger
+/// hook. A hook still running when it is reached is ended with its whole process group
+/// (it runs in its own) and the trigger fails naming the trigger, the plugin and the
+/// limit. Unset, empty or `0`: no limit, the default, like Dokku. Anything but a whole
+/// number of seconds is an error when a trigger fires. Native handlers run in-process
+/// and are not limited.
+pub const DOKKU_TRIGGER_TIMEOUT: &str = "DOKKU_TRIGGER_TIMEOUT";
 /// The command given to an ssh forced command.
 pub const SSH_ORIGINAL_COMMAND: &str = "SSH_ORIGINAL_COMMAND";
 /// The user the command runs for (`sudo` caller or ssh user).

@@ -1,19 +1,90 @@
 //! Atomic file writes: state files are never left half-written.
 //!
-//! Every state file is replaced by writing a temporary file in the same directory,
+//! Every state file is replaced by writing a temporary sibling in the same directory,
 //! syncing it, and renaming it over the target. A crash at any point leaves either the
 //! old file or the new one, never a mix.
+//!
+//! The sibling is `.<file>.tmp-<6 random letters or digits>`, created with `O_EXCL`
+//! (by the `tempfile` crate): its name cannot be guessed and a symlink or file planted
+//! at any name is never opened, let alone followed. A writer killed between the create
+//! and the rename leaves its sibling behind; since the name no longer tells which
+//! process wrote it, a sibling is **stale once it is older than [`STALE_AFTER`]**, and
+//! the next write of the same file removes its stale siblings. A live writer holds its
+//! sibling for the time of one small write and fsync, far below that age.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// How old a temp sibling must be before a later write removes it as a dead writer's
+/// leftover (see the module docs).
+pub const STALE_AFTER: Duration = Duration::from_secs(5 * 60);
+
+/// The random part of a temp sibling's name.
+const RANDOM_LEN: usize = 6;
 
 /// Writes `contents` to `path` atomically with the given Unix `mode` (e.g. `0o600`).
 ///
 /// The parent directory must exist. The temporary file is removed if any step fails.
+/// Stale temporary siblings of `path` left by killed writers are removed first.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     write_atomic_inner(path, contents, mode, |_| Ok(()))
+}
+
+/// A private temporary directory in `$TMPDIR` (else `/tmp`); see
+/// [`private_tempdir_in`].
+pub fn private_tempdir(prefix: &str) -> io::Result<tempfile::TempDir> {
+    private_tempdir_in(&std::env::temp_dir(), prefix)
+}
+
+/// A private temporary directory in `dir`: `prefix` plus a random suffix, created
+/// with mode 0700 by the `mkdir` itself (never briefly wider; the `tempfile` crate's
+/// default is 0777 less the umask), and removed with its contents when dropped.
+pub fn private_tempdir_in(dir: &Path, prefix: &str) -> io::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .permissions(fs::Permissions::from_mode(0o700))
+        .tempdir_in(dir)
+}
+
+/// `.<name>.tmp-`: the prefix of every temp sibling of the file `name`.
+fn temp_prefix(name: &std::ffi::OsStr) -> std::ffi::OsString {
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".tmp-");
+    prefix
+}
+
+/// Removes the temp siblings of `name` in `dir` older than [`STALE_AFTER`]: ours
+/// (random suffix) and those of older versions (`.tmp-<pid>`). Only the entry itself is
+/// looked at and unlinked (`lstat`, `unlink`), so a planted symlink is removed, never
+/// followed. Best effort: a sibling that cannot be removed stays until a later write.
+fn sweep_stale(dir: &Path, name: &std::ffi::OsStr) {
+    use std::os::unix::ffi::OsStrExt;
+    let prefix = temp_prefix(name);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(suffix) = file_name.as_bytes().strip_prefix(prefix.as_bytes()) else {
+            continue;
+        };
+        if suffix.is_empty() || !suffix.iter().all(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .map(|modified| now.duration_since(modified).unwrap_or_default() > STALE_AFTER)
+            .unwrap_or(false);
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// [`write_atomic`] with a hook run once the temporary file is complete and synced,
@@ -24,6 +95,7 @@ fn write_atomic_inner(
     mode: u32,
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -31,30 +103,22 @@ fn write_atomic_inner(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        // The umask may have narrowed the mode given to open().
-        fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(mode))?;
-        before_rename(&tmp)?;
-        fs::rename(&tmp, path)?;
-        // Persist the rename itself.
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    sweep_stale(dir, name);
+    // O_EXCL with an unpredictable name, mode 0600 until the contents are complete;
+    // removed on drop, so on every error path below.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&temp_prefix(name))
+        .rand_bytes(RANDOM_LEN)
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    // fchmod: the umask may have narrowed the mode, and the path is not trusted.
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))?;
+    tmp.as_file().sync_all()?;
+    before_rename(tmp.path())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Persist the rename itself.
+    File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
@@ -97,6 +161,112 @@ mod tests {
             1,
             "temp file removed"
         );
+    }
+
+    /// Sets a file's (or a symlink's own) modification time `age` in the past.
+    fn age(path: &Path, age: std::time::Duration) {
+        let when = std::time::SystemTime::now() - age;
+        let out = std::process::Command::new("touch")
+            .arg("-h")
+            .arg("-d")
+            .arg(format!(
+                "@{}",
+                when.duration_since(std::time::UNIX_EPOCH)
+                    .expect("after the epoch")
+                    .as_secs()
+            ))
+            .arg(path)
+            .status()
+            .expect("run touch");
+        assert!(out.success(), "touch -h -d {}", path.display());
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Issue #9: a command killed between the temp write and the rename leaves its temp
+    /// sibling behind; the next write of the same file sweeps it once it is stale.
+    #[test]
+    fn a_stale_temp_sibling_left_by_a_killed_writer_is_removed_by_the_next_write() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("ENV");
+        fs::write(&path, "A=old\n").expect("seed");
+        // Leftovers of killed writers: the old pid-named form and the random form.
+        let old_style = dir.path().join(".ENV.tmp-4242");
+        let random_style = dir.path().join(".ENV.tmp-Ab3dE9");
+        for stale in [&old_style, &random_style] {
+            fs::write(stale, "A=half").expect("plant");
+            age(stale, STALE_AFTER * 2);
+        }
+        // A writer that is still at work: recent, kept.
+        let fresh = dir.path().join(".ENV.tmp-Zz9yX8");
+        fs::write(&fresh, "A=busy").expect("plant");
+        // Other files' temps and unrelated dot files are never touched.
+        let other = dir.path().join(".DOCKER_OPTIONS.tmp-4242");
+        fs::write(&other, "x").expect("plant");
+        age(&other, STALE_AFTER * 2);
+        let unrelated = dir.path().join(".ENV.lock");
+        fs::write(&unrelated, "").expect("plant");
+        age(&unrelated, STALE_AFTER * 2);
+
+        write_atomic(&path, b"A=new\n", 0o600).expect("write");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "A=new\n");
+        assert_eq!(
+            names(dir.path()),
+            [
+                ".DOCKER_OPTIONS.tmp-4242",
+                ".ENV.lock",
+                ".ENV.tmp-Zz9yX8",
+                "ENV"
+            ]
+        );
+    }
+
+    /// Issue #9: the temp sibling's name used to be `.<file>.tmp-<pid>`, so anyone able
+    /// to write in the directory could plant a symlink there and have the state written
+    /// through it (and the symlink renamed over the state file).
+    #[test]
+    fn a_symlink_planted_at_a_predictable_temp_name_is_never_followed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outside = tempfile::tempdir().expect("temp dir");
+        let victim = outside.path().join("victim");
+        fs::write(&victim, "precious").expect("seed victim");
+        let path = dir.path().join("ENV");
+        fs::write(&path, "A=old\n").expect("seed");
+        let planted = dir.path().join(format!(".ENV.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).expect("plant symlink");
+
+        write_atomic(&path, b"A=new\n", 0o600).expect("write");
+        assert_eq!(fs::read_to_string(&victim).expect("victim"), "precious");
+        let meta = fs::symlink_metadata(&path).expect("meta");
+        assert!(meta.file_type().is_file(), "ENV is a regular file");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "A=new\n");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn private_tempdirs_are_0700_unpredictable_and_removed_on_drop() {
+        let parent = tempfile::tempdir().expect("temp dir");
+        let one = private_tempdir_in(parent.path(), "dokku-x-").expect("one");
+        let two = private_tempdir_in(parent.path(), "dokku-x-").expect("two");
+        assert_ne!(one.path(), two.path());
+        for dir in [&one, &two] {
+            let meta = fs::symlink_metadata(dir.path()).expect("meta");
+            assert!(meta.is_dir());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+            let name = dir.path().file_name().expect("name").to_string_lossy();
+            assert!(name.starts_with("dokku-x-"), "{name}");
+        }
+        fs::write(one.path().join("f"), "x").expect("write inside");
+        let path = one.path().to_path_buf();
+        drop(one);
+        assert!(!path.exists(), "removed with its contents");
     }
 
     #[test]

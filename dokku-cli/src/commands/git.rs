@@ -329,24 +329,13 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
         .get(3)
         .map(String::as_str)
         .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
-    let mut stdin_file = None;
     let source = if url == "--" {
-        let dir = std::env::temp_dir().join(format!("dokku-{}-archive", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| CliError::fail(e.to_string()))?;
-        let path = dir.join("stdin");
-        let mut file = std::fs::File::create(&path).map_err(|e| CliError::fail(e.to_string()))?;
-        std::io::copy(&mut std::io::stdin().lock(), &mut file)
-            .map_err(|e| CliError::fail(format!("cannot read the archive from stdin: {e}")))?;
-        stdin_file = Some(dir);
-        git::sources::ArchiveSource::File(path)
+        git::sources::ArchiveSource::Stdin
     } else {
         git::sources::ArchiveSource::Url(url.clone())
     };
     let host = CliHost::new(ctx);
     let result = git::sources::from_archive(&host, &app, kind, &source, user, email);
-    if let Some(dir) = stdin_file {
-        let _ = std::fs::remove_dir_all(dir);
-    }
     result.map_err(cli_error)?;
     dokku_core::deploy::Host::fire_checked(&host, "deploy-source-set", &[&app, kind.as_str(), url])
         .map_err(cli_error)?;

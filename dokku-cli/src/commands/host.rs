@@ -31,12 +31,17 @@ impl<'a> CliHost<'a> {
 }
 
 fn to_deploy(err: CliError) -> DeployError {
-    match err.message {
-        Some(message) => DeployError::Fail {
+    match (err.message, err.hint) {
+        (Some(message), Some(hint)) => DeployError::Hinted {
+            message,
+            hint,
+            code: err.code,
+        },
+        (Some(message), None) => DeployError::Fail {
             message,
             code: err.code,
         },
-        None => DeployError::Exit { code: err.code },
+        (None, _) => DeployError::Exit { code: err.code },
     }
 }
 
@@ -95,7 +100,11 @@ pub(crate) fn cli_error(err: DeployError) -> CliError {
     match err {
         DeployError::Exit { code } => CliError::silent(code),
         DeployError::Fail { message, code } => CliError::with_code(message, code),
-        DeployError::Refused { message, hint } => CliError::fail(message).hint(hint),
+        DeployError::Hinted {
+            message,
+            hint,
+            code,
+        } => CliError::with_code(message, code).hint(hint),
         other => CliError::fail(other.to_string()),
     }
 }

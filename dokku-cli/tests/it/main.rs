@@ -15,6 +15,7 @@ mod plugins;
 mod proxy;
 mod ssh;
 mod storage_dirs;
+mod temp_files;
 
 use dokku_test_support::TestEnv;
 

@@ -473,3 +473,349 @@ fn update_refuses_a_revision_with_a_malformed_plugin_toml() {
         .join("plugins/available/hello/.plugin_committish")
         .exists());
 }
+
+/// `/proc/<pid>/stat`'s state and process group, `None` once the process is gone or a
+/// zombie waiting for its reaper.
+fn live_pgrp(stat: &str) -> Option<i32> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    match fields.first() {
+        Some(&"Z") | Some(&"X") | None => None,
+        _ => fields.get(2)?.parse().ok(),
+    }
+}
+
+/// Live processes in process group `pgid`.
+fn group_members(pgid: i32) -> Vec<i32> {
+    let mut members = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if live_pgrp(&stat) == Some(pgid) {
+            members.push(pid);
+        }
+    }
+    members
+}
+
+/// `PID PGID` lines a hook recorded; whatever is still alive in those process groups
+/// is killed when the test ends, so a failing run leaves no `sleep 1000` behind.
+struct HookProcesses(std::path::PathBuf);
+
+impl HookProcesses {
+    fn recorded(&self) -> Vec<(i32, i32)> {
+        std::fs::read_to_string(&self.0)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let (pid, pgid) = l.trim().split_once(' ')?;
+                Some((pid.parse().ok()?, pgid.trim().parse().ok()?))
+            })
+            .collect()
+    }
+}
+
+impl Drop for HookProcesses {
+    fn drop(&mut self) {
+        let groups: std::collections::BTreeSet<i32> =
+            self.recorded().into_iter().map(|(_, pgid)| pgid).collect();
+        for pgid in groups {
+            for pid in group_members(pgid) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
+    }
+}
+
+/// Runs `dokku ARGS` with `DOKKU_TRIGGER_TIMEOUT=limit`, waiting at most `wait` (then
+/// it is killed and the test fails). Streams go to files, so processes that outlive
+/// dokku holding them cannot block the test. Returns the status, stdout, stderr and
+/// how long it took.
+fn dokku_limited(
+    env: &TestEnv,
+    args: &[&str],
+    limit: &str,
+    wait: std::time::Duration,
+) -> (Option<i32>, String, String, std::time::Duration) {
+    let stdout_file = env.scratch("fake").join("dokku.stdout");
+    let stderr_file = env.scratch("fake").join("dokku.stderr");
+    let start = std::time::Instant::now();
+    let mut child = env
+        .command("dokku")
+        .args(args)
+        .env("DOKKU_TRIGGER_TIMEOUT", limit)
+        .stdout(std::fs::File::create(&stdout_file).expect("stdout file"))
+        .stderr(std::fs::File::create(&stderr_file).expect("stderr file"))
+        .spawn()
+        .expect("spawn dokku");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > wait {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dokku {args:?} did not finish within {wait:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let elapsed = start.elapsed();
+    (
+        status.code(),
+        std::fs::read_to_string(&stdout_file).expect("stdout"),
+        std::fs::read_to_string(&stderr_file).expect("stderr"),
+        elapsed,
+    )
+}
+
+/// Issue #9: a legacy hook that never returns used to hang the command forever. With
+/// `DOKKU_TRIGGER_TIMEOUT` the hook's whole process group is ended at the limit and the
+/// command fails with one line naming the trigger, the plugin and the limit.
+#[test]
+fn a_hook_over_dokku_trigger_timeout_is_ended_with_its_process_group() {
+    let env = install();
+    let hook = HookProcesses(env.scratch("fake").join("pids"));
+    let record = format!(
+        "echo \"$$ $(awk '{{print $5}}' /proc/$$/stat)\" >> '{}'",
+        hook.0.display()
+    );
+    trigger_plugin(
+        &env,
+        "stuck",
+        "hang",
+        &format!(
+            "{record}\nsh -c \"{r}; exec sleep 1000\" &\nsh -c \"{r}; exec sleep 1000\"\necho never reached",
+            r = record.replace('$', "\\$").replace('"', "\\\"")
+        ),
+    );
+    trigger_plugin(&env, "zz-after", "hang", "echo after");
+    let (code, stdout, stderr, elapsed) = dokku_limited(
+        &env,
+        &["plugin:trigger", "hang"],
+        "2",
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        elapsed >= std::time::Duration::from_secs(2)
+            && elapsed < std::time::Duration::from_secs(10),
+        "ended at the limit: {elapsed:?}"
+    );
+    assert_eq!(
+        stderr,
+        " !     trigger hang of plugin stuck did not finish within 2 seconds (DOKKU_TRIGGER_TIMEOUT) and was killed\n       hint: raise DOKKU_TRIGGER_TIMEOUT (0 turns the limit off) or fix the plugin's hang hook so it returns\n"
+    );
+    assert_eq!(stdout, "", "the chain stopped at the killed hook");
+
+    let recorded = hook.recorded();
+    assert_eq!(
+        recorded.len(),
+        3,
+        "the hook and its two children ran: {recorded:?}"
+    );
+    let pgid = recorded[0].1;
+    assert_eq!(pgid, recorded[0].0, "the hook leads its own process group");
+    assert!(recorded.iter().all(|(_, g)| *g == pgid), "{recorded:?}");
+    assert_eq!(
+        group_members(pgid),
+        Vec::<i32>::new(),
+        "no process of the hook survives"
+    );
+}
+
+#[test]
+fn a_bad_dokku_trigger_timeout_is_an_error_with_a_hint() {
+    let env = install();
+    trigger_plugin(&env, "one", "ping", "echo pong");
+    let run = env.run(
+        env.command("dokku")
+            .args(["plugin:trigger", "ping"])
+            .env("DOKKU_TRIGGER_TIMEOUT", "soon"),
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        " !     invalid DOKKU_TRIGGER_TIMEOUT 'soon': expected a whole number of seconds\n       hint: set DOKKU_TRIGGER_TIMEOUT to a number of seconds, or to 0 or nothing for no limit\n"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+/// Runs `dokku ARGS` on a new pseudo-terminal (`script`), with `DOKKU_TRIGGER_TIMEOUT`
+/// at `limit`; bytes written to the returned child's stdin are typed on it.
+fn dokku_on_a_terminal(env: &TestEnv, args: &str, limit: &str) -> std::process::Child {
+    env.command("script")
+        .args(["-qefc", &format!("dokku {args}"), "/dev/null"])
+        .env("DOKKU_TRIGGER_TIMEOUT", limit)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn script")
+}
+
+/// Waits at most `limit` for `child`, killing it past that.
+fn wait_for(mut child: std::process::Child, limit: std::time::Duration) -> (i32, String) {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("not finished within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_string(&mut out);
+    }
+    (status.code().unwrap_or(-1), out)
+}
+
+/// Under a time limit hooks run in their own process group; on a terminal that group
+/// is lent the terminal, so a hook may still change its modes (`stty`, as `docker run
+/// -it` does) instead of being stopped by SIGTTOU, and dokku takes the terminal back
+/// for the next hook.
+#[test]
+fn under_dokku_trigger_timeout_hooks_still_own_the_terminal() {
+    let env = install();
+    for name in ["tty-a", "tty-b"] {
+        trigger_plugin(
+            &env,
+            name,
+            "ask",
+            &format!("stty -echo && stty echo && echo \"{name} owns the terminal\""),
+        );
+    }
+    let child = dokku_on_a_terminal(&env, "plugin:trigger ask", "20");
+    let start = std::time::Instant::now();
+    let (code, out) = wait_for(child, std::time::Duration::from_secs(40));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("tty-a owns the terminal"), "{out}");
+    assert!(out.contains("tty-b owns the terminal"), "{out}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(15),
+        "not stopped until the limit: {:?}",
+        start.elapsed()
+    );
+}
+
+/// Ctrl-C on the terminal reaches a hook running under a time limit (it is the
+/// terminal's foreground group): the hook and its children end and so does the
+/// command, with the hook's status.
+#[test]
+fn under_dokku_trigger_timeout_ctrl_c_still_ends_the_hook() {
+    let env = install();
+    let hook = HookProcesses(env.scratch("fake").join("pids"));
+    let record = format!(
+        "echo \"$$ $(awk '{{print $5}}' /proc/$$/stat)\" >> '{}'",
+        hook.0.display()
+    );
+    trigger_plugin(
+        &env,
+        "waits",
+        "hang",
+        &format!(
+            "{record}\nsh -c \"{r}; exec sleep 1000\"",
+            r = record.replace('$', "\\$").replace('"', "\\\"")
+        ),
+    );
+    let mut child = dokku_on_a_terminal(&env, "plugin:trigger hang", "600");
+    let start = std::time::Instant::now();
+    while hook.recorded().len() < 2 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the hook did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    use std::io::Write;
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"\x03").expect("type ctrl-c");
+    stdin.flush().expect("flush");
+    let (code, out) = wait_for(child, std::time::Duration::from_secs(20));
+    drop(stdin);
+    assert_eq!(code, 130, "ended by the hook's SIGINT\n{out}");
+    let recorded = hook.recorded();
+    assert_eq!(
+        group_members(recorded[0].1),
+        Vec::<i32>::new(),
+        "no process of the hook survives"
+    );
+}
+
+/// A hook over the limit that is itself firing triggers (`plugn trigger`, a nested
+/// `dokku`): the nested bus runs its hooks in groups of their own, and those are
+/// ended too, not left running once their parent is gone.
+#[test]
+fn a_hook_over_dokku_trigger_timeout_takes_the_hooks_it_fired_with_it() {
+    let env = install();
+    let hook = HookProcesses(env.scratch("fake").join("pids"));
+    let record = format!(
+        "echo \"$$ $(awk '{{print $5}}' /proc/$$/stat)\" >> '{}'",
+        hook.0.display()
+    );
+    trigger_plugin(
+        &env,
+        "outer",
+        "hang",
+        "DOKKU_TRIGGER_TIMEOUT=600 plugn trigger inner-hang",
+    );
+    trigger_plugin(
+        &env,
+        "inner",
+        "inner-hang",
+        &format!(
+            "{record}\nsh -c \"{r}; exec sleep 1000\" &\nsleep 1000",
+            r = record.replace('$', "\\$").replace('"', "\\\"")
+        ),
+    );
+    let (code, _, stderr, _) = dokku_limited(
+        &env,
+        &["plugin:trigger", "hang"],
+        "2",
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(hook.recorded().len(), 2, "the inner hook and its child ran");
+    assert!(
+        stderr.contains("trigger hang of plugin outer did not finish within 2 seconds"),
+        "{stderr}"
+    );
+    let recorded = hook.recorded();
+    let inner = recorded[0].1;
+    assert_eq!(
+        group_members(inner),
+        Vec::<i32>::new(),
+        "no process of the inner hook survives"
+    );
+}
+
+/// The time-limit failure keeps its hint through the deploy pipeline's errors too
+/// (`apps:create` fires `post-create` through the core).
+#[test]
+fn a_timed_out_hook_inside_a_core_command_fails_it_with_the_hint() {
+    let env = install();
+    write_executable(&env.prefix().join("bin/docker"), "#!/bin/sh\nexit 0\n");
+    trigger_plugin(&env, "slow", "post-create", "exec sleep 1000");
+    let (code, _, stderr, _) = dokku_limited(
+        &env,
+        &["apps:create", "web"],
+        "1",
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(" !     trigger post-create of plugin slow did not finish within 1 second (DOKKU_TRIGGER_TIMEOUT) and was killed\n       hint: raise DOKKU_TRIGGER_TIMEOUT (0 turns the limit off) or fix the plugin's post-create hook so it returns\n"),
+        "{stderr}"
+    );
+}

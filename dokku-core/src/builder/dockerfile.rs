@@ -225,7 +225,9 @@ pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError>
     )?;
     host.fire_checked("pre-release-builder", &["dockerfile", app, &image])?;
 
-    let context = tempfile_dir(host, app)?;
+    // Removed when `dir` drops, whatever the build did.
+    let dir = release_context(host, app)?;
+    let context = dir.path();
     let dockerfile = context.join("Dockerfile");
     std::fs::write(&dockerfile, "ARG APP_IMAGE\nFROM $APP_IMAGE\n")
         .map_err(DeployError::io("write", &dockerfile))?;
@@ -249,8 +251,7 @@ pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError>
         image.clone(),
         context.display().to_string(),
     ]);
-    let result = host.docker().image_build(&context, args, Vec::new(), false);
-    let _ = std::fs::remove_dir_all(&context);
+    let result = host.docker().image_build(context, args, Vec::new(), false);
     if result.is_err() {
         return Err(DeployError::fail(
             "Failure injecting docker labels on image",
@@ -259,21 +260,15 @@ pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError>
     host.fire_checked("post-release-builder", &["dockerfile", app, &image])
 }
 
-fn tempfile_dir(host: &dyn Host, app: &str) -> Result<std::path::PathBuf, DeployError> {
-    let base = std::env::temp_dir();
-    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0").to_string();
-    for attempt in 0..100u32 {
-        let dir = base.join(format!(
-            "dokku-{pid}-{}-release-{app}.{attempt}",
-            std::process::id()
-        ));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(DeployError::io("create", &dir)(e)),
-        }
-    }
-    Err(DeployError::fail("cannot create a temporary build context"))
+/// The release build's context: a private (0700) temp dir named like Dokku's
+/// `dokku-<DOKKU_PID>-<pid>-release-<app>.XXXXXX`, random-suffixed and removed on drop.
+fn release_context(host: &dyn Host, app: &str) -> Result<tempfile::TempDir, DeployError> {
+    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0");
+    let prefix = format!("dokku-{pid}-{}-release-{app}.", std::process::id());
+    crate::fs::private_tempdir(&prefix).map_err(DeployError::io(
+        "create a temporary directory in",
+        &std::env::temp_dir(),
+    ))
 }
 
 #[cfg(test)]

@@ -227,10 +227,13 @@ pub fn generate(host: &dyn Host, app: &str, domain: &str) -> Result<(), DeployEr
         );
         return Ok(());
     }
-    let stage = layout
-        .app_root(app)
-        .join(format!(".tls-generate-{}", std::process::id()));
-    std::fs::create_dir_all(&stage).map_err(DeployError::io("create", &stage))?;
+    // The key is generated in a private (0700), unpredictably named directory beside
+    // the app's state, removed on drop whatever openssl did.
+    let app_root = layout.app_root(app);
+    let stage_dir = crate::fs::private_tempdir_in(&app_root, ".tls-generate-").map_err(
+        DeployError::io("create a temporary directory in", &app_root),
+    )?;
+    let stage = stage_dir.path();
     let result = (|| {
         let key = stage.join("server.key");
         let crt = stage.join("server.crt");
@@ -261,7 +264,7 @@ pub fn generate(host: &dyn Host, app: &str, domain: &str) -> Result<(), DeployEr
         let read = |p: &Path| std::fs::read(p).map_err(DeployError::io("read", p));
         Ok::<_, DeployError>((read(&crt)?, read(&key)?, read(&csr)?))
     })();
-    let _ = std::fs::remove_dir_all(&stage);
+    drop(stage_dir);
     let (crt, key, csr) = result?;
     host.log(Level::Info1, "Installing certificate and key...");
     install_files(

@@ -67,14 +67,17 @@ pub enum DeployError {
         /// Exit code.
         code: i32,
     },
-    /// Refused input (an app's Procfile or app.json): ` !     MESSAGE`, then a
-    /// `hint:` line, exit 1.
+    /// [`DeployError::Fail`] with a known fix (refused input such as an app's
+    /// Procfile or app.json, a trigger past its time limit): ` !     MESSAGE`, then a
+    /// `hint:` line.
     #[error("{message}")]
-    Refused {
+    Hinted {
         /// The message, without the ` !     ` prefix.
         message: String,
         /// How to fix it.
         hint: String,
+        /// Exit code.
+        code: i32,
     },
     /// A step already reported its failure; exit with `code`.
     #[error("exited with status {code}")]
@@ -112,27 +115,30 @@ impl DeployError {
         }
     }
 
-    /// Refused input, with a hint telling how to fix it.
+    /// Refused input, with a hint telling how to fix it (exit code 1).
     pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> DeployError {
-        DeployError::Refused {
+        DeployError::Hinted {
             message: message.into(),
             hint: hint.into(),
-        }
-    }
-
-    /// The `hint:` line to print after the message, if any.
-    pub fn hint(&self) -> Option<&str> {
-        match self {
-            DeployError::Refused { hint, .. } => Some(hint),
-            _ => None,
+            code: 1,
         }
     }
 
     /// The exit code to end with.
     pub fn exit_code(&self) -> i32 {
         match self {
-            DeployError::Fail { code, .. } | DeployError::Exit { code } => *code,
+            DeployError::Fail { code, .. }
+            | DeployError::Hinted { code, .. }
+            | DeployError::Exit { code } => *code,
             _ => 1,
+        }
+    }
+
+    /// The `hint:` line to print after the message, if any.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            DeployError::Hinted { hint, .. } => Some(hint),
+            _ => None,
         }
     }
 

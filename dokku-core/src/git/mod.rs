@@ -9,7 +9,7 @@ pub mod report;
 pub mod sources;
 pub mod sync;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::deploy::{self, DeployError, Host};
 use crate::lock::{DeployLock, LockError};
@@ -308,44 +308,37 @@ pub fn build(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), Deploy
         }
     };
     let workdir = extract(host, app, &rev)?;
-    let result = trigger_build(host, app, &workdir.0, &rev);
+    let result = trigger_build(host, app, workdir.path(), &rev);
     drop(workdir);
     result
 }
 
-/// A checked-out source tree, deleted on drop.
+/// A private (0700) temporary directory for app source, deleted on drop.
+///
+/// Named like Dokku's `dokku-<DOKKU_PID>-git_build_app_repo.XXXXXX` in the temp dir,
+/// but made by `tempfile`: the suffix is random and the directory is created with
+/// `O_EXCL` semantics, so nothing planted at a guessed name is ever used. Unlike
+/// Dokku's (chmod 755), app source is not world-readable: plugins and the docker
+/// client read it as the dokku user, and the docker daemon as root.
 #[derive(Debug)]
-pub struct WorkDir(pub PathBuf);
+pub struct WorkDir(tempfile::TempDir);
 
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+impl WorkDir {
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
 fn make_workdir(host: &dyn Host) -> Result<WorkDir, DeployError> {
-    use std::os::unix::fs::PermissionsExt;
-    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0").to_string();
-    let base = std::env::temp_dir();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    for attempt in 0..100u32 {
-        let dir = base.join(format!(
-            "dokku-{pid}-git_build_app_repo.{:06x}",
-            (nanos ^ std::process::id()).wrapping_add(attempt) & 0xff_ffff
-        ));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => {
-                let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755));
-                return Ok(WorkDir(dir));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(DeployError::io("create", &dir)(e)),
-        }
-    }
-    Err(DeployError::fail("cannot create a build directory"))
+    let pid = host.var(crate::env::DOKKU_PID).unwrap_or("0");
+    let prefix = format!("dokku-{pid}-git_build_app_repo.");
+    crate::fs::private_tempdir(&prefix)
+        .map(WorkDir)
+        .map_err(DeployError::io(
+            "create a temporary directory in",
+            &std::env::temp_dir(),
+        ))
 }
 
 /// `git_build_app_repo`: checks `rev` out into a fresh temp dir, with submodules, and
@@ -354,12 +347,12 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
     let layout = host.layout();
     let repo = layout.app_root(app);
     let workdir = make_workdir(host)?;
-    let dir = workdir.0.display().to_string();
+    let dir = workdir.path().display().to_string();
     let keep_git = deploy::prop_app_or_global(&host.properties(), PLUGIN, app, "keep-git-dir")
         .as_deref()
         == Some("true");
-    // worktree add wants to create the directory itself.
-    std::fs::remove_dir(&workdir.0).map_err(DeployError::io("prepare", &workdir.0))?;
+    // `clone` and `worktree add` both fill the empty private directory in place: it is
+    // never removed and re-created, so no one can slip in at its name meanwhile.
     if keep_git {
         git(host, &repo)
             .args([
@@ -370,7 +363,7 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
                 &dir,
             ])
             .read()?;
-        git(host, &workdir.0)
+        git(host, workdir.path())
             .args(["-c", "advice.detachedHead=false", "checkout", "-q", rev])
             .read()?;
     } else {
@@ -378,16 +371,16 @@ pub fn extract(host: &dyn Host, app: &str, rev: &str) -> Result<WorkDir, DeployE
             .args(["worktree", "add", "-q", "--detach", &dir, rev])
             .read()?;
     }
-    if workdir.0.join(".gitmodules").is_file() {
-        git(host, &workdir.0)
+    if workdir.path().join(".gitmodules").is_file() {
+        git(host, workdir.path())
             .args(["submodule", "sync", "--recursive"])
             .read()?;
-        git(host, &workdir.0)
+        git(host, workdir.path())
             .args(["submodule", "update", "--init", "--recursive"])
             .read()?;
     }
     if !keep_git {
-        remove_git_dirs(&workdir.0);
+        remove_git_dirs(workdir.path());
         git(host, &repo).args(["worktree", "prune"]).read()?;
     }
     Ok(workdir)
@@ -439,6 +432,67 @@ pub fn destroy(props: &PropertyStore, app: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #9: the checkout a build reads is a private (0700) directory that git
+    /// fills in place (never removed and re-created world-readable), and it is gone
+    /// once dropped; both with `git worktree add` and with `keep-git-dir` (a clone).
+    #[test]
+    fn extract_checks_out_into_a_private_dir_removed_on_drop() {
+        use std::os::unix::fs::PermissionsExt;
+        let host = crate::deploy::testing::FakeHost::new();
+        create_repo(&host, "web").expect("repo");
+        let src = tempfile::tempdir().expect("tempdir");
+        std::fs::write(src.path().join("app.txt"), "hello").expect("write");
+        let run = |dir: &Path, args: &[&str]| {
+            Cmd::new("git")
+                .args(args)
+                .current_dir(dir)
+                .read()
+                .expect("git")
+        };
+        run(src.path(), &["init", "-q"]);
+        run(src.path(), &["add", "--all"]);
+        run(
+            src.path(),
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "commit",
+                "-q",
+                "-m",
+                "one",
+            ],
+        );
+        let rev = run(src.path(), &["rev-parse", "HEAD"]).trim().to_string();
+        let repo = host.layout.app_root("web");
+        let from = src.path().display().to_string();
+        run(&repo, &["fetch", "-q", &from, "HEAD:refs/heads/main"]);
+        for keep in ["false", "true"] {
+            host.properties()
+                .write(PLUGIN, "web", "keep-git-dir", keep)
+                .expect("property");
+            let workdir = extract(&host, "web", &rev).expect("extract");
+            let meta = std::fs::symlink_metadata(workdir.path()).expect("meta");
+            assert!(meta.is_dir(), "keep-git-dir={keep}");
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                0o700,
+                "keep-git-dir={keep}"
+            );
+            let name = workdir.path().file_name().expect("name").to_string_lossy();
+            assert!(name.contains("-git_build_app_repo."), "{name}");
+            assert_eq!(
+                std::fs::read_to_string(workdir.path().join("app.txt")).expect("checked out"),
+                "hello"
+            );
+            assert_eq!(workdir.path().join(".git").exists(), keep == "true");
+            let path = workdir.path().to_path_buf();
+            drop(workdir);
+            assert!(!path.exists(), "removed on drop (keep-git-dir={keep})");
+        }
+    }
 
     #[test]
     fn app_argument_is_normalised_like_dokku() {

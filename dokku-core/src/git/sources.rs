@@ -67,10 +67,10 @@ pub fn from_directory(
         .ok()
         .map(|s| s.trim().to_string());
     let work = make_workdir(host)?;
-    let tmp = work.0.clone();
+    let tmp = work.path().to_path_buf();
     match &old {
         Some(_) => {
-            std::fs::remove_dir(&tmp).map_err(DeployError::io("prepare", &tmp))?;
+            // Cloned into the empty private directory in place (never re-created).
             git(host, &repo)
                 .args(["clone", "-q", "--branch", &branch])
                 .arg(&repo)
@@ -160,9 +160,9 @@ pub fn from_image(
                 "Invalid BUILD_DIR specified for docker build context",
             ));
         }
-        copy_contents(dir, &work.0)?;
+        copy_contents(dir, work.path())?;
     }
-    let dockerfile = work.0.join("Dockerfile");
+    let dockerfile = work.path().join("Dockerfile");
     let text = format!(
         "FROM {image}\nLABEL com.dokku.docker-image-labeler/alternate-tags=[\\\"{image}\\\"]\n"
     );
@@ -187,7 +187,7 @@ pub fn from_image(
     }
     host.properties()
         .write(PLUGIN, app, "source-image", image)?;
-    from_directory(host, app, &work.0, user_name, user_email)
+    from_directory(host, app, work.path(), user_name, user_email)
 }
 
 /// `git:load-image`: `docker image load` from our stdin (a `docker save` tarball),
@@ -252,8 +252,9 @@ impl ArchiveType {
 /// Where the archive comes from.
 #[derive(Debug, Clone)]
 pub enum ArchiveSource {
-    /// Already on disk (read from stdin by the caller).
-    File(PathBuf),
+    /// Our stdin (`--` on the command line), copied straight into the private build
+    /// directory.
+    Stdin,
     /// Downloaded with `curl -L`.
     Url(String),
 }
@@ -278,14 +279,23 @@ pub fn from_archive(
     user_email: &str,
 ) -> Result<(), DeployError> {
     let work = make_workdir(host)?;
-    let archive = work.0.join(format!("archive.{}", kind.as_str()));
+    let archive = work.path().join(format!("archive.{}", kind.as_str()));
     match source {
-        ArchiveSource::File(path) => {
+        ArchiveSource::Stdin => {
+            use std::os::unix::fs::OpenOptionsExt;
             host.log(
                 Level::Info1,
                 &format!("Fetching {} file from stdin", kind.as_str()),
             );
-            std::fs::copy(path, &archive).map_err(DeployError::io("copy", path))?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&archive)
+                .map_err(DeployError::io("create", &archive))?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| {
+                DeployError::fail(format!("cannot read the archive from stdin: {e}"))
+            })?;
         }
         ArchiveSource::Url(url) => {
             host.log(
@@ -319,7 +329,7 @@ pub fn from_archive(
             "Archive has too many files ({files}, the limit is {max_files})"
         )));
     }
-    let out = work.0.join("src");
+    let out = work.path().join("src");
     std::fs::create_dir_all(&out).map_err(DeployError::io("create", &out))?;
     match kind {
         ArchiveType::Tar => Cmd::new("tar")

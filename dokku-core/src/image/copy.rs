@@ -24,7 +24,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use thiserror::Error;
 
@@ -288,23 +287,29 @@ fn with_copy(
             },
         });
     }
-    let result = TempDir::new().and_then(|tmp| {
-        let copied = tmp.path().join("copy");
-        let cp = docker.run(&Call::new([
-            "container".to_string(),
-            "cp".to_string(),
-            "--quiet".to_string(),
-            format!("{id}:{src}"),
-            copied.display().to_string(),
-        ]));
-        match cp {
-            Ok(out) if out.code == 0 => finish(&copied, req.src),
-            Ok(_) => Err(CopyError::NotCopied {
-                src: req.src.to_string(),
-            }),
-            Err(e) => Err(e.into()),
-        }
-    });
+    // Private (0700), unpredictably named, removed on drop.
+    let result = crate::fs::private_tempdir("dokku-copy-")
+        .map_err(io_err(
+            "create a temporary directory in",
+            &std::env::temp_dir(),
+        ))
+        .and_then(|tmp| {
+            let copied = tmp.path().join("copy");
+            let cp = docker.run(&Call::new([
+                "container".to_string(),
+                "cp".to_string(),
+                "--quiet".to_string(),
+                format!("{id}:{src}"),
+                copied.display().to_string(),
+            ]));
+            match cp {
+                Ok(out) if out.code == 0 => finish(&copied, req.src),
+                Ok(_) => Err(CopyError::NotCopied {
+                    src: req.src.to_string(),
+                }),
+                Err(e) => Err(e.into()),
+            }
+        });
     // Always, whatever the copy did.
     let removed = docker.run(&Call::new(["container", "remove", "--force", id.as_str()]));
     result?;
@@ -317,45 +322,6 @@ fn with_copy(
         .into()),
         Ok(_) => Ok(()),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// A private temporary directory (mode 0700) removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, CopyError> {
-        use std::os::unix::fs::DirBuilderExt;
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let base = std::env::temp_dir();
-        for _ in 0..100 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0);
-            let path = base.join(format!("dokku-copy-{}-{n}-{nanos:x}", std::process::id()));
-            match fs::DirBuilder::new().mode(0o700).create(&path) {
-                Ok(()) => return Ok(TempDir(path)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(io_err("create directory", &path)(e)),
-            }
-        }
-        Err(CopyError::Io {
-            action: "create a temporary directory in",
-            path: base,
-            source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-        })
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 

@@ -786,6 +786,11 @@ pub fn extract(host: &dyn Host, app: &str, workdir: &Path) -> Result<(), DeployE
     }
     let rel = props::computed(&props, app, "nginx-conf-sigil-path", &log_root(layout));
     let source = workdir.join(rel.trim_start_matches('/'));
+    // This deploy's copy must outlive this process: `core-post-extract` writes it and
+    // `core-post-deploy`, a later process of the same deploy, promotes it. So, like
+    // Dokku's, it is named by DOKKU_PID rather than made by `tempfile`; it lives in the
+    // app's data dir (the dokku user's, not a shared temp dir), is written atomically,
+    // and a deploy that never finished has its copy swept just above by the next one.
     let dest = dir.join(format!("nginx.conf.sigil.{pid}"));
     match std::fs::read(&source) {
         Ok(bytes) if source.is_file() => {
@@ -794,7 +799,8 @@ pub fn extract(host: &dyn Host, app: &str, workdir: &Path) -> Result<(), DeployE
         }
         _ => {
             let marker = dir.join(format!("nginx.conf.sigil.{pid}.missing"));
-            std::fs::write(&marker, "").map_err(DeployError::io("write", &marker))?;
+            crate::fs::write_atomic(&marker, b"", 0o644)
+                .map_err(DeployError::io("write", &marker))?;
             return Ok(());
         }
     }

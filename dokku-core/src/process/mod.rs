@@ -11,6 +11,10 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 
 use thiserror::Error;
 
+mod group;
+
+pub use group::{Foreground, ProcessGroup};
+
 /// A command to run: program, arguments, environment and working directory.
 #[derive(Debug, Clone)]
 pub struct Cmd {
@@ -19,6 +23,7 @@ pub struct Cmd {
     env_clear: bool,
     envs: Vec<(OsString, OsString)>,
     cwd: Option<PathBuf>,
+    own_group: bool,
 }
 
 /// A spawned command that could not run or exited non-zero.
@@ -63,6 +68,7 @@ impl Cmd {
             env_clear: false,
             envs: Vec::new(),
             cwd: None,
+            own_group: false,
         }
     }
 
@@ -116,6 +122,15 @@ impl Cmd {
         self
     }
 
+    /// Starts the command as the leader of a new process group (its pid is the group
+    /// id), so everything it starts can be ended at once with [`ProcessGroup::end`].
+    /// Such a group is not the terminal's foreground group unless lent it with
+    /// [`Foreground::lend`].
+    pub fn own_process_group(mut self) -> Cmd {
+        self.own_group = true;
+        self
+    }
+
     /// The program being run.
     pub fn program(&self) -> &OsStr {
         &self.program
@@ -130,6 +145,10 @@ impl Cmd {
         cmd.envs(self.envs.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
+        }
+        if self.own_group {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
         }
         cmd
     }

@@ -7,6 +7,11 @@
 //! status is the trigger's status. A trigger file that is not executable is skipped
 //! with plugn's warning. Stdin is inherited (the first reader consumes it), stdout is
 //! streamed or captured as the caller asks, stderr always streams.
+//!
+//! With [`crate::env::DOKKU_TRIGGER_TIMEOUT`] set, each executable hook runs in its own
+//! process group (lent the terminal when we hold it) and is ended with everything it
+//! started once over the limit; the trigger then fails with
+//! [`TriggerError::TimedOut`].
 
 mod config_export;
 
@@ -14,12 +19,15 @@ pub use config_export::{config_exports, PlugnConfig};
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::env::DOKKU_TRIGGER_TIMEOUT;
 use crate::plugin::Plugin;
-use crate::process::Cmd;
+use crate::process::{Cmd, Foreground, ProcessGroup};
 use crate::settings::EnvMap;
 
 /// Runs native (in-process) trigger handlers. The CLI implements it over the plugin
@@ -77,6 +85,77 @@ pub enum TriggerError {
         /// Why.
         message: String,
     },
+    /// A legacy hook was still running at the `DOKKU_TRIGGER_TIMEOUT` limit: it was
+    /// ended with its whole process group.
+    #[error("trigger {trigger} of plugin {plugin} did not finish within {} (DOKKU_TRIGGER_TIMEOUT) and was killed", seconds(*limit))]
+    TimedOut {
+        /// Plugin name.
+        plugin: String,
+        /// Trigger name.
+        trigger: String,
+        /// The limit.
+        limit: Duration,
+    },
+    /// `DOKKU_TRIGGER_TIMEOUT` is not a whole number of seconds.
+    #[error("invalid DOKKU_TRIGGER_TIMEOUT '{value}': expected a whole number of seconds")]
+    BadTimeLimit {
+        /// The value found.
+        value: String,
+    },
+}
+
+fn seconds(limit: Duration) -> String {
+    match limit.as_secs() {
+        1 => "1 second".to_string(),
+        n => format!("{n} seconds"),
+    }
+}
+
+impl TriggerError {
+    /// How to fix it, when known (printed as a `hint:` line).
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            TriggerError::Handler { .. } => None,
+            TriggerError::TimedOut { trigger, .. } => Some(format!(
+                "raise {DOKKU_TRIGGER_TIMEOUT} (0 turns the limit off) or fix the plugin's {trigger} hook so it returns"
+            )),
+            TriggerError::BadTimeLimit { .. } => Some(format!(
+                "set {DOKKU_TRIGGER_TIMEOUT} to a number of seconds, or to 0 or nothing for no limit"
+            )),
+        }
+    }
+}
+
+/// How long a hook over its limit gets to exit after `SIGTERM` before `SIGKILL`.
+const KILL_GRACE: Duration = Duration::from_secs(2);
+
+/// [`DOKKU_TRIGGER_TIMEOUT`] from `env`: `None` when unset, empty or `0`.
+pub fn time_limit(env: &EnvMap) -> Result<Option<Duration>, TriggerError> {
+    let Some(value) = env.get(DOKKU_TRIGGER_TIMEOUT) else {
+        return Ok(None);
+    };
+    let text = value.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(TriggerError::BadTimeLimit {
+            value: value.clone(),
+        });
+    }
+    match text.parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(secs) => Ok(Some(Duration::from_secs(secs))),
+        Err(_) => Err(TriggerError::BadTimeLimit {
+            value: value.clone(),
+        }),
+    }
+}
+
+/// What the threads watching a hook report.
+enum Watch {
+    Exited(std::io::Result<ExitStatus>),
+    Output(std::io::Result<Vec<u8>>),
 }
 
 /// Fires triggers over a fixed set of enabled plugins.
@@ -129,6 +208,7 @@ impl<'a> TriggerBus<'a> {
         args: &[String],
         mode: StdoutMode,
     ) -> Result<TriggerOutcome, TriggerError> {
+        let limit = time_limit(self.env)?;
         let mut outcome = TriggerOutcome::default();
         for plugin in self.plugins {
             let status = if plugin.native_handles(trigger) {
@@ -171,7 +251,12 @@ impl<'a> TriggerBus<'a> {
                     .envs(self.env.iter())
                     .envs(config_exports(plugin, &self.config, self.env));
                 self.trace(&cmd.to_string());
-                self.run_legacy(plugin, trigger, &cmd, mode, &mut outcome.stdout)?
+                match limit {
+                    None => self.run_legacy(plugin, trigger, &cmd, mode, &mut outcome.stdout)?,
+                    Some(limit) => {
+                        self.run_limited(plugin, trigger, cmd, mode, &mut outcome.stdout, limit)?
+                    }
+                }
             };
             outcome.handlers_run += 1;
             if status != 0 {
@@ -208,6 +293,88 @@ impl<'a> TriggerBus<'a> {
         }
         let status = child.wait().map_err(|e| error(e.to_string()))?;
         Ok(exit_code(status))
+    }
+
+    /// [`Self::run_legacy`] under a time limit. The hook leads its own process group;
+    /// one thread waits for it and another (when captured) reads its stdout, so no
+    /// pipe can block us past the limit. At the limit the group and the groups of
+    /// everything it started are ended (`SIGTERM`, then `SIGKILL` after
+    /// [`KILL_GRACE`]). With stdout captured, the hook is done when it has exited
+    /// *and* its output is closed: a child left holding the pipe counts as the hook.
+    fn run_limited(
+        &self,
+        plugin: &Plugin,
+        trigger: &str,
+        cmd: Cmd,
+        mode: StdoutMode,
+        captured: &mut Vec<u8>,
+        limit: Duration,
+    ) -> Result<i32, TriggerError> {
+        let error = |message: String| TriggerError::Handler {
+            plugin: plugin.name.clone(),
+            trigger: trigger.to_string(),
+            message,
+        };
+        let stdout = match mode {
+            StdoutMode::Inherit => Stdio::inherit(),
+            StdoutMode::Capture => Stdio::piped(),
+        };
+        let deadline = Instant::now() + limit;
+        let mut child = cmd
+            .own_process_group()
+            .spawn(Stdio::inherit(), stdout, Stdio::inherit())
+            .map_err(|e| error(e.to_string()))?;
+        let group = ProcessGroup::led_by(child.id());
+        // Returned to us when dropped, on every path out of here.
+        let _terminal = Foreground::lend(group);
+        let (tx, rx) = mpsc::channel();
+        let mut output_open = false;
+        if let Some(mut out) = child.stdout.take() {
+            output_open = true;
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let read = out.read_to_end(&mut buf).map(|_| buf);
+                let _ = tx.send(Watch::Output(read));
+            });
+        }
+        std::thread::spawn(move || {
+            let _ = tx.send(Watch::Exited(child.wait()));
+        });
+        let mut status = None;
+        while status.is_none() || output_open {
+            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Watch::Exited(exited)) => {
+                    status = Some(exited.map_err(|e| error(e.to_string()))?);
+                }
+                Ok(Watch::Output(read)) => {
+                    captured.extend(read.map_err(|e| error(e.to_string()))?);
+                    output_open = false;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    group.end(KILL_GRACE);
+                    // Let the waiter reap the leader; a reader still blocked (a
+                    // process that left the group holds the pipe) is left behind.
+                    let until = Instant::now() + KILL_GRACE;
+                    while let Ok(watch) =
+                        rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+                    {
+                        if matches!(watch, Watch::Exited(_)) {
+                            break;
+                        }
+                    }
+                    return Err(TriggerError::TimedOut {
+                        plugin: plugin.name.clone(),
+                        trigger: trigger.to_string(),
+                        limit,
+                    });
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(error("lost track of the hook".to_string()));
+                }
+            }
+        }
+        Ok(status.map(exit_code).unwrap_or(1))
     }
 
     fn trace(&self, line: &str) {

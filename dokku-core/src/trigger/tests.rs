@@ -94,3 +94,190 @@ fn missing_trigger_is_success_with_no_output() {
     assert_eq!(out, TriggerOutcome::default());
     assert!(!bus.exists("t", &[]));
 }
+
+/// Processes a hook recorded (one pid a line), killed when the test ends whatever
+/// happened, so a failing test leaves nothing behind.
+struct Recorded(std::path::PathBuf);
+
+impl Recorded {
+    fn pids(&self) -> Vec<i32> {
+        std::fs::read_to_string(&self.0)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    }
+}
+
+impl Drop for Recorded {
+    fn drop(&mut self) {
+        for pid in self.pids() {
+            if alive(pid) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
+    }
+}
+
+/// Whether `pid` is a live process (a zombie waiting for its reaper is dead).
+fn alive(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X') | None)
+}
+
+/// A hook that never returns: its shell, a background child and a foreground child all
+/// sleep, each recording its pid in `$PIDS` first.
+const HANGING_HOOK: &str = r#"echo $$ >>"$PIDS"
+sh -c 'echo $$ >>"$PIDS"; exec sleep 1000' &
+sh -c 'echo $$ >>"$PIDS"; exec sleep 1000'
+echo never reached"#;
+
+/// Fires `trigger` on another thread; `None` when it has not returned after `wait`.
+fn fire_within(
+    root: &Path,
+    env: EnvMap,
+    mode: StdoutMode,
+    wait: std::time::Duration,
+) -> Option<Result<TriggerOutcome, TriggerError>> {
+    let root = root.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let found = discover_in(&root);
+        let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default());
+        let _ = tx.send(bus.fire("hang", &[], mode));
+    });
+    rx.recv_timeout(wait).ok()
+}
+
+fn timeout_case(mode: StdoutMode) {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "stuck", "hang", HANGING_HOOK, true);
+    hook(root.path(), "zz-later", "hang", "echo later", true);
+    let recorded = Recorded(root.path().join("pids"));
+    let mut env = env();
+    env.insert("PIDS".into(), recorded.0.display().to_string());
+    env.insert(crate::env::DOKKU_TRIGGER_TIMEOUT.into(), "1".into());
+
+    let start = std::time::Instant::now();
+    let result = fire_within(root.path(), env, mode, std::time::Duration::from_secs(15))
+        .expect("the trigger returns once its 1 s limit is reached");
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= std::time::Duration::from_secs(1),
+        "not before the limit: {elapsed:?}"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(6),
+        "soon after the limit: {elapsed:?}"
+    );
+    let err = result.expect_err("a hook over the limit fails the trigger");
+    assert_eq!(
+        err.to_string(),
+        "trigger hang of plugin stuck did not finish within 1 second (DOKKU_TRIGGER_TIMEOUT) and was killed"
+    );
+    assert_eq!(
+        err.hint().as_deref(),
+        Some("raise DOKKU_TRIGGER_TIMEOUT (0 turns the limit off) or fix the plugin's hang hook so it returns")
+    );
+    let pids = recorded.pids();
+    assert_eq!(
+        pids.len(),
+        3,
+        "the hook and both children started: {pids:?}"
+    );
+    for pid in pids {
+        assert!(!alive(pid), "process {pid} of the hook survived");
+    }
+}
+
+/// Issue #9: a legacy hook that never returns used to hang the command forever.
+#[test]
+fn a_hook_over_the_time_limit_is_killed_with_its_children_when_stdout_is_captured() {
+    timeout_case(StdoutMode::Capture);
+}
+
+/// Issue #9, with stdout streamed instead of captured.
+#[test]
+fn a_hook_over_the_time_limit_is_killed_with_its_children_when_stdout_is_inherited() {
+    timeout_case(StdoutMode::Inherit);
+}
+
+/// A hook that exits in time but leaves a child holding its stdout: the captured
+/// output ends when the limit does, instead of waiting for the child forever.
+#[test]
+fn a_background_child_holding_captured_stdout_is_bounded_by_the_limit() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(
+        root.path(),
+        "leaky",
+        "hang",
+        "echo $$ >>\"$PIDS\"; sh -c 'echo $$ >>\"$PIDS\"; exec sleep 1000' & echo started",
+        true,
+    );
+    let recorded = Recorded(root.path().join("pids"));
+    let mut env = env();
+    env.insert("PIDS".into(), recorded.0.display().to_string());
+    env.insert(crate::env::DOKKU_TRIGGER_TIMEOUT.into(), "1".into());
+    let result = fire_within(
+        root.path(),
+        env,
+        StdoutMode::Capture,
+        std::time::Duration::from_secs(15),
+    )
+    .expect("the trigger returns once its 1 s limit is reached");
+    let err = result.expect_err("output still open at the limit fails the trigger");
+    assert!(err.to_string().contains("plugin leaky"), "{err}");
+    for pid in recorded.pids() {
+        assert!(!alive(pid), "process {pid} of the hook survived");
+    }
+}
+
+#[test]
+fn hooks_within_the_limit_run_as_before() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "a", "t", "echo a \"$@\"", true);
+    hook(root.path(), "b", "t", "echo b; exit 3", true);
+    let found = discover_in(root.path());
+    for limit in ["", "0", "30", " 30 "] {
+        let mut env = env();
+        env.insert(crate::env::DOKKU_TRIGGER_TIMEOUT.into(), limit.into());
+        let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default());
+        let out = bus
+            .fire("t", &["x".into()], StdoutMode::Capture)
+            .expect("fire");
+        assert_eq!(out.stdout_text(), "a x\nb\n", "limit {limit:?}");
+        assert_eq!(out.status, 3, "limit {limit:?}");
+    }
+}
+
+#[test]
+fn a_bad_time_limit_is_an_error_with_a_hint() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "a", "t", "echo a", true);
+    let found = discover_in(root.path());
+    for bad in ["soon", "-5", "1.5", "10s"] {
+        let mut env = env();
+        env.insert(crate::env::DOKKU_TRIGGER_TIMEOUT.into(), bad.into());
+        let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default());
+        let err = bus
+            .fire("t", &[], StdoutMode::Capture)
+            .expect_err("bad limit");
+        assert_eq!(
+            err.to_string(),
+            format!("invalid DOKKU_TRIGGER_TIMEOUT '{bad}': expected a whole number of seconds"),
+        );
+        assert_eq!(
+            err.hint().as_deref(),
+            Some(
+                "set DOKKU_TRIGGER_TIMEOUT to a number of seconds, or to 0 or nothing for no limit"
+            )
+        );
+    }
+}
