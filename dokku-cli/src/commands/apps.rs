@@ -53,14 +53,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "apps:set" => set(ctx, args),
         "apps:lock" => {
             let app = existing_app(ctx, args)?;
-            let path = ctx.layout.deploy_lock(&app);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| CliError::fail(e.to_string()))?;
-            }
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
+            // `manual` in the file: no deploy owns it, so it holds until apps:unlock.
+            dokku_core::lock::lock_manually(&ctx.layout.deploy_lock(&app))
                 .map_err(|_| CliError::fail("Unable to create deploy lock"))?;
             ctx.log(Level::Info1, "Deploy lock created");
             Ok(0)
@@ -83,7 +77,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
         "apps:locked" => {
             let app = existing_app(ctx, args)?;
-            if ctx.layout.deploy_lock(&app).exists() {
+            // A stale lock (its deploy was killed) no longer stops anything.
+            if lifecycle::is_locked(&AppsHost::new(ctx), &app) {
                 core_plugin::log(ctx, Level::Quiet, "Deploy lock exists");
                 Ok(0)
             } else {

@@ -33,9 +33,10 @@ fn name_error(e: AppNameError) -> DeployError {
     DeployError::fail(e.to_string())
 }
 
-/// Whether `app` has a deploy lock: `apps:lock` made one, or a deploy holds it.
+/// Whether `app` has a deploy lock: `apps:lock` made one, or a running deploy holds
+/// it. The stale lock of a deploy that was killed does not count (see [`crate::lock`]).
 pub fn is_locked(host: &dyn Host, app: &str) -> bool {
-    host.layout().deploy_lock(app).exists()
+    crate::lock::status(&host.layout().deploy_lock(app)).blocks()
 }
 
 /// `apps:create APP`: validates the name, creates `$DOKKU_ROOT/APP`, records
