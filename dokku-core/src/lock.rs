@@ -339,6 +339,7 @@ pub(crate) fn flock(file: &File, mode: Flock) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::owner::testing::dead_owner;
 
     #[test]
     fn second_deploy_is_refused_and_release_deletes_the_file() {
@@ -384,23 +385,6 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(100));
         drop(first);
         assert!(waiter.join().expect("thread"));
-    }
-
-    /// A process that has exited and been reaped: what a `kill -9`ed deploy leaves.
-    fn dead_owner() -> Owner {
-        let mut child = std::process::Command::new("true").spawn().expect("spawn");
-        let pid = child.id();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let start = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(19)?.parse().ok())
-            .unwrap_or(1);
-        child.wait().expect("wait");
-        Owner {
-            pid,
-            start,
-            boot: Owner::current().boot,
-        }
     }
 
     #[test]

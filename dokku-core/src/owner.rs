@@ -50,6 +50,27 @@ impl Owner {
         }
     }
 
+    /// Whether the owner is this process or one of its ancestors: a command's own
+    /// children (the trigger handlers it runs, and the `dokku` commands they run) act
+    /// on its behalf.
+    pub fn is_self_or_ancestor(&self) -> bool {
+        if !self.is_alive() {
+            return false;
+        }
+        let mut pid = std::process::id();
+        // Bounded: a chain of parents is short, and pid 1 ends it.
+        for _ in 0..64 {
+            if pid == self.pid {
+                return true;
+            }
+            match proc_stat(pid) {
+                Some(stat) if stat.ppid > 1 => pid = stat.ppid,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Reads the `pid=` / `start=` / `boot=` lines of `text`; `None` unless both
     /// `pid` and `start` are there and numeric.
     pub fn parse(text: &str) -> Option<Owner> {
@@ -88,6 +109,7 @@ impl fmt::Display for Owner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ProcStat {
     state: char,
+    ppid: u32,
     start: u64,
 }
 
@@ -98,12 +120,13 @@ fn proc_stat(pid: u32) -> Option<ProcStat> {
 
 /// Parses a `/proc/<pid>/stat` line. The command name (field 2) is in parentheses and
 /// may itself hold spaces and parentheses, so fields are counted after the last `)`:
-/// the state is field 3, the start time field 22.
+/// the state is field 3, the parent pid field 4, the start time field 22.
 fn parse_stat(text: &str) -> Option<ProcStat> {
     let rest = &text[text.rfind(')')? + 1..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     Some(ProcStat {
         state: fields.first()?.chars().next()?,
+        ppid: fields.get(4 - 3)?.parse().ok()?,
         start: fields.get(22 - 3)?.parse().ok()?,
     })
 }
@@ -113,6 +136,57 @@ fn boot_id() -> Option<String> {
         .ok()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+}
+
+/// Owners for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A process that ran and was reaped: what a `kill -9`ed command leaves.
+    pub(crate) fn dead_owner() -> Owner {
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("spawn true");
+        let pid = child.id();
+        let start = proc_stat(pid).map(|s| s.start).unwrap_or(1);
+        child.wait().expect("wait");
+        Owner {
+            pid,
+            start,
+            boot: boot_id(),
+        }
+    }
+
+    /// A running process that is not one of our ancestors, killed on drop.
+    pub(crate) struct Stranger(std::process::Child);
+
+    impl Stranger {
+        pub(crate) fn start() -> Stranger {
+            Stranger(
+                std::process::Command::new("sleep")
+                    .arg("30")
+                    .spawn()
+                    .expect("spawn sleep"),
+            )
+        }
+
+        pub(crate) fn owner(&self) -> Owner {
+            let pid = self.0.id();
+            Owner {
+                pid,
+                start: proc_stat(pid).map(|s| s.start).unwrap_or(0),
+                boot: boot_id(),
+            }
+        }
+    }
+
+    impl Drop for Stranger {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +200,7 @@ mod tests {
             parse_stat(line),
             Some(ProcStat {
                 state: 'S',
+                ppid: 1,
                 start: 987_654
             })
         );
@@ -151,19 +226,23 @@ mod tests {
     }
 
     #[test]
-    fn a_reaped_process_is_dead_and_bad_records_do_not_parse() {
-        let mut child = std::process::Command::new("true")
-            .spawn()
-            .expect("spawn true");
-        let pid = child.id();
-        let start = proc_stat(pid).map(|s| s.start).unwrap_or(0);
-        child.wait().expect("wait");
-        let gone = Owner {
-            pid,
-            start,
+    fn our_parent_is_an_ancestor_and_a_sibling_is_not() {
+        assert!(Owner::current().is_self_or_ancestor());
+        let ppid = proc_stat(std::process::id()).expect("stat").ppid;
+        let parent = Owner {
+            pid: ppid,
+            start: proc_stat(ppid).expect("parent stat").start,
             boot: None,
         };
-        assert!(!gone.is_alive());
+        assert!(parent.is_self_or_ancestor());
+        let child = testing::Stranger::start();
+        let sibling = child.owner();
+        assert!(sibling.is_alive() && !sibling.is_self_or_ancestor());
+    }
+
+    #[test]
+    fn a_reaped_process_is_dead_and_bad_records_do_not_parse() {
+        assert!(!testing::dead_owner().is_alive());
         assert_eq!(Owner::parse(""), None);
         assert_eq!(Owner::parse("manual\n"), None);
         assert_eq!(Owner::parse("pid=12\n"), None);
