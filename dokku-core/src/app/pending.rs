@@ -301,9 +301,10 @@ pub fn stage(dokku_root: &Path, app: &str, intent: Intent) -> Result<Held, Stage
         .mode(0o644)
         .open(staging.path().join(MARKER))
         .map_err(io_err)?;
-    file.write_all(marker.render().as_bytes()).map_err(io_err)?;
-    // A file nobody else has opened yet: this cannot be busy.
+    // Locked before it says anything: a sweep that finds it empty meanwhile sees it
+    // busy, not abandoned. Nobody else has it open yet, so this cannot be busy.
     flock(&file, Flock::ExclusiveNow).map_err(io_err)?;
+    file.write_all(marker.render().as_bytes()).map_err(io_err)?;
     match crate::fs::rename_noreplace(staging.path(), &root) {
         Ok(()) => {
             // It is the app's directory now; nothing left to clean up.
