@@ -105,18 +105,19 @@ pub fn status(path: &Path) -> LockState {
     }
 }
 
-/// `apps:lock`: creates the manual lock, or turns a stale one into a manual one. A
-/// lock that already stops deploys is left as it is.
+/// `apps:lock`: creates the manual lock, or turns a stale one into a manual one. An
+/// existing manual lock is left as it is. During a deploy, the deploy's file is
+/// replaced by a manual one: the running deploy goes on (as with `apps:unlock`, the
+/// lock does not stop a deploy in progress), but no longer deletes the file when it
+/// ends, so the manual lock outlives it.
 pub fn lock_manually(path: &Path) -> io::Result<()> {
-    match status(path) {
-        LockState::Manual | LockState::Held(_) => Ok(()),
-        LockState::Free | LockState::Stale(_) => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            crate::fs::write_atomic(path, format!("{MANUAL}\n").as_bytes(), 0o644)
-        }
+    if status(path) == LockState::Manual {
+        return Ok(());
     }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::fs::write_atomic(path, format!("{MANUAL}\n").as_bytes(), 0o644)
 }
 
 impl DeployLock {
@@ -491,5 +492,12 @@ mod tests {
         lock_manually(&path).expect("apps:lock");
         assert_eq!(status(&path), LockState::Manual);
         assert!(DeployLock::try_acquire(&path, "web").is_err());
+        // apps:lock during a deploy: the manual lock outlives the deploy.
+        std::fs::remove_file(&path).expect("apps:unlock");
+        let deploy = DeployLock::try_acquire(&path, "web").expect("deploy");
+        lock_manually(&path).expect("apps:lock");
+        assert!(DeployLock::try_acquire(&path, "web").is_err());
+        drop(deploy);
+        assert_eq!(status(&path), LockState::Manual);
     }
 }
