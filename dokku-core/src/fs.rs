@@ -121,6 +121,45 @@ fn write_atomic_inner(
     File::open(dir)?.sync_all()
 }
 
+/// Renames `from` to `to` only if nothing is at `to` (`renameat2(RENAME_NOREPLACE)`):
+/// [`io::ErrorKind::AlreadyExists`] otherwise, even for an empty directory, which a
+/// plain rename(2) would silently replace. On a file system without the flag, an
+/// existing `to` is checked first instead (racy, but only there).
+#[allow(unsafe_code)]
+pub fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path holds a NUL byte"))
+    };
+    let (cfrom, cto) = (c(from)?, c(to)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call,
+    // and renameat2(2) only reads them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            cfrom.as_ptr(),
+            libc::AT_FDCWD,
+            cto.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
+            if fs::symlink_metadata(to).is_ok() {
+                return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+            }
+            fs::rename(from, to)
+        }
+        _ => Err(err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +313,20 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("nope").join("ENV");
         assert!(write_atomic(&path, b"x", 0o600).is_err());
+    }
+
+    #[test]
+    fn rename_noreplace_never_replaces_not_even_an_empty_dir() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir(&a).expect("a");
+        fs::write(a.join("f"), "x").expect("f");
+        fs::create_dir(&b).expect("b");
+        let err = rename_noreplace(&a, &b).expect_err("b exists");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert!(a.join("f").is_file() && !b.join("f").exists());
+        fs::remove_dir(&b).expect("rmdir");
+        rename_noreplace(&a, &b).expect("free now");
+        assert!(b.join("f").is_file() && !a.exists());
     }
 }

@@ -25,6 +25,7 @@
 //! | [`report`] | the `<plugin>:report` layout (padded text, single flag, JSON) |
 //! | [`docker`] | every Docker call, through `$DOCKER_BIN` |
 //! | [`lock`] | the per-app deploy lock |
+//! | [`owner`] | which process owns on-disk state, and whether it still runs |
 //! | [`shell`] | shell-style word splitting and quoting |
 //! | [`sigil`] | sigil / Go templates (`nginx.conf.sigil`) |
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
@@ -65,6 +66,7 @@ pub mod lock;
 pub mod log;
 pub mod network;
 pub mod nginx;
+pub mod owner;
 pub mod paths;
 pub mod plugin;
 pub mod ports;

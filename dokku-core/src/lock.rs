@@ -3,21 +3,42 @@
 //! As in Dokku, the lock is an `flock(2)` on that file, held for the length of a
 //! deploy and released (the file deleted) when it ends. A second deploy either fails
 //! at once ([`DeployLock::try_acquire`], what `git push` does) or waits
-//! ([`DeployLock::acquire`]). The file existing on its own, without a deploy holding
-//! it, is the manual lock `apps:lock` creates; deploys refuse it too, so `apps:lock`
-//! stops new deploys as Dokku documents, until `apps:unlock` removes the file.
+//! ([`DeployLock::acquire`]).
+//!
+//! The file says who made it. A deploy writes its [`Owner`] (pid, process start time,
+//! boot id) into it; `apps:lock` writes [`MANUAL`]. A file nobody holds is then one of:
+//!
+//! - a manual lock (`manual`, an empty file, or anything without an owner record):
+//!   deploys refuse it, so `apps:lock` stops new deploys as Dokku documents, until
+//!   `apps:unlock` removes the file;
+//! - the lock of a deploy that was killed (`kill -9`, or SIGHUP when the ssh session
+//!   dropped) before it could delete the file: its owner is gone, so the lock is
+//!   stale and the next deploy takes it over, saying so
+//!   ([`DeployLock::takeover_warning`]). The owner's start time is compared too, so a
+//!   pid reused by another process does not keep a dead deploy's lock alive.
+//!
+//! A new lock file appears with its owner record already in it (written to a
+//! temporary file, locked, then renamed into place without replacing anything), and a
+//! takeover replaces the stale file the same way, so nobody ever reads a half-written
+//! record.
 
 use std::fs::{File, OpenOptions};
-use std::io;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
+
+use crate::owner::Owner;
+
+/// What `apps:lock` writes into the lock file: no process owns it.
+pub const MANUAL: &str = "manual";
 
 /// A held deploy lock; dropping it releases the lock and deletes the file.
 #[derive(Debug)]
 pub struct DeployLock {
     file: File,
     path: PathBuf,
+    took_over: Option<Owner>,
 }
 
 /// Why a lock could not be taken.
@@ -40,9 +61,69 @@ pub enum LockError {
     },
 }
 
+/// What a deploy lock file means right now (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// There is no lock file.
+    Free,
+    /// `apps:lock`, or a file that names no owner: it refuses deploys until
+    /// `apps:unlock`.
+    Manual,
+    /// A running deploy holds it.
+    Held(Owner),
+    /// The deploy that made it is gone: the next deploy takes it over.
+    Stale(Owner),
+}
+
+impl LockState {
+    /// Whether the lock stops a deploy (and `apps:destroy`, `apps:rename`): a manual
+    /// lock or a running deploy. A stale lock does not.
+    pub fn blocks(&self) -> bool {
+        matches!(self, LockState::Manual | LockState::Held(_))
+    }
+}
+
+/// The state of the lock file at `path`, without taking it.
+pub fn status(path: &Path) -> LockState {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return LockState::Free,
+        // There, but unreadable to us: whoever made it, it is not ours to ignore.
+        Err(_) => return LockState::Manual,
+    };
+    let mut text = String::new();
+    let _ = file.read_to_string(&mut text);
+    match Owner::parse(&text) {
+        None => LockState::Manual,
+        Some(owner) if owner.is_alive() => LockState::Held(owner),
+        // The owner may live in another pid namespace, where we cannot see it: a
+        // deploy that runs holds the flock, whatever /proc says.
+        Some(owner) => match flock(&file, Flock::ExclusiveNow) {
+            Ok(false) => LockState::Held(owner),
+            _ => LockState::Stale(owner),
+        },
+    }
+}
+
+/// `apps:lock`: creates the manual lock, or turns a stale one into a manual one. An
+/// existing manual lock is left as it is. During a deploy, the deploy's file is
+/// replaced by a manual one: the running deploy goes on (as with `apps:unlock`, the
+/// lock does not stop a deploy in progress), but no longer deletes the file when it
+/// ends, so the manual lock outlives it.
+pub fn lock_manually(path: &Path) -> io::Result<()> {
+    if status(path) == LockState::Manual {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::fs::write_atomic(path, format!("{MANUAL}\n").as_bytes(), 0o644)
+}
+
 impl DeployLock {
     /// Takes the lock without waiting; [`LockError::Held`] when a deploy holds it or
-    /// a manual `apps:lock` file exists.
+    /// a manual `apps:lock` file exists. A stale lock (its deploy is gone) is taken
+    /// over: see [`DeployLock::took_over`].
     pub fn try_acquire(path: &Path, app: &str) -> Result<DeployLock, LockError> {
         let io_err = |source| LockError::Io {
             path: path.to_path_buf(),
@@ -53,29 +134,43 @@ impl DeployLock {
         };
         loop {
             match File::open(path) {
-                Ok(existing) => {
-                    if !flock(&existing, false).map_err(io_err)? {
+                Ok(mut existing) => {
+                    if !flock(&existing, Flock::ExclusiveNow).map_err(io_err)? {
                         return Err(held());
                     }
-                    if same_file(&existing, path) {
-                        // Nobody deploys, yet the file is there: `apps:lock`. Leave it.
-                        return Err(held());
+                    if !same_file(&existing, path) {
+                        // The previous deploy just released and deleted it: try again.
+                        continue;
                     }
-                    // The previous deploy just released and deleted it: try again.
-                    continue;
+                    let mut text = String::new();
+                    existing.read_to_string(&mut text).map_err(io_err)?;
+                    match Owner::parse(&text) {
+                        Some(owner) if !owner.is_alive() => {
+                            // Holding the old file's flock, nobody else takes it over
+                            // meanwhile; the replacement is locked before it appears.
+                            let mut lock =
+                                Self::create(path, true).map_err(io_err)?.ok_or_else(held)?;
+                            lock.took_over = Some(owner);
+                            return Ok(lock);
+                        }
+                        // `apps:lock`, or an owner that is still running.
+                        _ => return Err(held()),
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io_err(e)),
             }
-            return Self::open_locked(path, false)
-                .map_err(io_err)?
-                .ok_or_else(held);
+            if let Some(lock) = Self::create(path, false).map_err(io_err)? {
+                return Ok(lock);
+            }
+            // Someone created it between our two looks: look again.
         }
     }
 
     /// Takes the lock, waiting for a running deploy to finish. `on_wait` is called
     /// once if the lock is busy (Dokku prints `APP currently has a deploy lock in
-    /// place. Waiting...`).
+    /// place. Waiting...`). Only the flock counts here: this is the lock of shared
+    /// files (the retire registry), which no manual lock applies to.
     pub fn acquire(path: &Path, on_wait: impl FnOnce()) -> Result<DeployLock, LockError> {
         let io_err = |source| LockError::Io {
             path: path.to_path_buf(),
@@ -92,6 +187,43 @@ impl DeployLock {
         }
     }
 
+    /// Writes this process's owner record into a new file next to `path`, locks it,
+    /// and renames it to `path`: replacing what is there (`replace`, a takeover) or
+    /// only when nothing is (`None` if something is).
+    fn create(path: &Path, replace: bool) -> io::Result<Option<DeployLock>> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!("{name}.tmp-"))
+            .tempfile_in(dir)?;
+        tmp.write_all(Owner::current().to_string().as_bytes())?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        // A new inode nobody else has opened: this cannot be busy.
+        flock(tmp.as_file(), Flock::ExclusiveNow)?;
+        let file = if replace {
+            tmp.persist(path).map_err(|e| e.error)?
+        } else {
+            match tmp.persist_noclobber(path) {
+                Ok(file) => file,
+                Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => return Ok(None),
+                Err(e) => return Err(e.error),
+            }
+        };
+        Ok(Some(DeployLock {
+            file,
+            path: path.to_path_buf(),
+            took_over: None,
+        }))
+    }
+
     /// Opens (creating) the file and locks it; `None` when it is busy (non-blocking).
     /// A lock on a file that was deleted and replaced meanwhile is not the lock, so the
     /// inode is checked after locking and the attempt repeated.
@@ -99,21 +231,30 @@ impl DeployLock {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        let mode = if wait {
+            Flock::Exclusive
+        } else {
+            Flock::ExclusiveNow
+        };
         loop {
-            let file = OpenOptions::new()
+            let mut file = OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(false)
                 .mode(0o644)
                 .open(path)?;
-            if !flock(&file, wait)? {
+            if !flock(&file, mode)? {
                 return Ok(None);
             }
             if same_file(&file, path) {
+                file.set_len(0)?;
+                file.rewind()?;
+                file.write_all(Owner::current().to_string().as_bytes())?;
                 return Ok(Some(DeployLock {
                     file,
                     path: path.to_path_buf(),
+                    took_over: None,
                 }));
             }
             // Released and deleted by the previous holder while we waited.
@@ -124,31 +265,61 @@ impl DeployLock {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// The dead deploy whose stale lock this one replaced, if any.
+    pub fn took_over(&self) -> Option<&Owner> {
+        self.took_over.as_ref()
+    }
+
+    /// The warning to print when this lock replaced a stale one (`None` otherwise).
+    pub fn takeover_warning(&self, app: &str) -> Option<String> {
+        self.took_over.as_ref().map(|owner| {
+            format!(
+                "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
+                owner.pid
+            )
+        })
+    }
 }
 
 impl Drop for DeployLock {
     fn drop(&mut self) {
         // Delete while still holding the lock, so nobody locks a file that is about
-        // to disappear without noticing (they re-check the inode).
-        let _ = std::fs::remove_file(&self.path);
-        let _ = &self.file;
+        // to disappear without noticing (they re-check the inode). A file that is no
+        // longer ours (`apps:unlock` then `apps:lock` meanwhile) stays.
+        if same_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
 /// Whether the open `file` is still the one at `path` (not deleted or replaced).
-fn same_file(file: &File, path: &Path) -> bool {
+pub(crate) fn same_file(file: &File, path: &Path) -> bool {
     match (file.metadata(), std::fs::metadata(path)) {
         (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
         _ => false,
     }
 }
 
+/// An `flock(2)` operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flock {
+    /// Exclusive, waiting for it.
+    Exclusive,
+    /// Exclusive, or `false` at once when busy.
+    ExclusiveNow,
+    /// Shared, waiting for it.
+    Shared,
+}
+
+/// Applies `mode` to `file`; `false` when a non-waiting lock is busy. Converting a
+/// held lock (exclusive to shared) is allowed, as flock(2) does it.
 #[allow(unsafe_code)]
-fn flock(file: &File, wait: bool) -> io::Result<bool> {
-    let op = if wait {
-        libc::LOCK_EX
-    } else {
-        libc::LOCK_EX | libc::LOCK_NB
+pub(crate) fn flock(file: &File, mode: Flock) -> io::Result<bool> {
+    let op = match mode {
+        Flock::Exclusive => libc::LOCK_EX,
+        Flock::ExclusiveNow => libc::LOCK_EX | libc::LOCK_NB,
+        Flock::Shared => libc::LOCK_SH,
     };
     loop {
         // SAFETY: `file` owns a valid open descriptor for the whole call, and flock(2)
@@ -169,6 +340,7 @@ fn flock(file: &File, wait: bool) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::owner::testing::dead_owner;
 
     #[test]
     fn second_deploy_is_refused_and_release_deletes_the_file() {
@@ -214,5 +386,118 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(100));
         drop(first);
         assert!(waiter.join().expect("thread"));
+    }
+
+    #[test]
+    fn a_deploy_records_its_owner_and_is_held_while_it_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".deploy.lock");
+        assert_eq!(status(&path), LockState::Free);
+        let lock = DeployLock::try_acquire(&path, "web").expect("lock");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(Owner::parse(&text), Some(Owner::current()));
+        assert_eq!(status(&path), LockState::Held(Owner::current()));
+        assert!(status(&path).blocks());
+        assert!(lock.took_over().is_none());
+        assert_eq!(lock.takeover_warning("web"), None);
+        drop(lock);
+        assert_eq!(status(&path), LockState::Free);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").collect();
+        assert!(
+            leftovers.is_empty(),
+            "no temporary file left: {leftovers:?}"
+        );
+    }
+
+    #[test]
+    fn a_stale_lock_of_a_dead_deploy_is_taken_over_with_a_warning() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".deploy.lock");
+        let dead = dead_owner();
+        std::fs::write(&path, dead.to_string()).expect("left by a killed deploy");
+        assert_eq!(status(&path), LockState::Stale(dead.clone()));
+        assert!(!status(&path).blocks());
+        let lock = DeployLock::try_acquire(&path, "web").expect("taken over");
+        assert_eq!(lock.took_over(), Some(&dead));
+        assert_eq!(
+            lock.takeover_warning("web"),
+            Some(format!(
+                "Taking over the deploy lock of web: the deploy that held it (pid {}) is no longer running",
+                dead.pid
+            ))
+        );
+        // The file is now ours, and a second deploy is refused as usual.
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(Owner::parse(&text), Some(Owner::current()));
+        assert!(matches!(
+            DeployLock::try_acquire(&path, "web"),
+            Err(LockError::Held { .. })
+        ));
+        drop(lock);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_reused_pid_with_another_start_time_is_stale() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".deploy.lock");
+        // Our own pid, which is running, but not since the recorded time: the
+        // recorded deploy died and its pid went to another process.
+        let me = Owner::current();
+        let reused = Owner {
+            start: me.start.saturating_sub(1),
+            ..me
+        };
+        std::fs::write(&path, reused.to_string()).expect("write");
+        assert_eq!(status(&path), LockState::Stale(reused.clone()));
+        let lock = DeployLock::try_acquire(&path, "web").expect("taken over");
+        assert_eq!(lock.took_over(), Some(&reused));
+    }
+
+    #[test]
+    fn a_live_owner_is_refused_even_without_its_flock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".deploy.lock");
+        std::fs::write(&path, Owner::current().to_string()).expect("write");
+        assert_eq!(status(&path), LockState::Held(Owner::current()));
+        let err = DeployLock::try_acquire(&path, "web").expect_err("refused");
+        assert!(matches!(err, LockError::Held { .. }), "{err}");
+        assert_eq!(
+            Owner::parse(&std::fs::read_to_string(&path).expect("read")),
+            Some(Owner::current()),
+            "the owner's file is left alone"
+        );
+    }
+
+    #[test]
+    fn manual_locks_refuse_deploys_whatever_their_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("apps/web/.deploy.lock");
+        lock_manually(&path).expect("apps:lock");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "manual\n");
+        for text in ["manual\n", "", "12345\n", "pid=1\n"] {
+            std::fs::write(&path, text).expect("write");
+            assert_eq!(status(&path), LockState::Manual, "{text:?}");
+            assert!(
+                matches!(
+                    DeployLock::try_acquire(&path, "web"),
+                    Err(LockError::Held { .. })
+                ),
+                "{text:?}"
+            );
+            assert_eq!(std::fs::read_to_string(&path).expect("kept"), text);
+        }
+        // apps:lock on a stale lock makes it a manual one, which then holds.
+        std::fs::write(&path, dead_owner().to_string()).expect("stale");
+        lock_manually(&path).expect("apps:lock");
+        assert_eq!(status(&path), LockState::Manual);
+        assert!(DeployLock::try_acquire(&path, "web").is_err());
+        // apps:lock during a deploy: the manual lock outlives the deploy.
+        std::fs::remove_file(&path).expect("apps:unlock");
+        let deploy = DeployLock::try_acquire(&path, "web").expect("deploy");
+        lock_manually(&path).expect("apps:lock");
+        assert!(DeployLock::try_acquire(&path, "web").is_err());
+        drop(deploy);
+        assert_eq!(status(&path), LockState::Manual);
     }
 }

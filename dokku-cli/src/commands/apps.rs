@@ -53,14 +53,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "apps:set" => set(ctx, args),
         "apps:lock" => {
             let app = existing_app(ctx, args)?;
-            let path = ctx.layout.deploy_lock(&app);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| CliError::fail(e.to_string()))?;
-            }
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
+            // `manual` in the file: no deploy owns it, so it holds until apps:unlock.
+            dokku_core::lock::lock_manually(&ctx.layout.deploy_lock(&app))
                 .map_err(|_| CliError::fail("Unable to create deploy lock"))?;
             ctx.log(Level::Info1, "Deploy lock created");
             Ok(0)
@@ -83,7 +77,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
         "apps:locked" => {
             let app = existing_app(ctx, args)?;
-            if ctx.layout.deploy_lock(&app).exists() {
+            // A stale lock (its deploy was killed) no longer stops anything.
+            if lifecycle::is_locked(&AppsHost::new(ctx), &app) {
                 core_plugin::log(ctx, Level::Quiet, "Deploy lock exists");
                 Ok(0)
             } else {
@@ -101,19 +96,26 @@ fn locked_error(app: &str) -> CliError {
     ))
 }
 
-/// `apps:destroy APP [--force]`: the app must exist and not be locked; without
-/// `--force` (or the dispatcher's `DOKKU_APPS_FORCE_DELETE=1`) the name must be typed.
+/// `apps:destroy APP [--force]`: the app must exist; without `--force` (or the
+/// dispatcher's `DOKKU_APPS_FORCE_DELETE=1`) it must not be locked and the name must
+/// be typed. Forced, a locked app is destroyed too, as Dokku does.
 fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
     let app = existing_app(ctx, args)?;
-    if ctx.layout.deploy_lock(&app).exists() {
-        return Err(locked_error(&app));
-    }
     let forced =
         args.iter().any(|a| a == "--force") || ctx.var(env::DOKKU_APPS_FORCE_DELETE) == Some("1");
     if !forced {
+        if lifecycle::is_locked(&AppsHost::new(ctx), &app) {
+            return Err(
+                CliError::fail(app::AppError::Locked { app: app.clone() }.to_string()).hint(
+                    format!(
+                    "wait for the deploy to finish, or destroy it anyway with 'dokku apps:destroy {app} --force'"
+                ),
+                ),
+            );
+        }
         confirm(ctx, &app)?;
     }
-    lifecycle::destroy(&AppsHost::new(ctx), &app).map_err(cli_error)?;
+    lifecycle::destroy(&AppsHost::new(ctx), &app, forced).map_err(cli_error)?;
     Ok(0)
 }
 
@@ -348,7 +350,9 @@ fn carry_over(host: &dyn Host, old: &str, new: &str, rename: bool) -> Result<(),
     if layout.pre_receive_hook(new).is_file() {
         dokku_core::git::create_repo(host, new)?;
     }
-    transfer::move_properties(layout, &props, old, new, rename)?;
+    // Copied, never moved: until the rename switches names, OLD must stay whole (a
+    // killed rename leaves it the app). Its properties go when it is destroyed.
+    transfer::copy_properties(layout, &props, old, new)?;
     if !rename {
         props.delete("common", new, "deployed")?;
     }

@@ -78,13 +78,14 @@ fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CliError> {
     // must never name a path outside DOKKU_ROOT (`/` and a leading `.` are refused by
     // both rules). Existing apps may use the legacy rule.
     AppName::parse_existing(&app)?;
-    if !ctx.layout.app_root(&app).is_dir() {
+    // Not an app yet: missing, or left unfinished by a killed `apps:create` (its
+    // repo may be there, half made), which app-maybe-create repairs first.
+    let exists = dokku_core::app::verify(&ctx.layout.dokku_root, &app).is_ok();
+    if !exists {
         AppName::parse(&app)?;
+        maybe_create_quietly(ctx, &app)?;
     }
     if !git::has_repo(&ctx.layout, &app) {
-        if !ctx.layout.app_root(&app).is_dir() {
-            maybe_create_quietly(ctx, &app)?;
-        }
         git::create_repo(&host, &app).map_err(cli_error)?;
     }
     Ok(app)

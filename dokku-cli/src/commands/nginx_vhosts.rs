@@ -190,11 +190,14 @@ pub(crate) fn trigger(
             let _ = std::fs::remove_file(nginx::conf_path(&ctx.layout, arg(args, 1)));
             Ok(0)
         }
+        // Copied, not moved: OLD stays whole until the rename switches names (its
+        // copy goes with OLD's post-delete).
         "post-app-rename-setup" => {
             let (old, new) = (arg(args, 0), arg(args, 1));
             let from = nginx::app_template_dir(&ctx.layout, old);
             if from.is_dir() {
-                let _ = std::fs::rename(&from, nginx::app_template_dir(&ctx.layout, new));
+                let to = nginx::app_template_dir(&ctx.layout, new);
+                let _ = dokku_core::app::transfer::copy_tree(&from, &to);
             }
             trigger_status(ctx, host.fire_checked("proxy-clear-config", &[new]))
         }

@@ -54,7 +54,12 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Some(_) => Some(existing_app(ctx, args)?),
                 None => None,
             };
-            deploy::docker_cleanup(&CliHost::new(ctx), app.as_deref(), false);
+            let host = CliHost::new(ctx);
+            if app.is_none() {
+                // What killed `apps:create` / `apps:rename` runs left (ours).
+                dokku_core::app::lifecycle::repair_all(&host).map_err(cli_error)?;
+            }
+            deploy::docker_cleanup(&host, app.as_deref(), false);
             Ok(0)
         }
         "report" => report(ctx, args),

@@ -14,6 +14,7 @@ mod enter;
 mod git_sync;
 mod harness;
 mod images;
+mod interrupted;
 mod nginx_support;
 mod ops;
 mod proxy;

@@ -623,7 +623,7 @@ fn clone_copies_state_leaves_the_original_and_is_not_deployed() {
 }
 
 #[test]
-fn destroy_asks_like_dokku_and_refuses_a_locked_app() {
+fn destroy_asks_like_dokku_and_refuses_a_locked_app_unless_forced() {
     let f = Fixture::new();
     f.dokku(&["apps:create", "web"]).success();
     let ask = |input: Option<&str>| {
@@ -668,18 +668,33 @@ fn destroy_asks_like_dokku_and_refuses_a_locked_app() {
     }
     assert_eq!(f.snapshot(), before);
 
+    // Locked: refused before the question, unless forced (as in Dokku, which never
+    // looks at the lock).
     f.dokku(&["apps:lock", "web"]).success();
     let before = f.snapshot();
-    let locked = " !     App web is locked: a deploy may be in progress\n       hint: wait for the deploy to finish, or remove a stale lock with 'dokku apps:unlock web'\n";
-    refused(&f.dokku(&["--force", "apps:destroy", "web"]), 1, locked);
-    refused(&f.dokku(&["apps:destroy", "web", "--force"]), 1, locked);
+    let locked = " !     App web is locked: a deploy may be in progress\n       hint: wait for the deploy to finish, or destroy it anyway with 'dokku apps:destroy web --force'\n";
+    assert_eq!(ask(Some("web\n")), (1, String::new(), locked.to_string()));
     assert_eq!(f.snapshot(), before);
     refused(
         &f.dokku(&["--force", "apps:destroy", "nope"]),
         20,
         " !     App nope does not exist\n",
     );
-    f.dokku(&["apps:unlock", "web"]).success();
+    let forced = f.dokku(&["apps:destroy", "web", "--force"]).success();
+    assert!(
+        forced
+            .stdout
+            .starts_with("-----> Destroying web (including all add-ons)\n"),
+        "{}",
+        forced.stdout
+    );
+    assert!(!f.app_root("web").exists());
+    assert!(!f.env.lib_root().join("data/apps/web/.deploy.lock").exists());
+    f.dokku(&["apps:create", "web"]).success();
+    f.dokku(&["apps:lock", "web"]).success();
+    f.dokku(&["--force", "apps:destroy", "web"]).success();
+    assert!(!f.app_root("web").exists());
+    f.dokku(&["apps:create", "web"]).success();
 
     let (code, stdout, _) = ask(Some(" web \n"));
     assert_eq!(code, 0);
@@ -851,6 +866,7 @@ fn cleanup_uses_labels_and_honours_skip_cleanup() {
         "container ls --quiet --no-trunc --all --filter label=dokku --filter label=com.dokku.app-name=web --filter status=exited\n\
          container ls --quiet --no-trunc --all --filter label=dokku --filter label=com.dokku.app-name=web --filter status=dead\n\
          container rm c1 c2\n\
+         container ls --quiet --no-trunc --all --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=deploy --filter name=upcoming\n\
          image ls --quiet --all --filter dangling=true --filter label=com.dokku.app-name=web\n\
          image prune --all --force --filter label=com.dokku.app-name=web\n"
     );
@@ -860,6 +876,7 @@ fn cleanup_uses_labels_and_honours_skip_cleanup() {
         "container ls --quiet --no-trunc --all --filter label=dokku --filter status=exited\n\
          container ls --quiet --no-trunc --all --filter label=dokku --filter status=dead\n\
          container rm c1 c2\n\
+         container ls --quiet --no-trunc --all --filter label=com.dokku.container-type=deploy --filter name=upcoming\n\
          image ls --quiet --all --filter dangling=true\n"
     );
     refused(

@@ -1,10 +1,13 @@
 //! Apps: name rules, existence and listing.
 //!
 //! An app exists iff `$DOKKU_ROOT/<app>` is a directory; that is Dokku's rule and the
-//! only state needed to answer `apps:exists`.
+//! only state needed to answer `apps:exists`. One addition is ours: a directory that
+//! holds the [`pending::MARKER`] of an unfinished `apps:create` or `apps:rename` is
+//! not an app (yet, or any more).
 
 pub mod lifecycle;
 pub mod name;
+pub mod pending;
 pub mod report;
 pub mod transfer;
 
@@ -50,10 +53,11 @@ impl AppError {
 }
 
 /// Whether `name` is an existing app under `dokku_root`: valid by the new or the
-/// legacy rule, and a directory.
+/// legacy rule, and a directory not marked as unfinished ([`pending`]).
 pub fn verify(dokku_root: &Path, name: &str) -> Result<AppName, AppError> {
     let app = AppName::parse_existing(name)?;
-    if dokku_root.join(app.as_str()).is_dir() {
+    let dir = dokku_root.join(app.as_str());
+    if dir.is_dir() && !pending::is_hidden(&dir) {
         Ok(app)
     } else {
         Err(AppError::NotFound {
@@ -63,7 +67,8 @@ pub fn verify(dokku_root: &Path, name: &str) -> Result<AppName, AppError> {
 }
 
 /// Every app under `dokku_root`, sorted: directories (symlinks followed) whose name
-/// does not start with `.` or an uppercase letter (Dokku's `UnfilteredDokkuApps`).
+/// does not start with `.` or an uppercase letter (Dokku's `UnfilteredDokkuApps`),
+/// and that are not marked as unfinished ([`pending`]).
 pub fn list(dokku_root: &Path) -> std::io::Result<Vec<String>> {
     let mut apps = Vec::new();
     let entries = match std::fs::read_dir(dokku_root) {
@@ -79,7 +84,7 @@ pub fn list(dokku_root: &Path) -> std::io::Result<Vec<String>> {
             continue;
         }
         // `is_dir` on the path follows symlinks, as Dokku's test does.
-        if entry.path().is_dir() {
+        if entry.path().is_dir() && !pending::is_hidden(&entry.path()) {
             apps.push(name);
         }
     }

@@ -42,7 +42,12 @@ pub fn report(layout: &Layout, props: &PropertyStore, app: &str) -> Report {
             get(app, "deploy-source-metadata").unwrap_or_default(),
         )
         .flag("--app-dir", layout.app_root(app).display().to_string())
-        .flag("--app-locked", layout.deploy_lock(app).exists().to_string());
+        .flag(
+            "--app-locked",
+            crate::lock::status(&layout.deploy_lock(app))
+                .blocks()
+                .to_string(),
+        );
     report
 }
 

@@ -10,12 +10,16 @@
 //! | `$DOKKU_ROOT/OLD/*` (bare repo, `VHOST`, `tls/`, ...) | copied | copied | git (`find ./* ... \| cpio -pdmu`) |
 //! | `CONTAINER.*`, `IP.*`, `PORT.*` there | not copied | not copied | scheduler-docker-local removes them from the copy |
 //! | `hooks/pre-receive` | rewritten for NEW | rewritten for NEW | git |
-//! | `config/<plugin>/OLD/*` properties, every plugin | cloned | cloned, then OLD's removed | each plugin (`fn-plugin-property-clone`) |
+//! | `config/<plugin>/OLD/*` properties, every plugin | cloned | cloned; OLD's removed with OLD | each plugin (`fn-plugin-property-clone`) |
 //! | `common` `deployed` | deleted on NEW | kept | common |
 //! | `data/<plugin>/OLD/` of [`DATA_PLUGINS`] | copied | copied | `CloneAppData` |
 //!
 //! The deploy lock (`data/apps/OLD/.deploy.lock`) is never copied: a clone of a locked
 //! app starts unlocked. OLD's own data directories go when OLD is destroyed.
+//!
+//! Nothing here changes OLD: a rename killed before it switches names must leave OLD
+//! the app it was (see [`super::pending`]), so OLD's state is removed only when the
+//! rename destroys OLD after the switch.
 
 use std::fs;
 use std::io;
@@ -81,6 +85,12 @@ pub fn copy_app_root(layout: &Layout, old: &str, new: &str) -> io::Result<()> {
         copy_entry(&entry.path(), &to.join(&name))?;
     }
     Ok(())
+}
+
+/// Copies the file, symlink or directory tree `from` to `to` (modes and modification
+/// times kept, `cache` directories skipped), replacing what is there.
+pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    copy_entry(from, to)
 }
 
 fn copy_entry(from: &Path, to: &Path) -> io::Result<()> {
@@ -158,14 +168,13 @@ pub fn plugins_with_properties(layout: &Layout, app: &str) -> io::Result<Vec<Str
     Ok(plugins)
 }
 
-/// Clones every plugin's properties of `old` to `new`; with `remove_old` (rename) the
-/// old ones are removed afterwards.
-pub fn move_properties(
+/// Clones every plugin's properties of `old` to `new`. A rename removes the old ones
+/// only once it has switched names, when it destroys `old`.
+pub fn copy_properties(
     layout: &Layout,
     props: &PropertyStore,
     old: &str,
     new: &str,
-    remove_old: bool,
 ) -> Result<(), PropertyError> {
     let plugins = plugins_with_properties(layout, old).map_err(|source| PropertyError::Io {
         action: "read directory",
@@ -174,11 +183,6 @@ pub fn move_properties(
     })?;
     for plugin in &plugins {
         props.clone_app(plugin, old, new)?;
-    }
-    if remove_old {
-        for plugin in &plugins {
-            props.destroy(plugin, old)?;
-        }
     }
     Ok(())
 }
@@ -198,7 +202,12 @@ pub fn copy_data(layout: &Layout, old: &str, new: &str) -> io::Result<()> {
             .create(&to)?;
         for entry in fs::read_dir(&from)? {
             let entry = entry?;
-            if entry.file_name() == ".deploy.lock" {
+            // The lock, and a temporary file of one being taken.
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(".deploy.lock"))
+            {
                 continue;
             }
             copy_entry(&entry.path(), &to.join(entry.file_name()))?;
@@ -273,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn properties_move_for_every_plugin_and_data_without_the_lock() {
+    fn properties_and_data_are_copied_for_every_plugin_without_the_lock() {
         let dir = tempfile::tempdir().expect("tempdir");
         let l = layout(dir.path());
         let props = PropertyStore::new(&l.lib_root);
@@ -284,7 +293,7 @@ mod tests {
         fs::write(l.deploy_lock("old"), "").expect("lock");
         fs::write(l.app_data_dir("apps", "old").join("note"), "n").expect("write");
 
-        move_properties(&l, &props, "old", "new", true).expect("move");
+        copy_properties(&l, &props, "old", "new").expect("copy");
         copy_data(&l, "old", "new").expect("data");
         assert_eq!(
             props.get("ps", "new", "scale").expect("get").as_deref(),
@@ -294,7 +303,11 @@ mod tests {
             props.get("community", "new", "x").expect("get").as_deref(),
             Some("1")
         );
-        assert!(!l.property_dir("ps", "old").exists());
+        assert_eq!(
+            props.get("ps", "old", "scale").expect("get").as_deref(),
+            Some("web=2"),
+            "the old app is left whole"
+        );
         assert!(l.app_data_dir("apps", "new").join("note").is_file());
         assert!(!l.deploy_lock("new").exists());
     }

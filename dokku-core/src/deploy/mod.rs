@@ -35,7 +35,9 @@ pub fn app_label_filter(app: &str) -> String {
 /// `-----> Cleaning up...`, then removes the exited and dead containers labelled
 /// `dokku` (and `com.dokku.app-name=APP` when an app is given), the dangling images
 /// (of the app), and for an app its unused images (`docker image prune`). `None` is
-/// `--global`: every app's containers and dangling images, no prune.
+/// `--global`: every app's containers and dangling images, no prune. The `upcoming`
+/// containers that killed deploys left running are removed too (ours: see
+/// [`crate::scheduler::orphans`]).
 pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
     let props = host.properties();
     if !force {
@@ -67,6 +69,10 @@ pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
         ids.extend(docker.container_ls(&f, true));
     }
     docker.container_rm(&ids);
+    match app {
+        Some(app) => crate::scheduler::orphans::sweep(host, app),
+        None => crate::scheduler::orphans::sweep_all(host),
+    };
     let mut dangling = vec!["dangling=true".to_string()];
     if let Some(app) = app {
         dangling.push(app_label_filter(app));

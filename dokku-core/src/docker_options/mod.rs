@@ -437,10 +437,11 @@ pub fn emit(phase: Phase, image_source_type: &str, options: &[String]) -> String
     out
 }
 
-/// `post-app-rename-setup`: the options move to the new name.
+/// `post-app-rename-setup`: the options are copied to the new name. The old ones go
+/// with the old app (`post-delete`), once the rename has switched names: a rename
+/// killed before that leaves the old app whole.
 pub fn rename(props: &PropertyStore, old: &str, new: &str) -> Result<(), DockerOptionsError> {
     props.clone_app(PLUGIN, old, new)?;
-    props.destroy(PLUGIN, old)?;
     Ok(())
 }
 

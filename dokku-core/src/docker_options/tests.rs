@@ -263,7 +263,7 @@ fn report_flags_and_json_lists() {
 }
 
 #[test]
-fn rename_moves_and_install_migrates_legacy_files_once() {
+fn rename_copies_and_install_migrates_legacy_files_once() {
     let (root, props) = store();
     add(&props, "old", &[], &phases("deploy"), "--init").expect("add");
     rename(&props, "old", "new").expect("rename");
@@ -271,9 +271,11 @@ fn rename_moves_and_install_migrates_legacy_files_once() {
         options(&props, "new", None, Phase::Deploy).expect("list"),
         ["--init"]
     );
-    assert!(options(&props, "old", None, Phase::Deploy)
-        .expect("list")
-        .is_empty());
+    // The old app keeps its options until it is destroyed (post-delete).
+    assert_eq!(
+        options(&props, "old", None, Phase::Deploy).expect("list"),
+        ["--init"]
+    );
 
     let dokku_root = root.path().join("home");
     std::fs::create_dir_all(dokku_root.join("legacy")).expect("mkdir");

@@ -241,14 +241,20 @@ pub fn hook(host: &dyn Host, app: &str, updates: &[RefUpdate]) -> Result<(), Dep
 }
 
 /// `git_receive_app APP [REV]`: takes the deploy lock (failing at once if another
-/// deploy holds it) and builds and deploys the revision.
+/// deploy holds it, taking over with a warning the stale lock of a deploy that was
+/// killed) and builds and deploys the revision.
 pub fn receive_app(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), DeployError> {
     let layout = host.layout();
     if !has_repo(layout, app) {
         return Ok(());
     }
     let _lock = match DeployLock::try_acquire(&layout.deploy_lock(app), app) {
-        Ok(lock) => lock,
+        Ok(lock) => {
+            if let Some(warning) = lock.takeover_warning(app) {
+                host.log(Level::Warn, &warning);
+            }
+            lock
+        }
         Err(LockError::Held { .. }) => {
             host.log(
                 Level::Warn,

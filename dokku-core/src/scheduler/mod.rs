@@ -8,11 +8,14 @@
 //! check stops the new container and fails the deploy; the old containers were never
 //! touched, so they keep serving. After every type is up, `core-post-deploy` renames
 //! the new containers to `APP.TYPE.N` and the old ones are retired: sent SIGTERM at
-//! once and stopped and removed after `wait-to-retire` seconds.
+//! once and stopped and removed after `wait-to-retire` seconds. The `upcoming`
+//! containers of a deploy that was killed before any of that are removed by the next
+//! deploy or `dokku cleanup` ([`orphans`]).
 
 mod check_deploy;
 mod enter;
 pub mod logs;
+pub mod orphans;
 mod retire;
 mod rollback;
 pub mod run;
@@ -136,6 +139,9 @@ pub fn deploy(
 ) -> Result<(), DeployError> {
     let layout = host.layout();
     let props = host.properties();
+    // Held until the deploy ends, whichever way: the orphans of killed deploys are
+    // swept only while no deploy of the app runs.
+    let _running = orphans::begin_deploy(host, app)?;
     let _ = std::fs::remove_file(failed_containers_file(layout, app));
     let image = crate::image::app_image_name(app, Some(tag), None);
     let labels = host.docker().image_labels(&image).unwrap_or_default();
