@@ -4,11 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use dokku_core::appjson;
+use dokku_core::appjson::scripts::{self, Phase};
 use dokku_core::deploy::DeployError;
+use dokku_core::deploy::Host;
 use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
-use super::host::{arg, trigger_status};
+use super::host::{arg, trigger_status, CliHost};
 use crate::context::Context;
 
 /// The plugin's trigger handlers.
@@ -42,6 +44,29 @@ pub(crate) fn trigger(
             appjson::promote(&ctx.layout, arg(args, 0), &pid);
             Ok(0)
         }
+        // BUILDER APP IMAGE: the predeploy task, committed into the new image.
+        "pre-release-builder" => {
+            let host = CliHost::new(ctx);
+            let result = scripts::run(&host, arg(args, 1), arg(args, 2), Phase::Predeploy);
+            trigger_status(ctx, result)
+        }
+        // BUILDER APP IMAGE: the Procfile release task, then Heroku's postdeploy on
+        // the first deploy.
+        "post-release-builder" => {
+            let host = CliHost::new(ctx);
+            let (app, image) = (arg(args, 1), arg(args, 2));
+            let result = scripts::run(&host, app, image, Phase::Release)
+                .and_then(|()| first_deploy_task(&host, app, image));
+            trigger_status(ctx, result)
+        }
+        // APP PORT IP TAG: the postdeploy task, in the deployed image.
+        "post-deploy" => {
+            let host = CliHost::new(ctx);
+            let app = arg(args, 0);
+            let tag = Some(arg(args, 3)).filter(|t| !t.is_empty());
+            let image = dokku_core::image::app_image_name(app, tag, None);
+            trigger_status(ctx, scripts::run(&host, app, &image, Phase::Postdeploy))
+        }
         "app-json-get-content" => {
             let doc = appjson::current(&ctx.layout, arg(args, 0), Some(&pid));
             match doc {
@@ -54,4 +79,24 @@ pub(crate) fn trigger(
         }
         _ => Ok(0),
     }
+}
+
+/// Heroku's `scripts.postdeploy`: only while the app has never been deployed, and
+/// only once (recorded as the app-json property `heroku.postdeploy=executed`).
+fn first_deploy_task(host: &CliHost<'_>, app: &str, image: &str) -> Result<(), DeployError> {
+    let props = host.properties();
+    let deployed = props.get("common", app, "deployed")?.as_deref() == Some("true");
+    let done = props
+        .get(appjson::PLUGIN, app, "heroku.postdeploy")?
+        .as_deref()
+        == Some("executed");
+    if deployed || done {
+        return Ok(());
+    }
+    scripts::run(host, app, image, Phase::HerokuPostdeploy)?;
+    let pid = host.var(dokku_core::env::DOKKU_PID).map(str::to_string);
+    if scripts::command(host, app, Phase::HerokuPostdeploy, pid.as_deref())?.is_some() {
+        props.write(appjson::PLUGIN, app, "heroku.postdeploy", "executed")?;
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ mod checks;
 mod cleanup;
 mod containers;
 mod deploy;
+mod deploy_tasks;
 mod enter;
 mod git_sync;
 mod harness;

@@ -7,6 +7,7 @@
 //! `schema`). A blank file counts as `{}`, as in Dokku.
 
 mod schema;
+pub mod scripts;
 
 use std::path::{Path, PathBuf};
 

@@ -14,6 +14,7 @@
 //! never prints.
 
 mod host;
+pub mod live;
 
 pub use host::{DeployError, Host};
 
@@ -155,16 +156,26 @@ pub fn release_and_deploy(
     } else {
         source_type.as_str()
     };
-    host.fire_checked("builder-release", &[release_type, app, tag])?;
-    if skip_deploy {
-        host.log(Level::Info1, "Skipping deployment");
-    } else {
-        let scheduler = scheduler_of(&props, app);
-        host.log(
-            Level::Info1,
-            &format!("Deploying {app} via the {scheduler} scheduler..."),
-        );
-        deploy(host, app, tag, None)?;
+    let released = host
+        .fire_checked("builder-release", &[release_type, app, tag])
+        .and_then(|()| {
+            if skip_deploy {
+                host.log(Level::Info1, "Skipping deployment");
+                return Ok(());
+            }
+            let scheduler = scheduler_of(&props, app);
+            host.log(
+                Level::Info1,
+                &format!("Deploying {app} via the {scheduler} scheduler..."),
+            );
+            deploy(host, app, tag, None)
+        });
+    if let Err(err) = released {
+        // A release that did not go live must not become what a restart starts.
+        live::restore(host, app);
+        return Err(err);
+    }
+    if !skip_deploy {
         host.log(Level::Info2, "Application deployed:");
         for url in app_urls(host, app)? {
             host.log(Level::Verbose, &url);
@@ -185,7 +196,8 @@ pub fn deploy(
     host.fire_checked(
         "scheduler-deploy",
         &[&scheduler, app, tag, proc_type.unwrap_or("")],
-    )
+    )?;
+    live::record(host, app, tag)
 }
 
 /// The app's URLs: what `domains-urls APP urls` answers, else (no proxy installed)

@@ -47,3 +47,46 @@ fn config_is_merged_global_then_app() {
     assert_eq!(env.get("A").map(String::as_str), Some("g"));
     assert_eq!(env.get("B").map(String::as_str), Some("app"));
 }
+
+#[test]
+fn a_release_that_fails_its_checks_never_becomes_latest() {
+    let mut host = FakeHost::new();
+    host.mkapp("web");
+    // The live release: deployed once, recorded with its revision.
+    set_config_no_restart(&host.layout, "web", &[("GIT_REV".into(), "good".into())]).expect("rev");
+    host.fake.respond_ok(
+        &["image", "inspect", "--format", "{{.Id}}"],
+        "sha256:good\n",
+    );
+    deploy(&host, "web", "latest", None).expect("first deploy");
+
+    // A push built sha256:bad as latest and recorded its revision; checks fail.
+    set_config_no_restart(&host.layout, "web", &[("GIT_REV".into(), "bad".into())]).expect("rev");
+    host.fake.respond_ok(
+        &[
+            "image",
+            "inspect",
+            "--format",
+            "{{.Id}}",
+            "dokku/web:latest",
+        ],
+        "sha256:bad\n",
+    );
+    host.fake.respond_ok(
+        &["image", "inspect", "--format", "{{json .Config.Labels}}"],
+        r#"{"com.dokku.builder-type":"dockerfile"}"#,
+    );
+    host.on("scheduler-deploy", |_, _| (1, String::new()));
+    release_and_deploy(&host, "web", None).expect_err("rejected");
+
+    assert!(
+        host.fake
+            .calls()
+            .contains(&"image tag sha256:good dokku/web:latest".to_string()),
+        "{:?}",
+        host.fake.calls()
+    );
+    let env = app_env(&host.layout, "web").expect("env");
+    assert_eq!(env.get("GIT_REV").map(String::as_str), Some("good"));
+    assert!(host.log_text().contains("points at the live release again"));
+}
