@@ -18,6 +18,7 @@
 //! | [`config`] | config vars in Dokku's ENV file format |
 //! | [`property`] | the per-plugin property store |
 //! | [`fs`] | atomic file writes |
+//! | [`ownership`] | handing what root-run install triggers created to the system user |
 //! | [`image`] | image names and tags, `com.dokku.*` labels, copying files out of images |
 //! | [`docker_options`] | per-phase docker options (`docker-options:*`) |
 //! | [`domains`] | the app and global domains (`VHOST` files) |
@@ -67,6 +68,7 @@ pub mod log;
 pub mod network;
 pub mod nginx;
 pub mod owner;
+pub mod ownership;
 pub mod paths;
 pub mod plugin;
 pub mod ports;

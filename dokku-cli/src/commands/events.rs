@@ -80,7 +80,7 @@ fn show(ctx: &Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-fn logfile(ctx: &Context) -> std::path::PathBuf {
+pub(crate) fn logfile(ctx: &Context) -> std::path::PathBuf {
     ctx.var(env::DOKKU_EVENTS_LOGFILE)
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| ctx.layout.logs_dir.join("events.log"))

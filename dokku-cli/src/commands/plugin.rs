@@ -1,6 +1,8 @@
 //! The `plugin` core plugin: `plugin:list`, `plugin:install`, `plugin:enable`, ...
 
+use dokku_core::env;
 use dokku_core::log::Level;
+use dokku_core::ownership;
 use dokku_core::paths::Layout;
 use dokku_core::plugin::manage::{self, Installed, ManageError, Source};
 use dokku_core::trigger::StdoutMode;
@@ -146,10 +148,14 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
                 "Cannot install additional core plugins, running core plugin install trigger",
             );
         }
-        return fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "install", &[]);
+        let code = fire_over(ctx, &ctx.layout.core_plugin_path.clone(), "install", &[]);
+        hand_over_to_system_user(ctx);
+        return code;
     }
     let Some(url) = positional.first() else {
-        let code = fire_all(ctx, "install", &[])?;
+        let code = fire_all(ctx, "install", &[]);
+        hand_over_to_system_user(ctx);
+        let code = code?;
         prime_completion(ctx);
         return Ok(code);
     };
@@ -197,7 +203,9 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
     }
     if !skip_trigger {
-        let code = fire_all(ctx, "install", &[])?;
+        let code = fire_all(ctx, "install", &[]);
+        hand_over_to_system_user(ctx);
+        let code = code?;
         if code != 0 {
             return Err(CliError::with_code(format!("the install trigger failed with status {code}"), code)
                 .hint(format!("fix the error above, then run `dokku plugin:install` again, or `dokku plugin:uninstall {name}`")));
@@ -283,9 +291,41 @@ fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
             update_one(ctx, &p.name, None)?;
         }
     }
-    fire_all(ctx, "update", &[])?;
+    let code = fire_all(ctx, "update", &[]);
+    hand_over_to_system_user(ctx);
+    code?;
     prime_completion(ctx);
     Ok(0)
+}
+
+/// Run as root, `install` and `update` triggers leave root-owned files where every
+/// later command, run as the system user, must write. Dokku's triggers chown them to
+/// `DOKKU_SYSTEM_USER:DOKKU_SYSTEM_GROUP`; we do it once after the chain (see
+/// `dokku_core::ownership`). Nothing happens when not root, or when the system user
+/// is root or does not exist.
+fn hand_over_to_system_user(ctx: &Context) {
+    if ownership::effective_uid() != Some(0) {
+        return;
+    }
+    let user = ctx
+        .var(env::DOKKU_SYSTEM_USER)
+        .unwrap_or("dokku")
+        .to_string();
+    let group = ctx
+        .var(env::DOKKU_SYSTEM_GROUP)
+        .unwrap_or(&user)
+        .to_string();
+    let Some(ids) = ownership::resolve(&user, &group).filter(|ids| ids.uid != 0) else {
+        return;
+    };
+    let events_log = super::events::logfile(ctx);
+    let targets = ownership::install_targets(&ctx.layout, &events_log);
+    let mut lchown = |path: &std::path::Path, ids: ownership::Ids| {
+        std::os::unix::fs::lchown(path, Some(ids.uid), Some(ids.gid))
+    };
+    if let Err(err) = ownership::hand_over(&targets, 0, ids, &mut lchown) {
+        ctx.log(Level::Warn, &format!("{err} (to {user}:{group})"));
+    }
 }
 
 fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(), CliError> {

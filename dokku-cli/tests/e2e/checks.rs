@@ -183,5 +183,49 @@ fn bad_app_json_and_procfile_are_refused_before_building() {
     assert_ne!(push.code, 0, "{out}");
     assert!(out.contains("Invalid Procfile: line 2:"), "{out}");
     assert!(!out.contains("Building"), "{out}");
+
+    // Security issue #9: wrong types, NUL bytes, bytes that are not UTF-8 and a
+    // process type given twice used to deploy; each is one line plus a hint.
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "app.json",
+            br#"{"healthchecks":"nope"}"#,
+            "Invalid app.json file (app.json): `healthchecks` must be an object, not a string",
+        ),
+        (
+            "app.json",
+            br#"{"scripts":5}"#,
+            "Invalid app.json file (app.json): `scripts` must be an object, not the number 5",
+        ),
+        (
+            "Procfile",
+            b"web: /app/entrypoint.sh\0\n",
+            "Invalid Procfile: line 1: contains a NUL byte",
+        ),
+        (
+            "Procfile",
+            b"# caf\xe9\nweb: /app/entrypoint.sh\n",
+            "Invalid Procfile: line 1: not UTF-8 text",
+        ),
+        (
+            "Procfile",
+            b"web: /app/entrypoint.sh\nweb: /app/entrypoint.sh\n",
+            "Invalid Procfile: line 2: process type `web` is defined twice",
+        ),
+    ];
+    for (file, bytes, expected) in cases {
+        let _ = std::fs::remove_file(src.join("app.json"));
+        let _ = std::fs::remove_file(src.join("Procfile"));
+        std::fs::write(src.join(file), bytes).expect("write");
+        commit_all(&src, expected);
+        let push = d.push(&src, &app, "main");
+        let out = output(&push);
+        assert_ne!(push.code, 0, "{out}");
+        assert!(out.contains(expected), "{out}");
+        assert!(out.contains("       hint: "), "{out}");
+        assert!(!out.contains("Building"), "{out}");
+    }
+    let image = docker(["image", "inspect", &format!("dokku/{app}:latest")]);
+    assert_ne!(image.code, 0, "an image was built");
     assert!(d.container_id(&app, "web.1").is_none());
 }

@@ -819,3 +819,117 @@ fn a_timed_out_hook_inside_a_core_command_fails_it_with_the_hint() {
         "{stderr}"
     );
 }
+
+/// Entries owned by root: `dir` and `depth` levels below it.
+fn root_owned(dir: &Path, depth: usize, out: &mut Vec<String>) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return;
+    };
+    if meta.uid() == 0 {
+        out.push(dir.display().to_string());
+    }
+    if depth == 0 || !meta.is_dir() {
+        return;
+    }
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        root_owned(&entry.path(), depth - 1, out);
+    }
+}
+
+/// Security issue #9: `dokku plugin:install --core` and `sudo dokku plugin:install URL`
+/// run the install triggers as root; what they create must belong to the system user,
+/// or the next command, run as that user, fails with "Permission denied".
+///
+/// Runs for real when the test runs as root (as here and in CI), with the existing
+/// `nobody` user standing in for `dokku`; elsewhere the uid-injected unit tests of
+/// `dokku_core::ownership` cover the rules.
+#[test]
+fn install_as_root_hands_what_install_triggers_create_to_the_system_user() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let me = std::fs::metadata("/proc/self")
+        .expect("stat /proc/self")
+        .uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let has_nobody = passwd.lines().any(|l| l.starts_with("nobody:x:65534:"));
+    let has_setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if me != 0 || !has_nobody || !has_setpriv {
+        eprintln!("skipped: needs root, the nobody user (65534) and setpriv");
+        return;
+    }
+    let env = install();
+    let prefix = env.prefix();
+    // What install.sh does for a system install: the system user owns the trees, and
+    // can reach them.
+    std::fs::set_permissions(
+        prefix.parent().expect("temp dir"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod temp dir");
+    let status = std::process::Command::new("chown")
+        .arg("-R")
+        .arg("nobody:nogroup")
+        .args(["home", "lib", "log"].map(|d| prefix.join(d)))
+        .status()
+        .expect("chown");
+    assert!(status.success());
+    let system = |cmd: &mut std::process::Command| {
+        cmd.env("DOKKU_SYSTEM_USER", "nobody")
+            .env("DOKKU_SYSTEM_GROUP", "nogroup");
+    };
+
+    let mut core = env.command("dokku");
+    system(core.args(["plugin:install", "--core"]));
+    env.run(&mut core).success();
+    // A community plugin whose install trigger makes its data directory, as root.
+    let dir = env.scratch("src").join("datadir");
+    manifest(&dir, "datadir");
+    write_executable(
+        &dir.join("install"),
+        "#!/usr/bin/env bash\nmkdir -p \"$DOKKU_LIB_ROOT/data/datadir\"\n",
+    );
+    let mut community = env.command("dokku");
+    system(community.args(["plugin:install", dir.to_str().expect("utf8")]));
+    env.run(&mut community).success();
+
+    // The next commands, run as the system user, can write where they need to.
+    let as_system_user = |args: &[&str]| {
+        let mut cmd = env.command("setpriv");
+        cmd.args([
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--",
+            "dokku",
+        ])
+        .args(args)
+        .env("HOME", env.dokku_root());
+        system(&mut cmd);
+        env.run(&mut cmd)
+    };
+    as_system_user(&["config:set", "--global", "GREETING=hi"]).success();
+    as_system_user(&["apps:create", "web"]).success();
+    as_system_user(&["docker-options:add", "web", "deploy", "--label=x"]).success();
+    assert_eq!(
+        as_system_user(&["config:get", "--global", "GREETING"])
+            .success()
+            .stdout,
+        "hi\n"
+    );
+
+    // Nothing is left root-owned where install triggers write.
+    let lib = env.lib_root();
+    let mut left = Vec::new();
+    root_owned(&lib.join("config"), usize::MAX, &mut left);
+    root_owned(&lib.join("data"), 1, &mut left);
+    root_owned(&env.dokku_root(), 1, &mut left);
+    root_owned(&prefix.join("log/events.log"), 0, &mut left);
+    assert!(left.is_empty(), "still root-owned: {left:#?}");
+    let global = std::fs::metadata(lib.join("config/--global")).expect("config/--global");
+    assert!(global.is_dir());
+    assert_eq!((global.uid(), global.gid()), (65534, 65534));
+    assert!(lib.join("data/datadir").is_dir());
+}

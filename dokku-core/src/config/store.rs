@@ -87,6 +87,19 @@ impl ConfigStore {
         Ok(self.config_root.join(scope.dir_name()).join(ENV_FILE))
     }
 
+    /// Creates the directory of `scope`'s ENV file (`0755`), as the config plugin's
+    /// `install` trigger does for the global scope, so it exists with the right
+    /// owner before the first `config:set --global`.
+    pub fn setup(&self, scope: &ConfigScope) -> Result<(), ConfigError> {
+        let path = self.env_path(scope)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(dir)
+            .map_err(ConfigError::io("create directory", dir))
+    }
+
     /// The env and any invalid keys found in the file. Writes nothing.
     pub fn load(&self, scope: &ConfigScope) -> Result<LoadedEnv, ConfigError> {
         read_env(&self.env_path(scope)?)

@@ -367,3 +367,15 @@ fn concurrent_sets_from_separate_stores_all_survive() {
     leftovers.sort();
     assert_eq!(leftovers, [".ENV.lock", "ENV"], "no temp files left behind");
 }
+
+#[test]
+fn setup_makes_the_scope_directory_without_an_env_file() {
+    let (root, s) = store();
+    s.setup(&ConfigScope::Global).expect("setup");
+    let dir = root.path().join("config/--global");
+    assert!(dir.is_dir());
+    assert_eq!(mode(&dir), 0o755);
+    assert!(!dir.join("ENV").exists());
+    s.setup(&ConfigScope::Global).expect("setup again");
+    assert!(s.setup(&ConfigScope::app("a/b")).is_err());
+}

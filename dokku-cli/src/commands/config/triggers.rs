@@ -19,7 +19,7 @@ use std::io::Write;
 
 use dokku_core::app;
 use dokku_core::config::ops::{self, ConfigHost, Restart};
-use dokku_core::config::{format, migrate, ConfigScope, ExportFormat};
+use dokku_core::config::{format, migrate, ConfigScope, ConfigStore, ExportFormat};
 use dokku_core::log::Level;
 use dokku_core::trigger::TriggerError;
 
@@ -55,8 +55,15 @@ pub(crate) fn run(
         }
         "install" | "config-migrate-env" => {
             let layout = &ctx.layout;
+            // The global scope's directory exists from install on, with its owner.
+            let setup = match trigger {
+                "install" => ConfigStore::new(&layout.lib_root).setup(&ConfigScope::Global),
+                _ => Ok(()),
+            };
             let apps = app::list(&layout.dokku_root).unwrap_or_default();
-            migrate::migrate_env_files(&host, &layout.dokku_root, &apps).map_err(super::fail)
+            setup
+                .and_then(|()| migrate::migrate_env_files(&host, &layout.dokku_root, &apps))
+                .map_err(super::fail)
         }
         other => {
             return Err(TriggerError::Handler {
