@@ -182,3 +182,34 @@ fn property_no_word_reaches_a_file_outside_subcommands() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+    /// Whatever an ssh client sends: splitting never panics, and a first word that
+    /// passes the ssh gate reaches no file outside a plugin's `subcommands/`.
+    #[test]
+    fn any_ssh_command_stays_inside_the_plugin_tree(command in "(\\PC|[/.:_ '\"\\\\\n\t-]){0,64}") {
+        let Ok(words) = crate::shell::split_words_strict(&command) else {
+            return Ok(());
+        };
+        let Some(first) = words.first() else {
+            return Ok(());
+        };
+        if check_ssh_command_word(first).is_err() {
+            return Ok(());
+        }
+        proptest::prop_assert!(!first.contains('/') && !first.starts_with("__"));
+        let root = tempfile::tempdir().expect("tempdir");
+        let plugin_dir = root.path().join("enabled/hello");
+        executable(&plugin_dir.join("subcommands/default"));
+        let plugin = plugin_at(&plugin_dir);
+        let allowed = plugin_dir.join("subcommands");
+        let suffix = first.split_once(':').map_or(first.as_str(), |(_, s)| s);
+        for name in [first.as_str(), suffix] {
+            if let Some(found) = find_subcommand(&plugin, name) {
+                proptest::prop_assert_eq!(found.parent(), Some(allowed.as_path()));
+            }
+        }
+    }
+}
