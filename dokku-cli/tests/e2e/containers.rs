@@ -306,11 +306,27 @@ fn networks_are_created_attached_at_deploy_and_destroyed() {
     )
     .contains(&backend));
 
-    // A network that is gone fails the deploy clearly; the old container keeps serving.
+    // A network that is not there is refused when it is set...
     let gone = format!("{backend}-gone");
+    let refused = d.env.dokku(["network:set", &app, "attach-post-create", &gone]);
+    assert_eq!(refused.code, 1, "{}", output(&refused));
+    assert!(
+        refused
+            .stderr
+            .starts_with(&format!(" !     Network {gone} does not exist\n")),
+        "{}",
+        refused.stderr
+    );
+    // ...and one that went away since fails the deploy clearly; the old container
+    // keeps serving.
+    assert_eq!(
+        docker(["network", "create", "--label", &test_label, &gone]).code,
+        0
+    );
     d.env
         .dokku(["network:set", &app, "attach-post-create", &gone])
         .success();
+    assert_eq!(docker(["network", "rm", &gone]).code, 0);
     let failed = d.env.dokku(["ps:restart", &app]);
     assert_ne!(failed.code, 0);
     assert!(
