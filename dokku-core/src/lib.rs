@@ -7,7 +7,7 @@
 //!
 //! | Module | What it owns |
 //! |---|---|
-//! | [`env`] | the names of every environment variable Dokku reads or exports |
+//! | [`env`](mod@env) | the names of every environment variable Dokku reads or exports |
 //! | [`paths`] | `DOKKU_ROOT` / `DOKKU_LIB_ROOT` and the layout under them |
 //! | [`settings`] | `/etc/default/dokku`, `dokkurc` and `.dokkurc/*` |
 //! | [`log`] | Dokku's log-line family (`----->`, `=====>`, ` !     `) |

@@ -308,7 +308,9 @@ fn networks_are_created_attached_at_deploy_and_destroyed() {
 
     // A network that is not there is refused when it is set...
     let gone = format!("{backend}-gone");
-    let refused = d.env.dokku(["network:set", &app, "attach-post-create", &gone]);
+    let refused = d
+        .env
+        .dokku(["network:set", &app, "attach-post-create", &gone]);
     assert_eq!(refused.code, 1, "{}", output(&refused));
     assert!(
         refused

@@ -1,6 +1,6 @@
 //! Installing, enabling, disabling, updating and removing plugins (plugn's verbs).
 //!
-//! Sources accepted by [`install`]: git URLs (`https:`, `git...`, `ssh:`, `file:`),
+//! Sources accepted by `install`: git URLs (`https:`, `git...`, `ssh:`, `file:`),
 //! a local path to a git repository or to a plain directory, and a `.tar.gz` / `.tgz`
 //! archive (local path or URL). Dokku accepts only URLs; local paths are our addition
 //! because the machines this runs on may have no network.

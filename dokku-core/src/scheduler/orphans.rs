@@ -14,7 +14,7 @@
 //! `data/scheduler-docker-local/APP/.deploying.lock` for its whole run (the kernel
 //! drops it when the process dies, however it dies), and the sweep takes that lock
 //! exclusively without waiting: when it cannot, a deploy is running and the sweep
-//! leaves the app alone. Each deploy sweeps before it starts ([`begin_deploy`]), and
+//! leaves the app alone. Each deploy sweeps before it starts (`begin_deploy`), and
 //! `dokku cleanup` sweeps too ([`sweep`], [`sweep_all`]).
 
 use std::fs::{File, OpenOptions};

@@ -113,7 +113,7 @@ pub fn line(fingerprint: &str, name: &str, home: &Path, allowed: &str, key: &str
     )
 }
 
-/// Parses one line written by [`line`] (also the legacy unquoted `NAME=name`).
+/// Parses one line written by [`line`](fn@line) (also the legacy unquoted `NAME=name`).
 pub fn parse_line(text: &str) -> Option<KeyEntry> {
     let rest = text.trim().strip_prefix("command=\"")?;
     let fp_start = rest.strip_prefix("FINGERPRINT=")?;
