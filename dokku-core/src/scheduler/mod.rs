@@ -467,6 +467,9 @@ fn deploy_container(
         }
     }
 
+    if !ip.is_empty() {
+        crate::nginx::live::vouch(&cid, &ip);
+    }
     let container_file = layout.container_file(app, proc_type, index);
     let old = read_trimmed(&container_file).filter(|old| old != &cid);
     if let Some(old) = &old {
