@@ -31,6 +31,60 @@ pub struct TestEnv {
     env: BTreeMap<String, String>,
 }
 
+/// What the fake `docker` of [`TestEnv::fake_docker`] answers. Every call appends its
+/// argv (`$*`) to the log and exits 0 unless told otherwise here.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FakeDocker<'a> {
+    /// The names `docker network ls` prints, one a line.
+    pub networks: &'a [&'a str],
+    /// `docker image build ...` fails (exit 1), so a build stops there.
+    pub failing_builds: bool,
+    /// `docker image inspect IMAGE` fails (exit 1) for images starting with one of
+    /// these, as for an image that was never pulled.
+    pub missing_images: &'a [&'a str],
+    /// `docker container ls ...status=exited...` prints this file, when it exists.
+    pub exited_ids: Option<&'a Path>,
+}
+
+impl FakeDocker<'_> {
+    /// The shell script, logging to `log`.
+    fn script(&self, log: &Path) -> String {
+        let mut script = format!(
+            "#!/bin/sh\necho \"$*\" >> {}\ncase \"$*\" in\n",
+            sh_quote(&log.to_string_lossy())
+        );
+        if self.failing_builds {
+            script.push_str("  'image build'*) exit 1 ;;\n");
+        }
+        for image in self.missing_images {
+            script.push_str(&format!(
+                "  {}*) exit 1 ;;\n",
+                sh_quote(&format!("image inspect {image}"))
+            ));
+        }
+        if let Some(ids) = self.exited_ids {
+            let ids = sh_quote(&ids.to_string_lossy());
+            script.push_str(&format!(
+                "  'container ls'*status=exited*) [ -f {ids} ] && cat {ids} ;;\n"
+            ));
+        }
+        if !self.networks.is_empty() {
+            let names: Vec<String> = self.networks.iter().map(|n| sh_quote(n)).collect();
+            script.push_str(&format!(
+                "  'network ls' | 'network ls '*) printf '%s\\n' {} ;;\n",
+                names.join(" ")
+            ));
+        }
+        script.push_str("esac\nexit 0\n");
+        script
+    }
+}
+
+/// `text` as one single-quoted shell word.
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// The captured result of one command.
 #[derive(Debug)]
 pub struct Run {
@@ -149,6 +203,15 @@ impl TestEnv {
         let path = self.dir.path().join(name);
         std::fs::create_dir_all(&path).expect("create scratch dir");
         path
+    }
+
+    /// Puts a fake `docker` first on the install's `PATH` (`PREFIX/bin/docker`) that
+    /// answers as `fake` says, and returns the log its calls are appended to
+    /// (`SCRATCH/fake/docker.log`, absent until the first call).
+    pub fn fake_docker(&self, fake: FakeDocker<'_>) -> PathBuf {
+        let log = self.scratch("fake").join("docker.log");
+        write_executable(&self.prefix().join("bin/docker"), &fake.script(&log));
+        log
     }
 
     /// The value `DIR/env` gave `key`.
@@ -391,4 +454,55 @@ pub fn write_executable(path: &Path, text: &str) {
     }
     std::fs::write(path, text).expect("write executable");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod +x");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docker(bin: &Path, args: &str) -> (i32, String) {
+        let out = Command::new(bin)
+            .args(args.split(' '))
+            .output()
+            .expect("run the fake docker");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
+    #[test]
+    fn the_fake_docker_logs_every_call_and_answers_as_configured() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ids = dir.path().join("it's ids");
+        let log = dir.path().join("docker.log");
+        let bin = dir.path().join("docker");
+        let fake = FakeDocker {
+            networks: &["bridge", "o'brien"],
+            failing_builds: true,
+            missing_images: &["gliderlabs/"],
+            exited_ids: Some(&ids),
+        };
+        write_executable(&bin, &fake.script(&log));
+
+        assert_eq!(docker(&bin, "network ls"), (0, "bridge\no'brien\n".into()));
+        assert_eq!(docker(&bin, "image build -t x ."), (1, String::new()));
+        assert_eq!(
+            docker(&bin, "image inspect gliderlabs/herokuish"),
+            (1, String::new())
+        );
+        assert_eq!(docker(&bin, "image inspect other"), (0, String::new()));
+        let exited = "container ls --all --filter status=exited --quiet";
+        assert_eq!(docker(&bin, exited), (0, String::new()));
+        std::fs::write(&ids, "abc\n").expect("write ids");
+        assert_eq!(docker(&bin, exited), (0, "abc\n".into()));
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log").lines().count(),
+            6
+        );
+
+        write_executable(&bin, &FakeDocker::default().script(&log));
+        assert_eq!(docker(&bin, "network ls"), (0, String::new()));
+        assert_eq!(docker(&bin, "image build ."), (0, String::new()));
+    }
 }
