@@ -1,14 +1,19 @@
 //! Test helpers shared by the integration and end-to-end suites.
 //!
-//! [`TestEnv`] installs dokku into a fresh temp prefix with the project's own
+//! [`TestEnv`] installs dokku into a temp prefix with the project's own
 //! `install.sh --prefix`, exactly as an operator would, and runs the real binary there
 //! with the environment `DIR/env` exports. Each test gets its own prefix, so tests run
 //! in parallel without sharing state.
+//!
+//! install.sh runs once per test binary (and dokku binary), into a template prefix;
+//! each test gets a copy of that tree with the template's path rewritten to its own
+//! (see [`TestEnv::install`]).
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
 
 use tempfile::TempDir;
 
@@ -24,6 +29,60 @@ pub fn repo_root() -> PathBuf {
 pub struct TestEnv {
     dir: TempDir,
     env: BTreeMap<String, String>,
+}
+
+/// What the fake `docker` of [`TestEnv::fake_docker`] answers. Every call appends its
+/// argv (`$*`) to the log and exits 0 unless told otherwise here.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FakeDocker<'a> {
+    /// The names `docker network ls` prints, one a line.
+    pub networks: &'a [&'a str],
+    /// `docker image build ...` fails (exit 1), so a build stops there.
+    pub failing_builds: bool,
+    /// `docker image inspect IMAGE` fails (exit 1) for images starting with one of
+    /// these, as for an image that was never pulled.
+    pub missing_images: &'a [&'a str],
+    /// `docker container ls ...status=exited...` prints this file, when it exists.
+    pub exited_ids: Option<&'a Path>,
+}
+
+impl FakeDocker<'_> {
+    /// The shell script, logging to `log`.
+    fn script(&self, log: &Path) -> String {
+        let mut script = format!(
+            "#!/bin/sh\necho \"$*\" >> {}\ncase \"$*\" in\n",
+            sh_quote(&log.to_string_lossy())
+        );
+        if self.failing_builds {
+            script.push_str("  'image build'*) exit 1 ;;\n");
+        }
+        for image in self.missing_images {
+            script.push_str(&format!(
+                "  {}*) exit 1 ;;\n",
+                sh_quote(&format!("image inspect {image}"))
+            ));
+        }
+        if let Some(ids) = self.exited_ids {
+            let ids = sh_quote(&ids.to_string_lossy());
+            script.push_str(&format!(
+                "  'container ls'*status=exited*) [ -f {ids} ] && cat {ids} ;;\n"
+            ));
+        }
+        if !self.networks.is_empty() {
+            let names: Vec<String> = self.networks.iter().map(|n| sh_quote(n)).collect();
+            script.push_str(&format!(
+                "  'network ls' | 'network ls '*) printf '%s\\n' {} ;;\n",
+                names.join(" ")
+            ));
+        }
+        script.push_str("esac\nexit 0\n");
+        script
+    }
+}
+
+/// `text` as one single-quoted shell word.
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// The captured result of one command.
@@ -65,29 +124,28 @@ impl Run {
 
 impl TestEnv {
     /// Installs `dokku_bin` (usually `env!("CARGO_BIN_EXE_dokku")`) into a new prefix.
+    ///
+    /// The first call of a test binary runs `install.sh --prefix` into a template
+    /// prefix; every call copies that template into a prefix of its own, so each test
+    /// still gets an independent install. The copy keeps modes and symlinks, and the
+    /// template's path, wherever install.sh wrote it (`env`, `bin/dokku-login`,
+    /// `home/.sshcommand`, `nginx/nginx.conf`, the links under `lib/plugins`), becomes
+    /// the copy's. The dokku binary itself is hard-linked, not copied.
     pub fn install(dokku_bin: &str) -> TestEnv {
+        let template = template_prefix(dokku_bin);
         let dir = tempfile::Builder::new()
             .prefix("dokku-it-")
             .tempdir()
             .expect("create temp prefix");
         let prefix = dir.path().join("prefix");
-        let out = Command::new("bash")
-            .arg(repo_root().join("install.sh"))
-            .arg("--prefix")
-            .arg(&prefix)
-            .arg("--no-build")
-            .env("DOKKU_BIN_SOURCE", dokku_bin)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run install.sh");
-        let run = Run::from_output(out);
-        assert_eq!(
-            run.code, 0,
-            "install.sh failed\n{}\n{}",
-            run.stdout, run.stderr
-        );
+        copy_install(&template, &prefix);
         let env = read_env_file(&prefix.join("env"));
         let test_env = TestEnv { dir, env };
+        assert_eq!(
+            test_env.prefix(),
+            test_env.dokku_root().parent().unwrap_or(Path::new("")),
+            "the copied env file points at the copy"
+        );
         test_env.assert_core_plugins_installed();
         test_env
     }
@@ -147,6 +205,15 @@ impl TestEnv {
         path
     }
 
+    /// Puts a fake `docker` first on the install's `PATH` (`PREFIX/bin/docker`) that
+    /// answers as `fake` says, and returns the log its calls are appended to
+    /// (`SCRATCH/fake/docker.log`, absent until the first call).
+    pub fn fake_docker(&self, fake: FakeDocker<'_>) -> PathBuf {
+        let log = self.scratch("fake").join("docker.log");
+        write_executable(&self.prefix().join("bin/docker"), &fake.script(&log));
+        log
+    }
+
     /// The value `DIR/env` gave `key`.
     pub fn var(&self, key: &str) -> &str {
         self.env.get(key).map(String::as_str).unwrap_or("")
@@ -195,6 +262,120 @@ impl TestEnv {
     /// Runs a prepared command and captures the result.
     pub fn run(&self, cmd: &mut Command) -> Run {
         Run::from_output(cmd.output().expect("spawn command"))
+    }
+}
+
+/// The template installs of this process, by dokku binary: the template's temp root
+/// (holding `prefix/`). Removed at exit (see [`remove_templates`]).
+static TEMPLATES: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
+
+fn templates() -> &'static Mutex<BTreeMap<String, PathBuf>> {
+    TEMPLATES.get_or_init(|| {
+        register_template_cleanup();
+        Mutex::new(BTreeMap::new())
+    })
+}
+
+/// The template prefix for `dokku_bin`, installed by install.sh on first use.
+fn template_prefix(dokku_bin: &str) -> PathBuf {
+    let mut templates = templates()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(root) = templates.get(dokku_bin) {
+        return root.join("prefix");
+    }
+    // Kept past the TempDir: removed at exit, once no test can be copying it.
+    let root = tempfile::Builder::new()
+        .prefix("dokku-it-template-")
+        .tempdir()
+        .expect("create template prefix")
+        .keep();
+    let prefix = root.join("prefix");
+    let out = Command::new("bash")
+        .arg(repo_root().join("install.sh"))
+        .arg("--prefix")
+        .arg(&prefix)
+        .arg("--no-build")
+        .env("DOKKU_BIN_SOURCE", dokku_bin)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run install.sh");
+    let run = Run::from_output(out);
+    if run.code != 0 {
+        let _ = std::fs::remove_dir_all(&root);
+        panic!("install.sh failed\n{}\n{}", run.stdout, run.stderr);
+    }
+    templates.insert(dokku_bin.to_string(), root);
+    prefix
+}
+
+/// Removes every template install when the test binary exits (statics are never
+/// dropped, so a `TempDir` kept in one would be left behind).
+#[allow(unsafe_code)]
+fn register_template_cleanup() {
+    extern "C" fn remove_templates() {
+        if let Some(templates) = TEMPLATES.get() {
+            let templates = templates
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for root in templates.values() {
+                let _ = std::fs::remove_dir_all(root);
+            }
+        }
+    }
+    // SAFETY: `remove_templates` is a plain `extern "C" fn()` that neither unwinds
+    // (it ignores every error) nor needs anything torn down before it.
+    unsafe {
+        libc::atexit(remove_templates);
+    }
+}
+
+/// Copies the install at `from` to `to` (which must not exist), rewriting `from`'s
+/// path to `to`'s in small files and absolute symlinks.
+fn copy_install(from: &Path, to: &Path) {
+    let old = from.to_str().expect("utf-8 template path");
+    let new = to.to_str().expect("utf-8 prefix path");
+    copy_rewriting(from, to, old, new);
+}
+
+/// Files larger than this (the dokku binary) are hard-linked, not scanned and copied.
+const LINK_ABOVE: u64 = 1 << 20;
+
+fn copy_rewriting(from: &Path, to: &Path, old: &str, new: &str) {
+    use std::os::unix::fs::symlink;
+    let meta = std::fs::symlink_metadata(from).expect("stat template entry");
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        let target = std::fs::read_link(from).expect("read template symlink");
+        let target = match target.strip_prefix(old) {
+            Ok(rest) => Path::new(new).join(rest),
+            Err(_) => target,
+        };
+        symlink(&target, to).expect("copy symlink");
+    } else if kind.is_dir() {
+        std::fs::create_dir(to).expect("copy dir");
+        for entry in std::fs::read_dir(from).expect("read template dir") {
+            let entry = entry.expect("read template dir entry");
+            copy_rewriting(&entry.path(), &to.join(entry.file_name()), old, new);
+        }
+        std::fs::set_permissions(to, meta.permissions()).expect("copy dir mode");
+    } else if kind.is_file() {
+        if meta.len() > LINK_ABOVE && std::fs::hard_link(from, to).is_ok() {
+            return;
+        }
+        if meta.len() > LINK_ABOVE {
+            std::fs::copy(from, to).expect("copy file");
+            return;
+        }
+        let bytes = std::fs::read(from).expect("read template file");
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) if text.contains(old) => text.replace(old, new).into_bytes(),
+            _ => bytes,
+        };
+        std::fs::write(to, text).expect("copy file");
+        std::fs::set_permissions(to, meta.permissions()).expect("copy file mode");
+    } else {
+        panic!("unexpected file type in the template: {}", from.display());
     }
 }
 
@@ -273,4 +454,55 @@ pub fn write_executable(path: &Path, text: &str) {
     }
     std::fs::write(path, text).expect("write executable");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod +x");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docker(bin: &Path, args: &str) -> (i32, String) {
+        let out = Command::new(bin)
+            .args(args.split(' '))
+            .output()
+            .expect("run the fake docker");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
+    #[test]
+    fn the_fake_docker_logs_every_call_and_answers_as_configured() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ids = dir.path().join("it's ids");
+        let log = dir.path().join("docker.log");
+        let bin = dir.path().join("docker");
+        let fake = FakeDocker {
+            networks: &["bridge", "o'brien"],
+            failing_builds: true,
+            missing_images: &["gliderlabs/"],
+            exited_ids: Some(&ids),
+        };
+        write_executable(&bin, &fake.script(&log));
+
+        assert_eq!(docker(&bin, "network ls"), (0, "bridge\no'brien\n".into()));
+        assert_eq!(docker(&bin, "image build -t x ."), (1, String::new()));
+        assert_eq!(
+            docker(&bin, "image inspect gliderlabs/herokuish"),
+            (1, String::new())
+        );
+        assert_eq!(docker(&bin, "image inspect other"), (0, String::new()));
+        let exited = "container ls --all --filter status=exited --quiet";
+        assert_eq!(docker(&bin, exited), (0, String::new()));
+        std::fs::write(&ids, "abc\n").expect("write ids");
+        assert_eq!(docker(&bin, exited), (0, "abc\n".into()));
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log").lines().count(),
+            6
+        );
+
+        write_executable(&bin, &FakeDocker::default().script(&log));
+        assert_eq!(docker(&bin, "network ls"), (0, String::new()));
+        assert_eq!(docker(&bin, "image build ."), (0, String::new()));
+    }
 }

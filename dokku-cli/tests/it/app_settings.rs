@@ -3,21 +3,16 @@
 //! `resource:*` and `git:report`, plus what `network:create` would ask docker (a fake
 //! `docker` on `PATH` records argv).
 
-use dokku_test_support::{write_executable, TestEnv};
+use dokku_test_support::{FakeDocker, TestEnv};
 
 use crate::install;
 
 /// A fake `docker` that records its argv, answers `network ls`, and succeeds.
 fn fake_docker(env: &TestEnv) -> std::path::PathBuf {
-    let log = env.scratch("fake").join("docker.log");
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!(
-            "#!/bin/sh\necho \"$*\" >> '{}'\ncase \"$1 $2\" in\n  'network ls') printf 'bridge\\nhost\\nbackend\\ncache\\n' ;;\nesac\n",
-            log.display()
-        ),
-    );
-    log
+    env.fake_docker(FakeDocker {
+        networks: &["bridge", "host", "backend", "cache"],
+        ..FakeDocker::default()
+    })
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use dokku_test_support::{write_executable, Run, TestEnv};
+use dokku_test_support::{write_executable, FakeDocker, Run, TestEnv};
 
 use crate::install;
 
@@ -38,16 +38,13 @@ impl Fixture {
     fn new() -> Fixture {
         let env = install();
         let fake = env.scratch("fake");
-        let docker_log = fake.join("docker.log");
         let exited_ids = fake.join("exited-ids");
-        write_executable(
-            &env.prefix().join("bin/docker"),
-            &format!(
-                "#!/bin/sh\necho \"$*\" >> '{log}'\ncase \"$*\" in\n  \"image build\"*) exit 1 ;;\n  \"image inspect gliderlabs/\"*) exit 1 ;;\n  \"container ls\"*status=exited*) [ -f '{ids}' ] && cat '{ids}' ;;\nesac\nexit 0\n",
-                log = docker_log.display(),
-                ids = exited_ids.display()
-            ),
-        );
+        let docker_log = env.fake_docker(FakeDocker {
+            failing_builds: true,
+            missing_images: &["gliderlabs/"],
+            exited_ids: Some(&exited_ids),
+            ..FakeDocker::default()
+        });
         let triggers = fake.join("triggers.log");
         let plugin = env.scratch("plugins").join("aa-record");
         std::fs::create_dir_all(&plugin).expect("mkdir plugin");

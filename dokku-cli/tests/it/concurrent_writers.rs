@@ -199,11 +199,10 @@ fn network_set_never_puts_a_network_in_both_attach_lists() {
     let env = install();
     app(&env, "web");
     // network:set checks with docker that the network exists: a fake knows `shared`.
-    dokku_test_support::write_executable(
-        &env.prefix().join("bin/docker"),
-        "#!/bin/sh
-case \"$1 $2\" in\n  'network ls') printf 'bridge\\nshared\\n' ;;\nesac\n",
-    );
+    env.fake_docker(dokku_test_support::FakeDocker {
+        networks: &["bridge", "shared"],
+        ..Default::default()
+    });
     let keys = ["attach-post-create", "attach-post-deploy"];
     let runs = race(
         &env,

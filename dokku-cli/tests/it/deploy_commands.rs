@@ -6,18 +6,13 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use dokku_test_support::{write_executable, TestEnv};
+use dokku_test_support::{FakeDocker, TestEnv};
 
 use crate::install;
 
 /// Installs a fake `docker` that appends its argv to `docker.log` and succeeds.
 fn fake_docker(env: &TestEnv) -> std::path::PathBuf {
-    let log = env.scratch("fake").join("docker.log");
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display()),
-    );
-    log
+    env.fake_docker(FakeDocker::default())
 }
 
 fn keygen(dir: &Path, name: &str) -> std::path::PathBuf {

@@ -805,7 +805,7 @@ fn a_hook_over_dokku_trigger_timeout_takes_the_hooks_it_fired_with_it() {
 #[test]
 fn a_timed_out_hook_inside_a_core_command_fails_it_with_the_hint() {
     let env = install();
-    write_executable(&env.prefix().join("bin/docker"), "#!/bin/sh\nexit 0\n");
+    env.fake_docker(dokku_test_support::FakeDocker::default());
     trigger_plugin(&env, "slow", "post-create", "exec sleep 1000");
     let (code, _, stderr, _) = dokku_limited(
         &env,

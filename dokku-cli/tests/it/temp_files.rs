@@ -7,17 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use dokku_test_support::{write_executable, TestEnv};
+use dokku_test_support::{write_executable, FakeDocker, TestEnv};
 
 use crate::install;
 
 /// Installs a fake `docker` that appends its argv to `docker.log` and succeeds.
 fn fake_docker(env: &TestEnv) {
-    let log = env.scratch("fake").join("docker.log");
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!("#!/bin/sh\necho \"$*\" >> '{}'\n", log.display()),
-    );
+    env.fake_docker(FakeDocker::default());
 }
 
 /// A `tar` first on `PATH` that records every entry of `$TMPDIR` (`MODE TYPE NAME`,
