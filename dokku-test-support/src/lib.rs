@@ -153,8 +153,8 @@ impl TestEnv {
     /// Every core plugin of the repo is installed and enabled, with all its files.
     ///
     /// Checked right after install so that a file found missing later in a test is known
-    /// to have been removed afterwards, not left out by install.sh (see the flake noted
-    /// in scripts/test.sh).
+    /// to have been removed afterwards, not left out by install.sh (a SIGPIPE under
+    /// pipefail once deleted a live core plugin there).
     fn assert_core_plugins_installed(&self) {
         let lib = self.lib_root();
         let entries =
