@@ -13,12 +13,14 @@
 mod check_deploy;
 mod enter;
 pub mod logs;
+mod restore;
 mod retire;
 pub mod run;
 
 pub use check_deploy::{check_deploy, CheckRequest};
 pub use enter::{enter, inspect, EnterRequest};
 pub use logs::{logs, LogsRequest};
+pub use restore::{start_in_place, InPlace, NotInPlace};
 pub use retire::{register_retired, retire};
 pub use run::{run, run_list, RunList, RunOutcome, RunRequest};
 
