@@ -11,6 +11,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 
 use thiserror::Error;
 
+pub mod parallel;
+
 /// A command to run: program, arguments, environment and working directory.
 #[derive(Debug, Clone)]
 pub struct Cmd {
