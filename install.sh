@@ -9,7 +9,7 @@ readonly REPO_ROOT
 
 usage() {
   cat <<'EOF'
-Usage: install.sh [--prefix DIR] [--no-build] [--help]
+Usage: install.sh [--prefix DIR] [--no-build] [--systemd-units DIR] [--help]
 
 Builds the dokku binary (cargo build --release -p dokku-cli) and installs it
 with the core plugins.
@@ -21,6 +21,10 @@ with the core plugins.
                  DIR/bin/{dokku,plugn}, DIR/home, DIR/lib, DIR/log and DIR/env,
                  a file to source that points dokku at them
   --no-build     do not run cargo; use target/release/dokku, else target/debug/dokku
+  --systemd-units DIR
+                 only write the systemd units (dist/systemd, with this machine's
+                 nginx path) into DIR and exit, for packagers; a system install
+                 installs and enables them itself when systemd runs
   -h, --help     show this help
 
 Environment:
@@ -43,6 +47,7 @@ say() {
 
 PREFIX=""
 BUILD=true
+UNITS_ONLY=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --prefix)
@@ -58,6 +63,11 @@ while [[ $# -gt 0 ]]; do
     --no-build)
       BUILD=false
       shift
+      ;;
+    --systemd-units)
+      [[ $# -ge 2 && -n "$2" ]] || die "--systemd-units needs a directory"
+      UNITS_ONLY="$2"
+      shift 2
       ;;
     -h | --help)
       usage
@@ -267,6 +277,42 @@ configure_nginx() {
     bash "$REPO_ROOT/scripts/nginx.sh" configure
 }
 
+# --- systemd --------------------------------------------------------------------
+
+# write_systemd_units DIR: the units of dist/systemd (the project's nginx, its sshd,
+# and the boot-time `dokku ps:restore`) into DIR, pointing at this machine's nginx.
+# They name the paths a system install uses: /usr/bin/dokku, /var/lib/dokku-rs.
+write_systemd_units() {
+  local dir="$1" src unit nginx
+  nginx="$(nginx_bin)"
+  mkdir -p "$dir"
+  for src in "$REPO_ROOT"/dist/systemd/*.service; do
+    [[ -f "$src" ]] || continue
+    unit="${src##*/}"
+    sed -e "s#/usr/sbin/nginx #$nginx #g" "$src" >"$dir/$unit.tmp"
+    chmod 0644 "$dir/$unit.tmp"
+    mv -f "$dir/$unit.tmp" "$dir/$unit"
+    SYSTEMD_UNITS+=("$unit")
+  done
+  [[ ${#SYSTEMD_UNITS[@]} -gt 0 ]] || die "no dist/systemd/*.service found under $REPO_ROOT"
+}
+
+# install_systemd_units: with systemd running, install the units into
+# /etc/systemd/system and enable them, so that nginx, the sshd and the apps come back
+# after a reboot (docs/operations.md). They are not started here: scripts/nginx.sh
+# and scripts/sshd.sh may run the same servers right now; the next boot (or
+# `systemctl start`) hands them to systemd.
+install_systemd_units() {
+  if [[ ! -d /run/systemd/system ]]; then
+    say "systemd is not running: no boot units installed (docs/operations.md says what to run at boot)"
+    return 0
+  fi
+  write_systemd_units /etc/systemd/system
+  systemctl daemon-reload
+  systemctl enable --quiet "${SYSTEMD_UNITS[@]}"
+  say "Enabled ${SYSTEMD_UNITS[*]}"
+}
+
 # --- modes ----------------------------------------------------------------------
 
 write_env_file() {
@@ -386,12 +432,20 @@ install_system() {
   mv -f "$dokku_root/.dokkurc/DOKKU_NGINX.tmp" "$dokku_root/.dokkurc/DOKKU_NGINX"
   chown -R dokku:dokku "$dokku_root/.dokkurc"
 
+  install_systemd_units
+
   printf 'dokku-rs %s installed: /usr/bin/dokku, DOKKU_ROOT=%s, DOKKU_LIB_ROOT=%s (%s core plugins)\n' \
     "$(<"$lib_root/VERSION")" "$dokku_root" "$lib_root" "$CORE_PLUGIN_COUNT"
 }
 
 BIN_SOURCE=""
 CORE_PLUGIN_COUNT=0
+SYSTEMD_UNITS=()
+if [[ -n "$UNITS_ONLY" ]]; then
+  write_systemd_units "$UNITS_ONLY"
+  printf 'systemd units written to %s: %s\n' "$UNITS_ONLY" "${SYSTEMD_UNITS[*]}"
+  exit 0
+fi
 if [[ -z "$PREFIX" && "$(id -u)" -ne 0 ]]; then
   # Fail before a long build that could not be installed anyway.
   die "a system install must run as root" "use sudo, or --prefix DIR for a per-user install"

@@ -68,6 +68,12 @@ pub const DOKKU_GLOBAL_FLAGS: &str = "DOKKU_GLOBAL_FLAGS";
 pub const DOKKU_QUIET_OUTPUT: &str = "DOKKU_QUIET_OUTPUT";
 /// Non-empty: trace every step (`--trace`, or `trace:on`).
 pub const DOKKU_TRACE: &str = "DOKKU_TRACE";
+/// Our addition: how many apps `ps:restore` starts at once, when `--parallel` is not
+/// given (`-1`: the CPU count; `0` or `1`: one at a time). Default twice the CPU count.
+pub const DOKKU_RESTORE_PARALLEL: &str = "DOKKU_RESTORE_PARALLEL";
+/// Our addition: seconds `ps:restore` waits for the Docker daemon to answer before
+/// it gives up (at boot it may still be starting). Default 60.
+pub const DOKKU_RESTORE_DOCKER_WAIT: &str = "DOKKU_RESTORE_DOCKER_WAIT";
 /// `1` when `--force` was given.
 pub const DOKKU_APPS_FORCE_DELETE: &str = "DOKKU_APPS_FORCE_DELETE";
 /// `1`: the resource plugin adds no `--cpus`/`--memory*` arguments at deploy.

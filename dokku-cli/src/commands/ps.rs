@@ -3,9 +3,11 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use dokku_core::deploy::{self, DeployError, Host};
-use dokku_core::log::Level;
+use dokku_core::log::{Level, Stream};
+use dokku_core::process::parallel::{self, Job};
 use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::ps;
 use dokku_core::scheduler;
@@ -168,46 +170,199 @@ fn stop(ctx: &Context, app: &str) -> Result<(), CliError> {
 }
 
 fn start(ctx: &Context, app: &str) -> Result<(), CliError> {
+    start_app(ctx, app, false)
+}
+
+/// Dokku's `Start`: `pre-start`, then the app is released and deployed unless it
+/// runs, then `proxy-build-config`. With `in_place` (ps:restore) a docker-local
+/// app's existing containers are started where they stand instead, when they are
+/// what the app runs (`scheduler::start_in_place`); otherwise it is released.
+fn start_app(ctx: &Context, app: &str, in_place: bool) -> Result<(), CliError> {
     if !is_deployed(ctx, app) {
         ctx.log(Level::Warn, &format!("App {app} has not been deployed"));
         return Ok(());
     }
     let host = CliHost::new(ctx);
     host.fire_checked("pre-start", &[app]).map_err(cli_error)?;
-    let (_, state) = scheduler::app_status(host.docker(), &ctx.layout, app);
-    match state {
-        "true" => ctx.log(Level::Warn, &format!("App {app} already running")),
-        other => {
-            if other == "mixed" {
-                ctx.log(Level::Warn, "App is running in mixed mode, releasing");
-            } else {
+    let release = |host: &CliHost<'_>| {
+        host.fire_checked("release-and-deploy", &[app, "latest"])
+            .map_err(cli_error)
+    };
+    let scheduler = deploy::scheduler_of(&host.properties(), app);
+    if in_place && scheduler == "docker-local" {
+        match scheduler::start_in_place(&host, app) {
+            Ok(scheduler::InPlace::AlreadyRunning) => {
+                ctx.log(Level::Warn, &format!("App {app} already running"));
+            }
+            Ok(scheduler::InPlace::Started(n)) => {
+                let noun = if n == 1 { "container" } else { "containers" };
                 ctx.log(
-                    Level::Warn,
-                    "App has been detected as not running, releasing",
+                    Level::Info1,
+                    &format!("Started {n} existing {noun} of {app}"),
                 );
             }
-            host.fire_checked("release-and-deploy", &[app, "latest"])
-                .map_err(cli_error)?;
+            Err(reason) => {
+                ctx.log(
+                    Level::Warn,
+                    &format!("Cannot start the existing containers: {reason}; releasing"),
+                );
+                release(&host)?;
+            }
+        }
+    } else {
+        let (_, state) = scheduler::app_status(host.docker(), &ctx.layout, app);
+        match state {
+            "true" => ctx.log(Level::Warn, &format!("App {app} already running")),
+            other => {
+                if other == "mixed" {
+                    ctx.log(Level::Warn, "App is running in mixed mode, releasing");
+                } else {
+                    ctx.log(
+                        Level::Warn,
+                        "App has been detected as not running, releasing",
+                    );
+                }
+                release(&host)?;
+            }
         }
     }
     host.fire_checked("proxy-build-config", &[app])
         .map_err(cli_error)
 }
 
-/// `ps:restore [--all|<app>]`: after a reboot, starts the apps that were running
-/// (those whose `restore` property is not `false`).
+/// `ps:restore [--all|<app>] [--parallel N]`: after a reboot, starts the apps that
+/// were running (those whose `restore` property is not `false`). Without an app it
+/// restores them all, as Dokku does (the boot entry point; see docs/operations.md).
 fn restore(ctx: &mut Context, args: &[String]) -> CmdResult {
+    let parallel = parallel_flag(args);
+    let named = positional(args);
     let all = args.iter().any(|a| a == "--all");
-    let apps = if all {
-        dokku_core::app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?
-    } else {
-        if positional(args).is_empty() {
-            return Err(CliError::fail(
-                "Please specify an app to run the command on",
-            ));
+    if all || named.is_empty() {
+        if !all {
+            ctx.log(Level::Warn, "Restore specified without app, assuming --all");
         }
-        vec![existing_app(ctx, args)?]
-    };
+        return restore_all(ctx, parallel.as_deref());
+    }
+    let app = existing_app(ctx, &named)?;
+    let host = CliHost::new(ctx);
+    host.fire_checked("pre-restore", &[]).map_err(cli_error)?;
+    restore_app(ctx, &app, true)
+}
+
+/// `--parallel N` or `--parallel=N`.
+fn parallel_flag(args: &[String]) -> Option<String> {
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == "--parallel" {
+            Some(args.get(i + 1).cloned().unwrap_or_default())
+        } else {
+            a.strip_prefix("--parallel=").map(str::to_string)
+        }
+    })
+}
+
+/// Dokku's per-app `Restore`: `scheduler-pre-restore`, the app's proxy config
+/// cleared (`clear`; a restore of every app cleared them all first), then the app
+/// started unless it was never deployed or its `restore` property is `false`.
+fn restore_app(ctx: &Context, app: &str, clear: bool) -> CmdResult {
+    let host = CliHost::new(ctx);
+    let props = host.properties();
+    let scheduler = deploy::scheduler_of(&props, app);
+    host.fire_checked("scheduler-pre-restore", &[&scheduler, app])
+        .map_err(cli_error)?;
+    if clear {
+        ctx.log(
+            Level::Info1,
+            "Clearing potentially invalid proxy configuration",
+        );
+        if let Err(err) = host.fire_checked("proxy-clear-config", &[app]) {
+            ctx.log(Level::Warn, &format!("Error clearing proxy config: {err}"));
+        }
+    }
+    if let Some(reason) = skip_reason(ctx, &props, app) {
+        ctx.log(Level::Warn, &reason);
+        return Ok(0);
+    }
+    ctx.log(Level::Info1, "Starting app");
+    start_app(ctx, app, true)?;
+    Ok(0)
+}
+
+/// Why ps:restore leaves `app` alone, in Dokku's words: never deployed, or stopped
+/// on purpose (`restore` false, which `ps:stop` sets).
+fn skip_reason(ctx: &Context, props: &PropertyStore, app: &str) -> Option<String> {
+    if !is_deployed(ctx, app) {
+        return Some(format!("App {app} has not been deployed"));
+    }
+    let restore = props.get(ps::PLUGIN, app, "restore").ok().flatten();
+    (restore.as_deref() == Some("false"))
+        .then(|| format!("Skipping ps:restore for {app} as restore property is false"))
+}
+
+/// `dokku __core ps-restore-app APP`: one app of a restore of them all, run by
+/// [`restore_all`] in a child process whose output it prefixes.
+pub(crate) fn restore_worker(ctx: &mut Context, args: &[String]) -> CmdResult {
+    if !crate::dispatch::has_tty(ctx) {
+        ctx.quiet = true;
+    }
+    let app = existing_app(ctx, args)?;
+    restore_app(ctx, &app, false)
+}
+
+/// Waits until the Docker daemon answers (at boot it may still be starting), at
+/// most `DOKKU_RESTORE_DOCKER_WAIT` seconds (default 60).
+fn wait_for_docker(ctx: &Context) -> Result<(), CliError> {
+    let limit: u64 = ctx
+        .var(dokku_core::env::DOKKU_RESTORE_DOCKER_WAIT)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(60);
+    let host = CliHost::new(ctx);
+    let probe = dokku_core::docker::Call::new(["version", "--format", "{{.Server.Version}}"]);
+    let deadline = Instant::now() + Duration::from_secs(limit);
+    let mut said = false;
+    loop {
+        if host.docker().run(&probe).is_ok_and(|r| r.code == 0) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(CliError::fail(format!(
+                "the Docker daemon did not answer within {limit} seconds; no app was restored"
+            ))
+            .hint(format!(
+                "start Docker, then run `dokku ps:restore`; {} sets the wait",
+                dokku_core::env::DOKKU_RESTORE_DOCKER_WAIT
+            )));
+        }
+        if !said {
+            ctx.log(
+                Level::Info1,
+                &format!("Waiting for the Docker daemon (up to {limit} seconds)"),
+            );
+            said = true;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// `ps:restore` of every app: the boot entry point. Proxy configs are cleared, then
+/// the apps to restore are started side by side, at most `--parallel` /
+/// `DOKKU_RESTORE_PARALLEL` / twice the CPU count at once, each in its own
+/// `dokku __core ps-restore-app APP` whose lines are prefixed with the app's name.
+/// Each app's nginx config is rebuilt once its containers run. One app failing
+/// stops no other; the end is a summary line, and exit 1 when any app failed.
+fn restore_all(ctx: &mut Context, parallel: Option<&str>) -> CmdResult {
+    let began = Instant::now();
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let limit = ps::restore_parallelism(
+        parallel,
+        ctx.var(dokku_core::env::DOKKU_RESTORE_PARALLEL),
+        cpus,
+    )
+    .map_err(CliError::fail)?;
+    wait_for_docker(ctx)?;
+    let apps =
+        dokku_core::app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
     let host = CliHost::new(ctx);
     let props = host.properties();
     host.fire_checked("pre-restore", &[]).map_err(cli_error)?;
@@ -220,22 +375,88 @@ fn restore(ctx: &mut Context, args: &[String]) -> CmdResult {
     );
     host.fire_checked("proxy-clear-config", &["--all"])
         .map_err(cli_error)?;
+
+    let mut skipped = Vec::new();
+    let mut jobs = Vec::new();
+    let mut env = ctx.env.clone();
+    // Each worker is a dokku of its own (its own deploy files, its own nginx stamp).
+    env.remove(dokku_core::env::DOKKU_PID);
     for app in apps {
-        let scheduler = deploy::scheduler_of(&props, &app);
-        host.fire_checked("scheduler-pre-restore", &[&scheduler, &app])
-            .map_err(cli_error)?;
-        let restore = props.get(ps::PLUGIN, &app, "restore").ok().flatten();
-        if restore.as_deref() == Some("false") {
-            ctx.log(
-                Level::Warn,
-                &format!("Skipping ps:restore for {app} as restore property is false"),
-            );
+        if let Some(reason) = skip_reason(ctx, &props, &app) {
+            let scheduler = deploy::scheduler_of(&props, &app);
+            host.fire_checked("scheduler-pre-restore", &[&scheduler, &app])
+                .map_err(cli_error)?;
+            ctx.log(Level::Warn, &reason);
+            skipped.push(app);
             continue;
         }
-        ctx.log(Level::Info1, "Starting app");
-        start(ctx, &app)?;
+        let cmd = dokku_core::process::Cmd::new(&ctx.exe)
+            .args(["__core", "ps-restore-app", &app])
+            .env_clear()
+            .envs(env.iter());
+        jobs.push(Job { name: app, cmd });
     }
-    Ok(0)
+    if !jobs.is_empty() {
+        let noun = if jobs.len() == 1 { "app" } else { "apps" };
+        ctx.log(
+            Level::Info1,
+            &format!(
+                "Restoring {} {noun}, up to {} at a time",
+                jobs.len(),
+                limit.min(jobs.len())
+            ),
+        );
+    }
+    let width = jobs
+        .iter()
+        .map(|j| j.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let sink = |stream: Stream, line: &str| crate::output::write(stream, line);
+    let done = |f: &parallel::Finished| {
+        let pre = parallel::prefix(&f.name, width);
+        let secs = f.elapsed.as_secs_f64();
+        if f.code == 0 {
+            crate::output::write(
+                Stream::Stdout,
+                &format!("{pre}=====> Restored in {secs:.1}s\n"),
+            );
+        } else {
+            crate::output::write(
+                Stream::Stderr,
+                &format!(
+                    "{pre} !     Restore failed (exit status {}) after {secs:.1}s\n",
+                    f.code
+                ),
+            );
+        }
+    };
+    let results = parallel::run_prefixed(&jobs, limit, &sink, &done);
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.code != 0)
+        .map(|r| r.name.as_str())
+        .collect();
+    let restored = results.len() - failed.len();
+    ctx.log(
+        Level::Info1,
+        &format!(
+            "ps:restore: {restored} restored, {} skipped, {} failed, in {:.1}s",
+            skipped.len(),
+            failed.len(),
+            began.elapsed().as_secs_f64()
+        ),
+    );
+    if failed.is_empty() {
+        return Ok(0);
+    }
+    Err(CliError::fail(format!(
+        "ps:restore failed for {} of {} apps: {}",
+        failed.len(),
+        results.len(),
+        failed.join(", ")
+    ))
+    .hint("the lines of each failed app above say why; `dokku ps:restore APP` retries one"))
 }
 
 /// `ps:rebuild`: `receive-app APP` (a full build of the deploy branch) per app.
@@ -286,6 +507,7 @@ fn restart(ctx: &mut Context, args: &[String]) -> CmdResult {
 const SET_KEYS: &[&str] = &[
     "procfile-path",
     "restart-policy",
+    "restore",
     "stop-timeout-seconds",
     "skip-deploy",
     "start-cmd",
@@ -309,6 +531,11 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     let value = args.get(2..).map(|v| v.join(" ")).unwrap_or_default();
     if key == "restart-policy" && !value.is_empty() && !valid_restart_policy(&value) {
         return Err(CliError::fail("Invalid restart-policy specified"));
+    }
+    if key == "restore" && !value.is_empty() && value != "true" && value != "false" {
+        return Err(CliError::fail(
+            "Invalid restore value specified, use true or false",
+        ));
     }
     let props = PropertyStore::new(&ctx.layout.lib_root);
     let result = if value.is_empty() {

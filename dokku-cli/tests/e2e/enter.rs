@@ -119,10 +119,14 @@ fn enter_run_list_inspect_and_restore() {
         "{out}"
     );
     assert!(out.contains("-----> Starting app"), "{out}");
+    // Started where they stand, not rebuilt.
     assert!(
-        out.contains("App has been detected as not running, releasing"),
+        out.contains("App has been detected as not running, starting its existing containers"),
         "{out}"
     );
+    assert!(!out.contains("releasing"), "{out}");
+    assert_eq!(d.container_id(&app, "web.1").as_ref(), Some(&web));
+    assert_eq!(d.container_id(&app, "worker.1").as_ref(), Some(&worker));
     assert_eq!(d.get(&app, "/").0, 200);
     assert_eq!(
         d.env

@@ -5,6 +5,7 @@
 //! what is missing on Debian). A developer without Docker may set
 //! `DOKKU_SKIP_E2E=1`; CI never does.
 
+mod boot;
 mod builders;
 mod checks;
 mod cleanup;

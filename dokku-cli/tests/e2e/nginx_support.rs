@@ -112,6 +112,29 @@ impl TestNginx {
             .to_string()
     }
 
+    /// Stops the master by the pid in its pid file (QUIT, then TERM), as a shutdown
+    /// would; returns once that process is gone.
+    pub(crate) fn stop(&self) {
+        let pid = self.pid();
+        assert!(!pid.is_empty(), "the test nginx has no pid file");
+        let out = run(Command::new("kill").args(["-QUIT", &pid]));
+        assert_eq!(out.code, 0, "kill -QUIT {pid}: {}", out.stderr);
+        let proc_dir = std::path::Path::new("/proc").join(&pid);
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while proc_dir.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!proc_dir.exists(), "nginx {pid} did not stop");
+        let _ = std::fs::remove_file(self.dir.join("nginx.pid"));
+    }
+
+    /// Starts the master again on the same ports and config (what the
+    /// dokku-nginx unit runs at boot).
+    pub(crate) fn start_again(&self) {
+        let out = self.script("start");
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+
     /// `GET path` through nginx on `port` with `Host: host`.
     pub(crate) fn get(&self, port: u16, host: &str, path: &str) -> Result<(u16, String), String> {
         get_via(port, host, path)

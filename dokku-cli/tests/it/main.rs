@@ -4,6 +4,7 @@
 mod app_settings;
 mod apps;
 mod bash_library;
+mod boot;
 mod concurrent_writers;
 mod config;
 mod deploy_commands;

@@ -14,6 +14,7 @@ use crate::process::ProcessError;
 struct State {
     calls: Vec<Call>,
     rules: Vec<(Vec<String>, CallResult)>,
+    once: Vec<(Vec<String>, CallResult)>,
     created: u32,
 }
 
@@ -45,6 +46,20 @@ impl FakeDocker {
             .borrow_mut()
             .rules
             .push((prefix.iter().map(|s| s.to_string()).collect(), result));
+    }
+
+    /// Answers the next call starting with `prefix` with `stdout` and status 0, before
+    /// any lasting rule; one-shot answers for the same prefix are used in the order
+    /// given.
+    pub(crate) fn respond_once(&self, prefix: &[&str], stdout: &str) {
+        self.state.borrow_mut().once.push((
+            prefix.iter().map(|s| s.to_string()).collect(),
+            CallResult {
+                code: 0,
+                stdout: stdout.to_string(),
+                stderr: String::new(),
+            },
+        ));
     }
 
     /// Answers calls starting with `prefix` with `stdout` and status 0.
@@ -86,6 +101,12 @@ impl Runner for FakeRunner {
     fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
         let mut state = self.state.borrow_mut();
         state.calls.push(call.clone());
+        let matches = |prefix: &Vec<String>| {
+            call.args.len() >= prefix.len() && call.args[..prefix.len()] == prefix[..]
+        };
+        if let Some(i) = state.once.iter().position(|(prefix, _)| matches(prefix)) {
+            return Ok(state.once.remove(i).1);
+        }
         let rule = state
             .rules
             .iter()

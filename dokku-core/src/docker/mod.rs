@@ -243,6 +243,11 @@ pub struct ContainerInfo {
     pub hostname: String,
     /// `Config.Image`.
     pub image: String,
+    /// `Config.Env`: `KEY=value` entries, as the container was created with.
+    pub env: Vec<String>,
+    /// `HostConfig.RestartPolicy` as `docker run --restart` spells it (`no`,
+    /// `always`, `unless-stopped`, `on-failure` or `on-failure:N`).
+    pub restart_policy: String,
 }
 
 impl ContainerInfo {
@@ -477,6 +482,12 @@ impl Docker {
         self.capture(["container", "rename", id, name]).map(|_| ())
     }
 
+    /// `docker container update --restart=POLICY ID`.
+    pub fn container_set_restart(&self, id: &str, policy: &str) -> Result<(), DockerError> {
+        self.capture(["container", "update", &format!("--restart={policy}"), id])
+            .map(|_| ())
+    }
+
     /// `docker container update --restart=no ID`, ignoring failures.
     pub fn container_no_restart(&self, id: &str) {
         let _ = self.run(&Call::new(["container", "update", "--restart=no", id]));
@@ -654,7 +665,29 @@ fn container_info(c: &serde_json::Value) -> Option<ContainerInfo> {
         labels,
         hostname: s(&c["Config"]["Hostname"]),
         image: s(&c["Config"]["Image"]),
+        env: c["Config"]["Env"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        restart_policy: restart_policy(&c["HostConfig"]["RestartPolicy"]),
     })
+}
+
+/// `{"Name":"on-failure","MaximumRetryCount":10}` → `on-failure:10`; an empty name
+/// is docker's `no`.
+fn restart_policy(policy: &serde_json::Value) -> String {
+    let name = policy["Name"].as_str().unwrap_or_default();
+    let retries = policy["MaximumRetryCount"].as_u64().unwrap_or(0);
+    match name {
+        "" => "no".to_string(),
+        "on-failure" if retries > 0 => format!("on-failure:{retries}"),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -665,7 +698,8 @@ mod tests {
     fn inspect_output_is_read() {
         let json = r#"[{"Id":"abc","Name":"/web.web.1","RestartCount":2,
             "State":{"Running":true,"Status":"running","ExitCode":0,"StartedAt":"t"},
-            "Config":{"Labels":{"dokku":""}},
+            "Config":{"Labels":{"dokku":""},"Env":["PORT=5000","DYNO=web.1"]},
+            "HostConfig":{"RestartPolicy":{"Name":"on-failure","MaximumRetryCount":10}},
             "NetworkSettings":{"Networks":{"bridge":{"IPAddress":"172.17.0.5"}}}}]"#;
         let info = parse_inspect(json).expect("parsed");
         assert_eq!(info.name, "web.web.1");
@@ -673,6 +707,12 @@ mod tests {
         assert_eq!(info.restart_count, 2);
         assert_eq!(info.ip(None), Some("172.17.0.5"));
         assert!(info.labels.contains_key("dokku"));
+        assert_eq!(info.env, vec!["PORT=5000", "DYNO=web.1"]);
+        assert_eq!(info.restart_policy, "on-failure:10");
+        let bare = parse_inspect(r#"[{"Id":"x","HostConfig":{"RestartPolicy":{"Name":""}}}]"#)
+            .expect("parsed");
+        assert_eq!(bare.restart_policy, "no");
+        assert!(bare.env.is_empty());
     }
 
     #[test]

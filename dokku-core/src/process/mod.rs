@@ -12,6 +12,7 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use thiserror::Error;
 
 mod group;
+pub mod parallel;
 
 pub use group::{Foreground, ProcessGroup};
 

@@ -447,12 +447,55 @@ pub fn stop_timeout(props: &PropertyStore, app: &str) -> u32 {
         .unwrap_or(DEFAULT_STOP_TIMEOUT)
 }
 
+/// How many apps `ps:restore` starts at once: `--parallel N` when given (Dokku's
+/// flag: `-1` is the CPU count, `0` and `1` mean one at a time), else the
+/// `DOKKU_RESTORE_PARALLEL` knob (the same values), else twice the CPU count.
+pub fn restore_parallelism(
+    flag: Option<&str>,
+    knob: Option<&str>,
+    cpus: usize,
+) -> Result<usize, String> {
+    let cpus = cpus.max(1);
+    let parse = |value: &str, what: &str| -> Result<usize, String> {
+        match value.trim().parse::<i64>() {
+            Ok(-1) => Ok(cpus),
+            Ok(n) if n >= 0 => Ok((n as usize).max(1)),
+            _ => Err(format!("Invalid value {value} for {what}")),
+        }
+    };
+    match (flag, knob.filter(|k| !k.trim().is_empty())) {
+        (Some(flag), _) => parse(flag, "--parallel flag"),
+        (None, Some(knob)) => parse(knob, crate::env::DOKKU_RESTORE_PARALLEL),
+        (None, None) => Ok(cpus * 2),
+    }
+}
+
 #[cfg(test)]
 mod fuzz;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restore_parallelism_follows_flag_then_knob_then_cpus() {
+        assert_eq!(restore_parallelism(None, None, 2), Ok(4));
+        assert_eq!(restore_parallelism(None, None, 0), Ok(2));
+        assert_eq!(restore_parallelism(None, Some("6"), 2), Ok(6));
+        assert_eq!(restore_parallelism(None, Some(" "), 2), Ok(4));
+        assert_eq!(restore_parallelism(Some("3"), Some("6"), 2), Ok(3));
+        assert_eq!(restore_parallelism(Some("-1"), None, 8), Ok(8));
+        assert_eq!(restore_parallelism(Some("0"), None, 8), Ok(1));
+        assert_eq!(restore_parallelism(Some("1"), None, 8), Ok(1));
+        assert_eq!(
+            restore_parallelism(Some("-2"), None, 8),
+            Err("Invalid value -2 for --parallel flag".into())
+        );
+        assert_eq!(
+            restore_parallelism(None, Some("many"), 8),
+            Err("Invalid value many for DOKKU_RESTORE_PARALLEL".into())
+        );
+    }
 
     #[test]
     fn strict_procfile() {

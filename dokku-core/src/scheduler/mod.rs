@@ -16,6 +16,7 @@ mod check_deploy;
 mod enter;
 pub mod logs;
 pub mod orphans;
+mod restore;
 mod retire;
 mod rollback;
 pub mod run;
@@ -23,6 +24,7 @@ pub mod run;
 pub use check_deploy::{check_deploy, CheckRequest};
 pub use enter::{enter, inspect, EnterRequest};
 pub use logs::{logs, LogsRequest};
+pub use restore::{start_in_place, InPlace, NotInPlace};
 pub use retire::{register_retired, retire};
 pub use run::{run, run_list, RunList, RunOutcome, RunRequest};
 
