@@ -106,7 +106,8 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
     for (slot, info) in &found {
         let dyno = format!("{}.{}", slot.proc_type, slot.index);
         if is_up(info) {
-            record_ip(host, app, slot, info, network.as_deref())?;
+            let ip = record_ip(host, app, slot, info, network.as_deref())?;
+            vouch(&slot.cid, &ip);
             continue;
         }
         if info.restart_policy != policy {
@@ -151,6 +152,8 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
         if status != 0 {
             return Err(not(format!("container {dyno} failed its checks")));
         }
+        // The nginx build right after asks docker nothing about it.
+        vouch(&slot.cid, &ip);
         started += 1;
     }
     Ok(if started == 0 {
@@ -158,6 +161,12 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
     } else {
         InPlace::Started(started)
     })
+}
+
+fn vouch(cid: &str, ip: &str) {
+    if !ip.is_empty() {
+        crate::nginx::live::vouch(cid, ip);
+    }
 }
 
 /// Running, and not in a restart loop.
