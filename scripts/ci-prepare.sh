@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc)
+# systemd: only for systemd-analyze, which checks dist/systemd (no service is started).
+PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc systemd)
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
 install_packages "${PACKAGES[@]}"
