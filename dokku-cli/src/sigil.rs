@@ -94,7 +94,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         }
     }
     for word in words {
-        // Like sigil, a word without `=` is not a variable and is ignored.
+        // A word without `=` is not a variable: ignored.
         if let Some((key, value)) = word.split_once('=') {
             opts.vars.insert(key.to_string(), value.to_string());
         }
