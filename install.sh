@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install dokku-rs: the `dokku` binary (also answering as `plugn`) and the core
+# Install dokku-rs: the `dokku` binary (also answering as `plugn` and `sigil`) and the core
 # plugins, laid out as docs/contracts/layout.md describes. Safe to re-run: every
 # step converges on the same tree.
 set -euo pipefail
@@ -15,10 +15,11 @@ Builds the dokku binary (cargo build --release -p dokku-cli) and installs it
 with the core plugins.
 
   (default)      system install, as root: /usr/bin/dokku, /usr/bin/plugn,
+                 /usr/bin/sigil (unless a real sigil is already there),
                  the dokku user and group, DOKKU_ROOT=~dokku (/home/dokku),
                  DOKKU_LIB_ROOT=/var/lib/dokku, logs in /var/log/dokku
   --prefix DIR   relocatable install for the current user, no root needed:
-                 DIR/bin/{dokku,plugn}, DIR/home, DIR/lib, DIR/log and DIR/env,
+                 DIR/bin/{dokku,plugn,sigil}, DIR/home, DIR/lib, DIR/log and DIR/env,
                  a file to source that points dokku at them
   --no-build     do not run cargo; use target/release/dokku, else target/debug/dokku
   --systemd-units DIR
@@ -361,6 +362,7 @@ install_prefix() {
   install_file "$BIN_SOURCE" "$PREFIX/bin/dokku"
   # Relative, so the bin directory can move with the prefix.
   ln -sfn dokku "$PREFIX/bin/plugn"
+  ln -sfn dokku "$PREFIX/bin/sigil"
   install_plugins "$PREFIX/lib"
   workspace_version >"$PREFIX/lib/VERSION"
   write_env_file "$PREFIX" "$user" "$group"
@@ -398,6 +400,17 @@ ensure_dokku_user() {
   fi
 }
 
+# /usr/bin/sigil -> dokku, for plugins that render templates with sigil; a sigil
+# that is not our link (gliderlabs' own) is left alone.
+link_system_sigil() {
+  local target=/usr/bin/sigil
+  if [[ -L "$target" && "$(readlink "$target")" == dokku ]] || [[ ! -e "$target" && ! -L "$target" ]]; then
+    ln -sfn dokku "$target"
+  else
+    say "Keeping the existing $target: it is not a link to dokku"
+  fi
+}
+
 install_system() {
   [[ "$(id -u)" -eq 0 ]] ||
     die "a system install must run as root" "use sudo, or --prefix DIR for a per-user install"
@@ -409,6 +422,7 @@ install_system() {
 
   install_file "$BIN_SOURCE" /usr/bin/dokku
   ln -sfn dokku /usr/bin/plugn
+  link_system_sigil
   mkdir -p "$dokku_root" "$lib_root" "$logs_dir"
   install_plugins "$lib_root"
   workspace_version >"$lib_root/VERSION"

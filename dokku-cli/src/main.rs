@@ -1,4 +1,5 @@
-//! The `dokku` binary. When called as `plugn` it is the plugn-compatible entry point.
+//! The `dokku` binary. When called as `plugn` it is the plugn-compatible entry point;
+//! when called as `sigil`, the sigil-compatible template renderer.
 
 mod column;
 mod commands;
@@ -12,6 +13,7 @@ mod output;
 mod plugin_host;
 mod plugn;
 mod services;
+mod sigil;
 mod ssh_command;
 
 use std::process::ExitCode;
@@ -25,6 +27,8 @@ fn main() -> ExitCode {
         .unwrap_or_default();
     let code = if invoked_as == "plugn" {
         plugn::main(&args[1..])
+    } else if invoked_as == "sigil" {
+        sigil::main(&args[1..])
     } else {
         dispatch::main(args.get(1..).unwrap_or_default().to_vec())
     };

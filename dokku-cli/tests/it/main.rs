@@ -14,6 +14,7 @@ mod events;
 mod native;
 mod plugins;
 mod proxy;
+mod sigil;
 mod ssh;
 mod storage_dirs;
 mod temp_files;

@@ -22,10 +22,24 @@ impl Template {
     /// Renders the template with `data` as `.` and `$`; `env` answers `var` for names
     /// the data does not have.
     pub fn execute(&self, data: &Value, env: &EnvLookup<'_>) -> Result<String, SigilError> {
+        self.execute_with_vars(data, env, Vec::new())
+    }
+
+    /// [`Template::execute`] with `vars` (named with their `$`, like `$KEY`) declared
+    /// before the template's first action, as sigil declares its `KEY=value`
+    /// arguments.
+    pub fn execute_with_vars(
+        &self,
+        data: &Value,
+        env: &EnvLookup<'_>,
+        vars: Vec<(String, Value)>,
+    ) -> Result<String, SigilError> {
+        let mut declared = vec![("$".to_string(), data.clone())];
+        declared.extend(vars);
         let mut state = State {
             name: &self.name,
             ctx: Ctx { root: data, env },
-            vars: vec![("$".to_string(), data.clone())],
+            vars: declared,
             out: String::new(),
         };
         state.walk(&self.root, data)?;

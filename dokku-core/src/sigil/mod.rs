@@ -39,6 +39,7 @@
 mod exec;
 mod funcs;
 mod parse;
+pub mod posix;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -153,7 +154,22 @@ pub type EnvLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Parses and renders `text` with `vars` as its data, then squeezes runs of blank
 /// lines into one, as Dokku's `sigil ... | cat -s` does.
+///
+/// Each key of `vars` is also the variable `$KEY`, as sigil declares its
+/// `KEY=value` arguments.
 pub fn render(
+    name: &str,
+    text: &str,
+    vars: &BTreeMap<String, String>,
+    env: &EnvLookup<'_>,
+) -> Result<String, SigilError> {
+    Ok(squeeze_blank_lines(&render_unsqueezed(
+        name, text, vars, env,
+    )?))
+}
+
+/// [`render`] without the blank-line squeeze: what the `sigil` command prints.
+pub fn render_unsqueezed(
     name: &str,
     text: &str,
     vars: &BTreeMap<String, String>,
@@ -165,8 +181,11 @@ pub fn render(
             .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
             .collect(),
     );
-    let out = template.execute(&data, env)?;
-    Ok(squeeze_blank_lines(&out))
+    let declared = vars
+        .iter()
+        .map(|(k, v)| (format!("${k}"), Value::Str(v.clone())))
+        .collect();
+    template.execute_with_vars(&data, env, declared)
 }
 
 /// `cat -s`: at most one empty line in a row. A line holding only spaces counts as

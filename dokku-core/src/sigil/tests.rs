@@ -226,3 +226,25 @@ fn blank_lines_are_squeezed_like_cat_s() {
         "a\n\nb"
     );
 }
+
+#[test]
+fn data_keys_are_also_dollar_variables() {
+    assert_eq!(
+        run(
+            "{{ if $IPS }}{{ range $ip := split \",\" $IPS }}allow {{ $ip }};{{ end }}{{ end }}",
+            &[("IPS", "1.2.3.4,::1")]
+        ),
+        "allow 1.2.3.4;allow ::1;"
+    );
+    assert_eq!(
+        run("{{ $A := \"shadow\" }}{{ $A }}/{{ .A }}", &[("A", "a")]),
+        "shadow/a"
+    );
+    assert!(fails("{{ if $NOPE }}x{{ end }}").contains("undefined variable: $NOPE"));
+}
+
+#[test]
+fn unsqueezed_keeps_blank_lines() {
+    let out = render_unsqueezed("t", "a\n\n\n{{ $A }}\n", &vars(&[("A", "b")]), &|_| None);
+    assert_eq!(out.expect("renders"), "a\n\n\nb\n");
+}
