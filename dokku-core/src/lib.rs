@@ -28,6 +28,7 @@
 //! | [`lock`] | the per-app deploy lock |
 //! | [`owner`] | which process owns on-disk state, and whether it still runs |
 //! | [`shell`] | shell-style word splitting and quoting |
+//! | [`text`] | quoting hostile text in messages on one printable line |
 //! | [`sigil`] | sigil / Go templates (`nginx.conf.sigil`) |
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
@@ -84,6 +85,7 @@ pub mod shell;
 pub mod sigil;
 pub mod sshkeys;
 pub mod storage;
+pub mod text;
 pub mod trigger;
 
 #[cfg(test)]

@@ -211,16 +211,7 @@ fn wrong(path: &str, expected: &str, found: &Value) -> String {
 /// Keys come from the file: escape control characters so the message stays one
 /// printable line.
 fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
+    crate::text::printable(text, None, "")
 }
 
 #[cfg(test)]

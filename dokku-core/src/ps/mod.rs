@@ -121,22 +121,7 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
 /// Text from the file as it may appear in a message: at most 60 characters, control
 /// characters escaped, so the error stays one printable line.
 fn excerpt(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(60)
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect();
-    if text.chars().nth(60).is_some() {
-        out.push_str("...");
-    }
-    out
+    crate::text::printable(text, Some(60), "...")
 }
 
 /// `data/ps/APP`.

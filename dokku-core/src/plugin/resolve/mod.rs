@@ -109,18 +109,7 @@ pub fn is_executable(path: &std::path::Path) -> bool {
 
 /// The word as it can be printed on one line.
 fn escape(word: &str) -> String {
-    let mut shown = String::new();
-    for c in word.chars().take(80) {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    if word.chars().count() > 80 {
-        shown.push('…');
-    }
-    shown
+    crate::text::printable(word, Some(80), "…")
 }
 
 #[cfg(test)]
