@@ -30,16 +30,3 @@ pub(crate) fn user_exists(name: &str) -> bool {
         .map(|passwd| passwd.lines().any(|l| l.split(':').next() == Some(name)))
         .unwrap_or(false)
 }
-
-/// The uid and primary gid of the user called `name`, from `/etc/passwd`.
-pub(crate) fn ids_of(name: &str) -> Option<(u32, u32)> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|line| {
-        let fields: Vec<&str> = line.split(':').collect();
-        if fields.len() > 3 && fields[0] == name {
-            Some((fields[2].parse().ok()?, fields[3].parse().ok()?))
-        } else {
-            None
-        }
-    })
-}

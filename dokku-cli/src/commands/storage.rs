@@ -111,17 +111,17 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 /// `data/storage`) as root: hand both to the dokku user, who would have made them
 /// in Dokku, so later commands run as that user can use them.
 fn hand_to_system_user(ctx: &Context, dir: &std::path::Path) {
-    if crate::identity::current_user() != "root" {
+    use dokku_core::{env, ownership};
+    if ownership::effective_uid() != Some(0) {
         return;
     }
-    let user = ctx
-        .var(dokku_core::env::DOKKU_SYSTEM_USER)
-        .unwrap_or("dokku")
-        .to_string();
-    let Some((uid, gid)) = crate::identity::ids_of(&user) else {
+    let user = ctx.var(env::DOKKU_SYSTEM_USER).unwrap_or("dokku");
+    let group = ctx.var(env::DOKKU_SYSTEM_GROUP).unwrap_or(user);
+    let Some(ids) = ownership::resolve(user, group) else {
         return;
     };
     for path in [dir.parent(), Some(dir)].into_iter().flatten() {
-        let _ = std::os::unix::fs::chown(path, Some(uid), Some(gid));
+        // lchown: a link planted in place of the folder is changed, never followed.
+        let _ = std::os::unix::fs::lchown(path, Some(ids.uid), Some(ids.gid));
     }
 }

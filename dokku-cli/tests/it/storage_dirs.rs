@@ -6,12 +6,7 @@ use std::os::unix::fs::MetadataExt;
 use crate::install;
 
 fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .map(|s| {
-            s.lines()
-                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
+    dokku_core::ownership::effective_uid() == Some(0)
 }
 
 #[test]

@@ -97,6 +97,20 @@ pub(crate) fn running_inspect(id: &str, name: &str, ip: &str) -> String {
     )
 }
 
+/// `docker container inspect ID...` output for containers `(id, running, ip)`.
+pub(crate) fn inspect_array(containers: &[(&str, bool, &str)]) -> String {
+    let items: Vec<String> = containers
+        .iter()
+        .map(|(id, running, ip)| {
+            running_inspect(id, id, ip)
+                .replace("\"Running\":true", &format!("\"Running\":{running}"))
+                .trim_matches(['[', ']'])
+                .to_string()
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
 impl Runner for FakeRunner {
     fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
         let mut state = self.state.borrow_mut();
@@ -128,14 +142,10 @@ impl Runner for FakeRunner {
                 }
             }
             ["container", "inspect", ids @ ..] if !ids.is_empty() => CallResult {
-                stdout: format!(
-                    "[{}]",
-                    ids.iter()
-                        .map(|id| running_inspect(id, id, "172.17.0.9")
-                            .trim_matches(['[', ']'])
-                            .to_string())
-                        .collect::<Vec<_>>()
-                        .join(",")
+                stdout: inspect_array(
+                    &ids.iter()
+                        .map(|id| (*id, true, "172.17.0.9"))
+                        .collect::<Vec<_>>(),
                 ),
                 ..CallResult::default()
             },

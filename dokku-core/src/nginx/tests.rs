@@ -334,20 +334,6 @@ fn every_web_container_is_an_upstream_server() {
     assert_eq!(listeners(&layout, "web", "web"), ["10.0.0.9:8080"]);
 }
 
-/// `docker container inspect` output for containers `(id, running, ip)`.
-fn inspect_of(containers: &[(&str, bool, &str)]) -> String {
-    let items: Vec<String> = containers
-        .iter()
-        .map(|(id, running, ip)| {
-            crate::docker::fake::running_inspect(id, id, ip)
-                .replace("\"Running\":true", &format!("\"Running\":{running}"))
-                .trim_matches(['[', ']'])
-                .to_string()
-        })
-        .collect();
-    format!("[{}]", items.join(","))
-}
-
 #[test]
 fn a_stopped_app_is_not_routed_to_its_old_address() {
     let mut host = deployed();
@@ -358,7 +344,7 @@ fn a_stopped_app_is_not_routed_to_its_old_address() {
     // The app's container stopped; its address may be handed to another app.
     host.fake.respond_ok(
         &["container", "inspect"],
-        &inspect_of(&[("c1", false, "172.17.0.5")]),
+        &crate::docker::fake::inspect_array(&[("c1", false, "172.17.0.5")]),
     );
     build_config(&host, "web").expect("rebuild");
     assert!(
@@ -377,7 +363,10 @@ fn an_address_no_container_of_the_app_holds_is_dropped() {
     // c2 now runs elsewhere: its recorded 172.17.0.6 is stale.
     host.fake.respond_ok(
         &["container", "inspect"],
-        &inspect_of(&[("c1", true, "172.17.0.5"), ("c2", true, "172.17.0.8")]),
+        &crate::docker::fake::inspect_array(&[
+            ("c1", true, "172.17.0.5"),
+            ("c2", true, "172.17.0.8"),
+        ]),
     );
     build_config(&host, "web").expect("build");
     let text = std::fs::read_to_string(conf_path(&layout, "web")).expect("conf");
