@@ -196,8 +196,7 @@ pub fn deploy(
     host.fire_checked(
         "scheduler-deploy",
         &[&scheduler, app, tag, proc_type.unwrap_or("")],
-    )?;
-    live::record(host, app, tag)
+    )
 }
 
 /// The app's URLs: what `domains-urls APP urls` answers, else (no proxy installed)

@@ -52,14 +52,13 @@ fn config_is_merged_global_then_app() {
 fn a_release_that_fails_its_checks_never_becomes_latest() {
     let mut host = FakeHost::new();
     host.mkapp("web");
-    // The live release: deployed once, recorded with its revision.
-    set_config_no_restart(&host.layout, "web", &[("GIT_REV".into(), "good".into())]).expect("rev");
+    // The live release: the recorded container, created from sha256:good with its
+    // revision in its environment.
+    std::fs::write(host.layout.container_file("web", "web", 1), "live\n").expect("slot");
     host.fake.respond_ok(
-        &["image", "inspect", "--format", "{{.Id}}"],
-        "sha256:good\n",
+        &["container", "inspect", "live"],
+        r#"[{"Id":"live","Image":"sha256:good","State":{"Running":true},"Config":{"Env":["GIT_REV=good","PORT=5000"]}}]"#,
     );
-    deploy(&host, "web", "latest", None).expect("first deploy");
-
     // A push built sha256:bad as latest and recorded its revision; checks fail.
     set_config_no_restart(&host.layout, "web", &[("GIT_REV".into(), "bad".into())]).expect("rev");
     host.fake.respond_ok(
@@ -89,4 +88,17 @@ fn a_release_that_fails_its_checks_never_becomes_latest() {
     let env = app_env(&host.layout, "web").expect("env");
     assert_eq!(env.get("GIT_REV").map(String::as_str), Some("good"));
     assert!(host.log_text().contains("points at the live release again"));
+}
+
+#[test]
+fn a_first_release_that_fails_has_nothing_to_put_back() {
+    let mut host = FakeHost::new();
+    host.mkapp("web");
+    host.fake.respond_ok(
+        &["image", "inspect", "--format", "{{json .Config.Labels}}"],
+        r#"{"com.dokku.builder-type":"dockerfile"}"#,
+    );
+    host.on("scheduler-deploy", |_, _| (1, String::new()));
+    release_and_deploy(&host, "web", None).expect_err("rejected");
+    assert!(!host.fake.calls().iter().any(|c| c.starts_with("image tag")));
 }

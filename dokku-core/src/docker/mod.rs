@@ -243,6 +243,8 @@ pub struct ContainerInfo {
     pub hostname: String,
     /// `Config.Image`.
     pub image: String,
+    /// `Image`: the id of the image it was created from.
+    pub image_id: String,
     /// `Config.Env`: `KEY=value` entries, as the container was created with.
     pub env: Vec<String>,
     /// `HostConfig.RestartPolicy` as `docker run --restart` spells it (`no`,
@@ -665,6 +667,7 @@ fn container_info(c: &serde_json::Value) -> Option<ContainerInfo> {
         labels,
         hostname: s(&c["Config"]["Hostname"]),
         image: s(&c["Config"]["Image"]),
+        image_id: s(&c["Image"]),
         env: c["Config"]["Env"]
             .as_array()
             .map(|a| {
