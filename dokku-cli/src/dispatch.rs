@@ -16,16 +16,17 @@ use dokku_core::log::Level;
 use dokku_core::plugin::resolve;
 use dokku_core::trigger::StdoutMode;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
 use crate::{commands, flags, help, identity, plugin_host, ssh_command};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// Runs `dokku ARGS...` and returns the exit code.
 pub(crate) fn main(args: Vec<String>) -> i32 {
-    let mut ctx = match Context::from_process() {
-        Ok(ctx) => ctx,
-        Err(err) => return report(None, err),
-    };
+    let mut ctx =
+        match Context::from_process().map(|c| c.with_handlers(&crate::plugin_host::HANDLERS)) {
+            Ok(ctx) => ctx,
+            Err(err) => return report(None, err),
+        };
     match run(&mut ctx, args) {
         Ok(code) => code,
         Err(err) => report(Some(&ctx), err),
@@ -33,7 +34,7 @@ pub(crate) fn main(args: Vec<String>) -> i32 {
 }
 
 /// Prints a command's error once (` !     msg`, then `hint:`) and returns its code.
-pub(crate) fn report(ctx: Option<&Context>, err: CliError) -> i32 {
+pub(crate) fn report(ctx: Option<&Context>, err: CommandError) -> i32 {
     if let Some(message) = &err.message {
         let mut text = String::new();
         for line in message.lines() {
@@ -42,7 +43,7 @@ pub(crate) fn report(ctx: Option<&Context>, err: CliError) -> i32 {
         if let Some(hint) = &err.hint {
             text.push_str(&format!("       hint: {hint}\n"));
         }
-        crate::output::write(dokku_core::log::Stream::Stderr, &text);
+        dokku_host::output::write(dokku_core::log::Stream::Stderr, &text);
     }
     let _ = ctx;
     err.code
@@ -86,26 +87,27 @@ fn run(ctx: &mut Context, args: Vec<String>) -> CmdResult {
 
 /// The one gate for command words, before any plugin, hook or user switch runs:
 /// malformed words are refused everywhere, internal entry points over ssh.
-fn check_command(command: &str, from_ssh: bool) -> Result<(), CliError> {
+fn check_command(command: &str, from_ssh: bool) -> Result<(), CommandError> {
     let checked = if from_ssh {
         resolve::check_ssh_command_word(command)
     } else {
         resolve::check_command_word(command)
     };
     checked.map_err(|err| {
-        CliError::fail(err.to_string())
+        CommandError::fail(err.to_string())
             .hint("run `dokku help` for the commands this dokku provides")
     })
 }
 
-fn resplit_ssh_command(args: &[String], original: &str) -> Result<Vec<String>, CliError> {
+fn resplit_ssh_command(args: &[String], original: &str) -> Result<Vec<String>, CommandError> {
     // Dokku tests `$1 =~ git-*|git:*`, unanchored: any first word containing "git".
     let first = args.first().map(String::as_str).unwrap_or_default();
     if first.contains("git") {
         Ok(ssh_command::split_plain(original))
     } else {
         ssh_command::split_xargs(original).map_err(|e| {
-            CliError::fail(e).hint("quote each argument of the ssh command with matching quotes")
+            CommandError::fail(e)
+                .hint("quote each argument of the ssh command with matching quotes")
         })
     }
 }
@@ -159,7 +161,7 @@ fn runs_as_caller(command: &str) -> bool {
 
 /// Re-runs the command as the `dokku` user, as Dokku does with `sudo -u dokku -E -H`.
 /// Returns the child's exit code, or `None` when no switch is needed.
-fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CliError> {
+fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CommandError> {
     let target = ctx
         .var(env::DOKKU_SYSTEM_USER)
         .unwrap_or("dokku")
@@ -195,14 +197,16 @@ fn switch_user(ctx: &mut Context, args: &[String]) -> Result<Option<i32>, CliErr
             ])
             .arg(&ctx.exe)
     } else {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "cannot switch to the {target} user: sudo is not installed"
         ))
         .hint("install sudo, or run dokku as root"));
     };
     let cmd = cmd.args(args).env_clear().envs(env.iter());
     ctx.trace(&cmd.to_string());
-    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(Some(dokku_core::trigger::exit_code(status)))
 }
 
@@ -213,7 +217,7 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn check_root_only(ctx: &mut Context, command: &str) -> Result<(), CliError> {
+fn check_root_only(ctx: &mut Context, command: &str) -> Result<(), CommandError> {
     let root_only =
         (command.starts_with("plugin:") && command != "plugin:help" && command != "plugin:list")
             || matches!(
@@ -229,14 +233,14 @@ fn check_root_only(ctx: &mut Context, command: &str) -> Result<(), CliError> {
     let superuser = ctx.var(env::DOKKU_SUPERUSER).unwrap_or("root").to_string();
     let me = identity::current_user();
     if me != superuser {
-        return Err(CliError::fail("This command must be run as root"));
+        return Err(CommandError::fail("This command must be run as root"));
     }
     ctx.export(env::SSH_USER, me);
     Ok(())
 }
 
 /// Dokku's `dokku_auth`: the `user-auth` trigger may refuse any command.
-fn authorize(ctx: &mut Context, args: &[String]) -> Result<(), CliError> {
+fn authorize(ctx: &mut Context, args: &[String]) -> Result<(), CommandError> {
     let user = ctx
         .var(env::SSH_USER)
         .or(ctx.var(env::USER))
@@ -257,7 +261,7 @@ fn authorize(ctx: &mut Context, args: &[String]) -> Result<(), CliError> {
     trigger_args.extend(args.iter().cloned());
     let outcome = ctx.fire("user-auth", &trigger_args, StdoutMode::Inherit)?;
     if outcome.status != 0 {
-        return Err(CliError::fail("Access denied"));
+        return Err(CommandError::fail("Access denied"));
     }
     Ok(())
 }
@@ -352,7 +356,7 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         return if code == 0 {
             Ok(0)
         } else {
-            Err(CliError::silent(code))
+            Err(CommandError::silent(code))
         };
     }
     if let Some(plugin) = ctx.plugins().get(&plugin_base).cloned() {
@@ -362,7 +366,7 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
                 return if code == 0 {
                     Ok(0)
                 } else {
-                    Err(CliError::silent(code))
+                    Err(CommandError::silent(code))
                 };
             }
         }
@@ -390,7 +394,7 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         }
         implemented = true;
         if code != 0 {
-            return Err(CliError::silent(code));
+            return Err(CommandError::silent(code));
         }
     }
     if implemented {
@@ -404,5 +408,5 @@ fn execute(ctx: &mut Context, mut args: Vec<String>) -> CmdResult {
         Level::Warn,
         "See `dokku help` for a list of available commands.",
     );
-    Err(CliError::silent(1))
+    Err(CommandError::silent(1))
 }

@@ -10,10 +10,10 @@ use dokku_core::log::Level;
 use dokku_core::plugin::Plugin;
 
 use crate::column::columnize;
-use crate::context::Context;
-use crate::exit::CmdResult;
-use crate::output;
 use crate::plugin_host::legacy;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
+use dokku_host::output;
 
 const USAGE: &str =
     "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]";
@@ -70,7 +70,7 @@ fn help_lines(
     ctx: &Context,
     plugin: &Plugin,
     all: bool,
-) -> Result<Vec<String>, crate::exit::CliError> {
+) -> Result<Vec<String>, dokku_host::command_error::CommandError> {
     if plugin.is_native() {
         let Some(manifest) = &plugin.manifest else {
             return Ok(Vec::new());

@@ -3,16 +3,16 @@
 
 mod column;
 mod commands;
-mod context;
+
 mod dispatch;
-mod exit;
+
 mod flags;
 mod help;
 mod identity;
-mod output;
+
 mod plugin_host;
 mod plugn;
-mod services;
+
 mod sigil;
 mod ssh_command;
 

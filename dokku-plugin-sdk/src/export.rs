@@ -160,7 +160,7 @@ struct Adapter<P> {
 
 impl<P: Plugin> PluginObj for Adapter<P> {
     fn command<'a>(&self, host: HostRef<'a>, call: Call<'a>) -> RResult<i32, PluginError> {
-        run_command(&self.plugin, host, call).into()
+        run_command(&self.plugin, host, None, call).into()
     }
 
     fn trigger<'a>(
@@ -169,30 +169,32 @@ impl<P: Plugin> PluginObj for Adapter<P> {
         call: Call<'a>,
         stdin: RSlice<'a, u8>,
     ) -> RResult<i32, PluginError> {
-        run_trigger(&self.plugin, host, call, stdin.as_slice()).into()
+        run_trigger(&self.plugin, host, None, call, stdin.as_slice()).into()
     }
 }
 
 /// Runs a command hook the way the exported library does (also used by `MockHost`).
-pub(crate) fn run_command<'a, P: Plugin>(
+pub(crate) fn run_command<'a, P: Plugin + ?Sized>(
     plugin: &P,
     host: HostRef<'a>,
+    linked: Option<&'a (dyn Any + Sync)>,
     call: Call<'a>,
 ) -> Result<i32, PluginError> {
-    let ctx = CommandContext::new(Host::new(host), CallView::new(&call));
+    let ctx = CommandContext::new(Host::new(host, linked), CallView::new(&call));
     guarded(Some(ctx.host()), ("command", ctx.name()), || {
         plugin.command(&ctx)
     })
 }
 
 /// Runs a trigger hook the way the exported library does (also used by `MockHost`).
-pub(crate) fn run_trigger<'a, P: Plugin>(
+pub(crate) fn run_trigger<'a, P: Plugin + ?Sized>(
     plugin: &P,
     host: HostRef<'a>,
+    linked: Option<&'a (dyn Any + Sync)>,
     call: Call<'a>,
     stdin: &'a [u8],
 ) -> Result<i32, PluginError> {
-    let ctx = TriggerContext::new(Host::new(host), CallView::new(&call), stdin);
+    let ctx = TriggerContext::new(Host::new(host, linked), CallView::new(&call), stdin);
     guarded(Some(ctx.host()), ("trigger", ctx.name()), || {
         plugin.trigger(&ctx)
     })
@@ -215,7 +217,7 @@ struct PanicReport {
 /// Installs (once per plugin library) a panic hook that records panics inside guarded calls
 /// instead of printing them to the process's stderr behind the host's back; panics
 /// elsewhere (threads the plugin spawned) still go to the previous hook.
-fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = panic::take_hook();

@@ -1,6 +1,7 @@
 //! The host as a plugin sees it: output, Dokku-style logging and typed wrappers over the
 //! string-named host services (`docs/contracts/host-services.md`).
 
+use std::any::Any;
 use std::io;
 use std::path::Path;
 
@@ -260,11 +261,23 @@ pub struct TriggerOutput {
 /// crashing, so a plugin can degrade gracefully on an older dokku.
 pub struct Host<'a> {
     obj: HostRef<'a>,
+    /// The host's own object, for plugins linked into the `dokku` binary (see
+    /// [`Host::linked`]); `None` across the library boundary.
+    linked: Option<&'a (dyn Any + Sync)>,
 }
 
 impl<'a> Host<'a> {
-    pub(crate) fn new(obj: HostRef<'a>) -> Self {
-        Host { obj }
+    pub(crate) fn new(obj: HostRef<'a>, linked: Option<&'a (dyn Any + Sync)>) -> Self {
+        Host { obj, linked }
+    }
+
+    /// The host's own object, for a plugin that is linked into the `dokku` binary (Dokku's
+    /// core plugins): they may call the host's library directly instead of through named
+    /// services. Always `None` for a plugin loaded from a library, where no Rust type
+    /// crosses the ABI; such a plugin uses the services below.
+    pub fn linked<T: Any>(&self) -> Option<&'a T> {
+        self.linked
+            .and_then(|obj| (obj as &dyn Any).downcast_ref::<T>())
     }
 
     // ----- output ------------------------------------------------------------------------

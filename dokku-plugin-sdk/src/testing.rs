@@ -197,7 +197,7 @@ impl MockHost {
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
         let adapter = HostAdapter::new(self);
-        run_command(plugin, adapter.host_ref(), buffers.call())
+        run_command(plugin, adapter.host_ref(), None, buffers.call())
     }
 
     /// Runs a plugin trigger handler.
@@ -210,7 +210,7 @@ impl MockHost {
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
         let adapter = HostAdapter::new(self);
-        run_trigger(plugin, adapter.host_ref(), buffers.call(), stdin)
+        run_trigger(plugin, adapter.host_ref(), None, buffers.call(), stdin)
     }
 
     /// Everything written to stdout so far (lossy UTF-8).

@@ -10,8 +10,8 @@ use dokku_core::deploy::Host;
 use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
-use super::host::{arg, trigger_status, CliHost};
-use crate::context::Context;
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, trigger_status};
 
 /// The plugin's trigger handlers.
 pub(crate) fn trigger(
@@ -46,14 +46,14 @@ pub(crate) fn trigger(
         }
         // BUILDER APP IMAGE: the predeploy task, committed into the new image.
         "pre-release-builder" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             let result = scripts::run(&host, arg(args, 1), arg(args, 2), Phase::Predeploy);
             trigger_status(ctx, result)
         }
         // BUILDER APP IMAGE: the Procfile release task, then Heroku's postdeploy on
         // the first deploy.
         "post-release-builder" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             let (app, image) = (arg(args, 1), arg(args, 2));
             let result = scripts::run(&host, app, image, Phase::Release)
                 .and_then(|()| first_deploy_task(&host, app, image));
@@ -61,7 +61,7 @@ pub(crate) fn trigger(
         }
         // APP PORT IP TAG: the postdeploy task, in the deployed image.
         "post-deploy" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             let app = arg(args, 0);
             let tag = Some(arg(args, 3)).filter(|t| !t.is_empty());
             let image = dokku_core::image::app_image_name(app, tag, None);
@@ -83,7 +83,7 @@ pub(crate) fn trigger(
 
 /// Heroku's `scripts.postdeploy`: only while the app has never been deployed, and
 /// only once (recorded as the app-json property `heroku.postdeploy=executed`).
-fn first_deploy_task(host: &CliHost<'_>, app: &str, image: &str) -> Result<(), DeployError> {
+fn first_deploy_task(host: &Context, app: &str, image: &str) -> Result<(), DeployError> {
     let props = host.properties();
     let deployed = props.get("common", app, "deployed")?.as_deref() == Some("true");
     let done = props

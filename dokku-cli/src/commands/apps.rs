@@ -3,23 +3,19 @@
 //! `apps:report`, `apps:set`, and its triggers.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
 
 use dokku_core::app::{self, lifecycle, transfer};
 use dokku_core::deploy::{DeployError, Host};
-use dokku_core::docker::Docker;
 use dokku_core::env;
 use dokku_core::log::Level;
-use dokku_core::paths::Layout;
 use dokku_core::property::{PropertyStore, GLOBAL};
-use dokku_core::settings::EnvMap;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{self, parse_flags, run_report, FlagSpec};
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// The properties `apps:set` knows, all global-only.
 const SET_PROPERTIES: &[&str] = &[app::report::DISABLE_AUTOCREATION];
@@ -33,7 +29,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .find(|a| !a.starts_with("--"))
                 .map(String::as_str)
                 .unwrap_or("");
-            lifecycle::create(&AppsHost::new(ctx), name, true).map_err(cli_error)?;
+            lifecycle::create(&ctx.as_plugin(), name, true).map_err(cli_error)?;
             Ok(0)
         }
         "apps:destroy" => destroy(ctx, args),
@@ -55,7 +51,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let app = existing_app(ctx, args)?;
             // `manual` in the file: no deploy owns it, so it holds until apps:unlock.
             dokku_core::lock::lock_manually(&ctx.layout.deploy_lock(&app))
-                .map_err(|_| CliError::fail("Unable to create deploy lock"))?;
+                .map_err(|_| CommandError::fail("Unable to create deploy lock"))?;
             ctx.log(Level::Info1, "Deploy lock created");
             Ok(0)
         }
@@ -63,7 +59,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let app = existing_app(ctx, args)?;
             let path = ctx.layout.deploy_lock(&app);
             if !path.exists() {
-                return Err(CliError::fail("Unable to remove deploy lock"));
+                return Err(CommandError::fail("Unable to remove deploy lock"));
             }
             ctx.log(Level::Warn, "A deploy may be in progress.");
             ctx.log(
@@ -71,27 +67,29 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 "Removing the app lock will not stop in progress deploys.",
             );
             std::fs::remove_file(&path)
-                .map_err(|_| CliError::fail("Unable to remove deploy lock"))?;
+                .map_err(|_| CommandError::fail("Unable to remove deploy lock"))?;
             ctx.log(Level::Info1, "Deploy lock removed");
             Ok(0)
         }
         "apps:locked" => {
             let app = existing_app(ctx, args)?;
             // A stale lock (its deploy was killed) no longer stops anything.
-            if lifecycle::is_locked(&AppsHost::new(ctx), &app) {
+            if lifecycle::is_locked(&ctx.as_plugin(), &app) {
                 core_plugin::log(ctx, Level::Quiet, "Deploy lock exists");
                 Ok(0)
             } else {
-                Err(CliError::fail("Deploy lock does not exist"))
+                Err(CommandError::fail("Deploy lock does not exist"))
             }
         }
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
 /// The refusal for a locked app, with the way out.
-fn locked_error(app: &str) -> CliError {
-    CliError::fail(app::AppError::Locked { app: app.into() }.to_string()).hint(format!(
+fn locked_error(app: &str) -> CommandError {
+    CommandError::fail(app::AppError::Locked { app: app.into() }.to_string()).hint(format!(
         "wait for the deploy to finish, or remove a stale lock with 'dokku apps:unlock {app}'"
     ))
 }
@@ -104,9 +102,9 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
     let forced =
         args.iter().any(|a| a == "--force") || ctx.var(env::DOKKU_APPS_FORCE_DELETE) == Some("1");
     if !forced {
-        if lifecycle::is_locked(&AppsHost::new(ctx), &app) {
+        if lifecycle::is_locked(&ctx.as_plugin(), &app) {
             return Err(
-                CliError::fail(app::AppError::Locked { app: app.clone() }.to_string()).hint(
+                CommandError::fail(app::AppError::Locked { app: app.clone() }.to_string()).hint(
                     format!(
                     "wait for the deploy to finish, or destroy it anyway with 'dokku apps:destroy {app} --force'"
                 ),
@@ -115,7 +113,7 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
         confirm(ctx, &app)?;
     }
-    lifecycle::destroy(&AppsHost::new(ctx), &app, forced).map_err(cli_error)?;
+    lifecycle::destroy(&ctx.as_plugin(), &app, forced).map_err(cli_error)?;
     Ok(0)
 }
 
@@ -124,7 +122,7 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
 /// `unexpected newline` for an empty line, `expected newline` for two words) fails
 /// with that text; a different name prints `Confirmation did not match test.
 /// Aborted.` on stderr as is, and exits 1.
-fn confirm(ctx: &Context, app: &str) -> Result<(), CliError> {
+fn confirm(ctx: &Context, app: &str) -> Result<(), CommandError> {
     core_plugin::log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
     core_plugin::log(
         ctx,
@@ -142,22 +140,22 @@ fn confirm(ctx: &Context, app: &str) -> Result<(), CliError> {
             dokku_core::log::Stream::Stderr,
             "Confirmation did not match test. Aborted.\n",
         );
-        return Err(CliError::silent(1));
+        return Err(CommandError::silent(1));
     }
     Ok(())
 }
 
 /// One word from a line, as Go's `fmt.Scanln(&s)` takes it (spaces around it are
 /// skipped).
-fn scanln(line: &str) -> Result<&str, CliError> {
+fn scanln(line: &str) -> Result<&str, CommandError> {
     if line.is_empty() {
-        return Err(CliError::fail("EOF"));
+        return Err(CommandError::fail("EOF"));
     }
     let text = line.trim_end_matches(['\n', '\r']);
     let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
     match (words.next(), words.next()) {
-        (None, _) => Err(CliError::fail("unexpected newline")),
-        (Some(_), Some(_)) => Err(CliError::fail("expected newline")),
+        (None, _) => Err(CommandError::fail("unexpected newline")),
+        (Some(_), Some(_)) => Err(CommandError::fail("expected newline")),
         (Some(word), None) => Ok(word),
     }
 }
@@ -189,7 +187,7 @@ fn rename_or_clone(ctx: &mut Context, command: &str, args: &[String]) -> CmdResu
     if skip_deploy {
         ctx.export(lifecycle::SKIP_REBUILD, "true");
     }
-    let host = AppsHost::new(ctx);
+    let host = ctx.as_plugin();
     let result = if rename {
         if app::verify(&ctx.layout.dokku_root, old).is_ok() && lifecycle::is_locked(&host, old) {
             return Err(locked_error(old));
@@ -212,26 +210,28 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     let key = args.get(1).map(String::as_str).unwrap_or("");
     let value = args.get(2).map(String::as_str).unwrap_or("");
     if key.is_empty() {
-        return Err(CliError::fail("No property specified"));
+        return Err(CommandError::fail("No property specified"));
     }
     if !SET_PROPERTIES.contains(&key) {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Invalid property specified, valid properties include: {}",
             SET_PROPERTIES.join(", ")
         )));
     }
     if scope != GLOBAL {
-        return Err(CliError::fail("Property can only be specified globally"));
+        return Err(CommandError::fail(
+            "Property can only be specified globally",
+        ));
     }
     if !value.is_empty() && value != "true" && value != "false" {
         return Err(
-            CliError::fail(format!("Invalid value specified for {key}: {value}")).hint(format!(
-                "use 'dokku apps:set --global {key} true' or 'false'"
-            )),
+            CommandError::fail(format!("Invalid value specified for {key}: {value}")).hint(
+                format!("use 'dokku apps:set --global {key} true' or 'false'"),
+            ),
         );
     }
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    let prop_err = |e: dokku_core::property::PropertyError| CliError::fail(e.to_string());
+    let prop_err = |e: dokku_core::property::PropertyError| CommandError::fail(e.to_string());
     if value.is_empty() {
         core_plugin::log(ctx, Level::Info2Quiet, &format!("Unsetting {key}"));
         props
@@ -247,7 +247,7 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
 }
 
 fn list(ctx: &Context, args: &[String]) -> CmdResult {
-    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
+    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CommandError::fail(e.to_string()))?;
     let json = args
         .windows(2)
         .any(|w| w[0] == "--format" && w[1] == "json")
@@ -279,7 +279,7 @@ pub(crate) fn trigger(
     args: &[String],
     _stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = AppsHost::new(ctx);
+    let host = ctx.as_plugin();
     let props = PropertyStore::new(&ctx.layout.lib_root);
     match trigger {
         "app-maybe-create" => trigger_status(ctx, lifecycle::maybe_create(&host, arg(args, 0))),
@@ -409,50 +409,6 @@ fn migrate_disable_autocreation(host: &dyn Host, props: &PropertyStore) -> Resul
         .unset(&global, &[VAR])
         .map(drop)
         .map_err(|e| DeployError::fail(e.to_string()))
-}
-
-/// The pipeline host with a plugin's view of quiet mode: `_quiet` lines are dropped
-/// only when `--quiet` exported `DOKKU_QUIET_OUTPUT`, as in Dokku's Go plugins (the
-/// dispatcher's own quiet mode without a tty does not reach them).
-struct AppsHost<'a> {
-    ctx: &'a Context,
-    inner: CliHost<'a>,
-}
-
-impl<'a> AppsHost<'a> {
-    fn new(ctx: &'a Context) -> AppsHost<'a> {
-        AppsHost {
-            ctx,
-            inner: CliHost::new(ctx),
-        }
-    }
-}
-
-impl Host for AppsHost<'_> {
-    fn layout(&self) -> &Layout {
-        self.inner.layout()
-    }
-    fn env(&self) -> &EnvMap {
-        self.inner.env()
-    }
-    fn docker(&self) -> &Docker {
-        self.inner.docker()
-    }
-    fn log(&self, level: Level, msg: &str) {
-        core_plugin::log(self.ctx, level, msg);
-    }
-    fn fire(&self, trigger: &str, args: &[&str]) -> Result<i32, DeployError> {
-        self.inner.fire(trigger, args)
-    }
-    fn fire_capture(&self, trigger: &str, args: &[&str]) -> Result<String, DeployError> {
-        self.inner.fire_capture(trigger, args)
-    }
-    fn has_trigger(&self, trigger: &str, exclude: &[&str]) -> bool {
-        self.inner.has_trigger(trigger, exclude)
-    }
-    fn dokku_bin(&self) -> PathBuf {
-        self.inner.dokku_bin()
-    }
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use dokku_core::env;
 use dokku_core::process::Cmd;
 use dokku_core::trigger::{exit_code, StdoutMode};
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// `data/builds/APP/<id>.log`.
 pub(crate) fn log_path(ctx: &Context, app: &str, id: &str) -> PathBuf {
@@ -62,13 +62,13 @@ fn run_captured(
     let path = log_path(ctx, app, &id);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::fail(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| CommandError::fail(format!("cannot create {}: {e}", dir.display())))?;
     }
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|e| CliError::fail(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| CommandError::fail(format!("cannot open {}: {e}", path.display())))?;
     let pid = ctx.var(env::DOKKU_PID).unwrap_or("0").to_string();
     let start = [app.to_string(), id.clone(), pid, source.to_string()];
     ctx.fire("builds-record-start", &start, StdoutMode::Inherit)?;
@@ -82,7 +82,7 @@ fn run_captured(
     ctx.trace(&cmd.to_string());
     let mut child = cmd
         .spawn(Stdio::inherit(), Stdio::piped(), Stdio::piped())
-        .map_err(|e| CliError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     let log = Arc::new(Mutex::new(file));
     let mut copiers = Vec::new();
     if let Some(out) = child.stdout.take() {
@@ -93,7 +93,7 @@ fn run_captured(
     }
     let status = child
         .wait()
-        .map_err(|e| CliError::fail(format!("cannot wait for the build: {e}")))?;
+        .map_err(|e| CommandError::fail(format!("cannot wait for the build: {e}")))?;
     for copier in copiers {
         let _ = copier.join();
     }
@@ -102,7 +102,7 @@ fn run_captured(
     ctx.fire("builds-record-finalize", &finalize, StdoutMode::Inherit)?;
     match code {
         0 => Ok(0),
-        code => Err(CliError::silent(code)),
+        code => Err(CommandError::silent(code)),
     }
 }
 

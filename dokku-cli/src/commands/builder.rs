@@ -10,10 +10,10 @@ use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::host::{arg, trigger_status, CliHost};
 use super::properties;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, trigger_status};
 
 /// Runs one `builder:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -29,7 +29,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "builder:report" => run_report(ctx, builder::PLUGIN, args, |app| {
             Ok(builder::report(&props, app))
         }),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -47,7 +49,9 @@ pub(crate) fn run_dockerfile(ctx: &mut Context, command: &str, args: &[String]) 
         "builder-dockerfile:report" => run_report(ctx, dockerfile::PLUGIN, args, |app| {
             Ok(dockerfile::report(&props, app))
         }),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -77,7 +81,7 @@ pub(crate) fn builder_trigger(
             builder::apply_build_dir(&props, arg(args, 0), Path::new(arg(args, 1))),
         ),
         "post-release-builder" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             let docker = dokku_core::deploy::Host::docker(&host);
             let app = arg(args, 1);
             let ids = docker.image_ls(&[
@@ -99,7 +103,7 @@ pub(crate) fn dockerfile_trigger(
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match trigger {
         "builder-detect" => {
             let app = arg(args, 0);
@@ -135,7 +139,7 @@ pub(crate) fn buildpack_trigger(
 ) -> Result<i32, TriggerError> {
     match trigger {
         "builder-build" if arg(args, 0) == builder => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             trigger_status(
                 ctx,
                 builder::unavailable_builder(&host, builder, arg(args, 1)),

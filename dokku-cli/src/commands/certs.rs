@@ -9,10 +9,10 @@ use dokku_core::certs::{self, CertPair};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::host::{arg, cli_error, existing_app, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{arg, cli_error, existing_app};
 
 fn positional(args: &[String]) -> Vec<String> {
     args.iter()
@@ -23,7 +23,7 @@ fn positional(args: &[String]) -> Vec<String> {
 
 /// Runs one `certs:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let words = positional(args);
     match command {
         "certs:add" | "certs:update" => {
@@ -39,19 +39,19 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                         stdin
                             .lock()
                             .read_to_end(&mut bytes)
-                            .map_err(|e| CliError::fail(format!("cannot read stdin: {e}")))?;
+                            .map_err(|e| CommandError::fail(format!("cannot read stdin: {e}")))?;
                         CertPair::from_tar(&bytes)
                     }
                 }
             }
-            .map_err(|e| CliError::fail(e.to_string()))?;
+            .map_err(|e| CommandError::fail(e.to_string()))?;
             certs::add(&host, &app, &pair).map_err(cli_error)?;
         }
         "certs:generate" => {
             let app = existing_app(ctx, args)?;
             let domain = words.get(1).map(String::as_str).unwrap_or("");
             if domain.is_empty() {
-                return Err(CliError::fail("Please specify a domain name")
+                return Err(CommandError::fail("Please specify a domain name")
                     .hint("dokku certs:generate <app> <domain>"));
             }
             certs::generate(&host, &app, domain).map_err(cli_error)?;
@@ -62,22 +62,26 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let file = match words.get(1).map(String::as_str) {
                 Some("crt") => "server.crt",
                 Some("key") => "server.key",
-                _ => return Err(CliError::fail("Please specify crt or key")),
+                _ => return Err(CommandError::fail("Please specify crt or key")),
             };
             if !certs::is_enabled(&ctx.layout, &app) {
-                return Err(CliError::fail(format!(
+                return Err(CommandError::fail(format!(
                     "{app} does not have an ssl certificate"
                 )));
             }
             let path = certs::tls_dir(&ctx.layout, &app).join(file);
             let text = std::fs::read_to_string(&path)
-                .map_err(|e| CliError::fail(format!("cannot read {}: {e}", path.display())))?;
+                .map_err(|e| CommandError::fail(format!("cannot read {}: {e}", path.display())))?;
             output::write(dokku_core::log::Stream::Stdout, &text);
         }
         "certs:report" | "certs" => {
             return run_report(ctx, "ssl", args, |app| Ok(certs::report(&ctx.layout, app)));
         }
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     }
     Ok(0)
 }

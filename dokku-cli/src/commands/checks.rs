@@ -8,14 +8,14 @@ use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::report::{Report, ReportArgs};
 
 use super::core_plugin::{print_report, run_report};
-use super::host::existing_app;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::existing_app;
 
 /// Runs one `checks:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    let prop_err = |e: dokku_core::property::PropertyError| CliError::fail(e.to_string());
+    let prop_err = |e: dokku_core::property::PropertyError| CommandError::fail(e.to_string());
     match command {
         "checks:disable" | "checks:skip" => {
             let app = existing_app(ctx, args)?;
@@ -71,7 +71,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             };
             let key = args.get(1).map(String::as_str).unwrap_or("");
             if key != "wait-to-retire" {
-                return Err(CliError::fail(
+                return Err(CommandError::fail(
                     "Invalid key specified, valid keys include: wait-to-retire",
                 ));
             }
@@ -88,7 +88,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             Ok(0)
         }
         "checks:report" => report(ctx, &props, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 

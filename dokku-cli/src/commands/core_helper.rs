@@ -8,15 +8,17 @@ use dokku_core::app;
 use dokku_core::env;
 use dokku_core::log::Level;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
-use crate::services;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::images as services;
+use dokku_host::output;
 
 /// Runs one helper; `args[0]` is its name.
 pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some((helper, rest)) = args.split_first() else {
-        return Err(CliError::fail("missing helper name").hint("dokku __core <helper> [args...]"));
+        return Err(
+            CommandError::fail("missing helper name").hint("dokku __core <helper> [args...]")
+        );
     };
     let arg = |i: usize| rest.get(i).map(String::as_str);
     match helper.as_str() {
@@ -57,7 +59,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         )),
         "log" => {
             let level = arg(0).and_then(Level::from_name).ok_or_else(|| {
-                CliError::fail(format!("unknown log level '{}'", arg(0).unwrap_or("")))
+                CommandError::fail(format!("unknown log level '{}'", arg(0).unwrap_or("")))
                     .hint("use info1, info2, verbose, warn, fail, exclaim or their _quiet variants")
             })?;
             ctx.log(level, &rest[1..].join(" "));
@@ -74,7 +76,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         "copy-from-image" | "copy-dir-from-image" => {
             copy_from_image(ctx, helper == "copy-dir-from-image", rest)
         }
-        other => Err(CliError::fail(format!("unknown core helper '{other}'"))
+        other => Err(CommandError::fail(format!("unknown core helper '{other}'"))
             .hint("see docs/contracts/layout.md for the helpers this dokku provides")),
     }
 }
@@ -85,7 +87,7 @@ fn app_name_check(name: &str, rule: app::NameRule) -> CmdResult {
 }
 
 fn apps_list(ctx: &Context) -> CmdResult {
-    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
+    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CommandError::fail(e.to_string()))?;
     if apps.is_empty() {
         return Err(app::AppError::NoApps.into());
     }
@@ -99,7 +101,7 @@ fn docker_bin(ctx: &Context) -> String {
     ctx.var(env::DOCKER_BIN).unwrap_or("docker").to_string()
 }
 
-fn print(value: Result<String, CliError>) -> CmdResult {
+fn print(value: Result<String, CommandError>) -> CmdResult {
     output::println(&value?);
     Ok(0)
 }
@@ -120,7 +122,7 @@ fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
             "copy-from-image APP IMAGE SRC DST"
         };
         return Err(
-            CliError::fail("Missing arguments for copying content from an image")
+            CommandError::fail("Missing arguments for copying content from an image")
                 .hint(format!("dokku __core {what}")),
         );
     }
@@ -148,6 +150,6 @@ fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
     } else {
         copy::copy_from_image(&docker, &request, std::path::Path::new(dst))
     };
-    done.map_err(|e| CliError::fail(e.to_string()))?;
+    done.map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(0)
 }

@@ -20,9 +20,9 @@ use dokku_core::property::GLOBAL;
 use dokku_core::report::{Rendered, Report, ReportArgs};
 use dokku_core::trigger::StdoutMode;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// The flags a command accepts.
 pub(crate) struct FlagSpec<'a> {
@@ -90,7 +90,7 @@ const DISPATCHER_BOOLS: [&str; 3] = ["quiet", "trace", "force"];
 
 /// Parses `args` as pflag does: `--name`, `--name=value`, `--name value`, `--` ends
 /// flags, a lone `-` is positional. An unknown flag is pflag's usage error (exit 2).
-pub(crate) fn parse_flags(args: &[String], spec: &FlagSpec<'_>) -> Result<Flags, CliError> {
+pub(crate) fn parse_flags(args: &[String], spec: &FlagSpec<'_>) -> Result<Flags, CommandError> {
     let mut flags = Flags::default();
     let mut iter = args.iter();
     let mut only_positional = false;
@@ -144,8 +144,8 @@ pub(crate) fn parse_flags(args: &[String], spec: &FlagSpec<'_>) -> Result<Flags,
     Ok(flags)
 }
 
-fn usage_error(message: String) -> CliError {
-    CliError::with_code(message, 2)
+fn usage_error(message: String) -> CommandError {
+    CommandError::with_code(message, 2)
 }
 
 /// Whether a plugin running now would see quiet mode (`DOKKU_QUIET_OUTPUT` exported).
@@ -247,15 +247,16 @@ pub(crate) fn run_report(
     ctx: &Context,
     plugin: &str,
     args: &[String],
-    build: impl Fn(&str) -> Result<Report, CliError>,
+    build: impl Fn(&str) -> Result<Report, CommandError>,
 ) -> CmdResult {
-    let parsed = ReportArgs::parse(plugin, args).map_err(|e| CliError::fail(e.to_string()))?;
+    let parsed = ReportArgs::parse(plugin, args).map_err(|e| CommandError::fail(e.to_string()))?;
     let apps = if parsed.global {
         vec![GLOBAL.to_string()]
     } else if let Some(app) = &parsed.app {
         vec![app.clone()]
     } else {
-        let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
+        let apps =
+            app::list(&ctx.layout.dokku_root).map_err(|e| CommandError::fail(e.to_string()))?;
         if apps.is_empty() {
             log(ctx, Level::Warn, &app::AppError::NoApps.to_string());
             return Ok(0);
@@ -268,7 +269,7 @@ pub(crate) fn run_report(
         }
         let rendered = build(&name)?
             .render(&parsed)
-            .map_err(|e| CliError::fail(e.to_string()))?;
+            .map_err(|e| CommandError::fail(e.to_string()))?;
         print_report(ctx, rendered);
     }
     Ok(0)

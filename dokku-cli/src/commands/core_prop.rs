@@ -7,22 +7,22 @@
 
 use dokku_core::property::{PropertyError, PropertyStore};
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// Runs one property op; `args[0]` is the op.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
     let store = PropertyStore::new(&ctx.layout.lib_root);
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     let (op, plugin, app, key) = (arg(0), arg(1), arg(2), arg(3));
-    let index = |i: usize| -> Result<usize, CliError> {
+    let index = |i: usize| -> Result<usize, CommandError> {
         let text = arg(i);
         if text.is_empty() {
             return Ok(0);
         }
         text.parse()
-            .map_err(|_| CliError::fail(format!("Invalid index specified: '{text}'")))
+            .map_err(|_| CommandError::fail(format!("Invalid index specified: '{text}'")))
     };
     let done = match op {
         "set" => store.write(plugin, app, key, arg(4)),
@@ -51,7 +51,7 @@ pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
         "lset" => store.list_set(plugin, app, key, arg(4), index(5)?),
         "lwrite" => store.list_write(plugin, app, key, args.get(4..).unwrap_or_default()),
         other => {
-            return Err(CliError::fail(format!("unknown property op '{other}'"))
+            return Err(CommandError::fail(format!("unknown property op '{other}'"))
                 .hint("ops: set get get-with-default del exists get-all get-all-by-prefix clone destroy setup setup-app rpush lrange lindex lismember llen lrem lrem-by-prefix lset lwrite"))
         }
     };
@@ -59,8 +59,8 @@ pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-fn prop_err(err: PropertyError) -> CliError {
-    CliError::fail(err.to_string())
+fn prop_err(err: PropertyError) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 fn print_lines(lines: &[String]) {

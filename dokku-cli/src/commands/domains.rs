@@ -8,9 +8,9 @@ use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// The arguments after the app (flags dropped).
 fn rest(args: &[String]) -> Vec<String> {
@@ -30,7 +30,7 @@ fn words(args: &[String]) -> Vec<String> {
 
 /// Runs one `domains:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let result = match command {
         "domains:add" | "domains:remove" | "domains:set" => {
             let app = existing_app(ctx, args)?;
@@ -55,7 +55,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Ok(domains::report(&ctx.layout, app))
             })
         }
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     };
     result.map_err(cli_error)?;
     Ok(0)
@@ -68,7 +72,7 @@ pub(crate) fn trigger(
     args: &[String],
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let app = arg(args, 0);
     let layout = &ctx.layout;
     match trigger {

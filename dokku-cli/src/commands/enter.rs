@@ -5,9 +5,9 @@ use dokku_core::deploy;
 use dokku_core::property::PropertyStore;
 use dokku_core::trigger::StdoutMode;
 
-use super::host::existing_app;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::existing_app;
 
 /// `enter <app> [<container-type>|--container-id <id>] [<command>...]`.
 pub(crate) fn run(ctx: &mut Context, _command: &str, args: &[String]) -> CmdResult {
@@ -22,6 +22,6 @@ pub(crate) fn run(ctx: &mut Context, _command: &str, args: &[String]) -> CmdResu
     let outcome = ctx.fire("scheduler-enter", &trigger_args, StdoutMode::Inherit)?;
     match outcome.status {
         0 => Ok(0),
-        code => Err(CliError::silent(code)),
+        code => Err(CommandError::silent(code)),
     }
 }

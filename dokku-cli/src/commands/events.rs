@@ -12,9 +12,9 @@ use dokku_core::process::Cmd;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{log, quiet};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// The plugin's directory name (dispatch maps `events*` to it).
 const PLUGIN_DIR: &str = "20_events";
@@ -56,7 +56,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             }
             Ok(0)
         }
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -71,7 +73,7 @@ fn show(ctx: &Context, args: &[String]) -> CmdResult {
             .arg("-F")
             .arg(&logfile)
             .status()
-            .map_err(|e| CliError::fail(e.to_string()))?;
+            .map_err(|e| CommandError::fail(e.to_string()))?;
         return Ok(dokku_core::trigger::exit_code(status));
     }
     if let Some(text) = events::tail(&logfile, events::TAIL_LINES).map_err(io_fail)? {
@@ -86,8 +88,8 @@ pub(crate) fn logfile(ctx: &Context) -> std::path::PathBuf {
         .unwrap_or_else(|| ctx.layout.logs_dir.join("events.log"))
 }
 
-fn io_fail(err: std::io::Error) -> CliError {
-    CliError::fail(err.to_string())
+fn io_fail(err: std::io::Error) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 /// The events plugin's trigger handler: `install` prepares the log, and every trigger

@@ -10,9 +10,9 @@ use dokku_core::process::Cmd;
 use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::trigger::{exit_code, TriggerError};
 
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// Keys `git:set` accepts.
 const SET_KEYS: &[&str] = &[
@@ -36,7 +36,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Level::Info1,
                 &format!("Initializing git repository for {app}"),
             );
-            git::create_repo(&CliHost::new(ctx), &app).map_err(cli_error)?;
+            git::create_repo(&&*ctx, &app).map_err(cli_error)?;
             Ok(0)
         }
         "git:set" => set(ctx, args),
@@ -58,22 +58,26 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .env_clear()
                 .envs(ctx.env.iter());
             ctx.trace(&cmd.to_string());
-            let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+            let status = cmd
+                .status()
+                .map_err(|e| CommandError::fail(e.to_string()))?;
             match exit_code(status) {
                 0 => Ok(0),
-                code => Err(CliError::silent(code)),
+                code => Err(CommandError::silent(code)),
             }
         }
         "git:sync" => sync(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
 /// Validates the (normalised) app name of an ssh git command, creating the app on
 /// first push as Dokku does.
-fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CliError> {
+fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CommandError> {
     let app = git::normalize_app_arg(raw);
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     // Validate before touching the filesystem: the name comes from the network and
     // must never name a path outside DOKKU_ROOT (`/` and a leading `.` are refused by
     // both rules). Existing apps may use the legacy rule.
@@ -94,7 +98,7 @@ fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CliError> {
 /// `plugn trigger app-maybe-create APP` in a child whose stdout goes to our stderr:
 /// our stdout is git's protocol stream, and a `post-create` handler (native or bash)
 /// that prints a line there would break the push or fetch.
-fn maybe_create_quietly(ctx: &Context, app: &str) -> Result<(), CliError> {
+fn maybe_create_quietly(ctx: &Context, app: &str) -> Result<(), CommandError> {
     let cmd = Cmd::new("bash")
         .args([
             "-c",
@@ -105,10 +109,12 @@ fn maybe_create_quietly(ctx: &Context, app: &str) -> Result<(), CliError> {
         .env_clear()
         .envs(ctx.env.iter());
     ctx.trace(&cmd.to_string());
-    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     match exit_code(status) {
         0 => Ok(()),
-        code => Err(CliError::silent(code)),
+        code => Err(CommandError::silent(code)),
     }
 }
 
@@ -121,7 +127,9 @@ fn receive_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
         .env_clear()
         .envs(ctx.env.iter());
     ctx.trace(&cmd.to_string());
-    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(exit_code(status))
 }
 
@@ -137,7 +145,9 @@ fn upload_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
         .arg(&repo)
         .env_clear()
         .envs(ctx.env.iter());
-    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     ctx.fire(
         "git-post-pull",
         std::slice::from_ref(&app),
@@ -154,9 +164,9 @@ fn hook(ctx: &mut Context, args: &[String]) -> CmdResult {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
-        .map_err(|e| CliError::fail(format!("cannot read the pushed refs: {e}")))?;
+        .map_err(|e| CommandError::fail(format!("cannot read the pushed refs: {e}")))?;
     let updates = RefUpdate::parse_all(&input);
-    git::hook(&CliHost::new(ctx), &app, &updates).map_err(cli_error)?;
+    git::hook(&&*ctx, &app, &updates).map_err(cli_error)?;
     Ok(0)
 }
 
@@ -168,10 +178,10 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
         existing_app(ctx, args)?
     };
     let Some(key) = args.get(1) else {
-        return Err(CliError::fail("No key specified"));
+        return Err(CommandError::fail("No key specified"));
     };
     if !SET_KEYS.contains(&key.as_str()) {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Invalid key specified, valid keys include: {}",
             SET_KEYS.join(", ")
         )));
@@ -189,7 +199,7 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
         ctx.log(Level::Info2, &format!("Setting {key} to {value}"));
         props.write(git::PLUGIN, &app, key, &value)
     };
-    result.map_err(|e| CliError::fail(e.to_string()))?;
+    result.map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(0)
 }
 
@@ -222,7 +232,7 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
     let (opts, rest) = options(args, &["--build-dir"]);
     let app = existing_app(ctx, &rest)?;
     let Some(image) = rest.get(1).filter(|i| !i.is_empty()) else {
-        return Err(CliError::fail("Please specify a docker image"));
+        return Err(CommandError::fail("Please specify a docker image"));
     };
     let user = rest
         .get(2)
@@ -232,7 +242,7 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
         .get(3)
         .map(String::as_str)
         .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
     let force = opt(&opts, "--force").is_some();
     git::sources::from_image(&host, &app, image, build_dir, force, user, email)
@@ -251,10 +261,10 @@ fn load_image(ctx: &mut Context, args: &[String]) -> CmdResult {
     let (opts, rest) = options(args, &["--build-dir"]);
     let app = existing_app(ctx, &rest)?;
     let Some(image) = rest.get(1).filter(|i| !i.is_empty()) else {
-        return Err(CliError::fail("Please specify a docker image"));
+        return Err(CommandError::fail("Please specify a docker image"));
     };
     if std::io::stdin().is_terminal() {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Expecting tar archive containing docker image on STDIN",
         ));
     }
@@ -266,7 +276,7 @@ fn load_image(ctx: &mut Context, args: &[String]) -> CmdResult {
         .get(3)
         .map(String::as_str)
         .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
     git::sources::load_image(&host, &app, image, build_dir, user, email).map_err(cli_error)?;
     dokku_core::deploy::Host::fire_checked(
@@ -286,12 +296,12 @@ fn sync(ctx: &mut Context, args: &[String]) -> CmdResult {
             flag.as_str(),
             "--build" | "--build-if-changes" | "--skip-deploy-branch" | "--quiet" | "--trace"
         ) {
-            return Err(CliError::with_code(format!("unknown flag: {flag}"), 2));
+            return Err(CommandError::with_code(format!("unknown flag: {flag}"), 2));
         }
     }
     let app = existing_app(ctx, &rest)?;
     let Some(remote) = rest.get(1).filter(|r| !r.is_empty()) else {
-        return Err(CliError::fail("Missing GIT_REMOTE parameter"));
+        return Err(CommandError::fail("Missing GIT_REMOTE parameter"));
     };
     let build = if opt(&opts, "--build").is_some() {
         SyncBuild::Always
@@ -307,7 +317,7 @@ fn sync(ctx: &mut Context, args: &[String]) -> CmdResult {
         build,
         skip_deploy_branch: opt(&opts, "--skip-deploy-branch").is_some(),
     };
-    git::sync::sync(&CliHost::new(ctx), &req).map_err(cli_error)?;
+    git::sync::sync(&&*ctx, &req).map_err(cli_error)?;
     Ok(0)
 }
 
@@ -316,9 +326,9 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
     let app = existing_app(ctx, &rest)?;
     let kind_name = opt(&opts, "--archive-type").unwrap_or("tar");
     let kind = git::sources::ArchiveType::parse(kind_name)
-        .ok_or_else(|| CliError::fail(format!("Invalid archive type specified, valid archive types include: tar, tar.gz, zip (got {kind_name})")))?;
+        .ok_or_else(|| CommandError::fail(format!("Invalid archive type specified, valid archive types include: tar, tar.gz, zip (got {kind_name})")))?;
     let Some(url) = rest.get(1).filter(|u| !u.is_empty()) else {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Please specify an archive url or -- to fetch the archive from stdin",
         ));
     };
@@ -335,7 +345,7 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
     } else {
         git::sources::ArchiveSource::Url(url.clone())
     };
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let result = git::sources::from_archive(&host, &app, kind, &source, user, email);
     result.map_err(cli_error)?;
     dokku_core::deploy::Host::fire_checked(&host, "deploy-source-set", &[&app, kind.as_str(), url])
@@ -350,7 +360,7 @@ pub(crate) fn trigger(
     args: &[String],
     _stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match trigger {
         "post-create" => trigger_status(ctx, git::create_repo(&host, arg(args, 0))),
         "receive-app" => {

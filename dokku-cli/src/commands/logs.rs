@@ -1,20 +1,21 @@
 //! The `logs` core plugin: `logs` and `logs:failed`.
 
-use dokku_core::deploy::Host;
 use dokku_core::log::Level;
 use dokku_core::scheduler::{self, LogsRequest};
 
-use super::host::{existing_app, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::existing_app;
 
 /// Runs one `logs*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     match command {
         "logs" => logs(ctx, args),
         "logs:failed" => failed(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -33,7 +34,7 @@ fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
                 let n = iter.next().cloned().unwrap_or_default();
                 req.num = n
                     .parse()
-                    .map_err(|_| CliError::fail(format!("Invalid number of lines: {n}")))?;
+                    .map_err(|_| CommandError::fail(format!("Invalid number of lines: {n}")))?;
             }
             "-t" | "--tail" => req.follow = true,
             "-q" | "--quiet" => req.quiet = true,
@@ -44,9 +45,11 @@ fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
     }
     let app = existing_app(ctx, std::slice::from_ref(&req.app))?;
     if !dokku_core::config::ops::is_deployed(&ctx.layout.lib_root, &app) {
-        return Err(CliError::fail(format!("App {app} has not been deployed")));
+        return Err(CommandError::fail(format!(
+            "App {app} has not been deployed"
+        )));
     }
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     scheduler::logs(&host, &req, &|line| output::println(line));
     Ok(0)
 }
@@ -57,7 +60,7 @@ fn failed(ctx: &mut Context, args: &[String]) -> CmdResult {
     } else {
         vec![existing_app(ctx, args)?]
     };
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let mut found = false;
     for app in apps {
         let file = scheduler::failed_containers_file(&ctx.layout, &app);

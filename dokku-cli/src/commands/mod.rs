@@ -16,7 +16,7 @@ pub(crate) mod domains;
 pub(crate) mod enter;
 pub(crate) mod events;
 pub(crate) mod git;
-pub(crate) mod host;
+
 pub(crate) mod logs;
 pub(crate) mod network;
 pub(crate) mod nginx_vhosts;

@@ -10,14 +10,14 @@ use dokku_core::property::{PropertyError, PropertyStore};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{log, parse_flags, run_report, FlagSpec};
-use super::host::{arg, trigger_status, CliHost};
 use super::properties;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{arg, trigger_status};
 
-fn fail(err: network::NetworkError) -> CliError {
-    CliError::fail(err.to_string())
+fn fail(err: network::NetworkError) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 fn docker(ctx: &Context) -> dokku_core::docker::Docker {
@@ -74,7 +74,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 log(ctx, Level::Info1Quiet, "Network exists");
                 Ok(0)
             } else {
-                Err(CliError::fail("Network does not exist"))
+                Err(CommandError::fail("Network does not exist"))
             }
         }
         "network:info" => info(ctx, args),
@@ -129,7 +129,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             // the plugin's app lock, or two calls could both pass it.
             props
                 .app_locked(PLUGIN, &app, || Ok::<_, PropertyError>(check_and_set()))
-                .map_err(|e| CliError::fail(e.to_string()))?
+                .map_err(|e| CommandError::fail(e.to_string()))?
         }
         "network:report" => {
             let props = PropertyStore::new(&ctx.layout.lib_root);
@@ -137,12 +137,14 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Ok(network::report(&ctx.layout, &props, app))
             })
         }
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
 /// `--format F` and the positional arguments.
-fn format_arg(args: &[String]) -> Result<(String, Vec<String>), CliError> {
+fn format_arg(args: &[String]) -> Result<(String, Vec<String>), CommandError> {
     let flags = parse_flags(
         args,
         &FlagSpec {
@@ -160,13 +162,13 @@ fn info(ctx: &Context, args: &[String]) -> CmdResult {
     let name = positional.first().map(String::as_str).unwrap_or("");
     network::validate_name(name).map_err(fail)?;
     if format != "json" && format != "text" {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Invalid format specified, use either text or json",
         ));
     }
     let all = network::list(&docker(ctx)).map_err(fail)?;
     let Some(found): Option<NetworkInfo> = all.into_iter().find(|n| n.name == name) else {
-        return Err(CliError::fail("Network does not exist"));
+        return Err(CommandError::fail("Network does not exist"));
     };
     if format == "json" {
         output::println(&serde_json::to_string(&found).unwrap_or_else(|_| "{}".into()));
@@ -192,7 +194,7 @@ fn info(ctx: &Context, args: &[String]) -> CmdResult {
 /// is read as Go's `fmt.Scanln` reads one word: no input fails with `EOF`, an empty
 /// line with `unexpected newline`, two words with `expected newline`; another name
 /// prints `Confirmation did not match test. Aborted.` as is.
-pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CliError> {
+pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CommandError> {
     log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
     log(
         ctx,
@@ -206,15 +208,15 @@ pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CliEr
     let read = std::io::stdin().lock().read_line(&mut line);
     let line = read.map(|_| line.as_str()).unwrap_or("");
     if line.is_empty() {
-        return Err(CliError::fail("EOF"));
+        return Err(CommandError::fail("EOF"));
     }
     let mut words = line
         .trim_end_matches(['\n', '\r'])
         .split([' ', '\t'])
         .filter(|w| !w.is_empty());
     let answer = match (words.next(), words.next()) {
-        (None, _) => return Err(CliError::fail("unexpected newline")),
-        (Some(_), Some(_)) => return Err(CliError::fail("expected newline")),
+        (None, _) => return Err(CommandError::fail("unexpected newline")),
+        (Some(_), Some(_)) => return Err(CommandError::fail("expected newline")),
         (Some(word), None) => word,
     };
     if answer != name {
@@ -222,7 +224,7 @@ pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CliEr
             Stream::Stderr,
             "Confirmation did not match test. Aborted.\n",
         );
-        return Err(CliError::silent(1));
+        return Err(CommandError::silent(1));
     }
     Ok(())
 }
@@ -250,7 +252,7 @@ pub(crate) fn trigger(
         }
         // CONTAINER_TYPE CID APP PHASE [PROC_TYPE]
         "post-container-create" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             trigger_status(
                 ctx,
                 network::post_container_create(
@@ -264,7 +266,7 @@ pub(crate) fn trigger(
             )
         }
         "core-post-deploy" => {
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             trigger_status(ctx, network::core_post_deploy(&host, arg(args, 0)))
         }
         "post-delete" => {

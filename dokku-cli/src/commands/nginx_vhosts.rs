@@ -10,14 +10,14 @@ use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// Runs one `nginx:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match command {
         "nginx:build-config" => {
             let app = existing_app(ctx, args)?;
@@ -41,7 +41,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let app = existing_app(ctx, args)?;
             let path = nginx::conf_path(&ctx.layout, &app);
             let text = std::fs::read_to_string(&path)
-                .map_err(|_| CliError::fail(format!("No nginx.conf exists for {app}")))?;
+                .map_err(|_| CommandError::fail(format!("No nginx.conf exists for {app}")))?;
             output::write(dokku_core::log::Stream::Stdout, &text);
         }
         "nginx:validate-config" => {
@@ -63,7 +63,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 props::computed(&host.properties(), &app, key, &nginx::log_root(&ctx.layout));
             if path == "off" || path == "/dev/null" {
                 let kind = key.trim_end_matches("-log-path");
-                return Err(CliError::fail(format!(
+                return Err(CommandError::fail(format!(
                     "{kind} logs are disabled for this app"
                 )));
             }
@@ -71,9 +71,13 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let cmd = dokku_core::process::Cmd::new("tail")
                 .args(if follow { vec!["-F"] } else { vec!["-n", "20"] })
                 .arg(&path);
-            return Err(CliError::fail(cmd.exec().to_string()));
+            return Err(CommandError::fail(cmd.exec().to_string()));
         }
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     }
     Ok(0)
 }
@@ -93,7 +97,7 @@ fn last_visited(props: &PropertyStore, app: &str, logs: &std::path::Path) -> Opt
 }
 
 /// `nginx:set <app>|--global <property> [<value>]`.
-fn set(ctx: &Context, host: &CliHost<'_>, args: &[String]) -> Result<(), CliError> {
+fn set(ctx: &Context, host: &Context, args: &[String]) -> Result<(), CommandError> {
     let scope = args.first().map(String::as_str).unwrap_or("");
     let app = if scope == GLOBAL {
         GLOBAL.to_string()
@@ -102,12 +106,12 @@ fn set(ctx: &Context, host: &CliHost<'_>, args: &[String]) -> Result<(), CliErro
     };
     let key = args.get(1).map(String::as_str).unwrap_or("");
     if key.is_empty() {
-        return Err(CliError::fail("No property specified")
+        return Err(CommandError::fail("No property specified")
             .hint(format!("valid properties: {}", props::keys().join(", "))));
     }
     let value = args.get(2).map(String::as_str).unwrap_or("");
     let store = host.properties();
-    let prop_err = |e: dokku_core::property::PropertyError| CliError::fail(e.to_string());
+    let prop_err = |e: dokku_core::property::PropertyError| CommandError::fail(e.to_string());
     if value.is_empty() {
         props::check(key, "")
             .or_else(|e| {
@@ -117,11 +121,11 @@ fn set(ctx: &Context, host: &CliHost<'_>, args: &[String]) -> Result<(), CliErro
                     Ok(())
                 }
             })
-            .map_err(CliError::fail)?;
+            .map_err(CommandError::fail)?;
         host.log(Level::Info2, &format!("Unsetting {key}"));
         store.delete(nginx::PLUGIN, &app, key).map_err(prop_err)?;
     } else {
-        props::check(key, value).map_err(CliError::fail)?;
+        props::check(key, value).map_err(CommandError::fail)?;
         host.log(Level::Info2, &format!("Setting {key} to {value}"));
         store
             .write(nginx::PLUGIN, &app, key, value)
@@ -137,7 +141,7 @@ pub(crate) fn trigger(
     args: &[String],
     _stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let app = arg(args, 0);
     match trigger {
         "proxy-build-config"

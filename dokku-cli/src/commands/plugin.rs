@@ -7,9 +7,9 @@ use dokku_core::paths::Layout;
 use dokku_core::plugin::manage::{self, Installed, ManageError, Source};
 use dokku_core::trigger::StdoutMode;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// Dispatches one `plugin:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -24,7 +24,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "plugin:uninstall" => uninstall(ctx, args),
         "plugin:update" => update(ctx, args),
         "plugin:trigger" => trigger(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -33,18 +35,18 @@ fn unreachable_help() -> CmdResult {
     Ok(0)
 }
 
-fn refused(err: ManageError) -> CliError {
+fn refused(err: ManageError) -> CommandError {
     match err {
         ManageError::Refused {
             message,
             hint,
             code,
         } => {
-            let mut e = CliError::with_code(message, code);
+            let mut e = CommandError::with_code(message, code);
             e.hint = hint;
             e
         }
-        other => CliError::fail(other.to_string()),
+        other => CommandError::fail(other.to_string()),
     }
 }
 
@@ -89,7 +91,7 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
             output::println(&serde_json::Value::Array(rows).to_string());
         }
         _ => {
-            return Err(CliError::fail(
+            return Err(CommandError::fail(
                 "Invalid output format specified, supported formats: json, stdout",
             ));
         }
@@ -166,7 +168,7 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
         );
         ctx.log(Level::Warn, "Valid prefixes: https:, git:, ssh:, file:");
         ctx.log(Level::Warn, "Valid suffixes: .tar.gz, .tgz");
-        return Err(CliError::fail("Please retry with valid arguments")
+        return Err(CommandError::fail("Please retry with valid arguments")
             .hint("pass a git URL, an absolute path to a plugin directory, or a .tar.gz archive"));
     };
     let name = name_flag.unwrap_or_else(|| Source::default_name(url));
@@ -207,7 +209,7 @@ fn install(ctx: &mut Context, args: &[String]) -> CmdResult {
         hand_over_to_system_user(ctx);
         let code = code?;
         if code != 0 {
-            return Err(CliError::with_code(format!("the install trigger failed with status {code}"), code)
+            return Err(CommandError::with_code(format!("the install trigger failed with status {code}"), code)
                 .hint(format!("fix the error above, then run `dokku plugin:install` again, or `dokku plugin:uninstall {name}`")));
         }
     }
@@ -251,7 +253,7 @@ fn uninstall(ctx: &mut Context, args: &[String]) -> CmdResult {
     manage::check_uninstall(&ctx.layout, &name).map_err(refused)?;
     let code = fire_all(ctx, "uninstall", std::slice::from_ref(&name))?;
     if code != 0 {
-        return Err(CliError::silent(code));
+        return Err(CommandError::silent(code));
     }
     manage::remove(&ctx.layout, &name).map_err(refused)?;
     ctx.log(Level::Info1, &format!("Plugin {name} uninstalled"));
@@ -268,17 +270,19 @@ fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid {
-            return Err(CliError::fail("Invalid plugin name specified"));
+            return Err(CommandError::fail("Invalid plugin name specified"));
         }
         let enabled = ctx.layout.plugin_enabled().join(name.as_str());
         if std::fs::symlink_metadata(&enabled)
             .map(|m| !m.file_type().is_symlink())
             .unwrap_or(true)
         {
-            return Err(CliError::fail("Specified plugin not enabled or installed"));
+            return Err(CommandError::fail(
+                "Specified plugin not enabled or installed",
+            ));
         }
         if manage::is_core(&ctx.layout, name) {
-            return Err(CliError::fail(
+            return Err(CommandError::fail(
                 "Cannot trigger plugin:update against core plugin, please update Dokku instead",
             ));
         }
@@ -328,7 +332,7 @@ fn hand_over_to_system_user(ctx: &Context) {
     }
 }
 
-fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(), CliError> {
+fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(), CommandError> {
     match manage::update(&ctx.layout, name, committish) {
         Ok(line) => {
             output::println(&line);
@@ -346,7 +350,7 @@ fn update_one(ctx: &Context, name: &str, committish: Option<&str>) -> Result<(),
 
 fn trigger(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some((name, rest)) = args.split_first() else {
-        return Err(CliError::fail("Please specify a trigger to fire")
+        return Err(CommandError::fail("Please specify a trigger to fire")
             .hint("dokku plugin:trigger <trigger> [args...]"));
     };
     fire_all(ctx, name, rest)
@@ -368,7 +372,7 @@ fn fire_over(
         dokku_core::env::PLUGIN_PATH.into(),
         plugin_path.display().to_string(),
     );
-    let mut sub = Context::with_env(env);
+    let mut sub = Context::with_env(env).with_handlers(&crate::plugin_host::HANDLERS);
     sub.quiet = ctx.quiet;
     sub.trace = ctx.trace;
     let code = fire_all(&sub, trigger, args)?;

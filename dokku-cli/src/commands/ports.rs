@@ -9,15 +9,15 @@ use dokku_core::trigger::TriggerError;
 use dokku_core::{ports, proxy};
 
 use super::core_plugin::{quiet, run_report};
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 const HINT: &str = "use scheme:host-port:container-port, e.g. http:80:5000 (schemes: http https grpc grpcs tcp udp)";
 
 /// Runs one `ports:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let maps = || -> Vec<String> {
         args.iter()
             .filter(|a| !a.starts_with("--"))
@@ -37,7 +37,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Ok(ports::report(&props, app))
             });
         }
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     };
     result.map_err(|e| {
         let invalid = e.to_string().starts_with("Invalid port map");
@@ -58,7 +62,7 @@ pub(crate) fn trigger(
     args: &[String],
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let app = arg(args, 0);
     let props = PropertyStore::new(&ctx.layout.lib_root);
     match trigger {

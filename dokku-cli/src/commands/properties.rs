@@ -6,13 +6,16 @@ use dokku_core::property::command::{self, SetError};
 use dokku_core::property::{PropertyStore, GLOBAL};
 
 use super::core_plugin::log;
-use super::host::existing_app;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::existing_app;
 
 /// Splits `[--global|<app>] REST...`: the scope (an existing app, exit 20 if not, or
 /// `--global`) and the remaining words.
-pub(crate) fn scoped(ctx: &Context, args: &[String]) -> Result<(String, Vec<String>), CliError> {
+pub(crate) fn scoped(
+    ctx: &Context,
+    args: &[String],
+) -> Result<(String, Vec<String>), CommandError> {
     let global = args.iter().any(|a| a == GLOBAL);
     let words: Vec<String> = args
         .iter()
@@ -54,10 +57,10 @@ pub(crate) fn set_value(
     let props = PropertyStore::new(&ctx.layout.lib_root);
     // Validate before printing anything.
     if key.is_empty() {
-        return Err(CliError::fail(SetError::NoProperty.to_string()));
+        return Err(CommandError::fail(SetError::NoProperty.to_string()));
     }
     let outcome = command::set(&props, plugin, app, key, value, valid, global_ok)
-        .map_err(|e| CliError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     log(ctx, Level::Info2Quiet, outcome.message());
     Ok(0)
 }

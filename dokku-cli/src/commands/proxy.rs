@@ -9,15 +9,15 @@ use dokku_core::proxy;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// `--all` or one app: the apps a `proxy:build-config` / `proxy:clear-config` acts on.
-fn targets(ctx: &Context, args: &[String]) -> Result<Vec<String>, CliError> {
+fn targets(ctx: &Context, args: &[String]) -> Result<Vec<String>, CommandError> {
     if args.iter().any(|a| a == "--all") {
         return dokku_core::app::list(&ctx.layout.dokku_root)
-            .map_err(|e| CliError::fail(e.to_string()));
+            .map_err(|e| CommandError::fail(e.to_string()));
     }
     let positional: Vec<String> = {
         let mut out = Vec::new();
@@ -42,7 +42,7 @@ fn targets(ctx: &Context, args: &[String]) -> Result<Vec<String>, CliError> {
 
 /// Runs one `proxy:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match command {
         "proxy:enable" => proxy::enable(&host, &existing_app(ctx, args)?).map_err(cli_error)?,
         "proxy:disable" => proxy::disable(&host, &existing_app(ctx, args)?).map_err(cli_error)?,
@@ -71,7 +71,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Ok(proxy::report(&props, app))
             });
         }
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     }
     Ok(0)
 }

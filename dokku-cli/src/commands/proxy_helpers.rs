@@ -17,10 +17,10 @@
 use dokku_core::deploy::Host;
 use dokku_core::{certs, domains, nginx};
 
-use super::host::{cli_error, existing_app, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{cli_error, existing_app};
 
 /// Whether `helper` is one of ours.
 pub(crate) fn handles(helper: &str) -> bool {
@@ -48,7 +48,7 @@ fn lines(items: impl IntoIterator<Item = String>) -> CmdResult {
 
 /// Runs one helper (`rest` excludes the helper's name).
 pub(crate) fn run(ctx: &mut Context, helper: &str, rest: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let layout = &ctx.layout;
     match helper {
         "nginx-reload" => {
@@ -60,7 +60,9 @@ pub(crate) fn run(ctx: &mut Context, helper: &str, rest: &[String]) -> CmdResult
             let app = existing_app(ctx, rest)?;
             let key = rest.get(1).map(String::as_str).unwrap_or("");
             if !nginx::props::keys().contains(&key) {
-                return Err(CliError::fail(format!("unknown nginx property '{key}'")));
+                return Err(CommandError::fail(format!(
+                    "unknown nginx property '{key}'"
+                )));
             }
             lines([nginx::props::computed(
                 &host.properties(),
@@ -85,6 +87,6 @@ pub(crate) fn run(ctx: &mut Context, helper: &str, rest: &[String]) -> CmdResult
             Ok(if domains::is_valid(name) { 0 } else { 1 })
         }
         "ssl-hostnames" => lines(certs::hostnames(layout, &existing_app(ctx, rest)?)),
-        other => Err(CliError::fail(format!("unknown core helper '{other}'"))),
+        other => Err(CommandError::fail(format!("unknown core helper '{other}'"))),
     }
 }

@@ -13,9 +13,9 @@ use dokku_core::ps;
 use dokku_core::scheduler;
 use dokku_core::trigger::TriggerError;
 
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// Runs one `ps:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -26,7 +26,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .find(|a| !a.starts_with("--"))
                 .map(String::as_str);
             ctx.log(Level::Info1, "Retiring old containers and images");
-            scheduler::retire(&CliHost::new(ctx), app);
+            scheduler::retire(&&*ctx, app);
             Ok(0)
         }
         "ps:scale" => scale(ctx, args),
@@ -48,14 +48,16 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "ps:restore" => restore(ctx, args),
         "ps:inspect" => {
             let app = existing_app(ctx, args)?;
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             let scheduler = deploy::scheduler_of(&host.properties(), &app);
             host.fire_checked("scheduler-inspect", &[&scheduler, &app])
                 .map_err(cli_error)?;
             Ok(0)
         }
         "ps:set" => set(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -63,10 +65,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 fn each_app(
     ctx: &mut Context,
     args: &[String],
-    f: impl Fn(&Context, &str) -> Result<(), CliError>,
+    f: impl Fn(&Context, &str) -> Result<(), CommandError>,
 ) -> CmdResult {
     let apps = if args.iter().any(|a| a == "--all") {
-        dokku_core::app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?
+        dokku_core::app::list(&ctx.layout.dokku_root)
+            .map_err(|e| CommandError::fail(e.to_string()))?
     } else {
         vec![existing_app(ctx, args)?]
     };
@@ -110,20 +113,20 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
         .unwrap_or_else(|| "stdout".into());
     let tuples: Vec<String> = positional(args).into_iter().skip(1).collect();
     if tuples.is_empty() {
-        let current = ps::scale(&props, &app).map_err(|e| CliError::fail(e.to_string()))?;
+        let current = ps::scale(&props, &app).map_err(|e| CommandError::fail(e.to_string()))?;
         if format == "json" {
             let rows: Vec<serde_json::Value> = current
                 .iter()
                 .map(|(t, n)| serde_json::json!({"process_type": t, "quantity": n}))
                 .collect();
-            crate::output::println(&serde_json::Value::Array(rows).to_string());
+            dokku_host::output::println(&serde_json::Value::Array(rows).to_string());
             return Ok(0);
         }
         ctx.log(Level::Info1, &format!("Scaling for {app}"));
         ctx.log(Level::Quiet, "proctype: qty");
         ctx.log(Level::Quiet, "--------: ---");
         for (t, n) in current {
-            crate::output::println(&format!("{:<5} {n}", format!("{t}:")));
+            dokku_host::output::println(&format!("{:<5} {n}", format!("{t}:")));
         }
         return Ok(0);
     }
@@ -134,25 +137,25 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
         .as_deref()
         == Some("false")
     {
-        return Err(CliError::fail(format!("App {app} contains an app.json file with a formations key and cannot be manually scaled")));
+        return Err(CommandError::fail(format!("App {app} contains an app.json file with a formations key and cannot be manually scaled")));
     }
-    let request = ps::parse_scale_args(&tuples).map_err(|e| CliError::fail(e.to_string()))?;
+    let request = ps::parse_scale_args(&tuples).map_err(|e| CommandError::fail(e.to_string()))?;
     let pid = ctx.var(dokku_core::env::DOKKU_PID).map(str::to_string);
     let procfile = ps::current_procfile(&ctx.layout, &app, pid.as_deref())
-        .map_err(|e| CliError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     ps::check_scale_types(&request, procfile.as_deref())
-        .map_err(|e| CliError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     let shown: Vec<String> = request.iter().map(|(t, n)| format!("{t}={n}")).collect();
     ctx.log(
         Level::Info1,
         &format!("Scaling {app} processes: {}", shown.join(" ")),
     );
     let changed =
-        ps::apply_scale(&props, &app, &request).map_err(|e| CliError::fail(e.to_string()))?;
+        ps::apply_scale(&props, &app, &request).map_err(|e| CommandError::fail(e.to_string()))?;
     if skip_deploy || !is_deployed(ctx, &app) {
         return Ok(0);
     }
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     for t in changed {
         host.fire_checked("deploy", &[&app, "latest", &t])
             .map_err(cli_error)?;
@@ -160,8 +163,8 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-fn stop(ctx: &Context, app: &str) -> Result<(), CliError> {
-    let host = CliHost::new(ctx);
+fn stop(ctx: &Context, app: &str) -> Result<(), CommandError> {
+    let host = &*ctx;
     let scheduler = deploy::scheduler_of(&host.properties(), app);
     ctx.log(Level::Info1, &format!("Stopping {app}"));
     host.fire_checked("scheduler-stop", &[&scheduler, app])
@@ -169,7 +172,7 @@ fn stop(ctx: &Context, app: &str) -> Result<(), CliError> {
     host.fire_checked("post-stop", &[app]).map_err(cli_error)
 }
 
-fn start(ctx: &Context, app: &str) -> Result<(), CliError> {
+fn start(ctx: &Context, app: &str) -> Result<(), CommandError> {
     start_app(ctx, app, false)
 }
 
@@ -177,14 +180,14 @@ fn start(ctx: &Context, app: &str) -> Result<(), CliError> {
 /// runs, then `proxy-build-config`. With `in_place` (ps:restore) a docker-local
 /// app's existing containers are started where they stand instead, when they are
 /// what the app runs (`scheduler::start_in_place`); otherwise it is released.
-fn start_app(ctx: &Context, app: &str, in_place: bool) -> Result<(), CliError> {
+fn start_app(ctx: &Context, app: &str, in_place: bool) -> Result<(), CommandError> {
     if !is_deployed(ctx, app) {
         ctx.log(Level::Warn, &format!("App {app} has not been deployed"));
         return Ok(());
     }
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     host.fire_checked("pre-start", &[app]).map_err(cli_error)?;
-    let release = |host: &CliHost<'_>| {
+    let release = |host: &Context| {
         host.fire_checked("release-and-deploy", &[app, "latest"])
             .map_err(cli_error)
     };
@@ -244,7 +247,7 @@ fn restore(ctx: &mut Context, args: &[String]) -> CmdResult {
         return restore_all(ctx, parallel.as_deref());
     }
     let app = existing_app(ctx, &named)?;
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     host.fire_checked("pre-restore", &[]).map_err(cli_error)?;
     restore_app(ctx, &app, true)
 }
@@ -264,7 +267,7 @@ fn parallel_flag(args: &[String]) -> Option<String> {
 /// cleared (`clear`; a restore of every app cleared them all first), then the app
 /// started unless it was never deployed or its `restore` property is `false`.
 fn restore_app(ctx: &Context, app: &str, clear: bool) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let props = host.properties();
     let scheduler = deploy::scheduler_of(&props, app);
     host.fire_checked("scheduler-pre-restore", &[&scheduler, app])
@@ -301,7 +304,7 @@ fn skip_reason(ctx: &Context, props: &PropertyStore, app: &str) -> Option<String
 /// `dokku __core ps-restore-app APP`: one app of a restore of them all, run by
 /// [`restore_all`] in a child process whose output it prefixes.
 pub(crate) fn restore_worker(ctx: &mut Context, args: &[String]) -> CmdResult {
-    if !crate::dispatch::has_tty(ctx) {
+    if !ctx.has_tty() {
         ctx.quiet = true;
     }
     let app = existing_app(ctx, args)?;
@@ -310,12 +313,12 @@ pub(crate) fn restore_worker(ctx: &mut Context, args: &[String]) -> CmdResult {
 
 /// Waits until the Docker daemon answers (at boot it may still be starting), at
 /// most `DOKKU_RESTORE_DOCKER_WAIT` seconds (default 60).
-fn wait_for_docker(ctx: &Context) -> Result<(), CliError> {
+fn wait_for_docker(ctx: &Context) -> Result<(), CommandError> {
     let limit: u64 = ctx
         .var(dokku_core::env::DOKKU_RESTORE_DOCKER_WAIT)
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(60);
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let probe = dokku_core::docker::Call::new(["version", "--format", "{{.Server.Version}}"]);
     let deadline = Instant::now() + Duration::from_secs(limit);
     let mut said = false;
@@ -324,7 +327,7 @@ fn wait_for_docker(ctx: &Context) -> Result<(), CliError> {
             return Ok(());
         }
         if Instant::now() >= deadline {
-            return Err(CliError::fail(format!(
+            return Err(CommandError::fail(format!(
                 "the Docker daemon did not answer within {limit} seconds; no app was restored"
             ))
             .hint(format!(
@@ -359,11 +362,11 @@ fn restore_all(ctx: &mut Context, parallel: Option<&str>) -> CmdResult {
         ctx.var(dokku_core::env::DOKKU_RESTORE_PARALLEL),
         cpus,
     )
-    .map_err(CliError::fail)?;
+    .map_err(CommandError::fail)?;
     wait_for_docker(ctx)?;
-    let apps =
-        dokku_core::app::list(&ctx.layout.dokku_root).map_err(|e| CliError::fail(e.to_string()))?;
-    let host = CliHost::new(ctx);
+    let apps = dokku_core::app::list(&ctx.layout.dokku_root)
+        .map_err(|e| CommandError::fail(e.to_string()))?;
+    let host = &*ctx;
     let props = host.properties();
     host.fire_checked("pre-restore", &[]).map_err(cli_error)?;
     let global_scheduler = deploy::scheduler_of(&props, GLOBAL);
@@ -412,17 +415,17 @@ fn restore_all(ctx: &mut Context, parallel: Option<&str>) -> CmdResult {
         .map(|j| j.name.chars().count())
         .max()
         .unwrap_or(0);
-    let sink = |stream: Stream, line: &str| crate::output::write(stream, line);
+    let sink = |stream: Stream, line: &str| dokku_host::output::write(stream, line);
     let done = |f: &parallel::Finished| {
         let pre = parallel::prefix(&f.name, width);
         let secs = f.elapsed.as_secs_f64();
         if f.code == 0 {
-            crate::output::write(
+            dokku_host::output::write(
                 Stream::Stdout,
                 &format!("{pre}=====> Restored in {secs:.1}s\n"),
             );
         } else {
-            crate::output::write(
+            dokku_host::output::write(
                 Stream::Stderr,
                 &format!(
                     "{pre} !     Restore failed (exit status {}) after {secs:.1}s\n",
@@ -450,7 +453,7 @@ fn restore_all(ctx: &mut Context, parallel: Option<&str>) -> CmdResult {
     if failed.is_empty() {
         return Ok(0);
     }
-    Err(CliError::fail(format!(
+    Err(CommandError::fail(format!(
         "ps:restore failed for {} of {} apps: {}",
         failed.len(),
         results.len(),
@@ -462,7 +465,7 @@ fn restore_all(ctx: &mut Context, parallel: Option<&str>) -> CmdResult {
 /// `ps:rebuild`: `receive-app APP` (a full build of the deploy branch) per app.
 fn rebuild(ctx: &mut Context, args: &[String]) -> CmdResult {
     each_app(ctx, args, |ctx, app| {
-        let host = CliHost::new(ctx);
+        let host = &*ctx;
         host.fire_checked("receive-app", &[app]).map_err(cli_error)
     })
 }
@@ -479,7 +482,7 @@ fn restart(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
     }
     if all && !positional.is_empty() {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Unable to restart all apps when specifying a process name",
         ));
     }
@@ -493,7 +496,7 @@ fn restart(ctx: &mut Context, args: &[String]) -> CmdResult {
             ctx.log(Level::Warn, &format!("App {app} has not been deployed"));
             return Ok(());
         }
-        let host = CliHost::new(ctx);
+        let host = &*ctx;
         let mut trigger_args = vec![app, "latest"];
         if let Some(p) = &proc_type {
             trigger_args.push(p);
@@ -523,17 +526,17 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     };
     let key = args.get(1).map(String::as_str).unwrap_or("");
     if !SET_KEYS.contains(&key) {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Invalid property specified, valid properties include: {}",
             SET_KEYS.join(", ")
         )));
     }
     let value = args.get(2..).map(|v| v.join(" ")).unwrap_or_default();
     if key == "restart-policy" && !value.is_empty() && !valid_restart_policy(&value) {
-        return Err(CliError::fail("Invalid restart-policy specified"));
+        return Err(CommandError::fail("Invalid restart-policy specified"));
     }
     if key == "restore" && !value.is_empty() && value != "true" && value != "false" {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Invalid restore value specified, use true or false",
         ));
     }
@@ -545,7 +548,7 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
         ctx.log(Level::Info2, &format!("Setting {key} to {value}"));
         props.write(ps::PLUGIN, &app, key, &value)
     };
-    result.map_err(|e| CliError::fail(e.to_string()))?;
+    result.map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(0)
 }
 

@@ -2,20 +2,19 @@
 //! `report` trigger, through the shared report renderer.
 
 use dokku_core::config::ops::is_deployed;
-use dokku_core::deploy::Host;
 use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::ps;
 use dokku_core::report::{Report, ReportArgs};
 use dokku_core::scheduler;
 
 use super::core_plugin::{print_report, run_report};
-use super::host::CliHost;
-use crate::context::Context;
-use crate::exit::CmdResult;
+
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
 
 /// `ps:report`.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let props = PropertyStore::new(&ctx.layout.lib_root);
     run_report(ctx, ps::PLUGIN, args, |app| {
         Ok(report(ctx, &host, &props, app))
@@ -27,7 +26,7 @@ pub(crate) fn trigger(ctx: &Context, app: &str) {
     if dokku_core::app::verify(&ctx.layout.dokku_root, app).is_err() {
         return;
     }
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     let props = PropertyStore::new(&ctx.layout.lib_root);
     if let Ok(rendered) = report(ctx, &host, &props, app).render(&ReportArgs::default()) {
         print_report(ctx, rendered);
@@ -37,7 +36,7 @@ pub(crate) fn trigger(ctx: &Context, app: &str) {
 /// The report of one app (or the global values for `--global`): `--deployed`,
 /// `--processes`, `--running`, `--restore`, the `--ps-*` properties (app, global and
 /// computed) and one `--status-<type>.<n>` per container.
-fn report(ctx: &Context, host: &CliHost<'_>, props: &PropertyStore, app: &str) -> Report {
+fn report(ctx: &Context, host: &Context, props: &PropertyStore, app: &str) -> Report {
     let get = |a: &str, k: &str| {
         props
             .get(ps::PLUGIN, a, k)

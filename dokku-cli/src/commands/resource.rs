@@ -12,10 +12,10 @@ use dokku_core::resource::{self, Kind, PLUGIN, RESOURCES};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{log, parse_flags, FlagSpec};
-use super::host::arg;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::arg;
 
 const VALUE_FLAGS: &[&str] = &[
     "process-type",
@@ -31,7 +31,7 @@ const VALUE_FLAGS: &[&str] = &[
 /// Runs one `resource:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    let fail = |e: resource::ResourceError| CliError::fail(e.to_string());
+    let fail = |e: resource::ResourceError| CommandError::fail(e.to_string());
     match command {
         "resource:limit" | "resource:reserve" => {
             let kind = if command == "resource:limit" {
@@ -98,30 +98,32 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             Ok(0)
         }
         "resource:report" => report(ctx, &props, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
-fn existing(ctx: &Context, positional: &[String]) -> Result<String, CliError> {
+fn existing(ctx: &Context, positional: &[String]) -> Result<String, CommandError> {
     if positional.first().is_none_or(|a| a.is_empty()) {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Please specify an app to run the command on",
         ));
     }
-    super::host::existing_app(ctx, positional)
+    dokku_host::pipeline::existing_app(ctx, positional)
 }
 
 /// `resource:report [<app>] [--format stdout|json] [<flag>]`, with Dokku's labels for
 /// this report (property names as they are).
 fn report(ctx: &Context, props: &PropertyStore, args: &[String]) -> CmdResult {
-    let parsed = ReportArgs::parse(PLUGIN, args).map_err(|e| CliError::fail(e.to_string()))?;
+    let parsed = ReportArgs::parse(PLUGIN, args).map_err(|e| CommandError::fail(e.to_string()))?;
     let apps = match &parsed.app {
         Some(app) => vec![dokku_core::app::verify(&ctx.layout.dokku_root, app)?
             .as_str()
             .to_string()],
         None => {
             let apps = dokku_core::app::list(&ctx.layout.dokku_root)
-                .map_err(|e| CliError::fail(e.to_string()))?;
+                .map_err(|e| CommandError::fail(e.to_string()))?;
             if apps.is_empty() {
                 log(
                     ctx,
@@ -137,7 +139,7 @@ fn report(ctx: &Context, props: &PropertyStore, args: &[String]) -> CmdResult {
         let r = resource::report(props, &app);
         match r
             .render(&parsed)
-            .map_err(|e| CliError::fail(e.to_string()))?
+            .map_err(|e| CommandError::fail(e.to_string()))?
         {
             Rendered::Stdout { header, .. } => {
                 log(ctx, Level::Info2Quiet, &header);

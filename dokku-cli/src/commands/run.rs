@@ -2,10 +2,10 @@
 
 use dokku_core::scheduler::{self, RunOutcome, RunRequest};
 
-use super::host::{cli_error, existing_app, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::{cli_error, existing_app};
 
 /// Runs `run` or `run:detached` (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -34,7 +34,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 let v = args.get(i).cloned().unwrap_or_default();
                 req.ttl = v
                     .parse()
-                    .map_err(|_| CliError::fail(format!("Invalid ttl-seconds value: {v}")))?;
+                    .map_err(|_| CommandError::fail(format!("Invalid ttl-seconds value: {v}")))?;
             }
             other if other.starts_with("--env=") => {
                 req.env.push(other["--env=".len()..].to_string())
@@ -47,10 +47,10 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     let app = existing_app(ctx, rest)?;
     req.app = app;
     req.command = rest.iter().skip(1).cloned().collect();
-    req.tty = force_tty || (!no_tty && crate::dispatch::has_tty(ctx));
-    match scheduler::run(&CliHost::new(ctx), &req).map_err(cli_error)? {
+    req.tty = force_tty || (!no_tty && ctx.has_tty());
+    match scheduler::run(&&*ctx, &req).map_err(cli_error)? {
         RunOutcome::Exited(0) => Ok(0),
-        RunOutcome::Exited(code) => Err(CliError::silent(code)),
+        RunOutcome::Exited(code) => Err(CommandError::silent(code)),
         RunOutcome::Detached(name) => {
             output::println(&name);
             Ok(0)
@@ -71,7 +71,7 @@ fn list(ctx: &mut Context, args: &[String]) -> CmdResult {
     )?;
     let format = flags.value("format").unwrap_or("stdout").to_string();
     if format != "stdout" && format != "json" {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Invalid format specified, supported formats: json, stdout (got {format})"
         )));
     }
@@ -87,6 +87,6 @@ fn list(ctx: &mut Context, args: &[String]) -> CmdResult {
     )?;
     match outcome.status {
         0 => Ok(0),
-        code => Err(CliError::silent(code)),
+        code => Err(CommandError::silent(code)),
     }
 }

@@ -3,14 +3,14 @@
 
 use std::io::Write;
 
-use dokku_core::deploy::{self, Host};
+use dokku_core::deploy;
 use dokku_core::log::Level;
 use dokku_core::property::PropertyStore;
 use dokku_core::scheduler::{self, CheckRequest};
 use dokku_core::trigger::TriggerError;
 
-use super::host::{arg, trigger_status, CliHost};
-use crate::context::Context;
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, trigger_status};
 
 const NAME: &str = "docker-local";
 
@@ -25,7 +25,7 @@ pub(crate) fn trigger(
     args: &[String],
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match trigger {
         "scheduler-deploy" if arg(args, 0) == NAME => {
             let only = args.get(3).map(String::as_str).filter(|p| !p.is_empty());
@@ -93,7 +93,7 @@ pub(crate) fn trigger(
             )
         }
         "scheduler-enter" if arg(args, 0) == NAME => {
-            let tty = crate::dispatch::has_tty(ctx);
+            let tty = ctx.has_tty();
             let req = scheduler::EnterRequest::parse(
                 arg(args, 1),
                 args.get(2..).unwrap_or_default(),

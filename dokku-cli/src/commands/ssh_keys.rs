@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Read};
 
 use dokku_core::sshkeys::{self, SshKeyError};
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// Runs one `ssh-keys:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -14,23 +14,25 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "ssh-keys:add" => add(ctx, args),
         "ssh-keys:list" => list(ctx, args),
         "ssh-keys:remove" => remove(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
-fn key_error(err: SshKeyError) -> CliError {
-    CliError::fail(err.to_string())
+fn key_error(err: SshKeyError) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 /// sshcommand prints its own one-line error, then ssh-keys reports its status.
-fn acl_error(err: SshKeyError) -> CliError {
+fn acl_error(err: SshKeyError) -> CommandError {
     match err {
         SshKeyError::DuplicateName
         | SshKeyError::DuplicateKey
         | SshKeyError::InvalidForAcl
         | SshKeyError::BadName => {
             output::write(dokku_core::log::Stream::Stderr, &format!("{err}\n"));
-            CliError::fail("sshcommand returned an error: 1")
+            CommandError::fail("sshcommand returned an error: 1")
         }
         other => key_error(other),
     }
@@ -38,22 +40,22 @@ fn acl_error(err: SshKeyError) -> CliError {
 
 fn add(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some(name) = args.first().filter(|n| !n.is_empty()) else {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "A name for the ssh key is required, ie: dokku ssh-keys:add <name> <key-file>",
         ));
     };
     let text = match args.get(1) {
         Some(file) => std::fs::read_to_string(file)
-            .map_err(|e| CliError::fail(format!("cannot read {file}: {e}")))?,
+            .map_err(|e| CommandError::fail(format!("cannot read {file}: {e}")))?,
         None if !std::io::stdin().is_terminal() => {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
-                .map_err(|e| CliError::fail(e.to_string()))?;
+                .map_err(|e| CommandError::fail(e.to_string()))?;
             // Dokku takes the first line of a pipe.
             text.lines().next().unwrap_or_default().to_string()
         }
-        None => return Err(CliError::fail("No key specified via file or pipe")),
+        None => return Err(CommandError::fail("No key specified via file or pipe")),
     };
     let key = sshkeys::validate_key(&text).map_err(key_error)?;
     let fp = sshkeys::add(&ctx.layout, name, &key, ctx.var("SSHCOMMAND_ALLOWED_KEYS"))
@@ -77,13 +79,13 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         }
     }
     if format != "text" && format != "json" {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Invalid output format specified, supported formats: json, text",
         ));
     }
     let path = ctx.layout.authorized_keys();
     if !path.exists() {
-        return Err(CliError::fail("authorized_keys not found for dokku"));
+        return Err(CommandError::fail("authorized_keys not found for dokku"));
     }
     let keys: Vec<_> = sshkeys::list(&ctx.layout)
         .into_iter()
@@ -95,8 +97,8 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
     }
     if keys.is_empty() {
         return Err(match name {
-            Some(_) => CliError::silent(1),
-            None => CliError::fail("authorized_keys is empty for dokku"),
+            Some(_) => CommandError::silent(1),
+            None => CommandError::fail("authorized_keys is empty for dokku"),
         });
     }
     for k in keys {
@@ -112,7 +114,7 @@ fn remove(ctx: &mut Context, args: &[String]) -> CmdResult {
     match args.first().map(String::as_str) {
         Some("--fingerprint") => {
             let Some(fp) = args.get(1).filter(|f| !f.is_empty()) else {
-                return Err(CliError::fail(
+                return Err(CommandError::fail(
                     "A fingerprint is required to remove a key, ie: dokku ssh-keys:remove --fingerprint FINGERPRINT",
                 ));
             };
@@ -122,7 +124,7 @@ fn remove(ctx: &mut Context, args: &[String]) -> CmdResult {
             sshkeys::remove_by_name(&ctx.layout, name).map_err(key_error)?
         }
         _ => {
-            return Err(CliError::fail(
+            return Err(CommandError::fail(
                 "A name is required to remove a key, ie: dokku ssh-keys:remove <name>",
             ))
         }

@@ -8,9 +8,9 @@ use dokku_core::deploy;
 use dokku_core::log::Level;
 use dokku_core::trigger::TriggerError;
 
-use super::host::{arg, cli_error, existing_app, trigger_status, CliHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 
 /// Runs one command of the plugin (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -22,12 +22,12 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .map(String::as_str)
                 .filter(|t| !t.is_empty())
                 .unwrap_or("latest");
-            deploy::deploy(&CliHost::new(ctx), &app, tag, None).map_err(cli_error)?;
+            deploy::deploy(&&*ctx, &app, tag, None).map_err(cli_error)?;
             Ok(0)
         }
         "url" | "urls" => {
             let app = existing_app(ctx, args)?;
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             // `domains-urls APP url|urls` (the domains plugin) knows the main URL.
             let shown: Vec<String> = if ctx.trigger_exists("domains-urls", &["20_events"]) {
                 use dokku_core::deploy::Host;
@@ -43,7 +43,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 urls.into_iter().take(take).collect()
             };
             for u in shown {
-                crate::output::println(&u);
+                dokku_host::output::println(&u);
             }
             Ok(0)
         }
@@ -54,7 +54,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 Some(_) => Some(existing_app(ctx, args)?),
                 None => None,
             };
-            let host = CliHost::new(ctx);
+            let host = &*ctx;
             if app.is_none() {
                 // What killed `apps:create` / `apps:rename` runs left (ours).
                 dokku_core::app::lifecycle::repair_all(&host).map_err(cli_error)?;
@@ -63,7 +63,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             Ok(0)
         }
         "report" => report(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -73,7 +75,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 fn report(ctx: &Context, args: &[String]) -> CmdResult {
     let first = args.first().map(String::as_str).unwrap_or("");
     if first == "--format" || first.starts_with("--format=") {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "--format flag not supported on global report",
         ));
     }
@@ -81,7 +83,7 @@ fn report(ctx: &Context, args: &[String]) -> CmdResult {
         "" => Vec::new(),
         "--all" => {
             let apps = dokku_core::app::list(&ctx.layout.dokku_root)
-                .map_err(|e| CliError::fail(e.to_string()))?;
+                .map_err(|e| CommandError::fail(e.to_string()))?;
             if apps.is_empty() {
                 return Err(dokku_core::app::AppError::NoApps.into());
             }
@@ -93,7 +95,7 @@ fn report(ctx: &Context, args: &[String]) -> CmdResult {
     let info = |msg: &str| ctx.log(Level::Info1, msg);
     let indented = |text: &str| {
         for line in text.lines() {
-            crate::output::println(&format!("       {line}"));
+            dokku_host::output::println(&format!("       {line}"));
         }
     };
     info(&format!(
@@ -144,7 +146,7 @@ fn report(ctx: &Context, args: &[String]) -> CmdResult {
             .fire("report", &[app], dokku_core::trigger::StdoutMode::Inherit)?
             .status;
         if status != 0 {
-            return Err(CliError::silent(status));
+            return Err(CommandError::silent(status));
         }
     }
     Ok(0)
@@ -159,14 +161,14 @@ fn vital(ctx: &Context, program: &str, args: &[&str]) -> String {
         .args(args);
     match cmd.output() {
         Ok(out) => {
-            crate::output::write(
+            dokku_host::output::write(
                 dokku_core::log::Stream::Stderr,
                 &String::from_utf8_lossy(&out.stderr),
             );
             String::from_utf8_lossy(&out.stdout).into_owned()
         }
         Err(e) => {
-            crate::output::write(dokku_core::log::Stream::Stderr, &format!("{e}\n"));
+            dokku_host::output::write(dokku_core::log::Stream::Stderr, &format!("{e}\n"));
             String::new()
         }
     }
@@ -188,7 +190,7 @@ pub(crate) fn trigger(
     args: &[String],
     _stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = CliHost::new(ctx);
+    let host = &*ctx;
     match trigger {
         "release-and-deploy" => {
             let tag = args.get(1).map(String::as_str);

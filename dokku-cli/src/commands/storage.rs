@@ -5,15 +5,15 @@ use dokku_core::log::Level;
 use dokku_core::property::PropertyStore;
 use dokku_core::storage;
 
-use super::host::existing_app;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
+use dokku_host::pipeline::existing_app;
 
 /// Runs one `storage:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    let fail = |e: storage::StorageError| CliError::fail(e.to_string());
+    let fail = |e: storage::StorageError| CommandError::fail(e.to_string());
     match command {
         "storage:mount" | "storage:unmount" => {
             let app = existing_app(ctx, args)?;
@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .any(|w| w[0] == "--format" && w[1] == "json")
                 || args.iter().any(|a| a == "--format=json");
             let mounts = storage::list(&ctx.layout, &props, &app)
-                .map_err(|e| CliError::fail(e.to_string()))?;
+                .map_err(|e| CommandError::fail(e.to_string()))?;
             if json {
                 let rows: Vec<serde_json::Value> = mounts
                     .iter()
@@ -70,19 +70,20 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                     name = Some(a.clone());
                 }
             }
-            let name = name
-                .ok_or_else(|| CliError::fail("Please specify a name for the storage directory"))?;
+            let name = name.ok_or_else(|| {
+                CommandError::fail("Please specify a name for the storage directory")
+            })?;
             // Everything is checked before anything is made.
             if chown != "false" && storage::chown_ids(&chown).is_none() {
                 return Err(
-                    CliError::fail(format!("Unsupported chown permissions: {chown}"))
+                    CommandError::fail(format!("Unsupported chown permissions: {chown}"))
                         .hint("use herokuish, heroku, paketo, root, false or a numeric uid"),
                 );
             }
             let id = storage::chown_ids(&chown);
             if let Some(id) = id.filter(|id| !storage::chown_id_allowed(*id)) {
                 return Err(
-                    CliError::fail(format!("Unsupported chown permissions: {id}"))
+                    CommandError::fail(format!("Unsupported chown permissions: {id}"))
                         .hint("use 0-65535, or 165536-231071 for user-namespace offsets"),
                 );
             }
@@ -95,7 +96,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                     &format!("Setting directory ownership to {id}:{id}"),
                 );
                 std::os::unix::fs::chown(&dir, Some(id), Some(id)).map_err(|e| {
-                    CliError::fail(format!("cannot chown {}: {e}", dir.display())).hint(
+                    CommandError::fail(format!("cannot chown {}: {e}", dir.display())).hint(
                         "run it as root on the host (it keeps root's rights there), or pass --chown false",
                     )
                 })?;
@@ -103,7 +104,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             ctx.log(Level::Verbose, "Directory ready for mounting");
             Ok(0)
         }
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 

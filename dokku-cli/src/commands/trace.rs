@@ -6,8 +6,8 @@ use dokku_core::events;
 use dokku_core::log::Level;
 
 use super::core_plugin::log;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// Runs one `trace` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -32,9 +32,13 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 );
                 false
             }
-            _ => return Err(CliError::fail("Valid trace options are [on/off]")),
+            _ => return Err(CommandError::fail("Valid trace options are [on/off]")),
         },
-        other => return Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => {
+            return Err(CommandError::fail(format!(
+                "`{other}` is not a dokku command."
+            )))
+        }
     };
     let root = &ctx.layout.dokku_root;
     let done = if on {
@@ -44,6 +48,6 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         log(ctx, Level::Info1, "Disabling trace mode");
         events::disable(root, env::DOKKU_TRACE)
     };
-    done.map_err(|e| CliError::fail(e.to_string()))?;
+    done.map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(0)
 }

@@ -1,8 +1,8 @@
 //! `dokku version`.
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
-use crate::output;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// The installed version: `STABLE_VERSION`, else `VERSION`, under `DOKKU_LIB_ROOT`.
 pub(crate) fn installed_version(ctx: &Context) -> Option<String> {
@@ -16,7 +16,7 @@ pub(crate) fn installed_version(ctx: &Context) -> Option<String> {
 /// Prints `dokku version X`.
 pub(crate) fn run(ctx: &Context) -> CmdResult {
     let version = installed_version(ctx).ok_or_else(|| {
-        CliError::fail("Unable to determine dokku's version").hint(format!(
+        CommandError::fail("Unable to determine dokku's version").hint(format!(
             "write the version into {}",
             ctx.layout.lib_root.join("VERSION").display()
         ))

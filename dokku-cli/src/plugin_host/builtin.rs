@@ -10,9 +10,9 @@ use dokku_core::plugin::Plugin;
 use dokku_core::trigger::TriggerError;
 
 use crate::commands;
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
 use crate::help;
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// Runs a compiled-in command.
 pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
@@ -46,7 +46,7 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         ("run", _) => commands::run::run(ctx, command, rest),
         ("ssh-keys", _) => commands::ssh_keys::run(ctx, command, rest),
         ("storage", _) => commands::storage::run(ctx, command, rest),
-        _ => Err(CliError::fail(format!(
+        _ => Err(CommandError::fail(format!(
             "plugin {} declares {command} as built in, but this dokku binary does not provide it",
             plugin.name
         ))

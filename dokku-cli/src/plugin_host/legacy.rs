@@ -5,8 +5,8 @@ use std::path::Path;
 
 use dokku_core::process::Cmd;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 pub(crate) use dokku_core::plugin::resolve::is_executable;
 
@@ -17,7 +17,9 @@ pub(crate) fn run(ctx: &Context, program: &Path, args: &[String]) -> CmdResult {
         .env_clear()
         .envs(ctx.env.iter());
     ctx.trace(&cmd.to_string());
-    let status = cmd.status().map_err(|e| CliError::fail(e.to_string()))?;
+    let status = cmd
+        .status()
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(dokku_core::trigger::exit_code(status))
 }
 
@@ -27,7 +29,7 @@ pub(crate) fn capture(
     program: &Path,
     args: &[String],
     extra_env: &[(&str, &str)],
-) -> Result<String, CliError> {
+) -> Result<String, CommandError> {
     let cmd = Cmd::new(program)
         .args(args)
         .env_clear()
@@ -36,6 +38,6 @@ pub(crate) fn capture(
     ctx.trace(&cmd.to_string());
     let out = cmd
         .capture_stdout(std::process::Stdio::null())
-        .map_err(|e| CliError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -8,10 +8,11 @@ pub(crate) mod native;
 use std::io::Write;
 
 use dokku_core::plugin::Plugin;
-use dokku_core::trigger::{NativeTriggers, TriggerError};
+use dokku_core::trigger::TriggerError;
+use dokku_host::NativeHandlers;
 
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// Whether `plugin`'s manifest routes `command` to it.
 pub(crate) fn declares_command(plugin: &Plugin, command: &str) -> bool {
@@ -39,49 +40,41 @@ pub(crate) fn run_native_command(ctx: &mut Context, plugin: &Plugin, args: &[Str
     match native {
         Some(n) if n.builtin => builtin::run_command(ctx, plugin, args),
         Some(_) => native::command(ctx, plugin, args),
-        None => Err(CliError::fail(format!(
+        None => Err(CommandError::fail(format!(
             "plugin {} is not a native plugin",
             plugin.name
         ))),
     }
 }
 
-/// Native trigger handlers for the trigger bus.
-pub(crate) struct NativeHost<'a> {
-    ctx: &'a Context,
-}
+/// The handlers of linked core plugins and native libraries, for the trigger bus.
+pub(crate) struct Handlers;
 
-impl<'a> NativeHost<'a> {
-    pub(crate) fn new(ctx: &'a Context) -> NativeHost<'a> {
-        NativeHost { ctx }
-    }
-}
+/// What every [`Context`] the dispatcher makes runs compiled handlers with.
+pub(crate) static HANDLERS: Handlers = Handlers;
 
-impl NativeTriggers for NativeHost<'_> {
-    fn run(
+impl NativeHandlers for Handlers {
+    fn trigger(
         &self,
+        ctx: &Context,
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
-        stdout: &mut dyn Write,
+        stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError> {
         let native = plugin
             .manifest
             .as_ref()
             .and_then(|m| m.plugin.native.as_ref());
         match native {
-            Some(n) if n.builtin => builtin::run_trigger(self.ctx, plugin, trigger, args, stdout),
+            Some(n) if n.builtin => builtin::run_trigger(ctx, plugin, trigger, args, stdout),
             _ => {
-                let env = dokku_core::trigger::config_exports(
-                    plugin,
-                    self.ctx.plugn_config(),
-                    &self.ctx.env,
-                );
-                match native::trigger(self.ctx, plugin, trigger, args, &env, stdout) {
+                let env = dokku_core::trigger::config_exports(plugin, ctx.plugn_config(), &ctx.env);
+                match native::trigger(ctx, plugin, trigger, args, &env, stdout) {
                     Ok(status) => Ok(status),
                     // The chain stops here, as for a failing legacy hook: print the
                     // error and hand back a failure status.
-                    Err(err) => Ok(crate::dispatch::report(Some(self.ctx), err).max(1)),
+                    Err(err) => Ok(err.report().max(1)),
                 }
             }
         }

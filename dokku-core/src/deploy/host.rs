@@ -55,6 +55,35 @@ pub trait Host {
     }
 }
 
+/// A reference to a host is a host, so `&ctx` works where `&dyn Host` is wanted
+/// whatever the number of `&` in front of it.
+impl<H: Host + ?Sized> Host for &H {
+    fn layout(&self) -> &Layout {
+        (**self).layout()
+    }
+    fn env(&self) -> &EnvMap {
+        (**self).env()
+    }
+    fn docker(&self) -> &Docker {
+        (**self).docker()
+    }
+    fn log(&self, level: Level, msg: &str) {
+        (**self).log(level, msg)
+    }
+    fn fire(&self, trigger: &str, args: &[&str]) -> Result<i32, DeployError> {
+        (**self).fire(trigger, args)
+    }
+    fn fire_capture(&self, trigger: &str, args: &[&str]) -> Result<String, DeployError> {
+        (**self).fire_capture(trigger, args)
+    }
+    fn has_trigger(&self, trigger: &str, exclude: &[&str]) -> bool {
+        (**self).has_trigger(trigger, exclude)
+    }
+    fn dokku_bin(&self) -> PathBuf {
+        (**self).dokku_bin()
+    }
+}
+
 /// Why a pipeline step failed.
 #[derive(Debug, Error)]
 #[non_exhaustive]

@@ -4,8 +4,8 @@
 //! answers a fresh id (`cid1`, `cid2`, ...), and `container inspect`, which describes a
 //! running container on the bridge network.
 
-use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{Call, CallResult, Docker, Runner};
 use crate::process::ProcessError;
@@ -21,11 +21,11 @@ struct State {
 /// A handle on the fake's state; clone it freely.
 #[derive(Clone, Default)]
 pub(crate) struct FakeDocker {
-    state: Rc<RefCell<State>>,
+    state: Arc<Mutex<State>>,
 }
 
 struct FakeRunner {
-    state: Rc<RefCell<State>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl FakeDocker {
@@ -43,7 +43,8 @@ impl FakeDocker {
     /// Answers calls starting with `prefix` with `result`.
     pub(crate) fn respond(&self, prefix: &[&str], result: CallResult) {
         self.state
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .rules
             .push((prefix.iter().map(|s| s.to_string()).collect(), result));
     }
@@ -52,14 +53,18 @@ impl FakeDocker {
     /// any lasting rule; one-shot answers for the same prefix are used in the order
     /// given.
     pub(crate) fn respond_once(&self, prefix: &[&str], stdout: &str) {
-        self.state.borrow_mut().once.push((
-            prefix.iter().map(|s| s.to_string()).collect(),
-            CallResult {
-                code: 0,
-                stdout: stdout.to_string(),
-                stderr: String::new(),
-            },
-        ));
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .once
+            .push((
+                prefix.iter().map(|s| s.to_string()).collect(),
+                CallResult {
+                    code: 0,
+                    stdout: stdout.to_string(),
+                    stderr: String::new(),
+                },
+            ));
     }
 
     /// Answers calls starting with `prefix` with `stdout` and status 0.
@@ -77,7 +82,8 @@ impl FakeDocker {
     /// Every call so far, as space-joined argument strings.
     pub(crate) fn calls(&self) -> Vec<String> {
         self.state
-            .borrow()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .calls
             .iter()
             .map(|c| c.args.join(" "))
@@ -86,7 +92,11 @@ impl FakeDocker {
 
     /// Every call so far.
     pub(crate) fn raw_calls(&self) -> Vec<Call> {
-        self.state.borrow().calls.clone()
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .calls
+            .clone()
     }
 }
 
@@ -113,7 +123,10 @@ pub(crate) fn inspect_array(containers: &[(&str, bool, &str)]) -> String {
 
 impl Runner for FakeRunner {
     fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
-        let mut state = self.state.borrow_mut();
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         state.calls.push(call.clone());
         let matches = |prefix: &Vec<String>| {
             call.args.len() >= prefix.len() && call.args[..prefix.len()] == prefix[..]

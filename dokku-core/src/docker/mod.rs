@@ -95,7 +95,7 @@ pub struct CallResult {
 }
 
 /// Executes docker calls.
-pub trait Runner {
+pub trait Runner: Send + Sync {
     /// Runs one call; a non-zero exit is a result, not an error.
     fn run(&self, call: &Call) -> Result<CallResult, ProcessError>;
 

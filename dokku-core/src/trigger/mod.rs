@@ -40,7 +40,7 @@ pub trait NativeTriggers {
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
-        stdout: &mut dyn Write,
+        stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError>;
 }
 
@@ -220,10 +220,9 @@ impl<'a> TriggerBus<'a> {
                 ));
                 match mode {
                     StdoutMode::Inherit => {
-                        let stdout = std::io::stdout();
-                        let mut lock = stdout.lock();
-                        let status = native.run(plugin, trigger, args, &mut lock)?;
-                        let _ = lock.flush();
+                        let mut stdout = std::io::stdout();
+                        let status = native.run(plugin, trigger, args, &mut stdout)?;
+                        let _ = stdout.flush();
                         status
                     }
                     StdoutMode::Capture => {

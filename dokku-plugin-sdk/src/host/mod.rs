@@ -10,6 +10,7 @@
 
 mod load_error;
 
+use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -22,7 +23,8 @@ use crate::abi::{
     Call, DokkuPluginRoot_Ref, HostObj, HostObj_TO, HostRef, PluginBox, DOKKU_PLUGIN_ABI,
 };
 use crate::error::{HostError, PluginError};
-use crate::export::payload_message;
+use crate::export::{install_panic_hook, payload_message, run_command, run_trigger};
+use crate::plugin::Plugin;
 use crate::services::{LogLevel, Stream};
 
 pub use load_error::LoadError;
@@ -252,6 +254,73 @@ impl LoadedPlugin {
                 RSlice::from_slice(stdin),
             )
             .into_result()
+    }
+}
+
+/// A plugin linked into the `dokku` binary (a core plugin): called through the same hooks,
+/// contexts and [`HostServices`] adapter as a library plugin, without loading anything.
+/// `linked` is the host's own object, which the plugin reaches with
+/// [`crate::Host::linked`].
+pub struct LinkedPlugin {
+    plugin: &'static dyn Plugin,
+}
+
+impl LinkedPlugin {
+    /// Wraps a plugin value that lives for the whole process.
+    pub const fn new(plugin: &'static dyn Plugin) -> LinkedPlugin {
+        LinkedPlugin { plugin }
+    }
+
+    /// Runs a command, with the conventions of [`LoadedPlugin::command`].
+    pub fn command<A, K, V>(
+        &self,
+        host: &dyn HostServices,
+        linked: &(dyn Any + Sync),
+        name: &str,
+        args: &[A],
+        env: &[(K, V)],
+    ) -> Result<i32, PluginError>
+    where
+        A: AsRef<str>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        install_panic_hook();
+        let buffers = CallBuffers::new(name, args, env);
+        let adapter = HostAdapter::new(host);
+        run_command(
+            self.plugin,
+            adapter.host_ref(),
+            Some(linked),
+            buffers.call(),
+        )
+    }
+
+    /// Runs a trigger handler, with the conventions of [`LoadedPlugin::trigger`].
+    pub fn trigger<A, K, V>(
+        &self,
+        host: &dyn HostServices,
+        linked: &(dyn Any + Sync),
+        name: &str,
+        args: &[A],
+        env: &[(K, V)],
+        stdin: &[u8],
+    ) -> Result<i32, PluginError>
+    where
+        A: AsRef<str>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        install_panic_hook();
+        let buffers = CallBuffers::new(name, args, env);
+        let adapter = HostAdapter::new(host);
+        run_trigger(
+            self.plugin,
+            adapter.host_ref(),
+            Some(linked),
+            buffers.call(),
+            stdin,
+        )
     }
 }
 

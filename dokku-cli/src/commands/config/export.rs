@@ -4,14 +4,14 @@ use dokku_core::config::{format, ops, ExportFormat};
 
 use super::{fail, go_list, target};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Prints the env in `--format` (default `exports`) followed by a newline, or by a
 /// single space for `shell`.
 pub(crate) fn run(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
     let (scope, rest, flags) = target(host, args, &["merged"], &["format"])?;
     if !rest.is_empty() {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Trailing argument(s): {}",
             go_list(&rest)
         )));

@@ -4,24 +4,24 @@ use dokku_core::config::{format, ops};
 
 use super::{fail, go_list, target};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Prints the value and a newline; an unset key (or an invalid key name) prints
 /// nothing and exits 1, as in Dokku.
 pub(crate) fn run(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
     let (scope, keys, flags) = target(host, args, &["quoted"], &[])?;
     if keys.len() > 1 {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Unexpected argument(s): {}",
             go_list(&keys[1..])
         )));
     }
     let Some(key) = keys.first() else {
-        return Err(CliError::fail("Expected: key"));
+        return Err(CommandError::fail("Expected: key"));
     };
     let mut env = ops::load(host, &scope).map_err(fail)?;
     let Some(value) = env.remove(key.as_str()) else {
-        return Err(CliError::silent(1));
+        return Err(CommandError::silent(1));
     };
     let text = if flags.has("quoted") {
         format::shell_quote(&value)

@@ -7,14 +7,14 @@ use dokku_core::log::Level;
 
 use super::{fail, go_list, target, Caller};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Reads vars from FILE (a missing file is empty) or stdin (`-` or nothing) and sets
 /// them as `config:set` does.
 pub(crate) fn run(host: &PluginHost<'_>, args: &[String], caller: Caller) -> CmdResult {
     let (scope, rest, flags) = target(host, args, &["replace", "no-restart"], &["format"])?;
     if rest.len() > 1 {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Trailing argument(s): {}",
             go_list(&rest[1..])
         )));
@@ -28,13 +28,13 @@ pub(crate) fn run(host: &PluginHost<'_>, args: &[String], caller: Caller) -> Cmd
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
-                .map_err(|e| CliError::fail(format!("Unable to read stdin: {e}")))?;
+                .map_err(|e| CommandError::fail(format!("Unable to read stdin: {e}")))?;
             text
         }
         Some(file) => match std::fs::read_to_string(file) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(CliError::fail(format!("Unable to read {file}: {e}"))),
+            Err(e) => return Err(CommandError::fail(format!("Unable to read {file}: {e}"))),
         },
     };
     let imported = ops::parse_import(&text, format).map_err(fail)?;

@@ -4,13 +4,13 @@ use dokku_core::config::ops;
 
 use super::{fail, go_list, target};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Prints the keys, sorted, one per line.
 pub(crate) fn run(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
     let (scope, rest, flags) = target(host, args, &["merged"], &[])?;
     if !rest.is_empty() {
-        return Err(CliError::fail(format!(
+        return Err(CommandError::fail(format!(
             "Trailing argument(s): {}",
             go_list(&rest)
         )));

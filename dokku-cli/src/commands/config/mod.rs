@@ -23,8 +23,8 @@ use dokku_core::app;
 use dokku_core::config::{ConfigError, ConfigScope};
 
 use super::core_plugin::{parse_flags, FlagSpec, Flags, PluginHost};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// How the command was reached, which decides the app argument `post-config-update`
 /// gets for the global scope: `""` from the CLI, `--global` from `config_sub`-style
@@ -61,7 +61,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "config:keys" => keys::run(&host, args),
         "config:bundle" => bundle::run(&host, args),
         "config:import" => import::run(&host, args, caller),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -71,7 +73,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 pub(crate) fn run_core(ctx: &mut Context, args: &[String]) -> CmdResult {
     let args: Vec<String> = args.iter().filter(|a| !a.is_empty()).cloned().collect();
     let Some((op, rest)) = args.split_first() else {
-        return Err(CliError::fail("missing config helper")
+        return Err(CommandError::fail("missing config helper")
             .hint("dokku __core config <set|unset|get|keys|clear|bundle|export> ARGS"));
     };
     let host = PluginHost::new(ctx);
@@ -85,8 +87,10 @@ pub(crate) fn run_core(ctx: &mut Context, args: &[String]) -> CmdResult {
         "bundle" => bundle::run(&host, rest),
         "export" => export::run(&host, rest),
         "import" => import::run(&host, rest, caller),
-        other => Err(CliError::fail(format!("unknown config helper '{other}'"))
-            .hint("config helpers: set unset get keys clear bundle export import")),
+        other => Err(
+            CommandError::fail(format!("unknown config helper '{other}'"))
+                .hint("config helpers: set unset get keys clear bundle export import"),
+        ),
     }
 }
 
@@ -99,7 +103,7 @@ pub(crate) fn target(
     args: &[String],
     bools: &[&str],
     values: &[&str],
-) -> Result<(ConfigScope, Vec<String>, Flags), CliError> {
+) -> Result<(ConfigScope, Vec<String>, Flags), CommandError> {
     let mut all_bools = vec!["global"];
     all_bools.extend_from_slice(bools);
     let flags = parse_flags(
@@ -113,7 +117,10 @@ pub(crate) fn target(
     resolve(host.ctx(), flags)
 }
 
-fn resolve(ctx: &Context, mut flags: Flags) -> Result<(ConfigScope, Vec<String>, Flags), CliError> {
+fn resolve(
+    ctx: &Context,
+    mut flags: Flags,
+) -> Result<(ConfigScope, Vec<String>, Flags), CommandError> {
     let positional = std::mem::take(&mut flags.positional);
     if flags.has("global") {
         return Ok((ConfigScope::Global, positional, flags));
@@ -125,14 +132,14 @@ fn resolve(ctx: &Context, mut flags: Flags) -> Result<(ConfigScope, Vec<String>,
 }
 
 /// A config error as the command's error (` !     <message>`, exit 1).
-pub(crate) fn fail(err: ConfigError) -> CliError {
+pub(crate) fn fail(err: ConfigError) -> CommandError {
     let hint = match &err {
         ConfigError::RestartFailed { .. } => Some(
             "the new config is saved and the previous release keeps serving; fix the app, then run `dokku ps:restart APP`",
         ),
         _ => None,
     };
-    let cli = CliError::fail(err.to_string());
+    let cli = CommandError::fail(err.to_string());
     match hint {
         Some(hint) => cli.hint(hint),
         None => cli,

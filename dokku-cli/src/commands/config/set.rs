@@ -5,7 +5,7 @@ use dokku_core::config::parse_pairs;
 
 use super::{fail, target, Caller};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
 
 /// Validates every pair (split at the first `=`, `--encoded` values base64-decoded,
 /// then the keys) before anything is written.

@@ -6,7 +6,7 @@ use dokku_core::log::Level;
 
 use super::{fail, target};
 use crate::commands::core_plugin::{parse_bool, PluginHost};
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
 
 const FLAGS: [&str; 3] = ["merged", "shell", "export"];
 
@@ -41,7 +41,7 @@ pub(crate) fn run_bare(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
         };
         let (name, value) = body.split_once('=').map_or((body, "true"), |(n, v)| (n, v));
         if name != "global" && !FLAGS.contains(&name) {
-            return Err(CliError::with_code(
+            return Err(CommandError::with_code(
                 format!("flag provided but not defined: -{name}"),
                 2,
             ));
@@ -54,7 +54,7 @@ pub(crate) fn run_bare(host: &PluginHost<'_>, args: &[String]) -> CmdResult {
                 set.remove(name);
             }
             None => {
-                return Err(CliError::with_code(
+                return Err(CommandError::with_code(
                     format!("invalid boolean value \"{value}\" for -{name}: parse error"),
                     2,
                 ))
@@ -78,7 +78,7 @@ fn show(
 ) -> CmdResult {
     let env = ops::load_merged(host, scope, merged).map_err(fail)?;
     if shell && export {
-        return Err(CliError::fail(
+        return Err(CommandError::fail(
             "Only one of --shell and --export can be given",
         ));
     }

@@ -25,8 +25,8 @@ use dokku_core::trigger::TriggerError;
 
 use super::{set, Caller};
 use crate::commands::core_plugin::{parse_bool, PluginHost};
-use crate::context::Context;
-use crate::exit::CliError;
+use dokku_host::command_error::CommandError;
+use dokku_host::context::Context;
 
 /// Runs the config plugin's handler for `trigger`.
 pub(crate) fn run(
@@ -88,7 +88,7 @@ fn scope_arg(arg: &str) -> ConfigScope {
     ConfigScope::from_arg(arg)
 }
 
-fn get(host: &PluginHost<'_>, scope: &ConfigScope, key: &str) -> Result<(), CliError> {
+fn get(host: &PluginHost<'_>, scope: &ConfigScope, key: &str) -> Result<(), CommandError> {
     let mut env = ops::load(host, scope).map_err(super::fail)?;
     if let Some(value) = env.remove(key) {
         host.write_stdout(value.as_bytes());
@@ -102,7 +102,7 @@ fn export(
     global: &str,
     merged: &str,
     format: &str,
-) -> Result<(), CliError> {
+) -> Result<(), CommandError> {
     let global = parse_bool(global).unwrap_or(false);
     let scope = if global {
         ConfigScope::Global

@@ -4,7 +4,7 @@ use dokku_core::config::ops::{self, Restart};
 
 use super::{fail, target, Caller};
 use crate::commands::core_plugin::PluginHost;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
 
 /// Unsets the keys (all validated first).
 pub(crate) fn run(host: &PluginHost<'_>, args: &[String], caller: Caller) -> CmdResult {

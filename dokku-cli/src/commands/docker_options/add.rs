@@ -1,7 +1,7 @@
 //! `docker-options:add [--process TYPE]... <app> <phase(s)> OPTION...`.
 
-use crate::context::Context;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
 
 /// Adds OPTION (split at flag boundaries) to each comma-separated phase.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

@@ -5,8 +5,8 @@ use dokku_core::log::Level;
 
 use super::{existing_app, fail, parse_scoped, props};
 use crate::commands::core_plugin::log;
-use crate::context::Context;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
 
 /// Clears the default scope (all phases, or those given) or the given process types.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

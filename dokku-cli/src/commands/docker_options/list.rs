@@ -4,9 +4,9 @@ use dokku_core::docker_options;
 
 use super::{existing_app, fail, props};
 use crate::commands::core_plugin::{parse_flags, FlagSpec};
-use crate::context::Context;
-use crate::exit::CmdResult;
-use crate::output;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
+use dokku_host::output;
 
 /// Prints the options of one scope and phase, one per line.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

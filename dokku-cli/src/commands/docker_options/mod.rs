@@ -16,8 +16,8 @@ use dokku_core::docker_options::DockerOptionsError;
 use dokku_core::property::PropertyStore;
 
 use super::core_plugin::{parse_flags, FlagSpec, Flags};
-use crate::context::Context;
-use crate::exit::{CliError, CmdResult};
+use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_host::context::Context;
 
 /// Runs one `docker-options` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -29,7 +29,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "docker-options:clear" => clear::run(ctx, args),
         "docker-options:list" => list::run(ctx, args),
         "docker-options:report" => report::run(ctx, args),
-        other => Err(CliError::fail(format!("`{other}` is not a dokku command."))),
+        other => Err(CommandError::fail(format!(
+            "`{other}` is not a dokku command."
+        ))),
     }
 }
 
@@ -47,7 +49,7 @@ pub(crate) fn props(ctx: &Context) -> PropertyStore {
 
 /// pflag with `SetInterspersed(false)`: `--process` flags first, then
 /// `APP PHASES OPTION...` verbatim (an option's own dashes are not flags).
-pub(crate) fn parse_scoped(args: &[String]) -> Result<Flags, CliError> {
+pub(crate) fn parse_scoped(args: &[String]) -> Result<Flags, CommandError> {
     parse_flags(
         args,
         &FlagSpec {
@@ -59,7 +61,7 @@ pub(crate) fn parse_scoped(args: &[String]) -> Result<Flags, CliError> {
 }
 
 /// The app named by the first positional argument (exit 20 when it does not exist).
-pub(crate) fn existing_app(ctx: &Context, flags: &Flags) -> Result<String, CliError> {
+pub(crate) fn existing_app(ctx: &Context, flags: &Flags) -> Result<String, CommandError> {
     let name = flags.positional.first().map(String::as_str).unwrap_or("");
     Ok(app::verify(&ctx.layout.dokku_root, name)?
         .as_str()
@@ -67,8 +69,8 @@ pub(crate) fn existing_app(ctx: &Context, flags: &Flags) -> Result<String, CliEr
 }
 
 /// A docker-options error as the command's error (` !     <message>`, exit 1).
-pub(crate) fn fail(err: DockerOptionsError) -> CliError {
-    CliError::fail(err.to_string())
+pub(crate) fn fail(err: DockerOptionsError) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 /// The change `docker-options:add` / `:remove` make, as dokku-core exposes it.

@@ -1,7 +1,7 @@
 //! `docker-options:remove [--process TYPE]... <app> <phase(s)> OPTION...`.
 
-use crate::context::Context;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
 
 /// Removes OPTION (split at flag boundaries, exact matches) from each phase.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

@@ -4,8 +4,8 @@ use dokku_core::docker_options;
 
 use super::{fail, props};
 use crate::commands::core_plugin::run_report;
-use crate::context::Context;
-use crate::exit::CmdResult;
+use dokku_host::command_error::CmdResult;
+use dokku_host::context::Context;
 
 /// The `--docker-options-{build,deploy,run}` report, plus one
 /// `--docker-options-deploy.<type>` per process type with options.

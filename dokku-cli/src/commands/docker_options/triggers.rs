@@ -26,7 +26,7 @@ use dokku_core::trigger::TriggerError;
 
 use super::props;
 use crate::commands::core_plugin::{log, print_report};
-use crate::context::Context;
+use dokku_host::context::Context;
 
 /// Runs the docker-options plugin's handler for `trigger`.
 pub(crate) fn run(

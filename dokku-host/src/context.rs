@@ -14,26 +14,69 @@ use dokku_core::plugin::{self, Discovery};
 use dokku_core::settings::{self, EnvMap, SettingsError};
 use dokku_core::trigger::{PlugnConfig, StdoutMode, TriggerBus, TriggerOutcome};
 
-use crate::exit::CliError;
+use std::io::{IsTerminal, Write};
+
+use dokku_core::plugin::Plugin;
+use dokku_core::trigger::{NativeTriggers, TriggerError};
+
+use crate::command_error::CommandError;
 use crate::output;
 
+/// Runs the handlers of plugins that are not executables: core plugins linked into the
+/// binary and native plugin libraries. The `dokku` binary supplies one (its plugin
+/// registry); an embedder without compiled plugins supplies none, and only executable
+/// hooks run.
+pub trait NativeHandlers: Sync {
+    /// Runs `plugin`'s handler for `trigger` with `ctx` as its host, writing its stdout
+    /// to `stdout`; returns the handler's exit status.
+    fn trigger(
+        &self,
+        ctx: &Context,
+        plugin: &Plugin,
+        trigger: &str,
+        args: &[String],
+        stdout: &mut (dyn Write + Send),
+    ) -> Result<i32, TriggerError>;
+}
+
 /// Everything a command needs: the environment, the layout, output rules, plugins.
-pub(crate) struct Context {
+///
+/// This is the one host object: the dispatcher runs with it, core plugins reach it
+/// through [`dokku_plugin_sdk::Host::linked`], native plugin libraries through the
+/// named services of [`crate::services::ServiceHost`], and the deploy pipeline and the
+/// config operations through the traits it implements ([`dokku_core::deploy::Host`],
+/// [`dokku_core::config::ops::ConfigHost`]).
+pub struct Context {
     /// The environment children run with.
-    pub(crate) env: EnvMap,
-    pub(crate) layout: Layout,
+    pub env: EnvMap,
+    /// Where everything lives (`DOKKU_ROOT`, `DOKKU_LIB_ROOT`, plugin paths).
+    pub layout: Layout,
     /// The dispatcher's own quiet mode (also true without a tty).
-    pub(crate) quiet: bool,
-    pub(crate) trace: bool,
+    pub quiet: bool,
+    /// `--trace` / `DOKKU_TRACE`: trace lines and debug logs are shown.
+    pub trace: bool,
     /// Path of this binary, for re-running ourselves.
-    pub(crate) exe: PathBuf,
+    pub exe: PathBuf,
     discovery: OnceLock<Discovery>,
     plugn_config: OnceLock<PlugnConfig>,
+    docker: OnceLock<dokku_core::docker::Docker>,
+    handlers: Option<&'static dyn NativeHandlers>,
+    /// Which quiet rule [`dokku_core::deploy::Host::log`] applies.
+    pub(crate) log_rule: LogRule,
+}
+
+/// Whose quiet rule a context's pipeline log lines follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LogRule {
+    /// The dispatcher's ([`Context::quiet`], also set without a tty).
+    Dispatcher,
+    /// A plugin's ([`Context::plugin_quiet`]).
+    Plugin,
 }
 
 impl Context {
     /// Builds the context from our process environment and the settings files.
-    pub(crate) fn from_process() -> Result<Context, CliError> {
+    pub fn from_process() -> Result<Context, CommandError> {
         let mut vars: EnvMap = std::env::vars_os()
             .map(|(k, v)| {
                 (
@@ -63,7 +106,7 @@ impl Context {
 
     /// Applies Dokku's exports to an environment that already went through the
     /// settings files.
-    pub(crate) fn with_env(mut vars: EnvMap) -> Context {
+    pub fn with_env(mut vars: EnvMap) -> Context {
         let layout = Layout::from_env(&vars);
         let set = |vars: &mut EnvMap, k: &str, v: String| {
             vars.insert(k.to_string(), v);
@@ -130,11 +173,36 @@ impl Context {
             exe,
             discovery: OnceLock::new(),
             plugn_config: OnceLock::new(),
+            docker: OnceLock::new(),
+            handlers: None,
+            log_rule: LogRule::Dispatcher,
         }
     }
 
+    /// Who runs the handlers of linked and library plugins when a trigger fires.
+    pub fn with_handlers(mut self, handlers: &'static dyn NativeHandlers) -> Context {
+        self.handlers = Some(handlers);
+        self
+    }
+
+    /// This context with the pipeline's log lines following a plugin's quiet rule (as
+    /// Dokku's Go plugins print them), for commands that run pipeline code themselves.
+    pub fn as_plugin(&self) -> Context {
+        let mut ctx = self.clone();
+        ctx.log_rule = LogRule::Plugin;
+        ctx
+    }
+
+    /// Docker through `$DOCKER_BIN`, with this context's environment.
+    pub fn docker(&self) -> &dokku_core::docker::Docker {
+        self.docker.get_or_init(|| {
+            let bin = self.var(env::DOCKER_BIN).unwrap_or("docker").to_string();
+            dokku_core::docker::Docker::cli(&bin, self.env.clone())
+        })
+    }
+
     /// The value of an environment variable, empty counting as unset.
-    pub(crate) fn var(&self, key: &str) -> Option<&str> {
+    pub fn var(&self, key: &str) -> Option<&str> {
         self.env
             .get(key)
             .map(String::as_str)
@@ -142,13 +210,50 @@ impl Context {
     }
 
     /// Sets a variable for us and every child.
-    pub(crate) fn export(&mut self, key: &str, value: impl Into<String>) {
+    pub fn export(&mut self, key: &str, value: impl Into<String>) {
         self.env.insert(key.to_string(), value.into());
+        self.docker = OnceLock::new();
+    }
+
+    /// Whether a plugin running now sees quiet mode. Dokku's dispatcher drops its own
+    /// `_quiet` lines when there is no tty, but plugins only see `DOKKU_QUIET_OUTPUT`
+    /// when `--quiet` exported it; core plugins print what Dokku's plugin executables
+    /// print, so they follow the exported variable.
+    pub fn plugin_quiet(&self) -> bool {
+        self.var(env::DOKKU_QUIET_OUTPUT).is_some()
+    }
+
+    /// Writes one Dokku log line as a plugin would (see [`Context::plugin_quiet`]).
+    pub fn log_as_plugin(&self, level: Level, msg: &str) {
+        if let Some((stream, line)) = log::render(level, msg, self.plugin_quiet(), self.trace) {
+            output::write(stream, &line);
+        }
+    }
+
+    /// Whether the command runs with a terminal (`DOKKU_FORCE_TTY` / `DOKKU_DISABLE_TTY`
+    /// override what stdin says).
+    pub fn has_tty(&self) -> bool {
+        if self.var(env::DOKKU_FORCE_TTY) == Some("true") {
+            return true;
+        }
+        if self.var(env::DOKKU_DISABLE_TTY) == Some("true") {
+            return false;
+        }
+        std::io::stdin().is_terminal()
+    }
+
+    /// The installed version: `STABLE_VERSION`, else `VERSION`, under `DOKKU_LIB_ROOT`.
+    pub fn installed_version(&self) -> Option<String> {
+        self.layout
+            .version_files()
+            .iter()
+            .find_map(|f| std::fs::read_to_string(f).ok())
+            .map(|v| v.trim_end_matches('\n').to_string())
     }
 
     /// The enabled plugins, scanned once per run. Problems (malformed manifests) are
     /// warned about once, here.
-    pub(crate) fn plugins(&self) -> &Discovery {
+    pub fn plugins(&self) -> &Discovery {
         self.discovery.get_or_init(|| {
             let found = plugin::discover(&self.layout);
             for problem in &found.problems {
@@ -160,46 +265,52 @@ impl Context {
 
     /// `$PLUGIN_PATH/config.toml`, read once per run (a deploy fires dozens of
     /// triggers).
-    pub(crate) fn plugn_config(&self) -> &PlugnConfig {
+    pub fn plugn_config(&self) -> &PlugnConfig {
         self.plugn_config
             .get_or_init(|| PlugnConfig::load(&self.layout.plugn_config()))
     }
 
     /// Forgets the plugin scan (after enabling or installing plugins).
-    pub(crate) fn rescan(&mut self) {
+    pub fn rescan(&mut self) {
         self.discovery = OnceLock::new();
         self.plugn_config = OnceLock::new();
     }
 
     /// Writes a Dokku log line, honouring quiet and trace.
-    pub(crate) fn log(&self, level: Level, msg: &str) {
+    pub fn log(&self, level: Level, msg: &str) {
         output::log(self, level, msg);
     }
 
     /// Writes a trace line (`+ ...` on stderr) when tracing.
-    pub(crate) fn trace(&self, line: &str) {
+    pub fn trace(&self, line: &str) {
         if self.trace {
             output::write(Stream::Stderr, &format!("+ {line}\n"));
         }
     }
 
     /// Fires a trigger over the enabled plugins.
-    pub(crate) fn fire(
+    pub fn fire(
         &self,
         trigger: &str,
         args: &[String],
         mode: StdoutMode,
-    ) -> Result<TriggerOutcome, CliError> {
+    ) -> Result<TriggerOutcome, CommandError> {
         let plugins = &self.plugins().plugins;
         let config = self.plugn_config().clone();
-        let native = crate::plugin_host::NativeHost::new(self);
+        let bound = self.handlers.map(|handlers| Bound {
+            handlers,
+            ctx: self,
+        });
         let trace = |line: &str| self.trace(line);
-        let mut bus = TriggerBus::new(plugins, &self.env, config).with_native(&native);
+        let mut bus = TriggerBus::new(plugins, &self.env, config);
+        if let Some(bound) = &bound {
+            bus = bus.with_native(bound);
+        }
         if self.trace {
             bus = bus.with_trace(&trace);
         }
         bus.fire(trigger, args, mode).map_err(|e| {
-            let err = CliError::fail(e.to_string());
+            let err = CommandError::fail(e.to_string());
             match e.hint() {
                 Some(hint) => err.hint(hint),
                 None => err,
@@ -208,14 +319,50 @@ impl Context {
     }
 
     /// Whether some enabled plugin (other than `exclude`) handles `trigger`.
-    pub(crate) fn trigger_exists(&self, trigger: &str, exclude: &[&str]) -> bool {
+    pub fn trigger_exists(&self, trigger: &str, exclude: &[&str]) -> bool {
         let config = PlugnConfig::default();
         TriggerBus::new(&self.plugins().plugins, &self.env, config).exists(trigger, exclude)
     }
 }
 
-fn settings_error(err: SettingsError) -> CliError {
-    CliError::fail(err.to_string())
+impl Clone for Context {
+    fn clone(&self) -> Context {
+        Context {
+            env: self.env.clone(),
+            layout: self.layout.clone(),
+            quiet: self.quiet,
+            trace: self.trace,
+            exe: self.exe.clone(),
+            discovery: self.discovery.clone(),
+            plugn_config: self.plugn_config.clone(),
+            docker: OnceLock::new(),
+            handlers: self.handlers,
+            log_rule: self.log_rule,
+        }
+    }
+}
+
+/// [`NativeHandlers`] bound to the context firing the trigger, as the bus wants them.
+struct Bound<'a> {
+    handlers: &'static dyn NativeHandlers,
+    ctx: &'a Context,
+}
+
+impl NativeTriggers for Bound<'_> {
+    fn run(
+        &self,
+        plugin: &Plugin,
+        trigger: &str,
+        args: &[String],
+        stdout: &mut (dyn Write + Send),
+    ) -> Result<i32, TriggerError> {
+        self.handlers
+            .trigger(self.ctx, plugin, trigger, args, stdout)
+    }
+}
+
+fn settings_error(err: SettingsError) -> CommandError {
+    CommandError::fail(err.to_string())
 }
 
 fn os_release_id() -> String {
@@ -230,7 +377,8 @@ fn os_release_id() -> String {
         .unwrap_or_default()
 }
 
-/// Renders a log line for `level` (used by the printer and `__core log`).
-pub(crate) fn render(ctx: &Context, level: Level, msg: &str) -> Option<(Stream, String)> {
+/// Renders a log line for `level` with the dispatcher's quiet rule (used by the printer
+/// and `__core log`).
+pub fn render(ctx: &Context, level: Level, msg: &str) -> Option<(Stream, String)> {
     log::render(level, msg, ctx.quiet, ctx.trace)
 }

@@ -8,7 +8,7 @@ use dokku_core::log::{Level, Stream};
 use crate::context::{self, Context};
 
 /// Writes `text` to `stream` as is.
-pub(crate) fn write(stream: Stream, text: &str) {
+pub fn write(stream: Stream, text: &str) {
     let _ = match stream {
         Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
         Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
@@ -16,13 +16,13 @@ pub(crate) fn write(stream: Stream, text: &str) {
 }
 
 /// Writes a Dokku log line if the quiet and trace rules let it through.
-pub(crate) fn log(ctx: &Context, level: Level, msg: &str) {
+pub fn log(ctx: &Context, level: Level, msg: &str) {
     if let Some((stream, line)) = context::render(ctx, level, msg) {
         write(stream, &line);
     }
 }
 
 /// Writes a line of command data to stdout.
-pub(crate) fn println(text: &str) {
+pub fn println(text: &str) {
     write(Stream::Stdout, &format!("{text}\n"));
 }

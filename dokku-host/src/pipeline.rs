@@ -1,36 +1,22 @@
-//! The deploy pipeline's [`Host`] over the CLI context, and the error conversions
-//! every pipeline command and trigger handler shares.
+//! The context as the deploy pipeline's [`Host`] and the config operations'
+//! [`ConfigHost`], and the error conversions every pipeline command and trigger handler
+//! shares.
 
 use std::path::PathBuf;
 
 use dokku_core::deploy::{DeployError, Host};
 use dokku_core::docker::Docker;
-use dokku_core::env;
 use dokku_core::log::Level;
 use dokku_core::paths::Layout;
 use dokku_core::settings::EnvMap;
 use dokku_core::trigger::{StdoutMode, TriggerError};
 
-use crate::context::Context;
-use crate::exit::CliError;
+use dokku_core::config::ops::ConfigHost;
 
-/// The pipeline's view of a [`Context`].
-pub(crate) struct CliHost<'a> {
-    ctx: &'a Context,
-    docker: Docker,
-}
+use crate::command_error::CommandError;
+use crate::context::{Context, LogRule};
 
-impl<'a> CliHost<'a> {
-    pub(crate) fn new(ctx: &'a Context) -> CliHost<'a> {
-        let bin = ctx.var(env::DOCKER_BIN).unwrap_or("docker").to_string();
-        CliHost {
-            ctx,
-            docker: Docker::cli(&bin, ctx.env.clone()),
-        }
-    }
-}
-
-fn to_deploy(err: CliError) -> DeployError {
+fn to_deploy(err: CommandError) -> DeployError {
     match (err.message, err.hint) {
         (Some(message), Some(hint)) => DeployError::Hinted {
             message,
@@ -45,38 +31,37 @@ fn to_deploy(err: CliError) -> DeployError {
     }
 }
 
-impl Host for CliHost<'_> {
+impl Host for Context {
     fn layout(&self) -> &Layout {
-        &self.ctx.layout
+        &self.layout
     }
 
     fn env(&self) -> &EnvMap {
-        &self.ctx.env
+        &self.env
     }
 
     fn docker(&self) -> &Docker {
-        &self.docker
+        Context::docker(self)
     }
 
     fn log(&self, level: Level, msg: &str) {
-        self.ctx.log(level, msg);
+        match self.log_rule {
+            LogRule::Dispatcher => Context::log(self, level, msg),
+            LogRule::Plugin => self.log_as_plugin(level, msg),
+        }
     }
 
     fn fire(&self, trigger: &str, args: &[&str]) -> Result<i32, DeployError> {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        Ok(self
-            .ctx
-            .fire(trigger, &args, StdoutMode::Inherit)
+        Ok(Context::fire(self, trigger, &args, StdoutMode::Inherit)
             .map_err(to_deploy)?
             .status)
     }
 
     fn fire_capture(&self, trigger: &str, args: &[&str]) -> Result<String, DeployError> {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let outcome = self
-            .ctx
-            .fire(trigger, &args, StdoutMode::Capture)
-            .map_err(to_deploy)?;
+        let outcome =
+            Context::fire(self, trigger, &args, StdoutMode::Capture).map_err(to_deploy)?;
         if outcome.status != 0 {
             return Err(DeployError::Exit {
                 code: outcome.status,
@@ -86,35 +71,32 @@ impl Host for CliHost<'_> {
     }
 
     fn has_trigger(&self, trigger: &str, exclude: &[&str]) -> bool {
-        self.ctx.trigger_exists(trigger, exclude)
+        self.trigger_exists(trigger, exclude)
     }
 
     fn dokku_bin(&self) -> PathBuf {
-        self.ctx.exe.clone()
+        self.exe.clone()
     }
 }
 
 /// A pipeline error as a command's error: `dokku_log_fail` messages are printed once
 /// by the dispatcher; failures already reported end silently.
-pub(crate) fn cli_error(err: DeployError) -> CliError {
+pub fn cli_error(err: DeployError) -> CommandError {
     match err {
-        DeployError::Exit { code } => CliError::silent(code),
-        DeployError::Fail { message, code } => CliError::with_code(message, code),
+        DeployError::Exit { code } => CommandError::silent(code),
+        DeployError::Fail { message, code } => CommandError::with_code(message, code),
         DeployError::Hinted {
             message,
             hint,
             code,
-        } => CliError::with_code(message, code).hint(hint),
-        other => CliError::fail(other.to_string()),
+        } => CommandError::with_code(message, code).hint(hint),
+        other => CommandError::fail(other.to_string()),
     }
 }
 
 /// A pipeline result as a trigger handler's status: the failure is printed here
 /// (` !     msg` on stderr) and its code returned.
-pub(crate) fn trigger_status(
-    ctx: &Context,
-    result: Result<(), DeployError>,
-) -> Result<i32, TriggerError> {
+pub fn trigger_status(ctx: &Context, result: Result<(), DeployError>) -> Result<i32, TriggerError> {
     match result {
         Ok(()) => Ok(0),
         Err(DeployError::Exit { code }) => Ok(code),
@@ -132,12 +114,12 @@ pub(crate) fn trigger_status(
 }
 
 /// The `n`th trigger argument, empty when missing.
-pub(crate) fn arg(args: &[String], n: usize) -> &str {
+pub fn arg(args: &[String], n: usize) -> &str {
     args.get(n).map(String::as_str).unwrap_or("")
 }
 
 /// The app named by a command's first argument, which must exist (exit 20 if not).
-pub(crate) fn existing_app(ctx: &Context, args: &[String]) -> Result<String, CliError> {
+pub fn existing_app(ctx: &Context, args: &[String]) -> Result<String, CommandError> {
     let name = args
         .iter()
         .find(|a| !a.starts_with("--"))
@@ -145,4 +127,20 @@ pub(crate) fn existing_app(ctx: &Context, args: &[String]) -> Result<String, Cli
         .unwrap_or("");
     let app = dokku_core::app::verify(&ctx.layout.dokku_root, name)?;
     Ok(app.as_str().to_string())
+}
+
+impl ConfigHost for Context {
+    fn lib_root(&self) -> &std::path::Path {
+        &self.layout.lib_root
+    }
+
+    fn log(&self, level: Level, msg: &str) {
+        self.log_as_plugin(level, msg);
+    }
+
+    fn fire(&self, trigger: &str, args: &[String]) -> Result<i32, String> {
+        Context::fire(self, trigger, args, StdoutMode::Inherit)
+            .map(|outcome| outcome.status)
+            .map_err(|e| e.to_string())
+    }
 }

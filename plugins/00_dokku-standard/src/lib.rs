@@ -1,0 +1,1 @@
+//! Dokku's `00_dokku-standard` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `20_events` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `app-json` core plugin (being moved here from `dokku-cli`).

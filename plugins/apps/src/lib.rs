@@ -1,0 +1,1 @@
+//! Dokku's `apps` core plugin (being moved here from `dokku-cli`).

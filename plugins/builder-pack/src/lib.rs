@@ -1,0 +1,1 @@
+//! Dokku's `builder-pack` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `certs` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `checks` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,18 @@
+//! Dokku's `common` core plugin: what the other core plugins share.
+//!
+//! * [`linked`]: how a core plugin declares its commands and triggers next to their
+//!   handlers and implements the SDK's [`dokku_plugin_sdk::Plugin`], the interface every
+//!   native plugin implements, so the binary links it in statically ([`core_plugin!`]).
+//! * [`flags`]: arguments parsed the way Dokku's Go plugins parse them (pflag).
+//! * [`report`]: `<plugin>:report` for one app, `--global` or every app.
+//!
+//! The bash side of the plugin (`functions`, `property-functions`) sits beside this
+//! crate, for community plugins to source.
+#![deny(missing_docs)]
+
+pub mod flags;
+pub mod linked;
+pub mod report;
+
+pub use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
+pub use dokku_host::{CmdResult, CommandError, Context};

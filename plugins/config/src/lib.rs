@@ -1,0 +1,1 @@
+//! Dokku's `config` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `docker-options` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `domains` core plugin (being moved here from `dokku-cli`).

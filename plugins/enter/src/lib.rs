@@ -1,0 +1,1 @@
+//! Dokku's `enter` core plugin (being moved here from `dokku-cli`).

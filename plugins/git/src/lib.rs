@@ -1,0 +1,1 @@
+//! Dokku's `git` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `logs` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `network` core plugin (being moved here from `dokku-cli`).

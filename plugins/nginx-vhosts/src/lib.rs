@@ -1,0 +1,1 @@
+//! Dokku's `nginx-vhosts` core plugin (being moved here from `dokku-cli`).

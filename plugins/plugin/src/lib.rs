@@ -1,0 +1,1 @@
+//! Dokku's `plugin` core plugin (being moved here from `dokku-cli`).

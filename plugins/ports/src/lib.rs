@@ -1,0 +1,1 @@
+//! Dokku's `ports` core plugin (being moved here from `dokku-cli`).

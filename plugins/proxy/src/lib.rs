@@ -1,0 +1,1 @@
+//! Dokku's `proxy` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `ps` core plugin (being moved here from `dokku-cli`).

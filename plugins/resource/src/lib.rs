@@ -1,0 +1,1 @@
+//! Dokku's `resource` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `run` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `scheduler-docker-local` core plugin (being moved here from `dokku-cli`).

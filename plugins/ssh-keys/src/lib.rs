@@ -1,0 +1,1 @@
+//! Dokku's `ssh-keys` core plugin (being moved here from `dokku-cli`).

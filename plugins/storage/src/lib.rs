@@ -1,0 +1,1 @@
+//! Dokku's `storage` core plugin (being moved here from `dokku-cli`).

@@ -1,0 +1,1 @@
+//! Dokku's `trace` core plugin (being moved here from `dokku-cli`).
