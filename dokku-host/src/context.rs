@@ -179,6 +179,12 @@ impl Context {
         }
     }
 
+    /// Who runs the handlers of linked and library plugins (see
+    /// [`Context::with_handlers`]), for a context built from this one.
+    pub fn handlers(&self) -> Option<&'static dyn NativeHandlers> {
+        self.handlers
+    }
+
     /// Who runs the handlers of linked and library plugins when a trigger fires.
     pub fn with_handlers(mut self, handlers: &'static dyn NativeHandlers) -> Context {
         self.handlers = Some(handlers);

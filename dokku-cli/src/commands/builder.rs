@@ -10,10 +10,10 @@ use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::run_report;
-use super::properties;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::{arg, trigger_status};
+use dokku_plugin_common::properties;
 
 /// Runs one `builder:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {

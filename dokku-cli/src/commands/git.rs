@@ -158,7 +158,9 @@ fn upload_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
 
 fn hook(ctx: &mut Context, args: &[String]) -> CmdResult {
     let app = existing_app(ctx, args)?;
-    if let Some(result) = super::build_capture::capture(ctx, &app, "git-hook", "git-hook", args) {
+    if let Some(result) =
+        dokku_plugin_common::build_capture::capture(ctx, &app, "git-hook", "git-hook", args)
+    {
         return result;
     }
     let mut input = String::new();

@@ -3,7 +3,7 @@
 
 pub(crate) mod app_json;
 pub(crate) mod apps;
-pub(crate) mod build_capture;
+
 pub(crate) mod builder;
 pub(crate) mod certs;
 pub(crate) mod checks;
@@ -22,7 +22,7 @@ pub(crate) mod network;
 pub(crate) mod nginx_vhosts;
 pub(crate) mod plugin;
 pub(crate) mod ports;
-pub(crate) mod properties;
+
 pub(crate) mod proxy;
 pub(crate) mod proxy_helpers;
 pub(crate) mod ps;
@@ -33,5 +33,4 @@ pub(crate) mod scheduler_docker_local;
 pub(crate) mod ssh_keys;
 pub(crate) mod standard;
 pub(crate) mod storage;
-pub(crate) mod trace;
 pub(crate) mod version;

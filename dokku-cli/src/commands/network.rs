@@ -10,11 +10,11 @@ use dokku_core::property::{PropertyError, PropertyStore};
 use dokku_core::trigger::TriggerError;
 
 use super::core_plugin::{log, parse_flags, run_report, FlagSpec};
-use super::properties;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::output;
 use dokku_host::pipeline::{arg, trigger_status};
+use dokku_plugin_common::properties;
 
 fn fail(err: network::NetworkError) -> CommandError {
     CommandError::fail(err.to_string())

@@ -36,9 +36,13 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "ps:rebuild" => {
             if !args.iter().any(|a| a == "--all") {
                 let app = existing_app(ctx, args)?;
-                if let Some(result) =
-                    super::build_capture::capture(ctx, &app, "ps:rebuild", command, args)
-                {
+                if let Some(result) = dokku_plugin_common::build_capture::capture(
+                    ctx,
+                    &app,
+                    "ps:rebuild",
+                    command,
+                    args,
+                ) {
                     return result;
                 }
             }
@@ -476,7 +480,7 @@ fn restart(ctx: &mut Context, args: &[String]) -> CmdResult {
     if !all {
         let app = existing_app(ctx, args)?;
         if let Some(result) =
-            super::build_capture::capture(ctx, &app, "ps:restart", "ps:restart", args)
+            dokku_plugin_common::build_capture::capture(ctx, &app, "ps:restart", "ps:restart", args)
         {
             return result;
         }

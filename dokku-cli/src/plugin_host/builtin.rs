@@ -9,6 +9,8 @@ use std::io::Write;
 use dokku_core::plugin::Plugin;
 use dokku_core::trigger::TriggerError;
 
+use dokku_host::services::ServiceHost;
+
 use crate::commands;
 use crate::help;
 use dokku_host::command_error::{CmdResult, CommandError};
@@ -21,12 +23,19 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         return help::plugin_help(ctx, plugin);
     }
     let rest = &args[1..];
+    if let Some(core) = super::registry::find(&plugin.name) {
+        let host = ServiceHost::command(ctx);
+        let env: [(&str, &str); 0] = [];
+        return core
+            .plugin
+            .command(&host, &*ctx, command, rest, &env)
+            .map_err(|e| CommandError::with_code(e.message().to_string(), e.exit_code()));
+    }
     match (plugin.name.as_str(), command) {
         ("plugin", _) => commands::plugin::run(ctx, command, rest),
         ("config", _) => commands::config::run(ctx, command, rest),
         ("docker-options", _) => commands::docker_options::run(ctx, command, rest),
         ("20_events", _) => commands::events::run(ctx, command, rest),
-        ("trace", _) => commands::trace::run(ctx, command, rest),
         ("00_dokku-standard", _) => commands::standard::run(ctx, command, rest),
         ("apps", _) => commands::apps::run(ctx, command, rest),
         ("builder", _) => commands::builder::run(ctx, command, rest),
@@ -68,8 +77,22 @@ pub(crate) fn run_trigger(
     plugin: &Plugin,
     trigger: &str,
     args: &[String],
-    stdout: &mut dyn Write,
+    stdout: &mut (dyn Write + Send),
 ) -> Result<i32, TriggerError> {
+    if let Some(core) = super::registry::find(&plugin.name) {
+        let host = ServiceHost::trigger(ctx, stdout);
+        let env: [(&str, &str); 0] = [];
+        return core
+            .plugin
+            .trigger(&host, ctx, trigger, args, &env, &[])
+            .or_else(|e| {
+                Ok(
+                    CommandError::with_code(e.message().to_string(), e.exit_code())
+                        .report()
+                        .max(1),
+                )
+            });
+    }
     match plugin.name.as_str() {
         "config" => commands::config::run_trigger(ctx, trigger, args, stdout),
         "docker-options" => commands::docker_options::run_trigger(ctx, trigger, args, stdout),

@@ -4,6 +4,7 @@
 pub(crate) mod builtin;
 pub(crate) mod legacy;
 pub(crate) mod native;
+pub(crate) mod registry;
 
 use std::io::Write;
 

@@ -5,14 +5,24 @@
 //!   native plugin implements, so the binary links it in statically ([`core_plugin!`]).
 //! * [`flags`]: arguments parsed the way Dokku's Go plugins parse them (pflag).
 //! * [`report`]: `<plugin>:report` for one app, `--global` or every app.
+//! * [`properties`]: the `<plugin>:set` command several plugins share.
+//! * [`build_capture`]: keeping a build's output for `logs:failed`.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
 #![deny(missing_docs)]
 
+pub mod build_capture;
 pub mod flags;
 pub mod linked;
+pub mod properties;
 pub mod report;
 
 pub use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 pub use dokku_host::{CmdResult, CommandError, Context};
+
+/// Writes one Dokku log line as a plugin prints it (quiet only when `--quiet`
+/// exported `DOKKU_QUIET_OUTPUT`; see [`Context::plugin_quiet`]).
+pub fn log(ctx: &Context, level: dokku_core::log::Level, msg: &str) {
+    ctx.log_as_plugin(level, msg);
+}

@@ -5,17 +5,14 @@ use dokku_core::log::Level;
 use dokku_core::property::command::{self, SetError};
 use dokku_core::property::{PropertyStore, GLOBAL};
 
-use super::core_plugin::log;
+use crate::log;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::existing_app;
 
 /// Splits `[--global|<app>] REST...`: the scope (an existing app, exit 20 if not, or
 /// `--global`) and the remaining words.
-pub(crate) fn scoped(
-    ctx: &Context,
-    args: &[String],
-) -> Result<(String, Vec<String>), CommandError> {
+pub fn scoped(ctx: &Context, args: &[String]) -> Result<(String, Vec<String>), CommandError> {
     let global = args.iter().any(|a| a == GLOBAL);
     let words: Vec<String> = args
         .iter()
@@ -31,7 +28,7 @@ pub(crate) fn scoped(
 
 /// `<plugin>:set [--global|<app>] <key> [<value>...]`: the words after the key are
 /// joined with spaces; no value unsets.
-pub(crate) fn set(
+pub fn set(
     ctx: &Context,
     plugin: &str,
     args: &[String],
@@ -45,7 +42,7 @@ pub(crate) fn set(
 }
 
 /// Sets (or with an empty value unsets) one property and prints Dokku's line.
-pub(crate) fn set_value(
+pub fn set_value(
     ctx: &Context,
     plugin: &str,
     app: &str,
@@ -67,8 +64,8 @@ pub(crate) fn set_value(
 
 /// A plugin's answer to the `report` trigger (`dokku report APP`): its report of
 /// the app in the text layout.
-pub(crate) fn report_trigger(ctx: &Context, report: dokku_core::report::Report) {
+pub fn report_trigger(ctx: &Context, report: dokku_core::report::Report) {
     if let Ok(rendered) = report.render(&dokku_core::report::ReportArgs::default()) {
-        super::core_plugin::print_report(ctx, rendered);
+        crate::report::print_report(ctx, rendered);
     }
 }

@@ -1,13 +1,11 @@
-//! The `trace` core plugin, compiled in: `trace:on` and `trace:off` write or remove
-//! `$DOKKU_ROOT/.dokkurc/DOKKU_TRACE`; the deprecated `trace on|off` still works.
+//! `trace:on`, `trace:off` and the deprecated `trace on|off`.
 
 use dokku_core::env;
 use dokku_core::events;
 use dokku_core::log::Level;
-
-use super::core_plugin::log;
 use dokku_host::command_error::{CmdResult, CommandError};
-use dokku_host::context::Context;
+use dokku_host::Context;
+use dokku_plugin_common::log;
 
 /// Runs one `trace` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {

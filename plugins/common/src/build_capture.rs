@@ -22,7 +22,7 @@ use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 
 /// `data/builds/APP/<id>.log`.
-pub(crate) fn log_path(ctx: &Context, app: &str, id: &str) -> PathBuf {
+pub fn log_path(ctx: &Context, app: &str, id: &str) -> PathBuf {
     ctx.layout
         .app_data_dir("builds", app)
         .join(format!("{id}.log"))
@@ -38,7 +38,7 @@ fn new_id(ctx: &Context) -> String {
 
 /// Runs `command ARGS` again with its output captured, unless this process already
 /// is the captured one (then `None`: go on with the command here).
-pub(crate) fn capture(
+pub fn capture(
     ctx: &Context,
     app: &str,
     source: &str,
