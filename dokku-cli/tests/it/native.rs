@@ -33,6 +33,8 @@ fn built_library(package: &str, file: &str) -> PathBuf {
                 "dokku-fixture-abi-mismatch",
                 "-p",
                 "dokku-fixture-not-a-plugin",
+                "-p",
+                "dokku-fixture-echo-plugin",
             ])
             .current_dir(repo_root())
             .status()
@@ -174,6 +176,39 @@ fn native_and_legacy_handlers_of_one_trigger_interleave_in_name_order() {
         run.stdout,
         "a-legacy from-bash\nhello-native trigger from-bash\nc-legacy from-bash\n"
     );
+}
+
+#[test]
+fn a_library_plugin_and_a_linked_core_plugin_answer_one_trigger_in_plugn_order() {
+    let env = install();
+    let lib = built_library(
+        "dokku-fixture-echo-plugin",
+        "libdokku_fixture_echo_plugin.so",
+    );
+    let manifest = repo_root().join("dokku-test-support/fixtures/echo-plugin/plugin.toml");
+    // `domains` (linked into the binary) sorts between the two library plugins.
+    install_prebuilt(&env, "do-native", &manifest, &lib);
+    install_prebuilt(&env, "dz-native", &manifest, &lib);
+    env.dokku(["apps:create", "shop"]).success();
+    env.dokku(["domains:set", "shop", "shop.example.com"])
+        .success();
+    let expected = "native shop\nshop.example.com\nnative shop\n";
+    // Streamed to our stdout...
+    let run = env
+        .dokku(["plugin:trigger", "domains-list", "shop"])
+        .success();
+    assert_eq!(run.stdout, expected);
+    // ...and captured, as `$(plugn trigger ...)` in a bash plugin does: the same
+    // handlers, in the same order, through the same host adapter.
+    let dir = env.scratch("src").join("caller");
+    write_executable(
+        &dir.join("commands"),
+        "#!/usr/bin/env bash\n[[ $1 == list-twice ]] || exit 10\nout=\"$(plugn trigger domains-list shop)\"\necho \"[$out]\"\n",
+    );
+    env.dokku(["plugin:install", dir.to_str().expect("utf8")])
+        .success();
+    let run = env.dokku(["list-twice"]).success();
+    assert_eq!(run.stdout, format!("[{}]\n", expected.trim_end()));
 }
 
 #[test]
