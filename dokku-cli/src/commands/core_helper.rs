@@ -70,9 +70,11 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             })
         }
         "prop" => super::core_prop::run(ctx, rest),
-        "ps-restore-app" => super::ps::restore_worker(ctx, rest),
+        "ps-restore-app" => dokku_plugin_ps::restore_worker(ctx, rest),
         "config" => super::config::run_core(ctx, rest),
-        h if super::proxy_helpers::handles(h) => super::proxy_helpers::run(ctx, h, rest),
+        h if dokku_plugin_proxy::helpers::handles(h) => {
+            dokku_plugin_proxy::helpers::run(ctx, h, rest)
+        }
         "copy-from-image" | "copy-dir-from-image" => {
             copy_from_image(ctx, helper == "copy-dir-from-image", rest)
         }

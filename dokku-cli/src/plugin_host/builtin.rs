@@ -41,17 +41,10 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         ("builder", _) => commands::builder::run(ctx, command, rest),
         ("builder-dockerfile", _) => commands::builder::run_dockerfile(ctx, command, rest),
         ("checks", _) => commands::checks::run(ctx, command, rest),
-        ("certs", _) => commands::certs::run(ctx, command, rest),
-        ("domains", _) => commands::domains::run(ctx, command, rest),
-        ("nginx-vhosts", _) => commands::nginx_vhosts::run(ctx, command, rest),
-        ("ports", _) => commands::ports::run(ctx, command, rest),
-        ("proxy", _) => commands::proxy::run(ctx, command, rest),
         ("enter", _) => commands::enter::run(ctx, command, rest),
-        ("network", _) => commands::network::run(ctx, command, rest),
         ("resource", _) => commands::resource::run(ctx, command, rest),
         ("git", _) => commands::git::run(ctx, command, rest),
         ("logs", _) => commands::logs::run(ctx, command, rest),
-        ("ps", _) => commands::ps::run(ctx, command, rest),
         ("run", _) => commands::run::run(ctx, command, rest),
         ("ssh-keys", _) => commands::ssh_keys::run(ctx, command, rest),
         ("storage", _) => commands::storage::run(ctx, command, rest),
@@ -108,17 +101,7 @@ pub(crate) fn run_trigger(
         }
         "builder-pack" => commands::builder::buildpack_trigger(ctx, "pack", trigger, args),
         "git" => commands::git::trigger(ctx, trigger, args, stdout),
-        "certs" => commands::certs::trigger(ctx, trigger, args, stdout),
-        "domains" => commands::domains::trigger(ctx, trigger, args, stdout),
-        "nginx-vhosts" => commands::nginx_vhosts::trigger(ctx, trigger, args, stdout),
-        "ports" => commands::ports::trigger(ctx, trigger, args, stdout),
-        "proxy" => commands::proxy::trigger(ctx, trigger, args, stdout),
-        "network" => commands::network::trigger(ctx, trigger, args, stdout),
-        "ps" => commands::ps::trigger(ctx, trigger, args, stdout),
         "resource" => commands::resource::trigger(ctx, trigger, args, stdout),
-        "scheduler-docker-local" => {
-            commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout)
-        }
         _ => Err(TriggerError::Handler {
             plugin: plugin.name.clone(),
             trigger: trigger.to_string(),

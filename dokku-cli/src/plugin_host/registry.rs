@@ -6,7 +6,17 @@
 use dokku_plugin_common::linked::CorePlugin;
 
 /// Every linked core plugin.
-pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[&dokku_plugin_trace::PLUGIN];
+pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
+    &dokku_plugin_certs::PLUGIN,
+    &dokku_plugin_domains::PLUGIN,
+    &dokku_plugin_network::PLUGIN,
+    &dokku_plugin_nginx_vhosts::PLUGIN,
+    &dokku_plugin_ports::PLUGIN,
+    &dokku_plugin_proxy::PLUGIN,
+    &dokku_plugin_ps::PLUGIN,
+    &dokku_plugin_scheduler_docker_local::PLUGIN,
+    &dokku_plugin_trace::PLUGIN,
+];
 
 /// The linked core plugin called `name` (its folder name), if this binary has one.
 pub(crate) fn find(name: &str) -> Option<&'static CorePlugin> {

@@ -1,1 +1,28 @@
-//! Dokku's `network` core plugin (being moved here from `dokku-cli`).
+//! Dokku's `network` core plugin: docker networks created, listed and destroyed, and
+//! an app's containers attached to its networks at creation and deploy (logic in
+//! `dokku_core::network`).
+
+mod commands;
+mod triggers;
+
+dokku_plugin_common::core_plugin! {
+    /// The `network` core plugin.
+    Network = "network",
+    commands: [
+        ("network:create", commands::run),
+        ("network:destroy", commands::run),
+        ("network:exists", commands::run),
+        ("network:info", commands::run),
+        ("network:list", commands::run),
+        ("network:report", commands::run),
+        ("network:set", commands::run),
+    ],
+    triggers: [
+        ("docker-args-process-deploy", triggers::trigger),
+        ("docker-args-process-run", triggers::trigger),
+        ("post-container-create", triggers::trigger),
+        ("core-post-deploy", triggers::trigger),
+        ("post-delete", triggers::trigger),
+        ("report", triggers::trigger),
+    ],
+}

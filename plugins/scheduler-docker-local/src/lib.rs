@@ -1,1 +1,25 @@
-//! Dokku's `scheduler-docker-local` core plugin (being moved here from `dokku-cli`).
+//! Dokku's `scheduler-docker-local` core plugin: deploys, checks, renames, stops and
+//! retires an app's containers on the local Docker daemon (logic in
+//! `dokku_core::scheduler`). It has no commands, only triggers.
+
+mod triggers;
+
+dokku_plugin_common::core_plugin! {
+    /// The `scheduler-docker-local` core plugin.
+    SchedulerDockerLocal = "scheduler-docker-local",
+    commands: [],
+    triggers: [
+        ("scheduler-deploy", triggers::trigger),
+        ("check-deploy", triggers::trigger),
+        ("core-post-deploy", triggers::trigger),
+        ("scheduler-stop", triggers::trigger),
+        ("scheduler-retire", triggers::trigger),
+        ("scheduler-register-retired", triggers::trigger),
+        ("scheduler-app-status", triggers::trigger),
+        ("post-release-builder", triggers::trigger),
+        ("core-post-extract", triggers::trigger),
+        ("scheduler-enter", triggers::trigger),
+        ("scheduler-inspect", triggers::trigger),
+        ("scheduler-run-list", triggers::trigger),
+    ],
+}

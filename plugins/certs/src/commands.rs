@@ -1,18 +1,14 @@
-//! The `certs` core plugin: `certs:add`, `certs:update`, `certs:generate`,
-//! `certs:remove`, `certs:report`, `certs:show` and `certs-exists` (logic in
-//! `dokku_core::certs`).
+//! The `certs:*` commands: `certs:add`, `certs:update`, `certs:generate`,
+//! `certs:remove`, `certs:report` and `certs:show`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use dokku_core::certs::{self, CertPair};
-use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::run_report;
-use dokku_host::command_error::{CmdResult, CommandError};
-use dokku_host::context::Context;
 use dokku_host::output;
-use dokku_host::pipeline::{arg, cli_error, existing_app};
+use dokku_plugin_common::report::run_report;
+use dokku_plugin_common::{cli_error, existing_app, CmdResult, CommandError, Context};
 
 fn positional(args: &[String]) -> Vec<String> {
     args.iter()
@@ -84,28 +80,4 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
     }
     Ok(0)
-}
-
-/// The plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    match trigger {
-        "post-app-clone-setup" => {
-            let _ = std::fs::remove_dir_all(certs::tls_dir(&ctx.layout, arg(args, 1)));
-            Ok(0)
-        }
-        "certs-exists" => {
-            let _ = writeln!(stdout, "{}", certs::is_enabled(&ctx.layout, arg(args, 0)));
-            Ok(0)
-        }
-        "report" => {
-            super::domains::report_trigger(ctx, certs::report(&ctx.layout, arg(args, 0)));
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
 }

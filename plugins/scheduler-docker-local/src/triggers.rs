@@ -1,5 +1,5 @@
-//! The `scheduler-docker-local` core plugin: deploys, checks, renames, stops and
-//! retires an app's containers.
+//! The `scheduler-docker-local` plugin's triggers: the `scheduler-*` hooks for apps
+//! whose scheduler is `docker-local`, and its side of checks around a deploy.
 
 use std::io::Write;
 
@@ -9,8 +9,7 @@ use dokku_core::property::PropertyStore;
 use dokku_core::scheduler::{self, CheckRequest};
 use dokku_core::trigger::TriggerError;
 
-use dokku_host::context::Context;
-use dokku_host::pipeline::{arg, trigger_status};
+use dokku_plugin_common::{arg, trigger_status, Context};
 
 const NAME: &str = "docker-local";
 
@@ -25,7 +24,7 @@ pub(crate) fn trigger(
     args: &[String],
     stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
-    let host = &*ctx;
+    let host = ctx;
     match trigger {
         "scheduler-deploy" if arg(args, 0) == NAME => {
             let only = args.get(3).map(String::as_str).filter(|p| !p.is_empty());
@@ -122,7 +121,7 @@ pub(crate) fn trigger(
                     Ok(0)
                 }
                 Ok(scheduler::RunList::Table(table)) => {
-                    super::core_plugin::log(
+                    dokku_plugin_common::log(
                         ctx,
                         Level::Info2Quiet,
                         &format!("{app} run containers"),

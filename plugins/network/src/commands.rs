@@ -1,20 +1,16 @@
-//! The `network` core plugin: `network:create`, `network:destroy`, `network:exists`,
-//! `network:info`, `network:list`, `network:set`, `network:report`, and the triggers
-//! that put an app's containers on its networks.
+//! The `network:*` commands: `network:create`, `network:destroy`, `network:exists`,
+//! `network:info`, `network:list`, `network:set` and `network:report`.
 
 use std::io::{BufRead, Write};
 
 use dokku_core::log::{Level, Stream};
 use dokku_core::network::{self, NetworkInfo, PLUGIN};
 use dokku_core::property::{PropertyError, PropertyStore};
-use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::{log, parse_flags, run_report, FlagSpec};
-use dokku_host::command_error::{CmdResult, CommandError};
-use dokku_host::context::Context;
 use dokku_host::output;
-use dokku_host::pipeline::{arg, trigger_status};
-use dokku_plugin_common::properties;
+use dokku_plugin_common::flags::{parse_flags, FlagSpec};
+use dokku_plugin_common::report::run_report;
+use dokku_plugin_common::{log, properties, CmdResult, CommandError, Context};
 
 fn fail(err: network::NetworkError) -> CommandError {
     CommandError::fail(err.to_string())
@@ -227,56 +223,4 @@ pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), Comma
         return Err(CommandError::silent(1));
     }
     Ok(())
-}
-
-/// The `network` plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    match trigger {
-        // APP IMAGE_SOURCE_TYPE TAG PROC_TYPE INDEX
-        "docker-args-process-deploy" => {
-            let _ = stdout.write_all(
-                network::docker_args(&props, arg(args, 0), Some(arg(args, 3))).as_bytes(),
-            );
-            Ok(0)
-        }
-        // APP IMAGE_SOURCE_TYPE TAG
-        "docker-args-process-run" => {
-            let _ = stdout.write_all(network::docker_args(&props, arg(args, 0), None).as_bytes());
-            Ok(0)
-        }
-        // CONTAINER_TYPE CID APP PHASE [PROC_TYPE]
-        "post-container-create" => {
-            let host = &*ctx;
-            trigger_status(
-                ctx,
-                network::post_container_create(
-                    &host,
-                    arg(args, 0),
-                    arg(args, 1),
-                    arg(args, 2),
-                    arg(args, 3),
-                    arg(args, 4),
-                ),
-            )
-        }
-        "core-post-deploy" => {
-            let host = &*ctx;
-            trigger_status(ctx, network::core_post_deploy(&host, arg(args, 0)))
-        }
-        "post-delete" => {
-            let _ = props.destroy(PLUGIN, arg(args, 0));
-            Ok(0)
-        }
-        "report" => {
-            properties::report_trigger(ctx, network::report(&ctx.layout, &props, arg(args, 0)));
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
 }

@@ -17,13 +17,11 @@
 use dokku_core::deploy::Host;
 use dokku_core::{certs, domains, nginx};
 
-use dokku_host::command_error::{CmdResult, CommandError};
-use dokku_host::context::Context;
 use dokku_host::output;
-use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_plugin_common::{cli_error, existing_app, CmdResult, CommandError, Context};
 
 /// Whether `helper` is one of ours.
-pub(crate) fn handles(helper: &str) -> bool {
+pub fn handles(helper: &str) -> bool {
     matches!(
         helper,
         "nginx-reload"
@@ -47,7 +45,7 @@ fn lines(items: impl IntoIterator<Item = String>) -> CmdResult {
 }
 
 /// Runs one helper (`rest` excludes the helper's name).
-pub(crate) fn run(ctx: &mut Context, helper: &str, rest: &[String]) -> CmdResult {
+pub fn run(ctx: &mut Context, helper: &str, rest: &[String]) -> CmdResult {
     let host = &*ctx;
     let layout = &ctx.layout;
     match helper {

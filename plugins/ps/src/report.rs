@@ -7,17 +7,15 @@ use dokku_core::ps;
 use dokku_core::report::{Report, ReportArgs};
 use dokku_core::scheduler;
 
-use super::core_plugin::{print_report, run_report};
-
-use dokku_host::command_error::CmdResult;
-use dokku_host::context::Context;
+use dokku_plugin_common::report::{print_report, run_report};
+use dokku_plugin_common::{CmdResult, Context};
 
 /// `ps:report`.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
-    let host = &*ctx;
+    let host = ctx;
     let props = PropertyStore::new(&ctx.layout.lib_root);
     run_report(ctx, ps::PLUGIN, args, |app| {
-        Ok(report(ctx, &host, &props, app))
+        Ok(report(ctx, host, &props, app))
     })
 }
 
@@ -26,9 +24,9 @@ pub(crate) fn trigger(ctx: &Context, app: &str) {
     if dokku_core::app::verify(&ctx.layout.dokku_root, app).is_err() {
         return;
     }
-    let host = &*ctx;
+    let host = ctx;
     let props = PropertyStore::new(&ctx.layout.lib_root);
-    if let Ok(rendered) = report(ctx, &host, &props, app).render(&ReportArgs::default()) {
+    if let Ok(rendered) = report(ctx, host, &props, app).render(&ReportArgs::default()) {
         print_report(ctx, rendered);
     }
 }

@@ -1,17 +1,12 @@
-//! The `proxy` core plugin: `proxy:*` and the `proxy-*` triggers (logic in
-//! `dokku_core::proxy`; the nginx side answers `proxy-build-config`).
-
-use std::io::Write;
+//! The `proxy:*` commands: the proxy on or off and its type, an app's proxy config
+//! built or cleared (the proxy's own plugin answers the trigger), and `proxy:report`.
 
 use dokku_core::deploy::Host;
-use dokku_core::property::{PropertyStore, GLOBAL};
+use dokku_core::property::GLOBAL;
 use dokku_core::proxy;
-use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::run_report;
-use dokku_host::command_error::{CmdResult, CommandError};
-use dokku_host::context::Context;
-use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
+use dokku_plugin_common::report::run_report;
+use dokku_plugin_common::{cli_error, existing_app, CmdResult, CommandError, Context};
 
 /// `--all` or one app: the apps a `proxy:build-config` / `proxy:clear-config` acts on.
 fn targets(ctx: &Context, args: &[String]) -> Result<Vec<String>, CommandError> {
@@ -78,31 +73,4 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
     }
     Ok(0)
-}
-
-/// The plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let app = arg(args, 0);
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    match trigger {
-        "proxy-is-enabled" => {
-            let _ = writeln!(stdout, "{}", proxy::is_enabled(&props, app));
-            Ok(0)
-        }
-        "proxy-type" => {
-            let _ = writeln!(stdout, "{}", proxy::proxy_type(&props, app));
-            Ok(0)
-        }
-        "post-delete" => trigger_status(ctx, props.destroy(proxy::PLUGIN, app).map_err(Into::into)),
-        "report" => {
-            super::domains::report_trigger(ctx, proxy::report(&props, app));
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
 }
