@@ -71,7 +71,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
         "prop" => super::core_prop::run(ctx, rest),
         "ps-restore-app" => super::ps::restore_worker(ctx, rest),
-        "config" => super::config::run_core(ctx, rest),
+        "config" => dokku_plugin_config::run_core(ctx, rest),
         h if super::proxy_helpers::handles(h) => super::proxy_helpers::run(ctx, h, rest),
         "copy-from-image" | "copy-dir-from-image" => {
             copy_from_image(ctx, helper == "copy-dir-from-image", rest)

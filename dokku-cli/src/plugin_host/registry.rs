@@ -6,7 +6,17 @@
 use dokku_plugin_common::linked::CorePlugin;
 
 /// Every linked core plugin.
-pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[&dokku_plugin_trace::PLUGIN];
+pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
+    &dokku_plugin_config::PLUGIN,
+    &dokku_plugin_docker_options::PLUGIN,
+    &dokku_plugin_events::PLUGIN,
+    &dokku_plugin_plugin::PLUGIN,
+    &dokku_plugin_ssh_keys::PLUGIN,
+    &dokku_plugin_enter::PLUGIN,
+    &dokku_plugin_logs::PLUGIN,
+    &dokku_plugin_run::PLUGIN,
+    &dokku_plugin_trace::PLUGIN,
+];
 
 /// The linked core plugin called `name` (its folder name), if this binary has one.
 pub(crate) fn find(name: &str) -> Option<&'static CorePlugin> {
