@@ -9,7 +9,9 @@ use dokku_core::env;
 use dokku_core::log::Level;
 use dokku_core::plugin::Plugin;
 
-use crate::column::columnize;
+pub(crate) use dokku_plugin_common::help::plugin_help;
+use dokku_plugin_common::help::{columnize, command_namespace};
+
 use crate::plugin_host::legacy;
 use dokku_host::command_error::CmdResult;
 use dokku_host::context::Context;
@@ -124,49 +126,6 @@ fn strip_arguments(line: &str) -> String {
         }
     }
     line.to_string()
-}
-
-/// The name a manifest plugin's commands live under: the part before `:` of its first
-/// command (`events` for the `20_events` directory), else the plugin's name.
-fn command_namespace(plugin: &Plugin) -> &str {
-    plugin
-        .manifest
-        .as_ref()
-        .and_then(|m| m.command.first())
-        .map(|c| c.name.split(':').next().unwrap_or(&c.name))
-        .unwrap_or(&plugin.name)
-}
-
-/// `<plugin>:help` for a manifest plugin, in the layout of Dokku's bash plugins.
-pub(crate) fn plugin_help(ctx: &Context, plugin: &Plugin) -> CmdResult {
-    let Some(manifest) = &plugin.manifest else {
-        return Ok(0);
-    };
-    let description = manifest
-        .plugin
-        .help
-        .as_deref()
-        .unwrap_or(&manifest.plugin.description);
-    output::println(&format!(
-        "Usage: dokku {}[:COMMAND]",
-        command_namespace(plugin)
-    ));
-    output::println("");
-    output::println(description);
-    output::println("");
-    output::println("Additional commands:");
-    let mut lines: Vec<String> = manifest
-        .command
-        .iter()
-        .filter(|c| !c.help.is_empty())
-        .map(|c| format!("    {}, {}", c.usage.as_deref().unwrap_or(&c.name), c.help))
-        .collect();
-    lines.sort();
-    for line in columnize(&lines, ',') {
-        output::println(&line);
-    }
-    let _ = ctx;
-    Ok(0)
 }
 
 #[cfg(test)]

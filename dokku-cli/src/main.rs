@@ -1,7 +1,6 @@
 //! The `dokku` binary. When called as `plugn` it is the plugn-compatible entry point;
 //! when called as `sigil`, the sigil-compatible template renderer.
 
-mod column;
 mod commands;
 
 mod dispatch;

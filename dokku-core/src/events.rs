@@ -57,6 +57,15 @@ pub const TRIGGERS: &[&str] = &[
 /// How many lines `dokku events` shows.
 pub const TAIL_LINES: usize = 100;
 
+/// The events log: `configured` (`$DOKKU_EVENTS_LOGFILE`, when set and not empty), else
+/// `<logs_dir>/events.log`.
+pub fn logfile(configured: Option<&str>, logs_dir: &Path) -> PathBuf {
+    configured
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| logs_dir.join("events.log"))
+}
+
 /// `$DOKKU_ROOT/.dokkurc/<var>`: the settings file that turns `var` on.
 pub fn switch_file(dokku_root: &Path, var: &str) -> PathBuf {
     dokku_root.join(".dokkurc").join(var)
@@ -206,6 +215,14 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_logfile_is_configured_or_under_the_logs_dir() {
+        let logs = Path::new("/var/log/dokku");
+        assert_eq!(logfile(Some("/tmp/e.log"), logs), Path::new("/tmp/e.log"));
+        assert_eq!(logfile(Some(""), logs), logs.join("events.log"));
+        assert_eq!(logfile(None, logs), logs.join("events.log"));
+    }
 
     #[test]
     fn switches_are_dokkurc_files() {

@@ -1,24 +1,18 @@
-//! Pieces shared by the compiled-in core plugins (`config`, `docker-options`,
-//! `events`, `trace`): flag parsing in the style of Go's pflag, Dokku log lines as a
-//! plugin sees quiet mode, and a [`ConfigHost`] over the dispatcher's context.
+//! Pieces shared by the compiled-in core plugins not yet moved into their crates: flag
+//! parsing in the style of Go's pflag, and Dokku log lines as a plugin sees quiet mode.
 //!
 //! Quiet mode: Dokku's dispatcher drops its own `_quiet` lines when there is no tty,
 //! but plugins only see `DOKKU_QUIET_OUTPUT` when `--quiet` exported it. Compiled-in
 //! plugins must print what Dokku's plugin executables print, so they follow the
 //! exported variable, not [`Context::quiet`].
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
 
 use dokku_core::app;
-use dokku_core::config::ops::ConfigHost;
 use dokku_core::env;
-use dokku_core::log::{self, Level, Stream};
+use dokku_core::log::{self, Level};
 use dokku_core::property::GLOBAL;
 use dokku_core::report::{Rendered, Report, ReportArgs};
-use dokku_core::trigger::StdoutMode;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
@@ -157,71 +151,6 @@ pub(crate) fn quiet(ctx: &Context) -> bool {
 pub(crate) fn log(ctx: &Context, level: Level, msg: &str) {
     if let Some((stream, line)) = log::render(level, msg, quiet(ctx), ctx.trace) {
         output::write(stream, &line);
-    }
-}
-
-/// The config plugin's view of the dispatcher: log lines as a plugin prints them
-/// (stdout lines into `out` when a trigger's output is being captured), and triggers
-/// fired over the enabled plugins.
-pub(crate) struct PluginHost<'a> {
-    ctx: &'a Context,
-    out: RefCell<Option<&'a mut dyn Write>>,
-}
-
-impl<'a> PluginHost<'a> {
-    /// A host printing to our stdout and stderr.
-    pub(crate) fn new(ctx: &'a Context) -> PluginHost<'a> {
-        PluginHost {
-            ctx,
-            out: RefCell::new(None),
-        }
-    }
-
-    /// A host whose stdout lines go to `out` (a trigger handler's stdout).
-    pub(crate) fn with_stdout(ctx: &'a Context, out: &'a mut dyn Write) -> PluginHost<'a> {
-        PluginHost {
-            ctx,
-            out: RefCell::new(Some(out)),
-        }
-    }
-
-    /// Writes command data to this host's stdout.
-    pub(crate) fn write_stdout(&self, bytes: &[u8]) {
-        match self.out.borrow_mut().as_mut() {
-            Some(out) => {
-                let _ = out.write_all(bytes);
-            }
-            None => {
-                let _ = std::io::stdout().lock().write_all(bytes);
-            }
-        }
-    }
-
-    /// The dispatcher's context.
-    pub(crate) fn ctx(&self) -> &Context {
-        self.ctx
-    }
-}
-
-impl ConfigHost for PluginHost<'_> {
-    fn lib_root(&self) -> &Path {
-        &self.ctx.layout.lib_root
-    }
-
-    fn log(&self, level: Level, msg: &str) {
-        if let Some((stream, line)) = log::render(level, msg, quiet(self.ctx), self.ctx.trace) {
-            match stream {
-                Stream::Stdout => self.write_stdout(line.as_bytes()),
-                Stream::Stderr => output::write(Stream::Stderr, &line),
-            }
-        }
-    }
-
-    fn fire(&self, trigger: &str, args: &[String]) -> Result<i32, String> {
-        self.ctx
-            .fire(trigger, args, StdoutMode::Inherit)
-            .map(|outcome| outcome.status)
-            .map_err(|e| e.to_string())
     }
 }
 

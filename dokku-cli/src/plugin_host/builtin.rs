@@ -32,21 +32,13 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
             .map_err(|e| CommandError::with_code(e.message().to_string(), e.exit_code()));
     }
     match (plugin.name.as_str(), command) {
-        ("plugin", _) => commands::plugin::run(ctx, command, rest),
-        ("config", _) => commands::config::run(ctx, command, rest),
-        ("docker-options", _) => commands::docker_options::run(ctx, command, rest),
-        ("20_events", _) => commands::events::run(ctx, command, rest),
         ("00_dokku-standard", _) => commands::standard::run(ctx, command, rest),
         ("apps", _) => commands::apps::run(ctx, command, rest),
         ("builder", _) => commands::builder::run(ctx, command, rest),
         ("builder-dockerfile", _) => commands::builder::run_dockerfile(ctx, command, rest),
         ("checks", _) => commands::checks::run(ctx, command, rest),
-        ("enter", _) => commands::enter::run(ctx, command, rest),
         ("resource", _) => commands::resource::run(ctx, command, rest),
         ("git", _) => commands::git::run(ctx, command, rest),
-        ("logs", _) => commands::logs::run(ctx, command, rest),
-        ("run", _) => commands::run::run(ctx, command, rest),
-        ("ssh-keys", _) => commands::ssh_keys::run(ctx, command, rest),
         ("storage", _) => commands::storage::run(ctx, command, rest),
         _ => Err(CommandError::fail(format!(
             "plugin {} declares {command} as built in, but this dokku binary does not provide it",
@@ -87,9 +79,6 @@ pub(crate) fn run_trigger(
             });
     }
     match plugin.name.as_str() {
-        "config" => commands::config::run_trigger(ctx, trigger, args, stdout),
-        "docker-options" => commands::docker_options::run_trigger(ctx, trigger, args, stdout),
-        "20_events" => commands::events::run_trigger(ctx, trigger, args, stdout),
         "00_dokku-standard" => commands::standard::trigger(ctx, trigger, args, stdout),
         "app-json" => commands::app_json::trigger(ctx, trigger, args, stdout),
         "apps" => commands::apps::trigger(ctx, trigger, args, stdout),

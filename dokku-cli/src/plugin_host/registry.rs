@@ -15,6 +15,14 @@ pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_proxy::PLUGIN,
     &dokku_plugin_ps::PLUGIN,
     &dokku_plugin_scheduler_docker_local::PLUGIN,
+    &dokku_plugin_config::PLUGIN,
+    &dokku_plugin_docker_options::PLUGIN,
+    &dokku_plugin_events::PLUGIN,
+    &dokku_plugin_plugin::PLUGIN,
+    &dokku_plugin_ssh_keys::PLUGIN,
+    &dokku_plugin_enter::PLUGIN,
+    &dokku_plugin_logs::PLUGIN,
+    &dokku_plugin_run::PLUGIN,
     &dokku_plugin_trace::PLUGIN,
 ];
 

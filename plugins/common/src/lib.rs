@@ -7,6 +7,7 @@
 //! * [`report`]: `<plugin>:report` for one app, `--global` or every app.
 //! * [`properties`]: the `<plugin>:set` command several plugins share.
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
+//! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
@@ -14,6 +15,7 @@
 
 pub mod build_capture;
 pub mod flags;
+pub mod help;
 pub mod linked;
 pub mod properties;
 pub mod report;

@@ -1,4 +1,4 @@
-//! The `run` core plugin: `run` and `run:detached`.
+//! `run`, `run:detached` and `run:list`.
 
 use dokku_core::scheduler::{self, RunOutcome, RunRequest};
 
@@ -6,6 +6,7 @@ use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::output;
 use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_plugin_common::flags::{parse_flags, FlagSpec};
 
 /// Runs `run` or `run:detached` (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -61,9 +62,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 /// `run:list [--format stdout|json] <app>`: the app's one-off containers, through its
 /// scheduler (`scheduler-run-list SCHEDULER APP FORMAT`).
 fn list(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let flags = super::core_plugin::parse_flags(
+    let flags = parse_flags(
         args,
-        &super::core_plugin::FlagSpec {
+        &FlagSpec {
             bools: &[],
             values: &["format"],
             interspersed: true,

@@ -23,10 +23,12 @@ use dokku_core::config::{format, migrate, ConfigScope, ConfigStore, ExportFormat
 use dokku_core::log::Level;
 use dokku_core::trigger::TriggerError;
 
-use super::{set, Caller};
-use crate::commands::core_plugin::{parse_bool, PluginHost};
+use crate::commands::Caller;
+use crate::host::PluginHost;
+use crate::set;
 use dokku_host::command_error::CommandError;
 use dokku_host::context::Context;
+use dokku_plugin_common::flags::parse_bool;
 
 /// Runs the config plugin's handler for `trigger`.
 pub(crate) fn run(
@@ -48,10 +50,10 @@ pub(crate) fn run(
             let _ = ops::unset(&host, &scope_arg(arg(0)), "--global", &[arg(1)], restart);
             Ok(())
         }
-        "post-create" => ops::create_app(&host, arg(0)).map_err(super::fail),
-        "post-delete" => ops::delete_app(&host, arg(0)).map_err(super::fail),
+        "post-create" => ops::create_app(&host, arg(0)).map_err(crate::commands::fail),
+        "post-delete" => ops::delete_app(&host, arg(0)).map_err(crate::commands::fail),
         "post-app-clone-setup" | "post-app-rename-setup" => {
-            ops::copy_app(&host, arg(0), arg(1)).map_err(super::fail)
+            ops::copy_app(&host, arg(0), arg(1)).map_err(crate::commands::fail)
         }
         "install" | "config-migrate-env" => {
             let layout = &ctx.layout;
@@ -63,7 +65,7 @@ pub(crate) fn run(
             let apps = app::list(&layout.dokku_root).unwrap_or_default();
             setup
                 .and_then(|()| migrate::migrate_env_files(&host, &layout.dokku_root, &apps))
-                .map_err(super::fail)
+                .map_err(crate::commands::fail)
         }
         other => {
             return Err(TriggerError::Handler {
@@ -89,7 +91,7 @@ fn scope_arg(arg: &str) -> ConfigScope {
 }
 
 fn get(host: &PluginHost<'_>, scope: &ConfigScope, key: &str) -> Result<(), CommandError> {
-    let mut env = ops::load(host, scope).map_err(super::fail)?;
+    let mut env = ops::load(host, scope).map_err(crate::commands::fail)?;
     if let Some(value) = env.remove(key) {
         host.write_stdout(value.as_bytes());
     }
@@ -116,8 +118,8 @@ fn export(
     } else {
         format.parse()
     }
-    .map_err(super::fail)?;
-    let env = ops::load_merged(host, &scope, merged).map_err(super::fail)?;
+    .map_err(crate::commands::fail)?;
+    let env = ops::load_merged(host, &scope, merged).map_err(crate::commands::fail)?;
     let suffix = if format == ExportFormat::Shell {
         " "
     } else {

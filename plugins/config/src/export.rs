@@ -2,8 +2,8 @@
 
 use dokku_core::config::{format, ops, ExportFormat};
 
-use super::{fail, go_list, target};
-use crate::commands::core_plugin::PluginHost;
+use crate::commands::{fail, go_list, target};
+use crate::host::PluginHost;
 use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Prints the env in `--format` (default `exports`) followed by a newline, or by a

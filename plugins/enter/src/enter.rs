@@ -1,5 +1,4 @@
-//! The `enter` core plugin: a command in (or a shell on) one of an app's running
-//! containers, through the app's scheduler (`scheduler-enter`).
+//! `enter <app> [<container-type>|--container-id <id>] [<command>...]`.
 
 use dokku_core::deploy;
 use dokku_core::property::PropertyStore;

@@ -2,10 +2,10 @@
 
 use dokku_core::docker_options;
 
-use super::{fail, props};
-use crate::commands::core_plugin::run_report;
+use crate::commands::{fail, props};
 use dokku_host::command_error::CmdResult;
 use dokku_host::context::Context;
+use dokku_plugin_common::report::run_report;
 
 /// The `--docker-options-{build,deploy,run}` report, plus one
 /// `--docker-options-deploy.<type>` per process type with options.

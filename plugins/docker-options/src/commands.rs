@@ -1,23 +1,15 @@
-//! The `docker-options` core plugin, compiled in: `docker-options:add`, `:remove`,
-//! `:clear`, `:list`, `:report`, and its `docker-args-*` triggers. The rules live in
-//! `dokku_core::docker_options`.
-
-mod add;
-mod clear;
-mod list;
-mod remove;
-mod report;
-mod triggers;
-
-pub(crate) use triggers::run as run_trigger;
+//! The `docker-options:*` commands' dispatch and what they share (flags, the app
+//! argument, errors, the add/remove edit).
 
 use dokku_core::app;
 use dokku_core::docker_options::DockerOptionsError;
 use dokku_core::property::PropertyStore;
 
-use super::core_plugin::{parse_flags, FlagSpec, Flags};
+use crate::{add, clear, list, remove, report};
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
+use dokku_plugin_common::flags::{parse_flags, FlagSpec, Flags};
+use dokku_plugin_common::help::installed_plugin_help;
 
 /// Runs one `docker-options` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -35,11 +27,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     }
 }
 
+/// Bare `docker-options`, which the manifest declares: the plugin's help.
 fn help(ctx: &Context) -> CmdResult {
-    match ctx.plugins().get("docker-options") {
-        Some(plugin) => crate::help::plugin_help(ctx, &plugin.clone()),
-        None => Ok(0),
-    }
+    installed_plugin_help(ctx, "docker-options")
 }
 
 /// The property store of this installation.
@@ -83,7 +73,7 @@ type EditFn = fn(
 ) -> Result<(), DockerOptionsError>;
 
 /// `<app> <phase(s)> OPTION...` with `--process TYPE`s, applied through `apply`.
-fn edit(ctx: &Context, args: &[String], apply: EditFn) -> CmdResult {
+pub(crate) fn edit(ctx: &Context, args: &[String], apply: EditFn) -> CmdResult {
     let flags = parse_scoped(args)?;
     let app = existing_app(ctx, &flags)?;
     let phase_arg = flags.positional.get(1).map(String::as_str).unwrap_or("");

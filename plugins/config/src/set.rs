@@ -3,8 +3,8 @@
 use dokku_core::config::ops::{self, Restart};
 use dokku_core::config::parse_pairs;
 
-use super::{fail, target, Caller};
-use crate::commands::core_plugin::PluginHost;
+use crate::commands::{fail, target, Caller};
+use crate::host::PluginHost;
 use dokku_host::command_error::CmdResult;
 
 /// Validates every pair (split at the first `=`, `--encoded` values base64-decoded,

@@ -24,9 +24,10 @@ use dokku_core::property::GLOBAL;
 use dokku_core::report::ReportArgs;
 use dokku_core::trigger::TriggerError;
 
-use super::props;
-use crate::commands::core_plugin::{log, print_report};
+use crate::commands::props;
 use dokku_host::context::Context;
+use dokku_plugin_common::log;
+use dokku_plugin_common::report::print_report;
 
 /// Runs the docker-options plugin's handler for `trigger`.
 pub(crate) fn run(

@@ -2,11 +2,11 @@
 
 use dokku_core::docker_options;
 
-use super::{existing_app, fail, props};
-use crate::commands::core_plugin::{parse_flags, FlagSpec};
+use crate::commands::{existing_app, fail, props};
 use dokku_host::command_error::CmdResult;
 use dokku_host::context::Context;
 use dokku_host::output;
+use dokku_plugin_common::flags::{parse_flags, FlagSpec};
 
 /// Prints the options of one scope and phase, one per line.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

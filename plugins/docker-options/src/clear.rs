@@ -3,10 +3,10 @@
 use dokku_core::docker_options;
 use dokku_core::log::Level;
 
-use super::{existing_app, fail, parse_scoped, props};
-use crate::commands::core_plugin::log;
+use crate::commands::{existing_app, fail, parse_scoped, props};
 use dokku_host::command_error::CmdResult;
 use dokku_host::context::Context;
+use dokku_plugin_common::log;
 
 /// Clears the default scope (all phases, or those given) or the given process types.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {

@@ -1,4 +1,4 @@
-//! The `logs` core plugin: `logs` and `logs:failed`.
+//! `logs` and `logs:failed`.
 
 use dokku_core::log::Level;
 use dokku_core::scheduler::{self, LogsRequest};

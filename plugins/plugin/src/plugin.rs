@@ -1,6 +1,8 @@
-//! The `plugin` core plugin: `plugin:list`, `plugin:install`, `plugin:enable`, ...
+//! `plugin:list`, `plugin:install`, `plugin:enable`, `plugin:disable`,
+//! `plugin:update`, `plugin:uninstall`, `plugin:trigger`, ...
 
 use dokku_core::env;
+use dokku_core::events;
 use dokku_core::log::Level;
 use dokku_core::ownership;
 use dokku_core::paths::Layout;
@@ -64,7 +66,7 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         "stdout" => {
             output::println(&format!(
                 "plugn: {}",
-                super::version::installed_version(ctx).unwrap_or_default()
+                ctx.installed_version().unwrap_or_default()
             ));
             for p in &plugins {
                 output::println(&manage::list_line(p));
@@ -322,7 +324,7 @@ fn hand_over_to_system_user(ctx: &Context) {
     let Some(ids) = ownership::resolve(&user, &group).filter(|ids| ids.uid != 0) else {
         return;
     };
-    let events_log = super::events::logfile(ctx);
+    let events_log = events::logfile(ctx.var(env::DOKKU_EVENTS_LOGFILE), &ctx.layout.logs_dir);
     let targets = ownership::install_targets(&ctx.layout, &events_log);
     let mut lchown = |path: &std::path::Path, ids: ownership::Ids| {
         std::os::unix::fs::lchown(path, Some(ids.uid), Some(ids.gid))
@@ -372,7 +374,10 @@ fn fire_over(
         dokku_core::env::PLUGIN_PATH.into(),
         plugin_path.display().to_string(),
     );
-    let mut sub = Context::with_env(env).with_handlers(&crate::plugin_host::HANDLERS);
+    let mut sub = Context::with_env(env);
+    if let Some(handlers) = ctx.handlers() {
+        sub = sub.with_handlers(handlers);
+    }
     sub.quiet = ctx.quiet;
     sub.trace = ctx.trace;
     let code = fire_all(&sub, trigger, args)?;

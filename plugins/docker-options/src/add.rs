@@ -5,5 +5,5 @@ use dokku_host::context::Context;
 
 /// Adds OPTION (split at flag boundaries) to each comma-separated phase.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
-    super::edit(ctx, args, dokku_core::docker_options::add)
+    crate::commands::edit(ctx, args, dokku_core::docker_options::add)
 }

@@ -5,8 +5,8 @@ use std::io::Read;
 use dokku_core::config::ops::{self, ConfigHost, Restart};
 use dokku_core::log::Level;
 
-use super::{fail, go_list, target, Caller};
-use crate::commands::core_plugin::PluginHost;
+use crate::commands::{fail, go_list, target, Caller};
+use crate::host::PluginHost;
 use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Reads vars from FILE (a missing file is empty) or stdin (`-` or nothing) and sets

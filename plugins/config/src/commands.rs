@@ -1,30 +1,14 @@
-//! The `config` core plugin, compiled in: `config`, `config:show`, `config:get`,
-//! `config:set`, `config:unset`, `config:clear`, `config:export`, `config:keys`,
-//! `config:bundle`, `config:import`, the `dokku __core config ...` helpers of the bash
-//! library, and the plugin's triggers.
-//!
-//! Each subcommand file parses its arguments and calls `dokku_core::config`; the rules
-//! (file format, log lines, `post-config-update`, restarts) live there.
-
-mod bundle;
-mod clear;
-mod export;
-mod get;
-mod import;
-mod keys;
-mod set;
-mod show;
-mod triggers;
-mod unset;
-
-pub(crate) use triggers::run as run_trigger;
+//! The `config:*` commands' dispatch, the `dokku __core config ...` helpers of the bash
+//! library, and what the subcommands share (target resolution, errors).
 
 use dokku_core::app;
 use dokku_core::config::{ConfigError, ConfigScope};
 
-use super::core_plugin::{parse_flags, FlagSpec, Flags, PluginHost};
+use crate::host::PluginHost;
+use crate::{bundle, clear, export, get, import, keys, set, show, unset};
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
+use dokku_plugin_common::flags::{parse_flags, FlagSpec, Flags};
 
 /// How the command was reached, which decides the app argument `post-config-update`
 /// gets for the global scope: `""` from the CLI, `--global` from `config_sub`-style
@@ -38,7 +22,7 @@ pub(crate) enum Caller {
 }
 
 impl Caller {
-    fn global_arg(self) -> &'static str {
+    pub(crate) fn global_arg(self) -> &'static str {
         match self {
             Caller::Cli => "",
             Caller::Helper => "--global",
@@ -70,7 +54,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 /// `dokku __core config <set|unset|get|keys|clear|bundle|export> ARGS`: the bash
 /// library's `config_*` helpers. Arguments are those of the matching `config:*`
 /// command; empty arguments count as not given.
-pub(crate) fn run_core(ctx: &mut Context, args: &[String]) -> CmdResult {
+pub(crate) fn run_core(ctx: &Context, args: &[String]) -> CmdResult {
     let args: Vec<String> = args.iter().filter(|a| !a.is_empty()).cloned().collect();
     let Some((op, rest)) = args.split_first() else {
         return Err(CommandError::fail("missing config helper")

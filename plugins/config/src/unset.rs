@@ -2,8 +2,8 @@
 
 use dokku_core::config::ops::{self, Restart};
 
-use super::{fail, target, Caller};
-use crate::commands::core_plugin::PluginHost;
+use crate::commands::{fail, target, Caller};
+use crate::host::PluginHost;
 use dokku_host::command_error::CmdResult;
 
 /// Unsets the keys (all validated first).

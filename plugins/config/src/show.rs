@@ -4,9 +4,10 @@ use dokku_core::config::ops::ConfigHost;
 use dokku_core::config::{format, ops, ConfigScope, ExportFormat};
 use dokku_core::log::Level;
 
-use super::{fail, target};
-use crate::commands::core_plugin::{parse_bool, PluginHost};
+use crate::commands::{fail, target};
+use crate::host::PluginHost;
 use dokku_host::command_error::{CmdResult, CommandError};
+use dokku_plugin_common::flags::parse_bool;
 
 const FLAGS: [&str; 3] = ["merged", "shell", "export"];
 

@@ -1,7 +1,5 @@
-//! The `events` core plugin (directory `20_events`), compiled in: `events [-t]`,
-//! `events:list`, `events:on`, `events:off`, and the trigger handler that logs every
-//! trigger it listens to while `DOKKU_EVENTS` is set. The rules live in
-//! `dokku_core::events`.
+//! `events [-t]`, `events:list`, `events:on`, `events:off`, `events:help`, and the
+//! trigger handler that logs every trigger it listens to while `DOKKU_EVENTS` is set.
 
 use std::io::Write;
 
@@ -11,10 +9,11 @@ use dokku_core::log::Level;
 use dokku_core::process::Cmd;
 use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::{log, quiet};
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::output;
+use dokku_plugin_common::help::installed_plugin_help;
+use dokku_plugin_common::log;
 
 /// The plugin's directory name (dispatch maps `events*` to it).
 const PLUGIN_DIR: &str = "20_events";
@@ -24,10 +23,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     let ctx = &*ctx;
     match command {
         "events" => show(ctx, args),
-        "events:help" => match ctx.plugins().get(PLUGIN_DIR) {
-            Some(plugin) => crate::help::plugin_help(ctx, &plugin.clone()),
-            None => Ok(0),
-        },
+        // The host answers `events:help` before reaching here; kept for direct calls.
+        "events:help" => installed_plugin_help(ctx, PLUGIN_DIR),
         "events:on" => {
             output::println("Enabling dokku events logger");
             events::enable(&ctx.layout.dokku_root, env::DOKKU_EVENTS).map_err(io_fail)?;
@@ -43,7 +40,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 log(ctx, Level::Warn, "Events logger disabled");
                 return Ok(0);
             }
-            if !quiet(ctx) {
+            if !ctx.plugin_quiet() {
                 output::println(&format!(
                     "{:<6} {:<18} {:<25} {:<25} {:<25}",
                     "=====>", "Events currently logged", "", "", ""
@@ -82,10 +79,9 @@ fn show(ctx: &Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-pub(crate) fn logfile(ctx: &Context) -> std::path::PathBuf {
-    ctx.var(env::DOKKU_EVENTS_LOGFILE)
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| ctx.layout.logs_dir.join("events.log"))
+/// The events log of this installation ([`events::logfile`]).
+fn logfile(ctx: &Context) -> std::path::PathBuf {
+    events::logfile(ctx.var(env::DOKKU_EVENTS_LOGFILE), &ctx.layout.logs_dir)
 }
 
 fn io_fail(err: std::io::Error) -> CommandError {

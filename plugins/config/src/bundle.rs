@@ -2,8 +2,8 @@
 
 use dokku_core::config::{bundle_tar, ops};
 
-use super::{fail, go_list, target};
-use crate::commands::core_plugin::PluginHost;
+use crate::commands::{fail, go_list, target};
+use crate::host::PluginHost;
 use dokku_host::command_error::{CmdResult, CommandError};
 
 /// Writes the env as an uncompressed tar on stdout: one file per key.

@@ -5,5 +5,5 @@ use dokku_host::context::Context;
 
 /// Removes OPTION (split at flag boundaries, exact matches) from each phase.
 pub(crate) fn run(ctx: &Context, args: &[String]) -> CmdResult {
-    super::edit(ctx, args, dokku_core::docker_options::remove)
+    crate::commands::edit(ctx, args, dokku_core::docker_options::remove)
 }

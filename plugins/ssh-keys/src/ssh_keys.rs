@@ -1,4 +1,4 @@
-//! The `ssh-keys` core plugin: `ssh-keys:add`, `ssh-keys:list`, `ssh-keys:remove`.
+//! `ssh-keys:add`, `ssh-keys:list`, `ssh-keys:remove`.
 
 use std::io::{IsTerminal, Read};
 
