@@ -1,12 +1,7 @@
 //! Commands built into the binary: `version`, the `plugin` core plugin's commands, and
 //! the internal `__core` helpers the bash library calls.
 
-pub(crate) mod app_json;
-pub(crate) mod apps;
-
-pub(crate) mod builder;
 pub(crate) mod certs;
-pub(crate) mod checks;
 pub(crate) mod config;
 pub(crate) mod core_helper;
 pub(crate) mod core_plugin;
@@ -15,7 +10,6 @@ pub(crate) mod docker_options;
 pub(crate) mod domains;
 pub(crate) mod enter;
 pub(crate) mod events;
-pub(crate) mod git;
 
 pub(crate) mod logs;
 pub(crate) mod network;
@@ -27,10 +21,7 @@ pub(crate) mod proxy;
 pub(crate) mod proxy_helpers;
 pub(crate) mod ps;
 pub(crate) mod ps_report;
-pub(crate) mod resource;
 pub(crate) mod run;
 pub(crate) mod scheduler_docker_local;
 pub(crate) mod ssh_keys;
-pub(crate) mod standard;
-pub(crate) mod storage;
 pub(crate) mod version;

@@ -36,11 +36,6 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         ("config", _) => commands::config::run(ctx, command, rest),
         ("docker-options", _) => commands::docker_options::run(ctx, command, rest),
         ("20_events", _) => commands::events::run(ctx, command, rest),
-        ("00_dokku-standard", _) => commands::standard::run(ctx, command, rest),
-        ("apps", _) => commands::apps::run(ctx, command, rest),
-        ("builder", _) => commands::builder::run(ctx, command, rest),
-        ("builder-dockerfile", _) => commands::builder::run_dockerfile(ctx, command, rest),
-        ("checks", _) => commands::checks::run(ctx, command, rest),
         ("certs", _) => commands::certs::run(ctx, command, rest),
         ("domains", _) => commands::domains::run(ctx, command, rest),
         ("nginx-vhosts", _) => commands::nginx_vhosts::run(ctx, command, rest),
@@ -48,13 +43,10 @@ pub(crate) fn run_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -
         ("proxy", _) => commands::proxy::run(ctx, command, rest),
         ("enter", _) => commands::enter::run(ctx, command, rest),
         ("network", _) => commands::network::run(ctx, command, rest),
-        ("resource", _) => commands::resource::run(ctx, command, rest),
-        ("git", _) => commands::git::run(ctx, command, rest),
         ("logs", _) => commands::logs::run(ctx, command, rest),
         ("ps", _) => commands::ps::run(ctx, command, rest),
         ("run", _) => commands::run::run(ctx, command, rest),
         ("ssh-keys", _) => commands::ssh_keys::run(ctx, command, rest),
-        ("storage", _) => commands::storage::run(ctx, command, rest),
         _ => Err(CommandError::fail(format!(
             "plugin {} declares {command} as built in, but this dokku binary does not provide it",
             plugin.name
@@ -97,17 +89,6 @@ pub(crate) fn run_trigger(
         "config" => commands::config::run_trigger(ctx, trigger, args, stdout),
         "docker-options" => commands::docker_options::run_trigger(ctx, trigger, args, stdout),
         "20_events" => commands::events::run_trigger(ctx, trigger, args, stdout),
-        "00_dokku-standard" => commands::standard::trigger(ctx, trigger, args, stdout),
-        "app-json" => commands::app_json::trigger(ctx, trigger, args, stdout),
-        "apps" => commands::apps::trigger(ctx, trigger, args, stdout),
-        "builder" => commands::builder::builder_trigger(ctx, trigger, args, stdout),
-        "checks" => commands::checks::trigger(ctx, trigger, args, stdout),
-        "builder-dockerfile" => commands::builder::dockerfile_trigger(ctx, trigger, args, stdout),
-        "builder-herokuish" => {
-            commands::builder::buildpack_trigger(ctx, "herokuish", trigger, args)
-        }
-        "builder-pack" => commands::builder::buildpack_trigger(ctx, "pack", trigger, args),
-        "git" => commands::git::trigger(ctx, trigger, args, stdout),
         "certs" => commands::certs::trigger(ctx, trigger, args, stdout),
         "domains" => commands::domains::trigger(ctx, trigger, args, stdout),
         "nginx-vhosts" => commands::nginx_vhosts::trigger(ctx, trigger, args, stdout),
@@ -115,7 +96,6 @@ pub(crate) fn run_trigger(
         "proxy" => commands::proxy::trigger(ctx, trigger, args, stdout),
         "network" => commands::network::trigger(ctx, trigger, args, stdout),
         "ps" => commands::ps::trigger(ctx, trigger, args, stdout),
-        "resource" => commands::resource::trigger(ctx, trigger, args, stdout),
         "scheduler-docker-local" => {
             commands::scheduler_docker_local::trigger(ctx, trigger, args, stdout)
         }

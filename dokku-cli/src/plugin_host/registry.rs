@@ -6,7 +6,20 @@
 use dokku_plugin_common::linked::CorePlugin;
 
 /// Every linked core plugin.
-pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[&dokku_plugin_trace::PLUGIN];
+pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
+    &dokku_plugin_dokku_standard::PLUGIN,
+    &dokku_plugin_app_json::PLUGIN,
+    &dokku_plugin_apps::PLUGIN,
+    &dokku_plugin_builder::PLUGIN,
+    &dokku_plugin_builder_dockerfile::PLUGIN,
+    &dokku_plugin_builder_herokuish::PLUGIN,
+    &dokku_plugin_builder_pack::PLUGIN,
+    &dokku_plugin_checks::PLUGIN,
+    &dokku_plugin_git::PLUGIN,
+    &dokku_plugin_resource::PLUGIN,
+    &dokku_plugin_storage::PLUGIN,
+    &dokku_plugin_trace::PLUGIN,
+];
 
 /// The linked core plugin called `name` (its folder name), if this binary has one.
 pub(crate) fn find(name: &str) -> Option<&'static CorePlugin> {

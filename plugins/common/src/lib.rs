@@ -7,12 +7,14 @@
 //! * [`report`]: `<plugin>:report` for one app, `--global` or every app.
 //! * [`properties`]: the `<plugin>:set` command several plugins share.
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
+//! * [`buildpack`]: the trigger handler the buildpack builders share.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
 #![deny(missing_docs)]
 
 pub mod build_capture;
+pub mod buildpack;
 pub mod flags;
 pub mod linked;
 pub mod properties;
