@@ -7,15 +7,13 @@
 //! loader's full detail.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use dokku_core::env;
 use dokku_core::plugin::Plugin;
-use dokku_host::services::ServiceHost;
 use dokku_plugin_sdk::host::{load_plugin, LoadedPlugin};
-use dokku_plugin_sdk::{Manifest, PluginError};
+use dokku_plugin_sdk::Manifest;
 
 use dokku_host::command_error::CommandError;
 use dokku_host::context::Context;
@@ -103,43 +101,10 @@ fn check_manifest(plugin: &Plugin, loaded: &LoadedPlugin) -> Result<(), CommandE
     .hint("rebuild the plugin so plugin.toml and the library come from the same source"))
 }
 
-/// The words after the command, and the per-call environment a native command gets.
-fn call_env(ctx: &Context) -> Vec<(String, String)> {
+/// The per-call environment a command of a linked or library plugin gets.
+pub(crate) fn call_env(ctx: &Context) -> Vec<(String, String)> {
     [env::DOKKU_APP_NAME, env::DOKKU_HELP_ALL]
         .iter()
         .filter_map(|k| ctx.var(k).map(|v| (k.to_string(), v.to_string())))
         .collect()
-}
-
-fn plugin_error(err: PluginError) -> CommandError {
-    CommandError::with_code(err.message().to_string(), err.exit_code())
-}
-
-/// Runs a native library command; returns its exit status (10 = not mine).
-pub(crate) fn command(
-    ctx: &Context,
-    plugin: &Plugin,
-    args: &[String],
-) -> Result<i32, CommandError> {
-    let loaded = load(ctx, plugin)?;
-    let host = ServiceHost::command(ctx);
-    loaded
-        .command(&host, &args[0], &args[1..], &call_env(ctx))
-        .map_err(plugin_error)
-}
-
-/// Runs a native library trigger handler, its stdout into `stdout`.
-pub(crate) fn trigger(
-    ctx: &Context,
-    plugin: &Plugin,
-    trigger: &str,
-    args: &[String],
-    env: &[(String, String)],
-    stdout: &mut (dyn Write + Send),
-) -> Result<i32, CommandError> {
-    let loaded = load(ctx, plugin)?;
-    let host = ServiceHost::trigger(ctx, stdout);
-    loaded
-        .trigger(&host, trigger, args, env, &[])
-        .map_err(plugin_error)
 }

@@ -23,6 +23,17 @@ pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_enter::PLUGIN,
     &dokku_plugin_logs::PLUGIN,
     &dokku_plugin_run::PLUGIN,
+    &dokku_plugin_dokku_standard::PLUGIN,
+    &dokku_plugin_app_json::PLUGIN,
+    &dokku_plugin_apps::PLUGIN,
+    &dokku_plugin_builder::PLUGIN,
+    &dokku_plugin_builder_dockerfile::PLUGIN,
+    &dokku_plugin_builder_herokuish::PLUGIN,
+    &dokku_plugin_builder_pack::PLUGIN,
+    &dokku_plugin_checks::PLUGIN,
+    &dokku_plugin_git::PLUGIN,
+    &dokku_plugin_resource::PLUGIN,
+    &dokku_plugin_storage::PLUGIN,
     &dokku_plugin_trace::PLUGIN,
 ];
 

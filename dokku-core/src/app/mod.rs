@@ -5,6 +5,7 @@
 //! holds the [`pending::MARKER`] of an unfinished `apps:create` or `apps:rename` is
 //! not an app (yet, or any more).
 
+pub mod install;
 pub mod lifecycle;
 pub mod name;
 pub mod pending;

@@ -26,6 +26,7 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
+use crate::deploy::{DeployError, Host};
 use crate::paths::Layout;
 use crate::property::{PropertyError, PropertyStore};
 
@@ -214,6 +215,28 @@ pub fn copy_data(layout: &Layout, old: &str, new: &str) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `post-app-clone-setup` / `post-app-rename-setup` for the compiled-in plugins (the
+/// `apps` plugin's handlers): the app directory, the re-pointed git hook, every
+/// plugin's properties and data (see the module docs). A clone is not deployed until
+/// its first deploy.
+pub fn carry_over(host: &dyn Host, old: &str, new: &str, rename: bool) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
+    let root = layout.app_root(old);
+    copy_app_root(layout, old, new).map_err(DeployError::io("copy", &root))?;
+    if layout.pre_receive_hook(new).is_file() {
+        crate::git::create_repo(host, new)?;
+    }
+    // Copied, never moved: until the rename switches names, OLD must stay whole (a
+    // killed rename leaves it the app). Its properties go when it is destroyed.
+    copy_properties(layout, &props, old, new)?;
+    if !rename {
+        props.delete("common", new, "deployed")?;
+    }
+    let data = layout.lib_root.join("data");
+    copy_data(layout, old, new).map_err(DeployError::io("copy", &data))
 }
 
 #[cfg(test)]

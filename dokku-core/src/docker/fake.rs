@@ -4,8 +4,7 @@
 //! answers a fresh id (`cid1`, `cid2`, ...), and `container inspect`, which describes a
 //! running container on the bridge network.
 
-use std::rc::Rc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use super::{Call, CallResult, Docker, Runner};
 use crate::process::ProcessError;

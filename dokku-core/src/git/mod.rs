@@ -435,6 +435,34 @@ pub fn destroy(props: &PropertyStore, app: &str) {
     let _ = GLOBAL;
 }
 
+/// The keys `git:set` accepts.
+pub const SET_KEYS: &[&str] = &[
+    "archive-max-files",
+    "archive-max-size",
+    "deploy-branch",
+    "keep-git-dir",
+    "rev-env-var",
+    "source-image",
+];
+
+/// `git:set (APP|--global) KEY [VALUE]` for a key of [`SET_KEYS`]: an empty value
+/// unsets the key, except `rev-env-var`, which is kept empty (an empty one disables
+/// `GIT_REV`; only a missing one means the default).
+pub fn set_property(
+    props: &PropertyStore,
+    app: &str,
+    key: &str,
+    value: &str,
+) -> Result<(), crate::property::PropertyError> {
+    if !value.is_empty() {
+        props.write(PLUGIN, app, key, value)
+    } else if key == "rev-env-var" {
+        props.write(PLUGIN, app, key, "")
+    } else {
+        props.delete(PLUGIN, app, key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,5 +574,30 @@ mod tests {
         let parsed = RefUpdate::parse_all("a b refs/heads/main\n\n");
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed[0].short_name(), "main");
+    }
+
+    #[test]
+    fn set_property_unsets_but_keeps_an_empty_rev_env_var() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        for key in ["rev-env-var", "deploy-branch"] {
+            set_property(&props, "web", key, "X").expect("set");
+            assert_eq!(
+                props.get(PLUGIN, "web", key).expect("get").as_deref(),
+                Some("X")
+            );
+            set_property(&props, "web", key, "").expect("unset");
+        }
+        assert_eq!(
+            props
+                .get(PLUGIN, "web", "rev-env-var")
+                .expect("get")
+                .as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            props.get(PLUGIN, "web", "deploy-branch").expect("get"),
+            None
+        );
     }
 }

@@ -1,1 +1,20 @@
-//! Dokku's `app-json` core plugin (being moved here from `dokku-cli`).
+//! Dokku's `app-json` core plugin: an app's `app.json` extracted from each build and
+//! promoted when it deploys, and its `predeploy`, `release` and `postdeploy` scripts
+//! (Heroku's first-deploy `postdeploy` included) run around the release. The rules
+//! live in `dokku_core::appjson`.
+
+mod triggers;
+
+dokku_plugin_common::core_plugin! {
+    /// The `app-json` core plugin.
+    AppJson = "app-json",
+    commands: [],
+    triggers: [
+        ("core-post-extract", triggers::trigger),
+        ("core-post-deploy", triggers::trigger),
+        ("app-json-get-content", triggers::trigger),
+        ("pre-release-builder", triggers::trigger),
+        ("post-release-builder", triggers::trigger),
+        ("post-deploy", triggers::trigger),
+    ],
+}

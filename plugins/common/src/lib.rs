@@ -8,12 +8,14 @@
 //! * [`properties`]: the `<plugin>:set` command several plugins share.
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
 //! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
+//! * [`buildpack`]: the trigger handler the buildpack builders share.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
 #![deny(missing_docs)]
 
 pub mod build_capture;
+pub mod buildpack;
 pub mod flags;
 pub mod help;
 pub mod linked;

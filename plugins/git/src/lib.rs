@@ -1,1 +1,32 @@
-//! Dokku's `git` core plugin (being moved here from `dokku-cli`).
+//! Dokku's `git` core plugin: deploys by `git push` (the ssh entry points
+//! `git-receive-pack` / `git-upload-pack` and the pre-receive `git-hook`), the `git:*`
+//! commands that manage an app's repository and its other sources (image, archive,
+//! remote sync), and its triggers. The rules live in `dokku_core::git`.
+
+mod commands;
+mod ssh;
+mod triggers;
+
+dokku_plugin_common::core_plugin! {
+    /// The `git` core plugin.
+    Git = "git",
+    commands: [
+        ("git:from-archive", commands::run),
+        ("git:from-image", commands::run),
+        ("git:initialize", commands::run),
+        ("git:set", commands::run),
+        ("git-receive-pack", ssh::run),
+        ("git-upload-pack", ssh::run),
+        ("git-hook", ssh::run),
+        ("git:load-image", commands::run),
+        ("git:report", commands::run),
+        ("git:status", commands::run),
+        ("git:sync", commands::run),
+    ],
+    triggers: [
+        ("post-create", triggers::trigger),
+        ("receive-app", triggers::trigger),
+        ("deploy-source-set", triggers::trigger),
+        ("post-delete", triggers::trigger),
+    ],
+}

@@ -1,78 +1,16 @@
-//! The `00_dokku-standard` core plugin: `deploy`, `cleanup`, `report`, `url(s)`, and
-//! the `release-and-deploy` / `deploy` triggers that hand a built image to the
-//! scheduler.
+//! `dokku report [APP|--all]`: the host's vitals for troubleshooting, then every
+//! plugin's report of the app(s).
 
-use std::io::Write;
-
-use dokku_core::deploy;
 use dokku_core::log::Level;
-use dokku_core::trigger::TriggerError;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
-use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
-
-/// Runs one command of the plugin (`args` excludes the command itself).
-pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
-    match command {
-        "deploy" => {
-            let app = existing_app(ctx, args)?;
-            let tag = args
-                .get(1)
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-                .unwrap_or("latest");
-            deploy::deploy(&&*ctx, &app, tag, None).map_err(cli_error)?;
-            Ok(0)
-        }
-        "url" | "urls" => {
-            let app = existing_app(ctx, args)?;
-            let host = &*ctx;
-            // `domains-urls APP url|urls` (the domains plugin) knows the main URL.
-            let shown: Vec<String> = if ctx.trigger_exists("domains-urls", &["20_events"]) {
-                use dokku_core::deploy::Host;
-                host.fire_capture("domains-urls", &[&app, command])
-                    .map_err(cli_error)?
-                    .lines()
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            } else {
-                let urls = deploy::app_urls(&host, &app).map_err(cli_error)?;
-                let take = if command == "url" { 1 } else { usize::MAX };
-                urls.into_iter().take(take).collect()
-            };
-            for u in shown {
-                dokku_host::output::println(&u);
-            }
-            Ok(0)
-        }
-        "cleanup" => {
-            // `dokku cleanup [APP|--global]`: no app is `--global`. Dokku's bash helper
-            // never forwards its force flag, so `skip-cleanup` is honoured here.
-            let app = match args.first().filter(|a| !a.starts_with("--")) {
-                Some(_) => Some(existing_app(ctx, args)?),
-                None => None,
-            };
-            let host = &*ctx;
-            if app.is_none() {
-                // What killed `apps:create` / `apps:rename` runs left (ours).
-                dokku_core::app::lifecycle::repair_all(&host).map_err(cli_error)?;
-            }
-            deploy::docker_cleanup(&host, app.as_deref(), false);
-            Ok(0)
-        }
-        "report" => report(ctx, args),
-        other => Err(CommandError::fail(format!(
-            "`{other}` is not a dokku command."
-        ))),
-    }
-}
+use dokku_host::pipeline::existing_app;
 
 /// `dokku report [APP|--all]`: the host's vitals, then `report APP` fired for the app
 /// (or every app), which prints each plugin's report. A named app must exist (exit 20
 /// before anything is printed); `--format` is refused, as in Dokku.
-fn report(ctx: &Context, args: &[String]) -> CmdResult {
+pub(crate) fn report(ctx: &Context, args: &[String]) -> CmdResult {
     let first = args.first().map(String::as_str).unwrap_or("");
     if first == "--format" || first.starts_with("--format=") {
         return Err(CommandError::fail(
@@ -132,7 +70,7 @@ fn report(ctx: &Context, args: &[String]) -> CmdResult {
     } else {
         indented(&format!("image {image} not present"));
     }
-    let version = crate::commands::version::installed_version(ctx).unwrap_or_default();
+    let version = ctx.installed_version().unwrap_or_default();
     info(&format!("dokku version: dokku version {version}"));
     info(&format!("plugn version: plugn: {version}"));
     info("dokku plugins: ");
@@ -181,40 +119,4 @@ fn run_quiet(ctx: &Context, program: &str, args: &[&str]) -> bool {
         .args(args)
         .read()
         .is_ok()
-}
-
-/// The plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    _stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let host = &*ctx;
-    match trigger {
-        "release-and-deploy" => {
-            let tag = args.get(1).map(String::as_str);
-            trigger_status(ctx, deploy::release_and_deploy(&host, arg(args, 0), tag))
-        }
-        "core-post-deploy" => {
-            // Dokku's common plugin marks the app deployed here (`is_deployed`).
-            let props = dokku_core::property::PropertyStore::new(&ctx.layout.lib_root);
-            trigger_status(
-                ctx,
-                props
-                    .write("common", arg(args, 0), "deployed", "true")
-                    .map_err(Into::into),
-            )
-        }
-        "deploy" => {
-            let tag = args
-                .get(1)
-                .map(String::as_str)
-                .filter(|t| !t.is_empty())
-                .unwrap_or("latest");
-            let proc_type = args.get(2).map(String::as_str).filter(|p| !p.is_empty());
-            trigger_status(ctx, deploy::deploy(&host, arg(args, 0), tag, proc_type))
-        }
-        _ => Ok(0),
-    }
 }

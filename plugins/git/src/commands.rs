@@ -1,35 +1,20 @@
-//! The `git` core plugin: the ssh entry points `git-receive-pack` / `git-upload-pack`,
-//! the pre-receive `git-hook`, `git:*` commands, and its triggers.
+//! The `git:*` commands: `git:initialize`, `git:set`, `git:report`, `git:status`,
+//! `git:sync`, and the sources `git:from-image`, `git:from-archive`, `git:load-image`.
 
-use std::io::{Read, Write};
-
-use dokku_core::app::AppName;
-use dokku_core::git::{self, RefUpdate};
+use dokku_core::git;
 use dokku_core::log::Level;
 use dokku_core::process::Cmd;
 use dokku_core::property::{PropertyStore, GLOBAL};
-use dokku_core::trigger::{exit_code, TriggerError};
+use dokku_core::trigger::exit_code;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
-use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
+use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_plugin_common::report::run_report;
 
-/// Keys `git:set` accepts.
-const SET_KEYS: &[&str] = &[
-    "archive-max-files",
-    "archive-max-size",
-    "deploy-branch",
-    "keep-git-dir",
-    "rev-env-var",
-    "source-image",
-];
-
-/// Runs one git command (`args` excludes the command itself).
+/// Runs one `git:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     match command {
-        "git-receive-pack" => receive_pack(ctx, args),
-        "git-upload-pack" => upload_pack(ctx, args),
-        "git-hook" => hook(ctx, args),
         "git:initialize" => {
             let app = existing_app(ctx, args)?;
             ctx.log(
@@ -45,7 +30,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "git:load-image" => load_image(ctx, args),
         "git:report" => {
             let props = PropertyStore::new(&ctx.layout.lib_root);
-            super::core_plugin::run_report(ctx, git::PLUGIN, args, |app| {
+            run_report(ctx, git::PLUGIN, args, |app| {
                 Ok(git::report::report(&ctx.layout, &props, app))
             })
         }
@@ -73,105 +58,6 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     }
 }
 
-/// Validates the (normalised) app name of an ssh git command, creating the app on
-/// first push as Dokku does.
-fn prepare_repo(ctx: &Context, raw: &str) -> Result<String, CommandError> {
-    let app = git::normalize_app_arg(raw);
-    let host = &*ctx;
-    // Validate before touching the filesystem: the name comes from the network and
-    // must never name a path outside DOKKU_ROOT (`/` and a leading `.` are refused by
-    // both rules). Existing apps may use the legacy rule.
-    AppName::parse_existing(&app)?;
-    // Not an app yet: missing, or left unfinished by a killed `apps:create` (its
-    // repo may be there, half made), which app-maybe-create repairs first.
-    let exists = dokku_core::app::verify(&ctx.layout.dokku_root, &app).is_ok();
-    if !exists {
-        AppName::parse(&app)?;
-        maybe_create_quietly(ctx, &app)?;
-    }
-    if !git::has_repo(&ctx.layout, &app) {
-        git::create_repo(&host, &app).map_err(cli_error)?;
-    }
-    Ok(app)
-}
-
-/// `plugn trigger app-maybe-create APP` in a child whose stdout goes to our stderr:
-/// our stdout is git's protocol stream, and a `post-create` handler (native or bash)
-/// that prints a line there would break the push or fetch.
-fn maybe_create_quietly(ctx: &Context, app: &str) -> Result<(), CommandError> {
-    let cmd = Cmd::new("bash")
-        .args([
-            "-c",
-            "exec -a plugn \"$0\" trigger app-maybe-create \"$1\" >&2",
-        ])
-        .arg(&ctx.exe)
-        .arg(app)
-        .env_clear()
-        .envs(ctx.env.iter());
-    ctx.trace(&cmd.to_string());
-    let status = cmd
-        .status()
-        .map_err(|e| CommandError::fail(e.to_string()))?;
-    match exit_code(status) {
-        0 => Ok(()),
-        code => Err(CommandError::silent(code)),
-    }
-}
-
-fn receive_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let app = prepare_repo(ctx, arg(args, 0))?;
-    let repo = ctx.layout.app_root(&app);
-    // git-receive-pack runs the pre-receive hook, which runs `dokku git-hook`.
-    let cmd = Cmd::new("git-receive-pack")
-        .arg(&repo)
-        .env_clear()
-        .envs(ctx.env.iter());
-    ctx.trace(&cmd.to_string());
-    let status = cmd
-        .status()
-        .map_err(|e| CommandError::fail(e.to_string()))?;
-    Ok(exit_code(status))
-}
-
-fn upload_pack(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let app = prepare_repo(ctx, arg(args, 0))?;
-    let repo = ctx.layout.app_root(&app);
-    ctx.fire(
-        "git-pre-pull",
-        std::slice::from_ref(&app),
-        dokku_core::trigger::StdoutMode::Inherit,
-    )?;
-    let cmd = Cmd::new("git-upload-pack")
-        .arg(&repo)
-        .env_clear()
-        .envs(ctx.env.iter());
-    let status = cmd
-        .status()
-        .map_err(|e| CommandError::fail(e.to_string()))?;
-    ctx.fire(
-        "git-post-pull",
-        std::slice::from_ref(&app),
-        dokku_core::trigger::StdoutMode::Inherit,
-    )?;
-    Ok(exit_code(status))
-}
-
-fn hook(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let app = existing_app(ctx, args)?;
-    if let Some(result) =
-        dokku_plugin_common::build_capture::capture(ctx, &app, "git-hook", "git-hook", args)
-    {
-        return result;
-    }
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|e| CommandError::fail(format!("cannot read the pushed refs: {e}")))?;
-    let updates = RefUpdate::parse_all(&input);
-    git::hook(&&*ctx, &app, &updates).map_err(cli_error)?;
-    Ok(0)
-}
-
 fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     let scope = args.first().map(String::as_str).unwrap_or("");
     let app = if scope == GLOBAL {
@@ -182,26 +68,20 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some(key) = args.get(1) else {
         return Err(CommandError::fail("No key specified"));
     };
-    if !SET_KEYS.contains(&key.as_str()) {
+    if !git::SET_KEYS.contains(&key.as_str()) {
         return Err(CommandError::fail(format!(
             "Invalid key specified, valid keys include: {}",
-            SET_KEYS.join(", ")
+            git::SET_KEYS.join(", ")
         )));
     }
     let props = PropertyStore::new(&ctx.layout.lib_root);
     let value = args.get(2..).map(|v| v.join(" ")).unwrap_or_default();
-    let result = if value.is_empty() {
+    if value.is_empty() {
         ctx.log(Level::Info2, &format!("Unsetting {key}"));
-        if key == "rev-env-var" {
-            props.write(git::PLUGIN, &app, key, "")
-        } else {
-            props.delete(git::PLUGIN, &app, key)
-        }
     } else {
         ctx.log(Level::Info2, &format!("Setting {key} to {value}"));
-        props.write(git::PLUGIN, &app, key, &value)
-    };
-    result.map_err(|e| CommandError::fail(e.to_string()))?;
+    }
+    git::set_property(&props, &app, key, &value).map_err(|e| CommandError::fail(e.to_string()))?;
     Ok(0)
 }
 
@@ -353,33 +233,4 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
     dokku_core::deploy::Host::fire_checked(&host, "deploy-source-set", &[&app, kind.as_str(), url])
         .map_err(cli_error)?;
     Ok(0)
-}
-
-/// The `git` plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    _stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let host = &*ctx;
-    match trigger {
-        "post-create" => trigger_status(ctx, git::create_repo(&host, arg(args, 0))),
-        "receive-app" => {
-            let rev = args.get(1).map(String::as_str).filter(|r| !r.is_empty());
-            trigger_status(ctx, git::receive_app(&host, arg(args, 0), rev))
-        }
-        "deploy-source-set" => {
-            if arg(args, 1) != "docker-image" {
-                let props = PropertyStore::new(&ctx.layout.lib_root);
-                let _ = props.delete(git::PLUGIN, arg(args, 0), "source-image");
-            }
-            Ok(0)
-        }
-        "post-delete" => {
-            git::destroy(&PropertyStore::new(&ctx.layout.lib_root), arg(args, 0));
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
 }

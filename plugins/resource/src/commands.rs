@@ -1,21 +1,18 @@
-//! The `resource` core plugin: `resource:limit`, `resource:reserve`,
-//! `resource:limit-clear`, `resource:reserve-clear`, `resource:report`, and the
-//! deploy-time docker arguments.
+//! The `resource:*` commands: `resource:limit`, `resource:reserve`,
+//! `resource:limit-clear`, `resource:reserve-clear` and `resource:report`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use dokku_core::log::Level;
 use dokku_core::property::PropertyStore;
 use dokku_core::report::{Rendered, ReportArgs};
 use dokku_core::resource::{self, Kind, PLUGIN, RESOURCES};
-use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::{log, parse_flags, FlagSpec};
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::output;
-use dokku_host::pipeline::arg;
+use dokku_plugin_common::flags::{parse_flags, FlagSpec};
+use dokku_plugin_common::log;
 
 const VALUE_FLAGS: &[&str] = &[
     "process-type",
@@ -151,40 +148,4 @@ fn report(ctx: &Context, props: &PropertyStore, args: &[String]) -> CmdResult {
         }
     }
     Ok(0)
-}
-
-/// The `resource` plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    match trigger {
-        // APP IMAGE_SOURCE_TYPE TAG PROC_TYPE INDEX
-        "docker-args-process-deploy" => {
-            if ctx.var(dokku_core::env::DOKKU_OMIT_RESOURCE_ARGS) != Some("1") {
-                let _ = stdout.write_all(
-                    resource::docker_args(&props, arg(args, 0), arg(args, 3)).as_bytes(),
-                );
-            }
-            Ok(0)
-        }
-        "post-delete" => {
-            let _ = props.destroy(PLUGIN, arg(args, 0));
-            Ok(0)
-        }
-        "report" => {
-            let r = resource::report(&props, arg(args, 0));
-            if let Ok(Rendered::Stdout { header, .. }) = r.render(&ReportArgs::default()) {
-                log(ctx, Level::Info2Quiet, &header);
-                for line in resource::report_lines(&r) {
-                    log(ctx, Level::Verbose, &line);
-                }
-            }
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
 }

@@ -1,4 +1,4 @@
-//! The `storage` core plugin: `storage:mount`, `storage:unmount`, `storage:list`,
+//! The `storage:*` commands: `storage:mount`, `storage:unmount`, `storage:list`,
 //! `storage:ensure-directory` (the legacy `HOST:CONTAINER` forms).
 
 use dokku_core::log::Level;

@@ -1,21 +1,21 @@
-//! The `apps` core plugin: `apps:create`, `apps:destroy`, `apps:list`, `apps:exists`,
+//! The `apps:*` commands: `apps:create`, `apps:destroy`, `apps:list`, `apps:exists`,
 //! `apps:rename`, `apps:clone`, `apps:lock`, `apps:unlock`, `apps:locked`,
-//! `apps:report`, `apps:set`, and its triggers.
+//! `apps:report` and `apps:set`.
 
 use std::io::{BufRead, Write};
 
-use dokku_core::app::{self, lifecycle, transfer};
-use dokku_core::deploy::{DeployError, Host};
+use dokku_core::app::{self, lifecycle};
 use dokku_core::env;
 use dokku_core::log::Level;
 use dokku_core::property::{PropertyStore, GLOBAL};
-use dokku_core::trigger::TriggerError;
 
-use super::core_plugin::{self, parse_flags, run_report, FlagSpec};
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::output;
-use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
+use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_plugin_common::flags::{parse_flags, FlagSpec};
+use dokku_plugin_common::log;
+use dokku_plugin_common::report::run_report;
 
 /// The properties `apps:set` knows, all global-only.
 const SET_PROPERTIES: &[&str] = &[app::report::DISABLE_AUTOCREATION];
@@ -75,7 +75,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let app = existing_app(ctx, args)?;
             // A stale lock (its deploy was killed) no longer stops anything.
             if lifecycle::is_locked(&ctx.as_plugin(), &app) {
-                core_plugin::log(ctx, Level::Quiet, "Deploy lock exists");
+                log(ctx, Level::Quiet, "Deploy lock exists");
                 Ok(0)
             } else {
                 Err(CommandError::fail("Deploy lock does not exist"))
@@ -123,13 +123,13 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
 /// with that text; a different name prints `Confirmation did not match test.
 /// Aborted.` on stderr as is, and exits 1.
 fn confirm(ctx: &Context, app: &str) -> Result<(), CommandError> {
-    core_plugin::log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
-    core_plugin::log(
+    log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
+    log(
         ctx,
         Level::Warn,
         &format!("This command will destroy app {app}."),
     );
-    core_plugin::log(ctx, Level::Warn, &format!("To proceed, type \"{app}\""));
+    log(ctx, Level::Warn, &format!("To proceed, type \"{app}\""));
     output::write(dokku_core::log::Stream::Stdout, "> ");
     let _ = std::io::stdout().flush();
     let mut line = String::new();
@@ -233,12 +233,12 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     let props = PropertyStore::new(&ctx.layout.lib_root);
     let prop_err = |e: dokku_core::property::PropertyError| CommandError::fail(e.to_string());
     if value.is_empty() {
-        core_plugin::log(ctx, Level::Info2Quiet, &format!("Unsetting {key}"));
+        log(ctx, Level::Info2Quiet, &format!("Unsetting {key}"));
         props
             .delete(lifecycle::PLUGIN, GLOBAL, key)
             .map_err(prop_err)?;
     } else {
-        core_plugin::log(ctx, Level::Info2Quiet, &format!("Setting {key} to {value}"));
+        log(ctx, Level::Info2Quiet, &format!("Setting {key} to {value}"));
         props
             .write(lifecycle::PLUGIN, GLOBAL, key, value)
             .map_err(prop_err)?;
@@ -257,9 +257,9 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         return Ok(0);
     }
     // Dokku's Go plugin prints the header unless `--quiet` exported quiet mode.
-    core_plugin::log(ctx, Level::Info2Quiet, "My Apps");
+    log(ctx, Level::Info2Quiet, "My Apps");
     if apps.is_empty() {
-        core_plugin::log(
+        log(
             ctx,
             Level::Warn,
             "You haven't deployed any applications yet",
@@ -270,145 +270,6 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         output::println(&a);
     }
     Ok(0)
-}
-
-/// The `apps` plugin's trigger handlers.
-pub(crate) fn trigger(
-    ctx: &Context,
-    trigger: &str,
-    args: &[String],
-    _stdout: &mut dyn Write,
-) -> Result<i32, TriggerError> {
-    let host = ctx.as_plugin();
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    match trigger {
-        "app-maybe-create" => trigger_status(ctx, lifecycle::maybe_create(&host, arg(args, 0))),
-        "app-exists" => Ok(
-            if app::verify(&ctx.layout.dokku_root, arg(args, 0)).is_ok() {
-                0
-            } else {
-                20
-            },
-        ),
-        "deploy-source-set" => {
-            let app = arg(args, 0);
-            let result = props
-                .write(lifecycle::PLUGIN, app, "deploy-source", arg(args, 1))
-                .and_then(|()| {
-                    props.write(
-                        lifecycle::PLUGIN,
-                        app,
-                        "deploy-source-metadata",
-                        arg(args, 2),
-                    )
-                })
-                .map_err(Into::into);
-            trigger_status(ctx, result)
-        }
-        "install" => trigger_status(ctx, install(&host, &props)),
-        "post-create" => {
-            let dir = ctx.layout.app_data_dir(lifecycle::PLUGIN, arg(args, 0));
-            trigger_status(
-                ctx,
-                std::fs::create_dir_all(&dir).map_err(DeployError::io("create", &dir)),
-            )
-        }
-        "post-app-clone-setup" | "post-app-rename-setup" => trigger_status(
-            ctx,
-            carry_over(
-                &host,
-                arg(args, 0),
-                arg(args, 1),
-                trigger == "post-app-rename-setup",
-            ),
-        ),
-        "report" => {
-            let app = arg(args, 0);
-            if app::verify(&ctx.layout.dokku_root, app).is_err() {
-                return Ok(0);
-            }
-            let rendered = app::report::report(&ctx.layout, &props, app)
-                .render(&dokku_core::report::ReportArgs::default());
-            match rendered {
-                Ok(rendered) => core_plugin::print_report(ctx, rendered),
-                Err(e) => ctx.log(Level::Fail, &e.to_string()),
-            }
-            Ok(0)
-        }
-        _ => Ok(0),
-    }
-}
-
-/// `post-app-clone-setup` / `post-app-rename-setup` for the compiled-in plugins (see
-/// [`transfer`]): the app directory, the re-pointed git hook, every plugin's
-/// properties and data. A clone is not deployed until its first deploy.
-fn carry_over(host: &dyn Host, old: &str, new: &str, rename: bool) -> Result<(), DeployError> {
-    let layout = host.layout();
-    let props = host.properties();
-    let root = layout.app_root(old);
-    transfer::copy_app_root(layout, old, new).map_err(DeployError::io("copy", &root))?;
-    if layout.pre_receive_hook(new).is_file() {
-        dokku_core::git::create_repo(host, new)?;
-    }
-    // Copied, never moved: until the rename switches names, OLD must stay whole (a
-    // killed rename leaves it the app). Its properties go when it is destroyed.
-    transfer::copy_properties(layout, &props, old, new)?;
-    if !rename {
-        props.delete("common", new, "deployed")?;
-    }
-    let data = layout.lib_root.join("data");
-    transfer::copy_data(layout, old, new).map_err(DeployError::io("copy", &data))
-}
-
-/// The `install` trigger: the plugin's property and data directories, `created-at`
-/// for apps made before it was recorded (the app directory's modification time, as
-/// Dokku's migration does), and the deprecated global `DOKKU_DISABLE_APP_AUTOCREATION`
-/// moved to the `disable-autocreation` property.
-fn install(host: &dyn Host, props: &PropertyStore) -> Result<(), DeployError> {
-    let layout = host.layout();
-    props
-        .setup(lifecycle::PLUGIN)
-        .map_err(|e| DeployError::fail(format!("Unable to install the apps plugin: {e}")))?;
-    let data = layout.plugin_data_dir(lifecycle::PLUGIN);
-    std::fs::create_dir_all(&data).map_err(DeployError::io("create", &data))?;
-    for name in app::list(&layout.dokku_root).unwrap_or_default() {
-        if props.exists(lifecycle::PLUGIN, &name, "created-at")? {
-            continue;
-        }
-        let created = std::fs::metadata(layout.app_root(&name))
-            .and_then(|m| m.modified())
-            .unwrap_or_else(|_| std::time::SystemTime::now())
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        props.write(lifecycle::PLUGIN, &name, "created-at", &created.to_string())?;
-    }
-    migrate_disable_autocreation(host, props)
-}
-
-fn migrate_disable_autocreation(host: &dyn Host, props: &PropertyStore) -> Result<(), DeployError> {
-    const VAR: &str = "DOKKU_DISABLE_APP_AUTOCREATION";
-    let key = app::report::DISABLE_AUTOCREATION;
-    // Plugins sorted before `config` drain the pre-0.38 ENV files first.
-    host.fire_checked("config-migrate-env", &[])?;
-    let store = dokku_core::config::ConfigStore::new(&host.layout().lib_root);
-    let global = dokku_core::config::ConfigScope::Global;
-    let Some(value) = store.get(&global, VAR).ok().flatten() else {
-        return Ok(());
-    };
-    if !props.exists(lifecycle::PLUGIN, GLOBAL, key)? {
-        host.log(
-            Level::Info1,
-            &format!(
-                "Migrating deprecated global {VAR} to apps {key} property. Use 'dokku apps:set --global {key} {value}' to manage this going forward."
-            ),
-        );
-        props.write(lifecycle::PLUGIN, GLOBAL, key, &value)?;
-    }
-    store
-        .unset(&global, &[VAR])
-        .map(drop)
-        .map_err(|e| DeployError::fail(e.to_string()))
 }
 
 #[cfg(test)]

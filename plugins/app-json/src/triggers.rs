@@ -1,4 +1,5 @@
-//! The `app-json` core plugin: `app.json` extraction and promotion around a deploy.
+//! The `app-json` plugin's trigger handlers: `app.json` extracted from a build,
+//! promoted on deploy, and its scripts run around the release.
 
 use std::io::Write;
 use std::path::Path;
@@ -46,22 +47,22 @@ pub(crate) fn trigger(
         }
         // BUILDER APP IMAGE: the predeploy task, committed into the new image.
         "pre-release-builder" => {
-            let host = &*ctx;
+            let host = ctx;
             let result = scripts::run(&host, arg(args, 1), arg(args, 2), Phase::Predeploy);
             trigger_status(ctx, result)
         }
         // BUILDER APP IMAGE: the Procfile release task, then Heroku's postdeploy on
         // the first deploy.
         "post-release-builder" => {
-            let host = &*ctx;
+            let host = ctx;
             let (app, image) = (arg(args, 1), arg(args, 2));
             let result = scripts::run(&host, app, image, Phase::Release)
-                .and_then(|()| first_deploy_task(&host, app, image));
+                .and_then(|()| first_deploy_task(host, app, image));
             trigger_status(ctx, result)
         }
         // APP PORT IP TAG: the postdeploy task, in the deployed image.
         "post-deploy" => {
-            let host = &*ctx;
+            let host = ctx;
             let app = arg(args, 0);
             let tag = Some(arg(args, 3)).filter(|t| !t.is_empty());
             let image = dokku_core::image::app_image_name(app, tag, None);
