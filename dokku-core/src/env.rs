@@ -133,10 +133,9 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub mod fixed {
     /// [`super::DOKKU_API_VERSION`].
     pub const API_VERSION: &str = "1";
-    /// [`super::DOKKU_NOT_IMPLEMENTED_EXIT`] as a number.
-    pub const NOT_IMPLEMENTED_EXIT: i32 = 10;
-    /// [`super::DOKKU_VALID_EXIT`] as a number.
-    pub const VALID_EXIT: i32 = 0;
+    /// [`super::DOKKU_NOT_IMPLEMENTED_EXIT`] and [`super::DOKKU_VALID_EXIT`] as numbers
+    /// (defined with the other exit codes in [`dokku_protocol::exit`]).
+    pub use dokku_protocol::exit::{NOT_IMPLEMENTED_EXIT, VALID_EXIT};
     /// [`super::DOKKU_CONTAINER_LABEL`].
     pub const CONTAINER_LABEL: &str = "dokku";
     /// [`super::DOKKU_GLOBAL_BUILD_ARGS`] and [`super::DOKKU_GLOBAL_RUN_ARGS`].

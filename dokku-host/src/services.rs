@@ -14,6 +14,7 @@ use dokku_core::trigger::StdoutMode;
 use dokku_plugin_sdk::host::HostServices;
 use dokku_plugin_sdk::service as name;
 use dokku_plugin_sdk::{HostError, LogLevel, Stream};
+use dokku_protocol::exit::APP_NOT_FOUND_EXIT;
 
 use crate::command_error::CommandError;
 use crate::context::Context;
@@ -90,7 +91,7 @@ impl HostServices for ServiceHost<'_> {
         let arg = |i: usize| args.get(i).copied().unwrap_or("");
         let opt = |i: usize| args.get(i).copied().filter(|s| !s.is_empty());
         let failed = |e: CommandError| match e.code {
-            20 => HostError::app_not_found(arg(0)),
+            APP_NOT_FOUND_EXIT => HostError::app_not_found(arg(0)),
             _ => HostError::failed(e.message.unwrap_or_default()),
         };
         let one = |s: String| vec![s];

@@ -66,10 +66,11 @@ impl ErrorKind {
     /// The exit code Dokku uses for this kind of failure: `20` for a missing app, `10` for
     /// not implemented, `1` otherwise.
     pub const fn exit_code(self) -> i32 {
+        use dokku_protocol::exit;
         match self {
-            ErrorKind::AppNotFound => 20,
-            ErrorKind::NotImplemented => crate::NOT_IMPLEMENTED_EXIT,
-            _ => 1,
+            ErrorKind::AppNotFound => exit::APP_NOT_FOUND_EXIT,
+            ErrorKind::NotImplemented => exit::NOT_IMPLEMENTED_EXIT,
+            _ => exit::FAIL_EXIT,
         }
     }
 }

@@ -77,6 +77,11 @@
 //!   [`export_plugin!`]: the author API.
 //! * [`testing`]: [`testing::MockHost`] for unit tests.
 //! * [`abi`]: the frozen `#[repr(C)]` types; authors never need them.
+//!
+//! What `dokku` and this SDK must agree on beyond the ABI (the [`service`] names, the
+//! [`Stream`] type, exit codes such as [`NOT_IMPLEMENTED_EXIT`], the rules behind
+//! [`LogLevel`], the `plugin.toml` schema behind [`Manifest::parse`]) is defined once in
+//! the small `dokku-protocol` crate, which `dokku-core` shares; this crate re-exports it.
 #![deny(missing_docs)]
 
 pub mod abi;

@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Deserialize;
+use dokku_protocol::manifest as schema;
 
 /// A `plugin.toml` that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -33,13 +33,10 @@ use serde::Deserialize;
 pub struct ManifestError(String);
 
 /// One command of a plugin.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandSpec {
     name: String,
-    #[serde(default)]
     usage: Option<String>,
-    #[serde(default)]
     help: Option<String>,
 }
 
@@ -76,41 +73,6 @@ impl CommandSpec {
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct RawManifest {
-    plugin: RawPlugin,
-    #[serde(default, rename = "command")]
-    commands: Vec<CommandSpec>,
-    #[serde(default, rename = "trigger")]
-    triggers: Vec<RawTrigger>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawPlugin {
-    description: String,
-    version: String,
-    #[serde(default)]
-    help: Option<String>,
-    #[serde(default)]
-    config: BTreeMap<String, toml::Value>,
-    #[serde(default)]
-    native: Option<RawNative>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawNative {
-    #[serde(default)]
-    library: Option<String>,
-    #[serde(default)]
-    builtin: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTrigger {
-    name: String,
 }
 
 /// What a plugin handles, as `plugin.toml` says it. Build one with [`Manifest::new`] and the
@@ -290,25 +252,31 @@ impl Manifest {
     }
 
     /// Reads `plugin.toml` text. Unknown keys are ignored, so Dokku's own `plugin.toml`
-    /// files (legacy plugins) parse too.
+    /// files (legacy plugins) parse too; but `[plugin]` must name `description` and
+    /// `version`, and `[[command]]` and `[[trigger]]` tables may hold only the keys above.
+    ///
+    /// The schema is the one `dokku` reads (`dokku_protocol::manifest`, read here by its
+    /// author rules, [`dokku_protocol::manifest::Manifest::parse_authored`]).
     pub fn parse(text: &str) -> Result<Self, ManifestError> {
-        let raw: RawManifest = toml::from_str(text).map_err(|e| ManifestError(e.to_string()))?;
-        let config = raw
-            .plugin
-            .config
-            .into_iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    toml::Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                (k, v)
-            })
-            .collect();
+        let schema::Authored {
+            manifest: raw,
+            help_given,
+        } = schema::Manifest::parse_authored(text).map_err(|e| ManifestError(e.to_string()))?;
+        let config = raw.config_defaults();
         let (native, library, builtin) = match raw.plugin.native {
             Some(n) => (true, n.library, n.builtin),
             None => (false, None, false),
         };
+        let commands = raw
+            .command
+            .into_iter()
+            .zip(help_given)
+            .map(|(c, help_given)| CommandSpec {
+                name: c.name,
+                usage: c.usage,
+                help: help_given.then_some(c.help),
+            })
+            .collect();
         Ok(Manifest {
             version: raw.plugin.version,
             description: raw.plugin.description,
@@ -317,8 +285,8 @@ impl Manifest {
             native,
             library,
             builtin,
-            commands: raw.commands,
-            triggers: raw.triggers.into_iter().map(|t| t.name).collect(),
+            commands,
+            triggers: raw.trigger.into_iter().map(|t| t.name).collect(),
         })
     }
 

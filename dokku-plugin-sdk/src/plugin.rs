@@ -5,8 +5,9 @@ use crate::error::PluginError;
 use crate::manifest::Manifest;
 use crate::trigger::TriggerContext;
 
-/// Dokku's `DOKKU_NOT_IMPLEMENTED_EXIT`: "this command is not mine, ask the next plugin".
-pub const NOT_IMPLEMENTED_EXIT: i32 = 10;
+/// Dokku's `DOKKU_NOT_IMPLEMENTED_EXIT` (`10`): "this command is not mine, ask the next
+/// plugin"; defined with Dokku's other exit codes in [`dokku_protocol::exit`].
+pub use dokku_protocol::exit::NOT_IMPLEMENTED_EXIT;
 
 /// A native Dokku plugin.
 ///

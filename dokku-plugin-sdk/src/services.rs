@@ -7,6 +7,8 @@ use std::path::Path;
 
 use abi_stable::std_types::{RResult, RSlice, RStr};
 
+use dokku_protocol::log::Level;
+
 use crate::abi::{self, HostRef};
 use crate::error::HostError;
 
@@ -14,92 +16,21 @@ use crate::error::HostError;
 pub const GLOBAL: &str = "--global";
 
 /// Host service names. Each is a string on the wire, so a new service never changes the ABI;
-/// argument and answer conventions are in `docs/contracts/host-services.md`.
-pub mod service {
-    /// `app-exists APP` → `["true"]` or `["false"]`.
-    pub const APP_EXISTS: &str = "app-exists";
-    /// `is-valid-app-name APP` → `[]`, or an `InvalidArguments` error with Dokku's message.
-    pub const IS_VALID_APP_NAME: &str = "is-valid-app-name";
-    /// `verify-app-name APP` → `[]`, or an `AppNotFound` / `InvalidArguments` error.
-    pub const VERIFY_APP_NAME: &str = "verify-app-name";
-    /// `image-repo APP` → `[REPO]` (`dokku/<app>`).
-    pub const IMAGE_REPO: &str = "image-repo";
-    /// `image-name APP [TAG [REPO]]` → `[IMAGE]`.
-    pub const IMAGE_NAME: &str = "image-name";
-    /// `running-image-tag APP [TAG]` → `[TAG]`.
-    pub const RUNNING_IMAGE_TAG: &str = "running-image-tag";
-    /// `deploying-image-name APP [TAG [REPO]]` → `[IMAGE]`.
-    pub const DEPLOYING_IMAGE_NAME: &str = "deploying-image-name";
-    /// `copy-from-image APP IMAGE SRC DST` → `[]`.
-    pub const COPY_FROM_IMAGE: &str = "copy-from-image";
-    /// `config-get APP|--global KEY` → `[]` when unset, `[VALUE]` when set.
-    pub const CONFIG_GET: &str = "config-get";
-    /// `config-set [--no-restart] APP|--global KEY=VALUE...` → `[]`.
-    pub const CONFIG_SET: &str = "config-set";
-    /// `config-unset [--no-restart] APP|--global KEY...` → `[]`.
-    pub const CONFIG_UNSET: &str = "config-unset";
-    /// `property-get PLUGIN APP|--global KEY` → `[]` when unset, `[VALUE]` when set.
-    pub const PROPERTY_GET: &str = "property-get";
-    /// `property-set PLUGIN APP|--global KEY VALUE` → `[]`.
-    pub const PROPERTY_SET: &str = "property-set";
-    /// `property-delete PLUGIN APP|--global KEY` → `[]`.
-    pub const PROPERTY_DELETE: &str = "property-delete";
-    /// `trigger NAME ARGS...` → `[STATUS]`; the handlers' output goes to the caller's
-    /// stdout/stderr (like `plugn trigger` in a bash plugin).
-    pub const TRIGGER: &str = "trigger";
-    /// `trigger-capture NAME ARGS...` → `[STATUS, STDOUT]` (like `$(plugn trigger ...)`).
-    pub const TRIGGER_CAPTURE: &str = "trigger-capture";
+/// argument and answer conventions are in `docs/contracts/host-services.md`. Defined in
+/// [`dokku_protocol::service`], which `dokku` answers from.
+pub use dokku_protocol::service;
 
-    /// Every service name this SDK has a typed wrapper for.
-    pub const ALL: &[&str] = &[
-        APP_EXISTS,
-        IS_VALID_APP_NAME,
-        VERIFY_APP_NAME,
-        IMAGE_REPO,
-        IMAGE_NAME,
-        RUNNING_IMAGE_TAG,
-        DEPLOYING_IMAGE_NAME,
-        COPY_FROM_IMAGE,
-        CONFIG_GET,
-        CONFIG_SET,
-        CONFIG_UNSET,
-        PROPERTY_GET,
-        PROPERTY_SET,
-        PROPERTY_DELETE,
-        TRIGGER,
-        TRIGGER_CAPTURE,
-    ];
-}
-
-/// An output stream of the command being run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Stream {
-    /// Standard output: command data.
-    Stdout,
-    /// Standard error: warnings and errors.
-    Stderr,
-}
-
-impl Stream {
-    /// The number that travels across the ABI.
-    pub const fn code(self) -> u8 {
-        match self {
-            Stream::Stdout => abi::stream::STDOUT,
-            Stream::Stderr => abi::stream::STDERR,
-        }
-    }
-
-    /// Reads a number from the ABI; anything but stdout goes to stderr.
-    pub const fn from_code(code: u8) -> Self {
-        match code {
-            abi::stream::STDOUT => Stream::Stdout,
-            _ => Stream::Stderr,
-        }
-    }
-}
+/// An output stream of the command being run; the same type as `dokku_core::log::Stream`
+/// (defined in [`dokku_protocol::log`]).
+pub use dokku_protocol::log::Stream;
 
 /// Dokku's log levels (`dokku_log_*` in bash, `Log*` in Go); see
 /// `dokku-core-behaviour.md` §4.1 for the exact strings.
+///
+/// The prefixes, streams and quiet and trace rules are those of `dokku_core::log::Level`,
+/// defined once in [`dokku_protocol::log::Level`]. This type stays separate because it is
+/// part of ABI 1: it has no `fail` levels (a plugin fails by returning an error) and keeps
+/// an unknown level number as [`LogLevel::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogLevel {
@@ -177,56 +108,57 @@ impl LogLevel {
         }
     }
 
+    /// The level of Dokku's log family with the same rules (prefix, stream, quiet and
+    /// trace); `None` for [`LogLevel::Other`].
+    const fn rules(self) -> Option<Level> {
+        Some(match self {
+            LogLevel::Info1 => Level::Info1,
+            LogLevel::Info1Quiet => Level::Info1Quiet,
+            LogLevel::Info2 => Level::Info2,
+            LogLevel::Info2Quiet => Level::Info2Quiet,
+            LogLevel::Verbose => Level::Verbose,
+            LogLevel::VerboseQuiet => Level::VerboseQuiet,
+            LogLevel::Exclaim => Level::Exclaim,
+            LogLevel::ExclaimQuiet => Level::ExclaimQuiet,
+            LogLevel::Warn => Level::Warn,
+            LogLevel::WarnQuiet => Level::WarnQuiet,
+            LogLevel::Stderr => Level::Stderr,
+            LogLevel::Quiet => Level::Quiet,
+            LogLevel::Debug => Level::Debug,
+            LogLevel::Other(_) => return None,
+        })
+    }
+
     /// The prefix Dokku prints before the message.
     pub const fn prefix(self) -> &'static str {
-        match self {
-            LogLevel::Info1 | LogLevel::Info1Quiet => "-----> ",
-            LogLevel::Info2 | LogLevel::Info2Quiet => "=====> ",
-            LogLevel::Verbose | LogLevel::VerboseQuiet => "       ",
-            LogLevel::Exclaim | LogLevel::ExclaimQuiet | LogLevel::Warn | LogLevel::WarnQuiet => {
-                " !     "
-            }
-            LogLevel::Debug => " ?     ",
-            LogLevel::Stderr | LogLevel::Quiet | LogLevel::Other(_) => "",
+        match self.rules() {
+            Some(level) => level.prefix(),
+            None => "",
         }
     }
 
     /// The stream Dokku prints this level on.
     pub const fn stream(self) -> Stream {
-        match self {
-            LogLevel::Info1
-            | LogLevel::Info1Quiet
-            | LogLevel::Info2
-            | LogLevel::Info2Quiet
-            | LogLevel::Verbose
-            | LogLevel::VerboseQuiet
-            | LogLevel::Exclaim
-            | LogLevel::ExclaimQuiet
-            | LogLevel::Quiet => Stream::Stdout,
-            LogLevel::Warn
-            | LogLevel::WarnQuiet
-            | LogLevel::Stderr
-            | LogLevel::Debug
-            | LogLevel::Other(_) => Stream::Stderr,
+        match self.rules() {
+            Some(level) => level.stream(),
+            None => Stream::Stderr,
         }
     }
 
     /// Whether quiet mode (`--quiet`, `DOKKU_QUIET_OUTPUT`) suppresses this level.
     pub const fn suppressed_when_quiet(self) -> bool {
-        matches!(
-            self,
-            LogLevel::Info1Quiet
-                | LogLevel::Info2Quiet
-                | LogLevel::VerboseQuiet
-                | LogLevel::ExclaimQuiet
-                | LogLevel::WarnQuiet
-                | LogLevel::Quiet
-        )
+        match self.rules() {
+            Some(level) => level.suppressed_when_quiet(),
+            None => false,
+        }
     }
 
     /// Whether this level is shown only with `--trace`.
     pub const fn trace_only(self) -> bool {
-        matches!(self, LogLevel::Debug)
+        match self.rules() {
+            Some(level) => level.trace_only(),
+            None => false,
+        }
     }
 
     /// The line Dokku prints for `msg` at this level, newline included.
@@ -660,6 +592,40 @@ mod tests {
         assert_eq!(LogLevel::Exclaim.stream(), Stream::Stdout);
         assert!(LogLevel::Info1Quiet.suppressed_when_quiet());
         assert!(!LogLevel::Info1.suppressed_when_quiet());
+        let other = LogLevel::Other(200);
+        assert_eq!(other.format("x"), "x\n");
+        assert_eq!(other.stream(), Stream::Stderr);
+        assert!(!other.suppressed_when_quiet() && !other.trace_only());
+    }
+
+    /// Every known level prints exactly as the core level of the same name.
+    #[test]
+    fn log_levels_follow_the_core_rules() {
+        let names = [
+            (LogLevel::Info1, "info1"),
+            (LogLevel::Info1Quiet, "info1_quiet"),
+            (LogLevel::Info2, "info2"),
+            (LogLevel::Info2Quiet, "info2_quiet"),
+            (LogLevel::Verbose, "verbose"),
+            (LogLevel::VerboseQuiet, "verbose_quiet"),
+            (LogLevel::Exclaim, "exclaim"),
+            (LogLevel::ExclaimQuiet, "exclaim_quiet"),
+            (LogLevel::Warn, "warn"),
+            (LogLevel::WarnQuiet, "warn_quiet"),
+            (LogLevel::Stderr, "stderr"),
+            (LogLevel::Quiet, "quiet"),
+            (LogLevel::Debug, "debug"),
+        ];
+        for (level, name) in names {
+            let core = Level::from_name(name).expect("a core level");
+            assert_eq!(level.rules(), Some(core));
+            for (quiet, trace) in [(false, false), (true, false), (false, true)] {
+                let dropped =
+                    (level.suppressed_when_quiet() && quiet) || (level.trace_only() && !trace);
+                let sdk = (!dropped).then(|| (level.stream(), level.format("m")));
+                assert_eq!(sdk, dokku_protocol::log::render(core, "m", quiet, trace));
+            }
+        }
     }
 
     #[test]

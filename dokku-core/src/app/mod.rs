@@ -47,8 +47,8 @@ impl AppError {
     /// Dokku's exit code for this error: 20 for a missing app, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            AppError::NotFound { .. } => 20,
-            _ => 1,
+            AppError::NotFound { .. } => dokku_protocol::exit::APP_NOT_FOUND_EXIT,
+            _ => dokku_protocol::exit::FAIL_EXIT,
         }
     }
 }

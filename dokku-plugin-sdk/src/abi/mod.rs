@@ -2,8 +2,10 @@
 //!
 //! Everything that crosses the library boundary is defined here and nowhere else: the root
 //! module a plugin exports, the plugin-side object (`command`, `trigger`), the host-side
-//! object (`write`, `log`, `call`) and the two error structs. Authors never need these
-//! items; they implement [`crate::Plugin`] and call [`crate::export_plugin!`].
+//! object (`write`, `log`, `call`) and the two error structs. The numbers for a stream and
+//! a log level are the plugin protocol's ([`dokku_protocol::wire`], which `dokku-core`
+//! shares) and are re-exported here; they are frozen with the rest. Authors never need
+//! these items; they implement [`crate::Plugin`] and call [`crate::export_plugin!`].
 //!
 //! # Why so little
 //!
@@ -52,12 +54,10 @@ pub const ROOT_MODULE_VERSION: &str = "1.0.0";
 #[doc(hidden)]
 pub const ROOT_MODULE_SYMBOL: &str = "_1as_0lib_1header_0root_bmodule_bloader";
 
-/// Output stream numbers for [`HostObj::write`].
+/// Output stream numbers for [`HostObj::write`] (defined in [`dokku_protocol::wire`], with
+/// [`crate::Stream`]).
 pub mod stream {
-    /// The command's standard output.
-    pub const STDOUT: u8 = 1;
-    /// The command's standard error.
-    pub const STDERR: u8 = 2;
+    pub use dokku_protocol::wire::stream::{STDERR, STDOUT};
 }
 
 /// Error kind numbers shared by [`PluginError`] and [`HostError`].
@@ -84,34 +84,12 @@ pub mod kind {
 }
 
 /// Log level numbers for [`HostObj::log`]; the host formats and routes each one like Dokku's
-/// `dokku_log_*` helpers (see [`crate::LogLevel`]).
+/// `dokku_log_*` helpers (see [`crate::LogLevel`]). Defined in [`dokku_protocol::wire`].
 pub mod log_level {
-    /// `dokku_log_info1`: `-----> msg` on stdout.
-    pub const INFO1: u8 = 1;
-    /// `dokku_log_info1_quiet`: as `INFO1`, suppressed in quiet mode.
-    pub const INFO1_QUIET: u8 = 2;
-    /// `dokku_log_info2`: `=====> msg` on stdout.
-    pub const INFO2: u8 = 3;
-    /// `dokku_log_info2_quiet`: as `INFO2`, suppressed in quiet mode.
-    pub const INFO2_QUIET: u8 = 4;
-    /// `dokku_log_verbose`: seven spaces then msg, on stdout.
-    pub const VERBOSE: u8 = 5;
-    /// `dokku_log_verbose_quiet`: as `VERBOSE`, suppressed in quiet mode.
-    pub const VERBOSE_QUIET: u8 = 6;
-    /// `dokku_log_exclaim`: ` !     msg` on stdout.
-    pub const EXCLAIM: u8 = 7;
-    /// `dokku_log_exclaim_quiet`: as `EXCLAIM`, suppressed in quiet mode.
-    pub const EXCLAIM_QUIET: u8 = 8;
-    /// `dokku_log_warn`: ` !     msg` on stderr.
-    pub const WARN: u8 = 9;
-    /// `dokku_log_warn_quiet`: as `WARN`, suppressed in quiet mode.
-    pub const WARN_QUIET: u8 = 10;
-    /// `dokku_log_stderr`: the raw message on stderr.
-    pub const STDERR: u8 = 11;
-    /// `dokku_log_quiet`: the raw message on stdout, suppressed in quiet mode.
-    pub const QUIET: u8 = 12;
-    /// Go's `LogDebug`: ` ?     msg` on stderr, only with `--trace`.
-    pub const DEBUG: u8 = 13;
+    pub use dokku_protocol::wire::log_level::{
+        DEBUG, EXCLAIM, EXCLAIM_QUIET, INFO1, INFO1_QUIET, INFO2, INFO2_QUIET, QUIET, STDERR,
+        VERBOSE, VERBOSE_QUIET, WARN, WARN_QUIET,
+    };
 }
 
 /// An error returned by a plugin to the host.
@@ -279,6 +257,31 @@ mod tests {
         assert_eq!(size_of::<HostError>(), 40);
         assert_eq!(size_of::<Call<'static>>(), 48);
         assert_eq!(size_of::<DokkuPluginRoot>(), 56);
+    }
+
+    /// The stream and log level numbers live in `dokku-protocol`; ABI 1 froze them.
+    #[test]
+    fn abi_1_numbers_are_frozen() {
+        assert_eq!((stream::STDOUT, stream::STDERR), (1, 2));
+        use log_level::*;
+        assert_eq!(
+            [
+                INFO1,
+                INFO1_QUIET,
+                INFO2,
+                INFO2_QUIET,
+                VERBOSE,
+                VERBOSE_QUIET,
+                EXCLAIM,
+                EXCLAIM_QUIET,
+                WARN,
+                WARN_QUIET,
+                STDERR,
+                QUIET,
+                DEBUG
+            ],
+            [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+        );
     }
 
     #[test]

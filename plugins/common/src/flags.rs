@@ -126,7 +126,7 @@ pub fn parse_flags(args: &[String], spec: &FlagSpec<'_>) -> Result<Flags, Comman
 }
 
 fn usage_error(message: String) -> CommandError {
-    CommandError::with_code(message, 2)
+    CommandError::with_code(message, dokku_protocol::exit::USAGE_EXIT)
 }
 
 #[cfg(test)]
