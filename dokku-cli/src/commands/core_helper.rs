@@ -5,7 +5,6 @@
 //! each one replaces.
 
 use dokku_core::app;
-use dokku_core::env;
 use dokku_core::log::Level;
 
 use dokku_host::command_error::{CmdResult, CommandError};
@@ -99,59 +98,16 @@ fn apps_list(ctx: &Context) -> CmdResult {
     Ok(0)
 }
 
-fn docker_bin(ctx: &Context) -> String {
-    ctx.var(env::DOCKER_BIN).unwrap_or("docker").to_string()
-}
-
 fn print(value: Result<String, CommandError>) -> CmdResult {
     output::println(&value?);
     Ok(0)
 }
 
 /// `copy-from-image APP IMAGE SRC DST` / `copy-dir-from-image APP IMAGE SRC DIR`: the
-/// bash library's `copy_from_image` and `copy_dir_from_image`, every docker call through
-/// `$DOCKER_BIN`.
+/// bash library's `copy_from_image` and `copy_dir_from_image` (the same code serves the
+/// native plugins' `copy-from-image` service).
 fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
-    use dokku_core::config::{ConfigScope, ConfigStore};
-    use dokku_core::image::copy;
-
     let arg = |i: usize| rest.get(i).map(String::as_str).unwrap_or("");
-    let (app, image, src, dst) = (arg(0), arg(1), arg(2), arg(3));
-    if image.is_empty() || src.is_empty() || dst.is_empty() {
-        let what = if dir {
-            "copy-dir-from-image APP IMAGE SRC DIR"
-        } else {
-            "copy-from-image APP IMAGE SRC DST"
-        };
-        return Err(
-            CommandError::fail("Missing arguments for copying content from an image")
-                .hint(format!("dokku __core {what}")),
-        );
-    }
-    // herokuish images are recognised by their user, which the app may override.
-    let app_user = (!app.is_empty() && ctx.layout.dokku_root.join(app).is_dir())
-        .then(|| {
-            ConfigStore::new(&ctx.layout.lib_root)
-                .merged(&ConfigScope::app(app))
-                .ok()
-        })
-        .flatten()
-        .and_then(|mut env| env.remove("DOKKU_APP_USER"));
-    let request = copy::CopyRequest {
-        app,
-        image,
-        src,
-        app_user: app_user.as_deref(),
-        global_run_args: ctx
-            .var(env::DOKKU_GLOBAL_RUN_ARGS)
-            .unwrap_or(env::fixed::GLOBAL_DOCKER_ARGS),
-    };
-    let docker = dokku_core::docker::Docker::cli(&docker_bin(ctx), ctx.env.clone());
-    let done = if dir {
-        copy::copy_dir_from_image(&docker, &request, std::path::Path::new(dst))
-    } else {
-        copy::copy_from_image(&docker, &request, std::path::Path::new(dst))
-    };
-    done.map_err(|e| CommandError::fail(e.to_string()))?;
+    dokku_host::images::copy_from_image(ctx, dir, arg(0), arg(1), arg(2), arg(3))?;
     Ok(0)
 }
