@@ -22,11 +22,10 @@ use dokku_host::context::Context;
 
 /// Runs `dokku ARGS...` and returns the exit code.
 pub(crate) fn main(args: Vec<String>) -> i32 {
-    let mut ctx =
-        match Context::from_process().map(|c| c.with_handlers(&crate::plugin_host::HANDLERS)) {
-            Ok(ctx) => ctx,
-            Err(err) => return report(None, err),
-        };
+    let mut ctx = match dokku_platform::context_from_process() {
+        Ok(ctx) => ctx,
+        Err(err) => return report(None, err),
+    };
     match run(&mut ctx, args) {
         Ok(code) => code,
         Err(err) => report(Some(&ctx), err),

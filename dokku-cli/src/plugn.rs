@@ -8,7 +8,6 @@ use dokku_core::plugin::manage;
 use dokku_core::settings::EnvMap;
 use dokku_core::trigger::{PlugnConfig, StdoutMode};
 
-use dokku_host::context::Context;
 use dokku_host::output;
 
 /// Runs `plugn ARGS...`.
@@ -28,7 +27,7 @@ pub(crate) fn main(args: &[String]) -> i32 {
         );
         return 2;
     }
-    let mut ctx = Context::with_env(vars).with_handlers(&crate::plugin_host::HANDLERS);
+    let mut ctx = dokku_platform::context_with_env(vars);
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     let fail = |msg: String| {
         output::write(dokku_core::log::Stream::Stderr, &format!("{msg}\n"));

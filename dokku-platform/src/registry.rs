@@ -1,12 +1,12 @@
 //! The core plugins linked into this binary: one entry per `plugins/<name>/` crate.
 //! Each declares its commands and triggers next to their handlers
-//! (`dokku_plugin_common::core_plugin!`); `tests/it/registry.rs` proves that these
+//! (`dokku_plugin_common::core_plugin!`); the test below proves that these
 //! routes and every installed `plugin.toml` name the same commands and triggers.
 
 use dokku_plugin_common::linked::CorePlugin;
 
 /// Every linked core plugin.
-pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
+pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_certs::PLUGIN,
     &dokku_plugin_domains::PLUGIN,
     &dokku_plugin_network::PLUGIN,
@@ -38,7 +38,7 @@ pub(crate) static CORE_PLUGINS: &[&CorePlugin] = &[
 ];
 
 /// The linked core plugin called `name` (its folder name), if this binary has one.
-pub(crate) fn find(name: &str) -> Option<&'static CorePlugin> {
+pub fn find(name: &str) -> Option<&'static CorePlugin> {
     CORE_PLUGINS.iter().copied().find(|p| p.name == name)
 }
 

@@ -15,8 +15,7 @@ use dokku_core::plugin::Plugin;
 use dokku_plugin_sdk::host::{load_plugin, LoadedPlugin};
 use dokku_plugin_sdk::Manifest;
 
-use dokku_host::command_error::CommandError;
-use dokku_host::context::Context;
+use dokku_host::{CommandError, Context};
 
 type Registry = Mutex<HashMap<PathBuf, Arc<LoadedPlugin>>>;
 

@@ -1,0 +1,30 @@
+//! `dokku-platform`: Dokku as a library.
+//!
+//! It links every core plugin (`plugins/<name>/`) and loads native plugin libraries on
+//! demand, and wires them to the one host object, [`dokku_host::Context`], so that a
+//! trigger fired through it reaches core, native and legacy plugins exactly as the
+//! `dokku` binary's do. The binary is its first user: it builds a context with
+//! [`context_from_process`] and routes commands with [`run_command`].
+
+#![deny(missing_docs)]
+
+mod compiled;
+mod library;
+mod registry;
+
+pub use crate::compiled::{run_command, Handlers, HANDLERS};
+pub use crate::registry::{find as core_plugin, CORE_PLUGINS};
+
+use dokku_host::{CommandError, Context};
+
+/// The dispatcher's context (settings files, Dokku's exports) with every compiled
+/// plugin's handlers on its trigger bus.
+pub fn context_from_process() -> Result<Context, CommandError> {
+    Context::from_process().map(|ctx| ctx.with_handlers(&HANDLERS))
+}
+
+/// A context over an environment that already went through the settings files, with
+/// every compiled plugin's handlers on its trigger bus.
+pub fn context_with_env(env: dokku_core::settings::EnvMap) -> Context {
+    Context::with_env(env).with_handlers(&HANDLERS)
+}
