@@ -11,13 +11,32 @@ use crate::help;
 use dokku_host::command_error::CmdResult;
 use dokku_host::context::Context;
 
-/// Whether `plugin`'s manifest routes `command` to it.
+/// Whether `plugin`'s manifest routes `command` to it: a declared command, or one of
+/// a plugin's help forms when it has commands (`<ns>:help`, and for a core plugin the
+/// bare namespace, `dokku ps`, as Dokku's core plugins answer it).
 pub(crate) fn declares_command(plugin: &Plugin, command: &str) -> bool {
     plugin.is_native()
         && plugin.manifest.as_ref().is_some_and(|m| {
             m.command.iter().any(|c| c.name == command)
-                || (is_help(plugin, command) && !m.command.is_empty())
+                || ((is_help(plugin, command)
+                    || is_builtin(plugin) && is_namespace(plugin, command))
+                    && !m.command.is_empty())
         })
+}
+
+/// The bare namespace of `plugin`'s commands (`ps`, `nginx` for `nginx-vhosts`).
+fn is_namespace(plugin: &Plugin, command: &str) -> bool {
+    !command.contains(':')
+        && (command == plugin.name || crate::dispatch::plugin_dir_for(command) == plugin.name)
+}
+
+/// A core plugin linked into this binary (`[plugin.native] builtin = true`).
+fn is_builtin(plugin: &Plugin) -> bool {
+    plugin
+        .manifest
+        .as_ref()
+        .and_then(|m| m.plugin.native.as_ref())
+        .is_some_and(|n| n.builtin)
 }
 
 /// `<plugin>:help`, or `<namespace>:help` for a plugin whose commands live under
@@ -32,13 +51,12 @@ pub(crate) fn is_help(plugin: &Plugin, command: &str) -> bool {
 /// mine); a core plugin's help forms are answered here from its manifest.
 pub(crate) fn run_native_command(ctx: &mut Context, plugin: &Plugin, args: &[String]) -> CmdResult {
     let command = args[0].as_str();
-    let builtin = plugin
-        .manifest
-        .as_ref()
-        .and_then(|m| m.plugin.native.as_ref())
-        .is_some_and(|n| n.builtin);
-    if builtin
-        && (is_help(plugin, command) || command == plugin.name && !declares_own(plugin, command))
+    // Dokku's core plugins print their help for `<ns>:help`, for the bare namespace
+    // unless it is a command of its own (`dokku config APP`), and for `<ns> --help`.
+    let asks_help = args[1..].iter().any(|a| a == "--help" || a == "-h");
+    if is_builtin(plugin)
+        && (is_help(plugin, command)
+            || is_namespace(plugin, command) && (asks_help || !declares_own(plugin, command)))
     {
         return help::plugin_help(ctx, plugin);
     }
