@@ -567,6 +567,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_platform_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Platform>();
+        shared::<Error>();
+    }
+
+    #[test]
     fn file_urls_encode_everything_but_plain_path_bytes() {
         assert_eq!(
             file_url(Path::new("/tmp/a b/x%.tar.gz")),
