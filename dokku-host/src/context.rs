@@ -77,7 +77,7 @@ pub(crate) enum LogRule {
 impl Context {
     /// Builds the context from our process environment and the settings files.
     pub fn from_process() -> Result<Context, CommandError> {
-        let mut vars: EnvMap = std::env::vars_os()
+        let vars: EnvMap = std::env::vars_os()
             .map(|(k, v)| {
                 (
                     k.to_string_lossy().into_owned(),
@@ -85,6 +85,14 @@ impl Context {
                 )
             })
             .collect();
+        Context::from_vars(vars)
+    }
+
+    /// Builds the context as [`Context::from_process`] does, starting from `vars`
+    /// instead of our process environment: `DOCKER_BIN`, `/etc/default/dokku`,
+    /// `DOKKU_ROOT`, the `dokkurc` files, then Dokku's exports. An embedder passes the
+    /// environment a shell would have after `source DIR/env` of a prefix install.
+    pub fn from_vars(mut vars: EnvMap) -> Result<Context, CommandError> {
         vars.insert(env::DOCKER_BIN.into(), "docker".into());
         let defaults = Path::new(settings::SYSTEM_DEFAULTS_FILE);
         if defaults.exists() {

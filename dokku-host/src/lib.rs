@@ -8,9 +8,11 @@
 //! files and exports), the output rules (quiet, trace), plugin discovery and the
 //! trigger bus.
 //!
-//! An embedder builds one with [`Context::from_process`] or [`Context::with_env`],
-//! hands it the binary's plugin registry (or its own) with [`Context::with_handlers`],
-//! and calls `dokku-core` with it.
+//! An embedder builds one with [`Context::from_process`], [`Context::from_vars`] or
+//! [`Context::with_env`], hands it the binary's plugin registry (or its own) with
+//! [`Context::with_handlers`], and calls `dokku-core` with it; or it uses
+//! `dokku_platform::Platform`, which does all of that and runs the commands' own
+//! handlers.
 #![deny(missing_docs)]
 
 pub mod command_error;

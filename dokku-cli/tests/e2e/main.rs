@@ -12,6 +12,7 @@ mod cleanup;
 mod containers;
 mod deploy;
 mod deploy_tasks;
+mod embed;
 mod enter;
 mod git_sync;
 mod harness;

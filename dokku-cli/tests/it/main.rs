@@ -10,6 +10,7 @@ mod config;
 mod deploy_commands;
 mod dispatch;
 mod docker_options;
+mod embed;
 mod events;
 mod native;
 mod plugins;

@@ -1,11 +1,31 @@
 //! The plugin's commands: `deploy`, `cleanup`, `url`, `urls`, and `report` (in
 //! [`crate::report`]).
 
-use dokku_core::deploy;
+use dokku_core::deploy::{self, DeployError};
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::{cli_error, existing_app};
+
+/// The URLs `dokku urls APP` prints, or with `main_only` the one `dokku url APP`
+/// prints: what `domains-urls APP url|urls` answers (the domains plugin knows the main
+/// URL), else one `http://IP:PORT` per running web container. `app` must exist.
+pub fn urls(ctx: &Context, app: &str, main_only: bool) -> Result<Vec<String>, DeployError> {
+    let host = ctx;
+    if ctx.trigger_exists("domains-urls", &["20_events"]) {
+        use dokku_core::deploy::Host;
+        let which = if main_only { "url" } else { "urls" };
+        return Ok(host
+            .fire_capture("domains-urls", &[app, which])?
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect());
+    }
+    let urls = deploy::app_urls(&host, app)?;
+    let take = if main_only { 1 } else { usize::MAX };
+    Ok(urls.into_iter().take(take).collect())
+}
 
 /// Runs one command of the plugin (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -22,22 +42,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         }
         "url" | "urls" => {
             let app = existing_app(ctx, args)?;
-            let host = &*ctx;
-            // `domains-urls APP url|urls` (the domains plugin) knows the main URL.
-            let shown: Vec<String> = if ctx.trigger_exists("domains-urls", &["20_events"]) {
-                use dokku_core::deploy::Host;
-                host.fire_capture("domains-urls", &[&app, command])
-                    .map_err(cli_error)?
-                    .lines()
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            } else {
-                let urls = deploy::app_urls(&host, &app).map_err(cli_error)?;
-                let take = if command == "url" { 1 } else { usize::MAX };
-                urls.into_iter().take(take).collect()
-            };
-            for u in shown {
+            for u in urls(ctx, &app, command == "url").map_err(cli_error)? {
                 dokku_host::output::println(&u);
             }
             Ok(0)

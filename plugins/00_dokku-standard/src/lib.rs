@@ -6,6 +6,8 @@ mod commands;
 mod report;
 mod triggers;
 
+pub use crate::commands::urls;
+
 dokku_plugin_common::core_plugin! {
     /// The `00_dokku-standard` core plugin.
     DokkuStandard = "00_dokku-standard",

@@ -56,17 +56,24 @@ impl Routes {
     /// as the dispatcher prints its own.
     pub fn command(&self, call: &CommandContext<'_>) -> Result<i32, PluginError> {
         let ctx = context(call.host())?;
-        let Some((_, handler)) = self.commands.iter().find(|(n, _)| *n == call.name()) else {
-            return Ok(dokku_plugin_sdk::NOT_IMPLEMENTED_EXIT);
-        };
         let args: Vec<String> = call.args().iter().map(|a| a.to_string()).collect();
-        // Commands may adjust their own context (`--quiet` for a sub-step, an export
-        // for the triggers they fire); the dispatcher's stays as it was.
-        let mut ctx = ctx.clone();
-        match handler(&mut ctx, call.name(), &args) {
-            Ok(code) => Ok(code),
-            Err(err) => Ok(err.report()),
+        match self.call(ctx, call.name(), &args) {
+            None => Ok(dokku_plugin_sdk::NOT_IMPLEMENTED_EXIT),
+            Some(Ok(code)) => Ok(code),
+            Some(Err(err)) => Ok(err.report()),
         }
+    }
+
+    /// Runs the handler declared for `command` with a copy of `ctx` and hands back its
+    /// result unprinted; `None` when the plugin declares no such command. The one way
+    /// a core plugin's command is run: [`Routes::command`] (the `dokku` binary) prints
+    /// the error, `dokku_platform::Platform` (an embedder) returns it typed.
+    pub fn call(&self, ctx: &Context, command: &str, args: &[String]) -> Option<CmdResult> {
+        let (_, handler) = self.commands.iter().find(|(n, _)| *n == command)?;
+        // Commands may adjust their own context (`--quiet` for a sub-step, an export
+        // for the triggers they fire); the caller's stays as it was.
+        let mut ctx = ctx.clone();
+        Some(handler(&mut ctx, command, args))
     }
 
     /// Runs a trigger handler; its stdout goes where the bus wants it (passed on, or
