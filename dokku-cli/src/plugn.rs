@@ -45,7 +45,7 @@ pub(crate) fn main(args: &[String]) -> i32 {
             0
         }
         "version" | "--version" | "-v" => {
-            let version = crate::commands::version::installed_version(&ctx).unwrap_or_default();
+            let version = ctx.installed_version().unwrap_or_default();
             output::println(&format!("plugn: {version}"));
             0
         }

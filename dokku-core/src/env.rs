@@ -133,6 +133,10 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub mod fixed {
     /// [`super::DOKKU_API_VERSION`].
     pub const API_VERSION: &str = "1";
+    /// The Dokku release whose contract (commands, triggers, files, output) this
+    /// implementation follows; `dokku version` reports it first, so scripts and plugins
+    /// that compare Dokku versions keep working, and ours beside it.
+    pub const DOKKU_CONTRACT_VERSION: &str = "0.38.27";
     /// [`super::DOKKU_NOT_IMPLEMENTED_EXIT`] and [`super::DOKKU_VALID_EXIT`] as numbers
     /// (defined with the other exit codes in [`dokku_protocol::exit`]).
     pub use dokku_protocol::exit::{NOT_IMPLEMENTED_EXIT, VALID_EXIT};

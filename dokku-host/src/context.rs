@@ -256,6 +256,18 @@ impl Context {
         std::io::stdin().is_terminal()
     }
 
+    /// What `dokku version` prints: `dokku version <Dokku contract> (dokku-rs <ours>)`.
+    /// The third word is the Dokku release whose contract we follow, so
+    /// `dokku version | awk '{print $3}'` compares like Dokku's.
+    pub fn version_line(&self) -> Option<String> {
+        self.installed_version().map(|ours| {
+            format!(
+                "dokku version {} (dokku-rs {ours})",
+                env::fixed::DOKKU_CONTRACT_VERSION
+            )
+        })
+    }
+
     /// The installed version: `STABLE_VERSION`, else `VERSION`, under `DOKKU_LIB_ROOT`.
     pub fn installed_version(&self) -> Option<String> {
         self.layout

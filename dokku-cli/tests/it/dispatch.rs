@@ -74,7 +74,11 @@ fn version_reads_the_installed_version() {
         let run = env.dokku([flag]).success();
         assert_eq!(
             run.stdout,
-            format!("dokku version {}\n", version.trim_end())
+            format!(
+                "dokku version {} (dokku-rs {})\n",
+                dokku_core::env::fixed::DOKKU_CONTRACT_VERSION,
+                version.trim_end()
+            )
         );
     }
 }

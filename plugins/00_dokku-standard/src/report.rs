@@ -71,7 +71,10 @@ pub(crate) fn report(ctx: &Context, args: &[String]) -> CmdResult {
         indented(&format!("image {image} not present"));
     }
     let version = ctx.installed_version().unwrap_or_default();
-    info(&format!("dokku version: dokku version {version}"));
+    info(&format!(
+        "dokku version: {}",
+        ctx.version_line().unwrap_or_default()
+    ));
     info(&format!("plugn version: plugn: {version}"));
     info("dokku plugins: ");
     let plugins: Vec<String> = dokku_core::plugin::manage::list(&ctx.layout)
