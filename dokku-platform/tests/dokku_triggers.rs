@@ -25,6 +25,7 @@ use dokku_plugin_sdk::Manifest;
 /// files and in the commands we spawn), in name order.
 const FIRED: &[&str] = &[
     "app-maybe-create",
+    "app-restart",
     "builder-build",
     "builder-detect",
     "builder-release",
@@ -88,6 +89,8 @@ const FIRED: &[&str] = &[
     "proxy-clear-config",
     "proxy-disable",
     "proxy-enable",
+    "ps-can-scale",
+    "ps-set-scale",
     "receive-app",
     "receive-branch",
     "release-and-deploy",
@@ -115,10 +118,8 @@ const NOT_YET: &[&str] = &[
     "app-create",
     "app-destroy",
     "app-list",
-    "app-restart",
     "app-urls",
     // app-json
-    "app-json-process-deploy-parallelism",
     // Answered by Dokku's cron plugin (issue 13 adds cron).
     "app-json-is-valid",
     // builder
@@ -192,10 +193,6 @@ const NOT_YET: &[&str] = &[
     "post-registry-login",
     "pre-deploy",
     // ps
-    "procfile-get-command",
-    "procfile-exists",
-    "ps-can-scale",
-    "ps-set-scale",
     // resource
     "resource-get-property",
     // scheduler
@@ -222,6 +219,12 @@ const NOT_YET: &[&str] = &[
 /// Triggers we answer that Dokku fires and we do not fire yet: our code asks the rule
 /// directly where Dokku asks the bus.
 const NOT_FIRED_YET: &[&str] = &[
+    // Our scheduler reads the app.json and the Procfile of the deploy itself
+    // (`dokku_core::scheduler`), where Dokku's asks app-json and ps.
+    "app-json-process-deploy-parallelism",
+    "procfile-exists",
+    "procfile-get-command",
+    // Our core plugins ask the rule in dokku-core directly.
     "app-exists",
     "app-json-get-content",
     "certs-exists",

@@ -10,6 +10,7 @@ mod config;
 mod deploy_commands;
 mod dispatch;
 mod docker_options;
+mod dokku_triggers;
 mod embed;
 mod events;
 mod native;

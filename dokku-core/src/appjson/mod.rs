@@ -6,6 +6,7 @@
 //! top level is not an object, or whose known keys have the wrong types (see
 //! `schema`). A blank file counts as `{}`, as in Dokku.
 
+pub mod formation;
 mod schema;
 pub mod scripts;
 

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+mod formation;
+
+pub use formation::{command_port, procfile_command, set_scale, CommandError, SetScaleError};
+
 use crate::paths::Layout;
 use crate::property::{PropertyError, PropertyStore};
 

@@ -13,6 +13,7 @@ dokku_plugin_common::core_plugin! {
         ("core-post-extract", triggers::trigger),
         ("core-post-deploy", triggers::trigger),
         ("app-json-get-content", triggers::trigger),
+        ("app-json-process-deploy-parallelism", triggers::trigger),
         ("pre-release-builder", triggers::trigger),
         ("post-release-builder", triggers::trigger),
         ("post-deploy", triggers::trigger),

@@ -1,5 +1,6 @@
 //! The `app-json` plugin's trigger handlers: `app.json` extracted from a build,
-//! promoted on deploy, and its scripts run around the release.
+//! promoted on deploy, its scripts run around the release, and its `formation`
+//! handed to `ps`.
 
 use std::io::Write;
 use std::path::Path;
@@ -57,6 +58,11 @@ pub(crate) fn trigger(
             let host = ctx;
             let (app, image) = (arg(args, 1), arg(args, 2));
             let result = scripts::run(&host, app, image, Phase::Release)
+                .and_then(|()| {
+                    let doc = appjson::current(&ctx.layout, app, Some(&pid))
+                        .map_err(|e| DeployError::fail(e.to_string()))?;
+                    appjson::formation::apply(&host, app, &doc)
+                })
                 .and_then(|()| first_deploy_task(host, app, image));
             trigger_status(ctx, result)
         }
@@ -67,6 +73,17 @@ pub(crate) fn trigger(
             let tag = Some(arg(args, 3)).filter(|t| !t.is_empty());
             let image = dokku_core::image::app_image_name(app, tag, None);
             trigger_status(ctx, scripts::run(&host, app, &image, Phase::Postdeploy))
+        }
+        // APP PROC_TYPE: how many of the type's containers may start at once.
+        "app-json-process-deploy-parallelism" => {
+            match appjson::current(&ctx.layout, arg(args, 0), Some(&pid)) {
+                Ok(doc) => {
+                    let n = appjson::formation::deploy_parallelism(&doc, arg(args, 1));
+                    let _ = writeln!(stdout, "{n}");
+                    Ok(0)
+                }
+                Err(e) => trigger_status(ctx, Err(DeployError::fail(e.to_string()))),
+            }
         }
         "app-json-get-content" => {
             let doc = appjson::current(&ctx.layout, arg(args, 0), Some(&pid));

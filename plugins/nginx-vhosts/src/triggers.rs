@@ -26,9 +26,19 @@ pub(crate) fn trigger(
         "proxy-build-config"
         | "post-domains-update"
         | "post-proxy-ports-update"
-        | "post-certs-remove"
-        | "proxy-enable"
-        | "proxy-disable" => trigger_status(ctx, nginx::build_config(&host, app)),
+        | "post-certs-remove" => trigger_status(ctx, nginx::build_config(&host, app)),
+        // As Dokku's nginx-vhosts: the app is routed (or not) and then restarted, so
+        // its containers start as a proxied (or unproxied) app does.
+        "proxy-enable" | "proxy-disable" => {
+            let result = nginx::build_config(&host, app).and_then(|()| {
+                if dokku_core::proxy::proxy_type(&host.properties(), app) == "nginx" {
+                    host.fire_checked("app-restart", &[app])
+                } else {
+                    Ok(())
+                }
+            });
+            trigger_status(ctx, result)
+        }
         "proxy-clear-config" if app == "--all" => {
             let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
             let result = apps

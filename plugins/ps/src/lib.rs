@@ -2,6 +2,7 @@
 //! `ps:*` commands (`ps:restore` brings the apps back after a reboot) and
 //! `ps:report`.
 
+mod answers;
 mod commands;
 mod report;
 mod restore;
@@ -32,5 +33,10 @@ dokku_plugin_common::core_plugin! {
         ("post-stop", triggers::trigger),
         ("ps-current-scale", triggers::trigger),
         ("report", triggers::trigger),
+        ("app-restart", answers::trigger),
+        ("procfile-get-command", answers::trigger),
+        ("procfile-exists", answers::trigger),
+        ("ps-can-scale", answers::trigger),
+        ("ps-set-scale", answers::trigger),
     ],
 }
