@@ -88,6 +88,13 @@ pub const DOKKU_FAIL_EXIT_CODE: &str = "DOKKU_FAIL_EXIT_CODE";
 pub const DOKKU_FORCE_TTY: &str = "DOKKU_FORCE_TTY";
 /// `true` forces `has_tty` to fail.
 pub const DOKKU_DISABLE_TTY: &str = "DOKKU_DISABLE_TTY";
+/// Set by `run`: `scheduler-run` removes the container once it exits.
+pub const DOKKU_RM_CONTAINER: &str = "DOKKU_RM_CONTAINER";
+/// Set by `run:detached`: `scheduler-run` starts the container, prints its name and
+/// returns.
+pub const DOKKU_DETACH_CONTAINER: &str = "DOKKU_DETACH_CONTAINER";
+/// `run --ttl-seconds`: the run container's active deadline, for `scheduler-run`.
+pub const DOKKU_RUN_TTL_SECONDS: &str = "DOKKU_RUN_TTL_SECONDS";
 /// The first word of the command being run (set by `dokku_auth`).
 pub const DOKKU_COMMAND: &str = "DOKKU_COMMAND";
 /// Our addition: `1` while `help --all` renders, so legacy `commands help` can tell

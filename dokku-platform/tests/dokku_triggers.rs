@@ -24,6 +24,7 @@ use dokku_plugin_sdk::Manifest;
 /// Every trigger our source fires (Rust `fire*(` calls, `plugn trigger NAME` in the bash
 /// files and in the commands we spawn), in name order.
 const FIRED: &[&str] = &[
+    "app-list",
     "app-maybe-create",
     "app-restart",
     "builder-build",
@@ -100,24 +101,24 @@ const FIRED: &[&str] = &[
     "scheduler-detect",
     "scheduler-enter",
     "scheduler-inspect",
+    "scheduler-is-deployed",
     "scheduler-post-delete",
     "scheduler-post-deploy-process",
     "scheduler-post-run",
     "scheduler-pre-restore",
     "scheduler-retire",
+    "scheduler-run",
     "scheduler-run-list",
     "scheduler-stop",
     "uninstall",
     "update",
     "user-auth",
+    "user-auth-app",
 ];
 
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
     // apps
-    "app-create",
-    "app-destroy",
-    "app-list",
     "app-urls",
     // app-json
     // Answered by Dokku's cron plugin (issue 13 adds cron).
@@ -196,8 +197,6 @@ const NOT_YET: &[&str] = &[
     // resource
     "resource-get-property",
     // scheduler
-    "scheduler-is-deployed",
-    "scheduler-run",
     // run:logs, run:stop, run:retire (issue 13).
     "scheduler-run-logs",
     "scheduler-run-retire",
@@ -213,7 +212,6 @@ const NOT_YET: &[&str] = &[
     "storage-status",
     "scheduler-storage-exec",
     // common
-    "user-auth-app",
 ];
 
 /// Triggers we answer that Dokku fires and we do not fire yet: our code asks the rule

@@ -37,7 +37,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             app::verify(&ctx.layout.dokku_root, arg(0).unwrap_or(""))?;
             Ok(0)
         }
-        "apps-list" => apps_list(ctx),
+        "apps-list" => apps_list(ctx, arg(0).unwrap_or("")),
         "image-repo" => print(services::image_repo(arg(0).unwrap_or(""))),
         "image-name" => print(services::image_name(
             ctx,
@@ -87,13 +87,24 @@ fn app_name_check(name: &str, rule: app::NameRule) -> CmdResult {
     Ok(0)
 }
 
-fn apps_list(ctx: &Context) -> CmdResult {
-    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CommandError::fail(e.to_string()))?;
+/// `dokku_apps [FILTER]`: `plugn trigger app-list FILTER` (the apps plugin answers,
+/// filtering by `user-auth-app` unless FILTER is `false`), failing when it is empty.
+fn apps_list(ctx: &Context, filter: &str) -> CmdResult {
+    let outcome = ctx.fire(
+        "app-list",
+        &[filter.to_string()],
+        dokku_core::trigger::StdoutMode::Capture,
+    )?;
+    if outcome.status != 0 {
+        return Err(CommandError::silent(outcome.status));
+    }
+    let text = outcome.stdout_text();
+    let apps: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     if apps.is_empty() {
         return Err(app::AppError::NoApps.into());
     }
     for a in apps {
-        output::println(&a);
+        output::println(a);
     }
     Ok(0)
 }

@@ -186,3 +186,129 @@ fn app_json_answers_deploy_parallelism() {
         "4\n"
     );
 }
+
+#[test]
+fn apps_answers_app_create_app_list_and_app_destroy() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    let run = trigger(&env, &["app-create", "web"]).success();
+    assert_eq!(run.stdout, "-----> Creating web...\n");
+    assert!(env.dokku_root().join("web").is_dir());
+    let taken = trigger(&env, &["app-create", "web"]);
+    assert_eq!(
+        (taken.code, taken.stderr.as_str()),
+        (1, " !     Name is already taken\n")
+    );
+    trigger(&env, &["app-create", "api"]).success();
+    assert_eq!(trigger(&env, &["app-list"]).success().stdout, "api\nweb\n");
+
+    // Not forced: the name must be typed (stdin is empty here).
+    let unconfirmed = trigger(&env, &["app-destroy", "api"]);
+    assert_eq!(unconfirmed.code, 1);
+    assert!(
+        unconfirmed.stderr.ends_with(" !     EOF\n"),
+        "{}",
+        unconfirmed.stderr
+    );
+    assert!(env.dokku_root().join("api").is_dir());
+    env.run(
+        env.command("dokku")
+            .env("DOKKU_APPS_FORCE_DELETE", "1")
+            .args(["plugin:trigger", "app-destroy", "api"]),
+    )
+    .success();
+    assert!(!env.dokku_root().join("api").exists());
+    assert_eq!(trigger(&env, &["app-list"]).success().stdout, "web\n");
+}
+
+#[test]
+fn user_auth_app_filters_the_apps_a_user_sees() {
+    let env = install();
+    for name in ["api", "shop", "store"] {
+        app(&env, name);
+    }
+    let dir = env.scratch("src").join("auth");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "[plugin]\ndescription = \"auth\"\nversion = \"0\"\n[plugin.config]\n",
+    )
+    .expect("manifest");
+    let seen = env.scratch("rec").join("user-auth-app");
+    write_executable(
+        &dir.join("user-auth-app"),
+        &format!(
+            "#!/usr/bin/env bash\necho \"$1 $2\" >{seen:?}\nshift 2\nfor app in \"$@\"; do [[ $app == s* ]] && echo \"$app\"; done\ntrue\n"
+        ),
+    );
+    env.dokku([
+        "plugin:install",
+        dir.to_str().expect("utf8"),
+        "--name",
+        "auth",
+    ])
+    .success();
+
+    let run = env.run(
+        env.command("dokku")
+            .env("NAME", "alice")
+            .args(["apps:list"]),
+    );
+    assert_eq!(run.success().stdout, "=====> My Apps\nshop\nstore\n");
+    assert_eq!(read(seen), format!("{} alice\n", env.var("USER")));
+    assert_eq!(
+        trigger(&env, &["app-list"]).success().stdout,
+        "shop\nstore\n"
+    );
+    assert_eq!(
+        trigger(&env, &["app-list", "false"]).success().stdout,
+        "api\nshop\nstore\n",
+        "unfiltered"
+    );
+    assert_eq!(
+        env.dokku(["apps:list", "--format", "json"])
+            .success()
+            .stdout,
+        "[\"shop\",\"store\"]\n"
+    );
+}
+
+#[test]
+fn scheduler_is_deployed_answers_from_the_recorded_containers() {
+    let env = install();
+    app(&env, "web");
+    let run = trigger(&env, &["scheduler-is-deployed", "docker-local", "web"]);
+    assert_eq!(run.code, 1);
+    // ps asks it when the app's deployed property was never written, and records it.
+    let start = env.dokku(["ps:start", "web"]).success();
+    assert_eq!(start.stderr, " !     App web has not been deployed\n");
+    assert_eq!(
+        read(env.lib_root().join("config/common/web/deployed")),
+        "false"
+    );
+
+    write(env.dokku_root().join("web/CONTAINER.web.1"), "abc123\n");
+    trigger(&env, &["scheduler-is-deployed", "docker-local", "web"]).success();
+    trigger(&env, &["scheduler-is-deployed", "k3s", "web"]).success();
+}
+
+#[test]
+fn run_asks_the_scheduler_through_scheduler_run() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    app(&env, "web");
+    let log = recorder(&env, "recorder", &["scheduler-run"], 0);
+    let run = env.dokku(["run", "-e", "A=1", "--env=B=2", "web", "echo", "--", "hi"]);
+    // The recorder answers first; docker-local then finds no released image.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with(" !     Successfully deploy your app to fix dokku run calls\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        read(log),
+        "scheduler-run [docker-local] [web] [2] [A=1] [B=2] [--] [echo] [--] [hi]\n"
+    );
+}

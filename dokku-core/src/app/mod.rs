@@ -11,6 +11,7 @@ pub mod name;
 pub mod pending;
 pub mod report;
 pub mod transfer;
+pub mod visible;
 
 pub use name::{AppName, AppNameError, NameRule};
 

@@ -236,6 +236,24 @@ pub fn scheduler_of(props: &PropertyStore, app: &str) -> String {
     prop_app_or_global(props, "scheduler", app, "selected").unwrap_or_else(|| "docker-local".into())
 }
 
+/// Dokku's `IsDeployed`: the `common deployed` property; when it was never written,
+/// the app's scheduler is asked (`scheduler-is-deployed SCHEDULER APP`, deployed when
+/// it succeeds) and the answer recorded.
+pub fn is_deployed(host: &dyn Host, app: &str) -> bool {
+    let props = host.properties();
+    match props.get("common", app, "deployed").ok().flatten() {
+        Some(value) if !value.trim().is_empty() => value.trim() == "true",
+        _ => {
+            let scheduler = scheduler_of(&props, app);
+            let deployed = host
+                .fire_capture("scheduler-is-deployed", &[&scheduler, app])
+                .is_ok();
+            let _ = props.write("common", app, "deployed", &deployed.to_string());
+            deployed
+        }
+    }
+}
+
 /// A property's app value, else its global value; empty counts as unset.
 pub fn prop_app_or_global(
     props: &PropertyStore,

@@ -102,3 +102,28 @@ fn a_first_release_that_fails_has_nothing_to_put_back() {
     release_and_deploy(&host, "web", None).expect_err("rejected");
     assert!(!host.fake.calls().iter().any(|c| c.starts_with("image tag")));
 }
+
+#[test]
+fn is_deployed_asks_the_scheduler_once_and_records_the_answer() {
+    let mut host = FakeHost::new();
+    host.on("scheduler-is-deployed", |_, _| (1, String::new()));
+    assert!(!is_deployed(&host, "web"));
+    assert_eq!(
+        *host.fired.borrow(),
+        vec!["scheduler-is-deployed docker-local web"]
+    );
+    let props = host.properties();
+    assert_eq!(
+        props.get("common", "web", "deployed").expect("read"),
+        Some("false".to_string())
+    );
+    assert!(!is_deployed(&host, "web"), "recorded: not asked again");
+    assert_eq!(host.fired.borrow().len(), 1);
+
+    host.on("scheduler-is-deployed", |_, _| (0, String::new()));
+    assert!(is_deployed(&host, "api"));
+    props
+        .write("common", "web", "deployed", "true")
+        .expect("write");
+    assert!(is_deployed(&host, "web"));
+}

@@ -28,6 +28,47 @@ pub struct RunRequest {
     pub ttl: u64,
 }
 
+impl RunRequest {
+    /// `SCHEDULER APP N ENV... -- CMD...`: the arguments of `scheduler-run`, as Dokku's
+    /// `run` fires it (the mode travels in the environment, see [`RunRequest::from_trigger`]).
+    pub fn trigger_args(&self, scheduler: &str) -> Vec<String> {
+        let mut args = vec![
+            scheduler.to_string(),
+            self.app.clone(),
+            self.env.len().to_string(),
+        ];
+        args.extend(self.env.iter().cloned());
+        args.push("--".into());
+        args.extend(self.command.iter().cloned());
+        args
+    }
+
+    /// The request `scheduler-run SCHEDULER APP N ENV... [--] CMD...` makes, given the
+    /// caller's environment: `DOKKU_RM_CONTAINER`, `DOKKU_DETACH_CONTAINER` (`1`),
+    /// `DOKKU_RUN_TTL_SECONDS`; `tty` is the caller's terminal decision.
+    pub fn from_trigger(args: &[String], env: &crate::settings::EnvMap, tty: bool) -> RunRequest {
+        let get = |k: &str| env.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        let count: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
+        let rest = args.get(3..).unwrap_or_default();
+        let count = count.min(rest.len());
+        let mut command = &rest[count..];
+        if command.first().map(String::as_str) == Some("--") {
+            command = &command[1..];
+        }
+        RunRequest {
+            app: args.get(1).cloned().unwrap_or_default(),
+            command: command.to_vec(),
+            env: rest[..count].to_vec(),
+            tty,
+            detach: get(crate::env::DOKKU_DETACH_CONTAINER) == Some("1"),
+            remove: get(crate::env::DOKKU_RM_CONTAINER).is_some(),
+            ttl: get(crate::env::DOKKU_RUN_TTL_SECONDS)
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0),
+        }
+    }
+}
+
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
@@ -211,6 +252,53 @@ pub fn run_list(host: &dyn Host, app: &str, json: bool) -> Result<RunList, Deplo
 mod tests {
     use super::*;
     use crate::deploy::testing::FakeHost;
+
+    #[test]
+    fn scheduler_run_arguments_round_trip_with_the_mode_in_the_environment() {
+        let req = RunRequest {
+            app: "web".into(),
+            command: vec!["echo".into(), "--".into(), "hi".into()],
+            env: vec!["A=1".into(), "B=two words".into()],
+            ..RunRequest::default()
+        };
+        let args = req.trigger_args("docker-local");
+        assert_eq!(
+            args,
+            [
+                "docker-local",
+                "web",
+                "2",
+                "A=1",
+                "B=two words",
+                "--",
+                "echo",
+                "--",
+                "hi"
+            ]
+        );
+        let env: crate::settings::EnvMap = [
+            ("DOKKU_RM_CONTAINER", "1"),
+            ("DOKKU_DETACH_CONTAINER", "1"),
+            ("DOKKU_RUN_TTL_SECONDS", "60"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let back = RunRequest::from_trigger(&args, &env, true);
+        assert_eq!(
+            (back.app.as_str(), &back.command, &back.env),
+            ("web", &req.command, &req.env)
+        );
+        assert!(back.detach && back.remove && back.tty);
+        assert_eq!(back.ttl, 60);
+        let bare = RunRequest::from_trigger(
+            &["docker-local".into(), "web".into(), "0".into()],
+            &crate::settings::EnvMap::new(),
+            false,
+        );
+        assert!(bare.command.is_empty() && bare.env.is_empty());
+        assert!(!bare.detach && !bare.remove && bare.ttl == 0);
+    }
 
     #[test]
     fn run_list_filters_by_app_and_type_and_maps_json() {

@@ -122,7 +122,7 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
 /// `unexpected newline` for an empty line, `expected newline` for two words) fails
 /// with that text; a different name prints `Confirmation did not match test.
 /// Aborted.` on stderr as is, and exits 1.
-fn confirm(ctx: &Context, app: &str) -> Result<(), CommandError> {
+pub(crate) fn confirm(ctx: &Context, app: &str) -> Result<(), CommandError> {
     log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
     log(
         ctx,
@@ -247,7 +247,8 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
 }
 
 fn list(ctx: &Context, args: &[String]) -> CmdResult {
-    let apps = app::list(&ctx.layout.dokku_root).map_err(|e| CommandError::fail(e.to_string()))?;
+    // Dokku's `DokkuApps`: the apps `user-auth-app` lets the caller see.
+    let apps = app::visible::list(&ctx.as_plugin(), false).map_err(cli_error)?;
     let json = args
         .windows(2)
         .any(|w| w[0] == "--format" && w[1] == "json")

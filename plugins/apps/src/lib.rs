@@ -23,6 +23,9 @@ dokku_plugin_common::core_plugin! {
         ("apps:unlock", commands::run),
     ],
     triggers: [
+        ("app-create", triggers::trigger),
+        ("app-destroy", triggers::trigger),
+        ("app-list", triggers::trigger),
         ("app-maybe-create", triggers::trigger),
         ("app-exists", triggers::trigger),
         ("deploy-source-set", triggers::trigger),

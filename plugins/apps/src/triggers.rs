@@ -1,4 +1,5 @@
-//! The `apps` plugin's trigger handlers: `app-maybe-create`, `app-exists`,
+//! The `apps` plugin's trigger handlers: `app-create`, `app-destroy`, `app-list`,
+//! `app-maybe-create`, `app-exists`,
 //! `deploy-source-set`, `install`, `post-create`, `post-app-clone-setup`,
 //! `post-app-rename-setup` and `report`.
 
@@ -19,11 +20,35 @@ pub(crate) fn trigger(
     ctx: &Context,
     trigger: &str,
     args: &[String],
-    _stdout: &mut dyn Write,
+    stdout: &mut dyn Write,
 ) -> Result<i32, TriggerError> {
     let host = ctx.as_plugin();
     let props = PropertyStore::new(&ctx.layout.lib_root);
     match trigger {
+        // APP: `apps:create APP`.
+        "app-create" => trigger_status(
+            ctx,
+            lifecycle::create(&host, arg(args, 0), true).map(|_| ()),
+        ),
+        // APP: `apps:destroy APP`, confirmed unless DOKKU_APPS_FORCE_DELETE=1.
+        "app-destroy" => Ok(match destroy(ctx, arg(args, 0)) {
+            Ok(()) => 0,
+            Err(err) => err.report(),
+        }),
+        // [FILTER]: the apps, one a line; `user-auth-app` filters them unless FILTER
+        // is given and is not `true` (Dokku's common plugin answers it there).
+        "app-list" => {
+            let unfiltered = !matches!(arg(args, 0), "" | "true");
+            match app::visible::list(&host, unfiltered) {
+                Ok(apps) => {
+                    for app in apps {
+                        let _ = writeln!(stdout, "{app}");
+                    }
+                    Ok(0)
+                }
+                Err(err) => trigger_status(ctx, Err(err)),
+            }
+        }
         "app-maybe-create" => trigger_status(ctx, lifecycle::maybe_create(&host, arg(args, 0))),
         "app-exists" => Ok(
             if app::verify(&ctx.layout.dokku_root, arg(args, 0)).is_ok() {
@@ -79,4 +104,16 @@ pub(crate) fn trigger(
         }
         _ => Ok(0),
     }
+}
+
+/// `app-destroy APP`: as `apps:destroy APP`, forced only by the dispatcher's
+/// `DOKKU_APPS_FORCE_DELETE=1`.
+fn destroy(ctx: &Context, name: &str) -> Result<(), dokku_host::CommandError> {
+    let app = app::verify(&ctx.layout.dokku_root, name)?;
+    let forced = ctx.var(dokku_core::env::DOKKU_APPS_FORCE_DELETE) == Some("1");
+    if !forced {
+        crate::commands::confirm(ctx, app.as_str())?;
+    }
+    lifecycle::destroy(&ctx.as_plugin(), app.as_str(), forced)
+        .map_err(dokku_host::pipeline::cli_error)
 }

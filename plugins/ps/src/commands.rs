@@ -76,7 +76,7 @@ fn each_app(
 }
 
 pub(crate) fn is_deployed(ctx: &Context, app: &str) -> bool {
-    dokku_core::config::ops::is_deployed(&ctx.layout.lib_root, app)
+    deploy::is_deployed(&ctx, app)
 }
 
 pub(crate) fn positional(args: &[String]) -> Vec<String> {

@@ -1,11 +1,10 @@
 //! `run`, `run:detached` and `run:list`.
 
-use dokku_core::scheduler::{self, RunOutcome, RunRequest};
+use dokku_core::scheduler::RunRequest;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
-use dokku_host::output;
-use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_host::pipeline::existing_app;
 use dokku_plugin_common::flags::{parse_flags, FlagSpec};
 
 /// Runs `run` or `run:detached` (`args` excludes the command itself).
@@ -14,11 +13,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         return list(ctx, args);
     }
     let detach = command == "run:detached";
-    let mut req = RunRequest {
-        detach,
-        remove: true,
-        ..RunRequest::default()
-    };
+    let mut req = RunRequest::default();
     let (mut no_tty, mut force_tty) = (detach, false);
     let mut i = 0;
     while i < args.len() {
@@ -46,16 +41,34 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     }
     let rest = &args[i.min(args.len())..];
     let app = existing_app(ctx, rest)?;
+    // Dokku's `fn-run`: the mode goes to the scheduler in the environment, the `--env`
+    // pairs and the command as `scheduler-run SCHEDULER APP N ENV... -- CMD...`.
+    ctx.export(dokku_core::env::DOKKU_RM_CONTAINER, "1");
+    if detach {
+        ctx.export(dokku_core::env::DOKKU_DETACH_CONTAINER, "1");
+    }
+    if force_tty {
+        ctx.export(dokku_core::env::DOKKU_FORCE_TTY, "true");
+    } else if no_tty {
+        ctx.export(dokku_core::env::DOKKU_DISABLE_TTY, "true");
+    }
+    if req.ttl != 0 {
+        ctx.export(dokku_core::env::DOKKU_RUN_TTL_SECONDS, req.ttl.to_string());
+    }
+    let scheduler = dokku_core::deploy::scheduler_of(
+        &dokku_core::property::PropertyStore::new(&ctx.layout.lib_root),
+        &app,
+    );
     req.app = app;
     req.command = rest.iter().skip(1).cloned().collect();
-    req.tty = force_tty || (!no_tty && ctx.has_tty());
-    match scheduler::run(&&*ctx, &req).map_err(cli_error)? {
-        RunOutcome::Exited(0) => Ok(0),
-        RunOutcome::Exited(code) => Err(CommandError::silent(code)),
-        RunOutcome::Detached(name) => {
-            output::println(&name);
-            Ok(0)
-        }
+    let outcome = ctx.fire(
+        "scheduler-run",
+        &req.trigger_args(&scheduler),
+        dokku_core::trigger::StdoutMode::Inherit,
+    )?;
+    match outcome.status {
+        0 => Ok(0),
+        code => Err(CommandError::silent(code)),
     }
 }
 

@@ -21,5 +21,7 @@ dokku_plugin_common::core_plugin! {
         ("scheduler-enter", triggers::trigger),
         ("scheduler-inspect", triggers::trigger),
         ("scheduler-run-list", triggers::trigger),
+        ("scheduler-run", triggers::trigger),
+        ("scheduler-is-deployed", triggers::trigger),
     ],
 }

@@ -112,6 +112,26 @@ pub(crate) fn trigger(
                 Err(err) => trigger_status(ctx, Err(err)),
             }
         }
+        // SCHEDULER APP ENV_COUNT ENV... -- CMD..., the mode in the environment.
+        "scheduler-run" if arg(args, 0) == NAME => {
+            let req = scheduler::RunRequest::from_trigger(args, &ctx.env, ctx.has_tty());
+            match scheduler::run(&host, &req) {
+                Ok(scheduler::RunOutcome::Exited(code)) => Ok(code),
+                Ok(scheduler::RunOutcome::Detached(name)) => {
+                    let _ = writeln!(stdout, "{name}");
+                    Ok(0)
+                }
+                Err(err) => trigger_status(ctx, Err(err)),
+            }
+        }
+        // SCHEDULER APP: deployed when a container of the app is recorded.
+        "scheduler-is-deployed" if arg(args, 0) == NAME => {
+            Ok(if scheduler::slots(&ctx.layout, arg(args, 1)).is_empty() {
+                1
+            } else {
+                0
+            })
+        }
         // SCHEDULER APP FORMAT
         "scheduler-run-list" if arg(args, 0) == NAME => {
             let app = arg(args, 1);
