@@ -51,6 +51,10 @@ const FIRED: &[&str] = &[
     "docker-args-run",
     "domains-setup",
     "domains-urls",
+    "git-from-archive",
+    "git-from-directory",
+    "git-from-image",
+    "git-has-code",
     "git-post-pull",
     "git-pre-pull",
     "install",
@@ -161,13 +165,6 @@ const NOT_YET: &[&str] = &[
     "scheduler-cron-write",
     "scheduler-uses-host-cron",
     // git
-    "git-deploy-branch",
-    "git-get-property",
-    "git-from-archive",
-    "git-from-directory",
-    "git-from-image",
-    "git-has-code",
-    "git-revision",
     // logs
     "logs-get-property",
     "scheduler-logs",
@@ -222,7 +219,10 @@ const NOT_FIRED_YET: &[&str] = &[
     "app-json-process-deploy-parallelism",
     "procfile-exists",
     "procfile-get-command",
+    // Only Dokku's lambda builder asks it; we have no lambda builder.
+    "git-revision",
     // Our core plugins ask the rule in dokku-core directly.
+    "git-get-property",
     "app-exists",
     "app-json-get-content",
     "certs-exists",

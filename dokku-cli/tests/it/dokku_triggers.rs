@@ -312,3 +312,111 @@ fn run_asks_the_scheduler_through_scheduler_run() {
         "scheduler-run [docker-local] [web] [2] [A=1] [B=2] [--] [echo] [--] [hi]\n"
     );
 }
+
+#[test]
+fn git_answers_revision_deploy_branch_property_and_has_code() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    env.dokku(["apps:create", "web"]).success();
+    assert_eq!(trigger(&env, &["git-revision", "web"]).success().stdout, "");
+    env.dokku([
+        "config:set",
+        "--no-restart",
+        "web",
+        "GIT_REV=abc123",
+        "MINE=def",
+    ])
+    .success();
+    assert_eq!(
+        trigger(&env, &["git-revision", "web"]).success().stdout,
+        "abc123\n"
+    );
+    env.dokku(["git:set", "web", "rev-env-var", "MINE"])
+        .success();
+    assert_eq!(
+        trigger(&env, &["git-revision", "web"]).success().stdout,
+        "def\n"
+    );
+
+    assert_eq!(
+        trigger(&env, &["git-deploy-branch", "web"])
+            .success()
+            .stdout,
+        "master\n"
+    );
+    env.dokku(["git:set", "web", "deploy-branch", "main"])
+        .success();
+    assert_eq!(
+        trigger(&env, &["git-deploy-branch", "web"])
+            .success()
+            .stdout,
+        "main\n"
+    );
+
+    assert_eq!(
+        trigger(&env, &["git-get-property", "web", "source-image"])
+            .success()
+            .stdout,
+        "\n"
+    );
+    assert_eq!(
+        trigger(&env, &["git-get-property", "web", "deploy-branch"]).code,
+        1
+    );
+
+    assert_eq!(trigger(&env, &["git-has-code", "web"]).code, 1);
+    // A commit on `main` in the app's bare repository (fetched: no hook runs).
+    let src = env.scratch("src").join("code");
+    write(src.join("README"), "hello\n");
+    dokku_test_support::git_commit_all(&src);
+    let fetched = std::process::Command::new("git")
+        .arg("-C")
+        .arg(env.dokku_root().join("web"))
+        .args(["fetch", "--quiet"])
+        .arg(&src)
+        .arg("main:refs/heads/main")
+        .status()
+        .expect("git fetch");
+    assert!(fetched.success());
+    trigger(&env, &["git-has-code", "web"]).success();
+    trigger(&env, &["git-has-code", "web", "main"]).success();
+    assert_eq!(trigger(&env, &["git-has-code", "web", "master"]).code, 1);
+}
+
+#[test]
+fn git_from_archive_and_from_image_fire_dokkus_import_triggers() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    env.dokku(["apps:create", "web"]).success();
+    // Sorted before `git`, the recorder sees each import first and stops the chain.
+    let log = recorder(
+        &env,
+        "000-recorder",
+        &["git-from-archive", "git-from-directory"],
+        3,
+    );
+    let run = env.dokku(["git:from-archive", "web", "https://example.invalid/a.tgz"]);
+    assert_eq!((run.code, run.stderr.as_str()), (3, ""));
+    assert_eq!(
+        read(log.clone()),
+        "git-from-archive [web] [https://example.invalid/a.tgz] [tar] [Dokku] [automated@dokku.sh]\n"
+    );
+    std::fs::remove_file(&log).expect("reset");
+
+    // git-from-image is the git plugin's: it writes the build context, then hands it
+    // to git-from-directory.
+    let run = env.dokku(["git:from-image", "web", "nginx:1", "Ann", "ann@example.com"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let calls = read(log);
+    assert!(
+        calls.starts_with("git-from-directory [web] [/")
+            && calls.ends_with("] [Ann] [ann@example.com]\n"),
+        "{calls}"
+    );
+    assert_eq!(
+        trigger(&env, &["git-get-property", "web", "source-image"])
+            .success()
+            .stdout,
+        "nginx:1\n"
+    );
+}

@@ -17,7 +17,6 @@
 use crate::deploy::{self, DeployError, Host};
 use crate::lock::{DeployLock, LockError};
 use crate::log::Level;
-use crate::process::Cmd;
 use crate::property::GLOBAL;
 
 use super::pending::{self, Held, Intent, Look, StageError};
@@ -444,32 +443,14 @@ pub fn clone(
 
 /// What Dokku's ps plugin does at the end of `post-app-clone` and `post-app-rename`:
 /// rebuild the new app from its code with `receive-app APP` (the `ps:rebuild` path),
-/// unless its repo has nothing on the deploy branch ([`has_code`]). It runs after
-/// every plugin's handler of those triggers.
+/// unless `git-has-code APP` fails (its repo has nothing on the deploy branch; see
+/// [`crate::git::query::has_code`]). It runs after every plugin's handler of those
+/// triggers.
 pub fn rebuild(host: &dyn Host, app: &str) -> Result<(), DeployError> {
-    if !has_code(host, app) {
+    if host.fire("git-has-code", &[app])? != 0 {
         return Ok(());
     }
     host.fire_checked("receive-app", &[app])
-}
-
-/// `git-has-code APP`: the app's bare repo has a commit on its deploy branch.
-pub fn has_code(host: &dyn Host, app: &str) -> bool {
-    let layout = host.layout();
-    if !crate::git::has_repo(layout, app) {
-        return false;
-    }
-    let (branch, _) = crate::git::deploy_branch(&host.properties(), app);
-    // Our own environment minus what a git hook would leak (`GIT_DIR`, ...).
-    let env = host.env().iter().filter(|(k, _)| !k.starts_with("GIT_"));
-    Cmd::new("git")
-        .env_clear()
-        .envs(env)
-        .args(["rev-parse", "--verify", "--quiet"])
-        .arg(format!("refs/heads/{branch}"))
-        .current_dir(layout.app_root(app))
-        .read()
-        .is_ok_and(|rev| !rev.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -510,7 +491,8 @@ mod tests {
 
     #[test]
     fn clone_fires_setup_then_clone_and_skips_a_rebuild_without_code() {
-        let host = FakeHost::new();
+        let mut host = FakeHost::new();
+        host.on("git-has-code", |_, _| (1, String::new()));
         create(&host, "old", false).expect("create");
         fired(&host);
         clone(&host, "old", "new", false, false).expect("clone");
@@ -520,6 +502,7 @@ mod tests {
                 "post-create new",
                 "post-app-clone-setup old new",
                 "post-app-clone old new",
+                "git-has-code new",
             ]
         );
         assert!(host.layout.app_root("old").is_dir());
@@ -661,7 +644,8 @@ mod tests {
 
     #[test]
     fn a_rename_killed_after_the_switch_is_finished_by_running_it_again() {
-        let host = FakeHost::new();
+        let mut host = FakeHost::new();
+        host.on("git-has-code", |_, _| (1, String::new()));
         create(&host, "old", false).expect("create");
         create(&host, "new", false).expect("create");
         host.properties()
@@ -686,6 +670,7 @@ mod tests {
                 "post-delete old latest",
                 "scheduler-retire docker-local old",
                 "post-app-rename old new",
+                "git-has-code new",
             ]
         );
         assert!(host

@@ -187,7 +187,20 @@ pub fn from_image(
     }
     host.properties()
         .write(PLUGIN, app, "source-image", image)?;
-    from_directory(host, app, work.path(), user_name, user_email)
+    import_directory(host, app, work.path(), user_name, user_email)
+}
+
+/// `git-from-directory APP DIR USER_NAME USER_EMAIL`, as Dokku's imports end: the git
+/// plugin answers with [`from_directory`].
+fn import_directory(
+    host: &dyn Host,
+    app: &str,
+    dir: &Path,
+    user_name: &str,
+    user_email: &str,
+) -> Result<(), DeployError> {
+    let dir = dir.display().to_string();
+    host.fire_checked("git-from-directory", &[app, &dir, user_name, user_email])
 }
 
 /// `git:load-image`: `docker image load` from our stdin (a `docker save` tarball),
@@ -353,7 +366,7 @@ pub fn from_archive(
     }
     .map_err(|e| DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str())))?;
     let root = single_top_dir(&out).unwrap_or(out);
-    from_directory(host, app, &root, user_name, user_email)
+    import_directory(host, app, &root, user_name, user_email)
 }
 
 /// The only entry of `dir` when it is a directory (an archive's usual wrapper).

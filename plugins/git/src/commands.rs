@@ -124,11 +124,17 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
         .get(3)
         .map(String::as_str)
         .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    // Dokku's `cmd-git-from-image`: `--force` travels as DOKKU_APPS_FORCE_DELETE=1.
+    if opt(&opts, "--force").is_some() {
+        ctx.export(dokku_core::env::DOKKU_APPS_FORCE_DELETE, "1");
+    }
+    let build_dir = opt(&opts, "--build-dir").unwrap_or("");
     let host = &*ctx;
-    let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
-    let force = opt(&opts, "--force").is_some();
-    git::sources::from_image(&host, &app, image, build_dir, force, user, email)
-        .map_err(cli_error)?;
+    fire(
+        host,
+        "git-from-image",
+        &[&app, image, build_dir, user, email],
+    )?;
     dokku_core::deploy::Host::fire_checked(
         &host,
         "deploy-source-set",
@@ -222,15 +228,22 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
         .get(3)
         .map(String::as_str)
         .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
-    let source = if url == "--" {
-        git::sources::ArchiveSource::Stdin
-    } else {
-        git::sources::ArchiveSource::Url(url.clone())
-    };
     let host = &*ctx;
-    let result = git::sources::from_archive(&host, &app, kind, &source, user, email);
-    result.map_err(cli_error)?;
+    fire(
+        host,
+        "git-from-archive",
+        &[&app, url, kind.as_str(), user, email],
+    )?;
     dokku_core::deploy::Host::fire_checked(&host, "deploy-source-set", &[&app, kind.as_str(), url])
         .map_err(cli_error)?;
     Ok(0)
+}
+
+/// Fires an import trigger: its handler says why it failed, so a failure ends the
+/// command with the handler's status and nothing more.
+fn fire(host: &Context, trigger: &str, args: &[&str]) -> Result<(), CommandError> {
+    match dokku_core::deploy::Host::fire(&host, trigger, args).map_err(cli_error)? {
+        0 => Ok(()),
+        code => Err(CommandError::silent(code)),
+    }
 }

@@ -3,6 +3,7 @@
 //! commands that manage an app's repository and its other sources (image, archive,
 //! remote sync), and its triggers. The rules live in `dokku_core::git`.
 
+mod answers;
 mod commands;
 mod ssh;
 mod triggers;
@@ -28,5 +29,12 @@ dokku_plugin_common::core_plugin! {
         ("receive-app", triggers::trigger),
         ("deploy-source-set", triggers::trigger),
         ("post-delete", triggers::trigger),
+        ("git-revision", answers::trigger),
+        ("git-deploy-branch", answers::trigger),
+        ("git-get-property", answers::trigger),
+        ("git-has-code", answers::trigger),
+        ("git-from-directory", answers::trigger),
+        ("git-from-archive", answers::trigger),
+        ("git-from-image", answers::trigger),
     ],
 }
