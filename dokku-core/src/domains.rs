@@ -548,6 +548,42 @@ pub fn url(layout: &Layout, props: &crate::property::PropertyStore, app: &str) -
         .cloned()
 }
 
+/// `domains-urls APP TYPE`: what an `app-urls APP TYPE` handler printed (`answer`),
+/// when it printed anything, else the app's own ([`url`] for `url`, else [`urls`]).
+/// An answer is read as Dokku reads it: space- or newline-separated URLs, the first
+/// with the app's scheme (`https` with a certificate) for `url`, all of them sorted
+/// otherwise.
+pub fn urls_or_override(
+    layout: &Layout,
+    props: &crate::property::PropertyStore,
+    app: &str,
+    url_type: &str,
+    answer: &str,
+) -> Vec<String> {
+    let mut given: Vec<String> = answer.split_whitespace().map(str::to_string).collect();
+    if given.is_empty() {
+        return if url_type == "url" {
+            url(layout, props, app).into_iter().collect()
+        } else {
+            urls(layout, props, app)
+        };
+    }
+    if url_type == "url" {
+        let scheme = if crate::certs::is_enabled(layout, app) {
+            "https://"
+        } else {
+            "http://"
+        };
+        return given
+            .into_iter()
+            .filter(|u| u.contains(scheme))
+            .take(1)
+            .collect();
+    }
+    given.sort();
+    given
+}
+
 /// `post-app-clone-setup`: a clone starts without the original's `VHOST` and `URLS`.
 pub fn forget(layout: &Layout, app: &str) {
     let Ok(vhost) = app_file_to_change(layout, app) else {
@@ -780,5 +816,31 @@ mod tests {
         assert!(err.to_string().starts_with("App name must"), "{err}");
         assert!(!layout.dokku_root.join("../web").exists());
         clear(&host, "gone").expect("nothing to clear for a missing app directory");
+    }
+
+    #[test]
+    fn an_app_urls_answer_replaces_the_apps_own_urls() {
+        let host = FakeHost::new();
+        host.mkapp("web");
+        let (layout, props) = (host.layout(), host.properties());
+        let answer = "https://b.example.com http://a.example.com\nhttp://c.example.com\n";
+        assert_eq!(
+            urls_or_override(layout, &props, "web", "urls", answer),
+            [
+                "http://a.example.com",
+                "http://c.example.com",
+                "https://b.example.com"
+            ]
+        );
+        assert_eq!(
+            urls_or_override(layout, &props, "web", "url", answer),
+            ["http://a.example.com"],
+            "no certificate: the first http URL"
+        );
+        assert_eq!(
+            urls_or_override(layout, &props, "web", "urls", " \n"),
+            urls(layout, &props, "web"),
+            "an empty answer leaves the app's own"
+        );
     }
 }

@@ -43,6 +43,7 @@
 //! | [`scheduler`] | the docker-local scheduler |
 //! | [`storage`] | persistent storage mounts |
 //! | [`network`] | docker networks for apps (`network:*`) |
+//! | [`network_addresses`] | where an app's containers listen (the `network-*` triggers) |
 //! | [`resource`] | resource limits and reservations (`resource:*`) |
 //! | [`deploy`] | the pipeline: build, release, deploy |
 //!
@@ -67,6 +68,7 @@ pub mod image;
 pub mod lock;
 pub mod log;
 pub mod network;
+pub mod network_addresses;
 pub mod nginx;
 pub mod owner;
 pub mod ownership;

@@ -382,11 +382,52 @@ pub fn remove(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployE
     host.fire_checked("post-proxy-ports-update", &[app, "remove"])
 }
 
+/// `ports-configure APP` (Dokku's ports plugin answers it for the proxy, before a
+/// config is built): an app without virtual hosts and without any mapping listens on
+/// a random free high port, recorded as its `proxy-port`.
+pub fn configure(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    let layout = host.layout();
+    let props = host.properties();
+    if crate::domains::app_enabled(layout, app)
+        || !configured(&props, app).is_empty()
+        || !detected(&props, app).is_empty()
+        || props
+            .get(crate::proxy::PLUGIN, app, "proxy-port")?
+            .is_some()
+    {
+        return Ok(());
+    }
+    host.log(
+        Level::Info1,
+        "No port set, setting to random open high port",
+    );
+    let port = available_port().ok_or_else(|| DeployError::fail("cannot find a free port"))?;
+    host.log(Level::Info1, &format!("Random port {port}"));
+    props.write(crate::proxy::PLUGIN, app, "proxy-port", &port.to_string())?;
+    Ok(())
+}
+
+/// `ports-get-available`: a free TCP port above 1024, as the kernel hands one out.
+pub fn available_port() -> Option<u16> {
+    (0..16).find_map(|_| {
+        let port = std::net::TcpListener::bind("0.0.0.0:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .ok()?;
+        (port > 1024).then_some(port)
+    })
+}
+
+/// `ports-clear APP`: forgets the app's mappings, set and detected, without a
+/// rebuild (`ports:clear` is [`clear`]).
+pub fn forget(props: &PropertyStore, app: &str) -> Result<(), PropertyError> {
+    props.delete(PLUGIN, app, "map")?;
+    props.delete(PLUGIN, app, "map-detected")
+}
+
 /// `ports:clear APP`: drops the operator's and the detected mappings.
 pub fn clear(host: &dyn Host, app: &str) -> Result<(), DeployError> {
-    let props = host.properties();
-    props.delete(PLUGIN, app, "map")?;
-    props.delete(PLUGIN, app, "map-detected")?;
+    forget(&host.properties(), app)?;
     host.fire_checked("post-proxy-ports-update", &[app, "clear"])
 }
 

@@ -27,6 +27,7 @@ const FIRED: &[&str] = &[
     "app-list",
     "app-maybe-create",
     "app-restart",
+    "app-urls",
     "builder-build",
     "builder-detect",
     "builder-release",
@@ -58,9 +59,16 @@ const FIRED: &[&str] = &[
     "git-post-pull",
     "git-pre-pull",
     "install",
+    "network-build-config",
+    "network-clear-config",
+    "network-config-exists",
+    "network-get-ipaddr",
+    "network-get-listeners",
+    "network-write-ipaddr",
     "nginx-app-template-source",
     "nginx-hostname",
     "nginx-pre-reload",
+    "ports-configure",
     "ports-set-detected",
     "post-app-clone",
     "post-app-clone-setup",
@@ -123,7 +131,6 @@ const FIRED: &[&str] = &[
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
     // apps
-    "app-urls",
     // app-json
     // Answered by Dokku's cron plugin (issue 13 adds cron).
     "app-json-is-valid",
@@ -172,21 +179,9 @@ const NOT_YET: &[&str] = &[
     // The vector log shipper (issue 13).
     "vector-template-source",
     // network
-    "network-build-config",
-    "network-clear-config",
-    "network-config-exists",
-    "network-get-ipaddr",
-    "network-get-listeners",
-    "network-get-property",
-    "network-get-static-listeners",
-    "network-write-ipaddr",
-    "network-write-port",
     // nginx-vhosts
     "nginx-dokku-template-source",
     // ports
-    "ports-clear",
-    "ports-configure",
-    "ports-get-available",
     // Dokku's registry plugin (issue 14).
     "post-registry-login",
     "pre-deploy",
@@ -219,6 +214,14 @@ const NOT_FIRED_YET: &[&str] = &[
     "app-json-process-deploy-parallelism",
     "procfile-exists",
     "procfile-get-command",
+    // Dokku's nginx-vhosts fires it from its pre-enable-vhost / pre-disable-vhost
+    // handlers, which ours does not have (port mappings stay as set).
+    "ports-clear",
+    // Our scheduler writes PORT.TYPE.N and reads bind-all-interfaces itself; nginx
+    // reads the static listener with the other listeners (`nginx::listeners`).
+    "network-get-property",
+    "network-get-static-listeners",
+    "network-write-port",
     // Only Dokku's lambda builder asks it; we have no lambda builder.
     "git-revision",
     // Our core plugins ask the rule in dokku-core directly.

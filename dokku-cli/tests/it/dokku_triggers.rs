@@ -420,3 +420,202 @@ fn git_from_archive_and_from_image_fire_dokkus_import_triggers() {
         "nginx:1\n"
     );
 }
+
+#[test]
+fn network_answers_where_an_apps_containers_listen() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    app(&env, "web");
+    assert_eq!(
+        trigger(&env, &["network-config-exists", "web"])
+            .success()
+            .stdout,
+        "false\n"
+    );
+    trigger(
+        &env,
+        &["network-write-ipaddr", "web", "web", "1", "172.17.0.5"],
+    )
+    .success();
+    trigger(&env, &["network-write-port", "web", "web", "1", "5000"]).success();
+    write(env.dokku_root().join("web/CONTAINER.web.1"), "abc123\n");
+    assert_eq!(read(env.dokku_root().join("web/IP.web.1")), "172.17.0.5");
+    assert_eq!(
+        trigger(&env, &["network-config-exists", "web"])
+            .success()
+            .stdout,
+        "true\n"
+    );
+    assert_eq!(
+        trigger(&env, &["network-get-listeners", "web", "web"])
+            .success()
+            .stdout,
+        "172.17.0.5:5000\n"
+    );
+    let deprecated = trigger(&env, &["network-get-listeners", "web"]).success();
+    assert_eq!(deprecated.stdout, "172.17.0.5:5000\n");
+    assert!(
+        deprecated.stderr.contains("Deprecated"),
+        "{}",
+        deprecated.stderr
+    );
+    let bad = trigger(
+        &env,
+        &["network-write-ipaddr", "web", "../web", "1", "1.2.3.4"],
+    );
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (1, " !     Invalid process type specified: ../web\n")
+    );
+
+    env.dokku(["network:set", "web", "static-web-listener", "10.0.0.9:8080"])
+        .success();
+    assert_eq!(
+        trigger(&env, &["network-get-static-listeners", "web", "web"])
+            .success()
+            .stdout,
+        "10.0.0.9:8080\n"
+    );
+    assert_eq!(
+        trigger(&env, &["network-get-ipaddr", "web", "web", "abc123"])
+            .success()
+            .stdout,
+        "10.0.0.9\n"
+    );
+    assert_eq!(
+        trigger(&env, &["network-get-listeners", "web", "web"])
+            .success()
+            .stdout,
+        "10.0.0.9:8080\n"
+    );
+    assert_eq!(
+        trigger(
+            &env,
+            &["network-get-property", "web", "bind-all-interfaces"]
+        )
+        .success()
+        .stdout,
+        "false\n"
+    );
+    env.dokku(["network:set", "--global", "tld", "svc.local"])
+        .success();
+    assert_eq!(
+        trigger(&env, &["network-get-property", "web", "tld"])
+            .success()
+            .stdout,
+        "svc.local\n"
+    );
+    let bad = trigger(&env, &["network-get-property", "web", "nope"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (1, " !     Invalid network property specified: nope\n")
+    );
+}
+
+#[test]
+fn nginx_asks_the_network_plugin_around_building_and_clearing_its_config() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    env.dokku(["apps:create", "web"]).success();
+    let log = recorder(
+        &env,
+        "recorder",
+        &["network-build-config", "network-clear-config"],
+        0,
+    );
+    env.dokku(["proxy:build-config", "web"]).success();
+    assert_eq!(read(log.clone()), "", "no network config yet");
+    trigger(
+        &env,
+        &["network-write-ipaddr", "web", "web", "1", "172.17.0.5"],
+    )
+    .success();
+    trigger(&env, &["network-write-port", "web", "web", "1", "5000"]).success();
+    env.dokku(["proxy:build-config", "web"]).success();
+    env.dokku(["proxy:clear-config", "web"]).success();
+    assert_eq!(
+        read(log),
+        "network-build-config [web]\nnetwork-clear-config [web]\n"
+    );
+}
+
+#[test]
+fn ports_answers_ports_configure_clear_and_get_available() {
+    let env = install();
+    app(&env, "web");
+    assert_eq!(
+        trigger(&env, &["ports-configure", "web"]).success().stdout,
+        "",
+        "virtual hosts on: the proxy's default port"
+    );
+    env.dokku(["config:set", "--no-restart", "web", "NO_VHOST=1"])
+        .success();
+    let run = trigger(&env, &["ports-configure", "web"]).success();
+    assert!(
+        run.stdout.starts_with(
+            "-----> No port set, setting to random open high port\n-----> Random port "
+        ),
+        "{}",
+        run.stdout
+    );
+    let port: u16 = read(env.lib_root().join("config/proxy/web/proxy-port"))
+        .trim()
+        .parse()
+        .expect("a port");
+    assert!(port > 1024);
+    assert_eq!(
+        trigger(&env, &["ports-configure", "web"]).success().stdout,
+        "",
+        "a port is set: nothing to do"
+    );
+
+    let free: u16 = trigger(&env, &["ports-get-available"])
+        .success()
+        .stdout
+        .trim()
+        .parse()
+        .expect("a port");
+    assert!(free > 1024);
+
+    env.dokku(["ports:set", "web", "http:80:5000"]).success();
+    trigger(&env, &["ports-set-detected", "web", "http:8080:8080"]).success();
+    trigger(&env, &["ports-clear", "web"]).success();
+    assert!(!env.lib_root().join("config/ports/web/map").exists());
+    assert!(!env
+        .lib_root()
+        .join("config/ports/web/map-detected")
+        .exists());
+}
+
+#[test]
+fn app_urls_answers_replace_an_apps_urls() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    env.dokku(["apps:create", "web"]).success();
+    let dir = env.scratch("src").join("urls");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "[plugin]\ndescription = \"urls\"\nversion = \"0\"\n[plugin.config]\n",
+    )
+    .expect("manifest");
+    write_executable(
+        &dir.join("app-urls"),
+        "#!/usr/bin/env bash\n[[ $1 == web ]] && echo \"https://z.example.com http://b.example.com http://a.example.com\"\ntrue\n",
+    );
+    env.dokku([
+        "plugin:install",
+        dir.to_str().expect("utf8"),
+        "--name",
+        "urls",
+    ])
+    .success();
+    assert_eq!(
+        env.dokku(["urls", "web"]).success().stdout,
+        "http://a.example.com\nhttp://b.example.com\nhttps://z.example.com\n"
+    );
+    assert_eq!(
+        env.dokku(["url", "web"]).success().stdout,
+        "http://b.example.com\n"
+    );
+}

@@ -117,6 +117,15 @@ pub fn listeners(layout: &Layout, app: &str, proc_type: &str) -> Vec<String> {
         .collect()
 }
 
+/// `network-get-listeners APP TYPE`, as Dokku's nginx-vhosts asks the network plugin;
+/// [`listeners`] when nothing answers (or the trigger fails).
+pub fn asked_listeners(host: &dyn Host, app: &str, proc_type: &str) -> Vec<String> {
+    match host.fire_capture("network-get-listeners", &[app, proc_type]) {
+        Ok(out) if !out.trim().is_empty() => out.split_whitespace().map(str::to_string).collect(),
+        _ => listeners(host.layout(), app, proc_type),
+    }
+}
+
 /// Where the template came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateSource {
@@ -400,7 +409,7 @@ fn render_with(
                 "DOKKU_APP_{}_LISTENERS",
                 proc_type.to_ascii_uppercase().replace('-', "_")
             );
-            let kept = live::keep_live(host, app, listeners(layout, app, &proc_type), live);
+            let kept = live::keep_live(host, app, asked_listeners(host, app, &proc_type), live);
             vars.insert(key, kept.join(" "));
         }
     }
@@ -645,7 +654,7 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         return clear_config(host, app);
     }
     let live = live::live_addresses(host, app);
-    let web = live::keep_live(host, app, listeners(layout, app, "web"), &live);
+    let web = live::keep_live(host, app, asked_listeners(host, app, "web"), &live);
     if web.is_empty() {
         if conf_path(layout, app).exists() {
             // A stopped or dead app is not routed: its old addresses may belong to
@@ -662,7 +671,7 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         );
         return Ok(());
     }
-    configure_random_port(host, app)?;
+    host.fire_checked("ports-configure", &[app])?;
     let rendered = render_with(host, app, &web, Some(&live))?;
     if let TemplateSource::App(_) = rendered.source {
         host.log(
@@ -726,31 +735,6 @@ fn build_stamp(pid: &str, rendered: &Rendered) -> String {
     rendered.text.hash(&mut hasher);
     rendered.hsts.hash(&mut hasher);
     format!("{pid} {:016x}\n", hasher.finish())
-}
-
-/// Dokku's `ports-configure`: an app without virtual hosts and without any mapping
-/// listens on a random free high port, recorded as its `proxy-port`.
-fn configure_random_port(host: &dyn Host, app: &str) -> Result<(), DeployError> {
-    let layout = host.layout();
-    let props = host.properties();
-    if domains::app_enabled(layout, app)
-        || !ports::configured(&props, app).is_empty()
-        || !ports::detected(&props, app).is_empty()
-        || props.get(proxy::PLUGIN, app, "proxy-port")?.is_some()
-    {
-        return Ok(());
-    }
-    host.log(
-        Level::Info1,
-        "No port set, setting to random open high port",
-    );
-    let port = std::net::TcpListener::bind("0.0.0.0:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|e| DeployError::fail(format!("cannot find a free port: {e}")))?;
-    host.log(Level::Info1, &format!("Random port {port}"));
-    props.write(proxy::PLUGIN, app, "proxy-port", &port.to_string())?;
-    Ok(())
 }
 
 /// `proxy-clear-config APP` (and a disabled proxy): removes `nginx.conf` and reloads.

@@ -33,13 +33,18 @@ pub(crate) fn trigger(
         } else {
             1
         }),
+        // APP TYPE: a plugin answering `app-urls APP TYPE` decides, as in Dokku.
         "domains-urls" => {
             let props = PropertyStore::new(&layout.lib_root);
-            let urls = if arg(args, 1) == "url" {
-                domains::url(layout, &props, app).into_iter().collect()
-            } else {
-                domains::urls(layout, &props, app)
+            let answer = match dokku_core::deploy::Host::fire_capture(
+                &host,
+                "app-urls",
+                &[app, arg(args, 1)],
+            ) {
+                Ok(answer) => answer,
+                Err(err) => return trigger_status(ctx, Err(err)),
             };
+            let urls = domains::urls_or_override(layout, &props, app, arg(args, 1), &answer);
             for u in urls {
                 let _ = writeln!(stdout, "{u}");
             }

@@ -2,6 +2,7 @@
 //! an app's containers attached to its networks at creation and deploy (logic in
 //! `dokku_core::network`).
 
+mod answers;
 mod commands;
 mod triggers;
 
@@ -24,5 +25,13 @@ dokku_plugin_common::core_plugin! {
         ("core-post-deploy", triggers::trigger),
         ("post-delete", triggers::trigger),
         ("report", triggers::trigger),
+        ("network-build-config", answers::trigger),
+        ("network-config-exists", answers::trigger),
+        ("network-get-ipaddr", answers::trigger),
+        ("network-get-listeners", answers::trigger),
+        ("network-get-property", answers::trigger),
+        ("network-get-static-listeners", answers::trigger),
+        ("network-write-ipaddr", answers::trigger),
+        ("network-write-port", answers::trigger),
     ],
 }

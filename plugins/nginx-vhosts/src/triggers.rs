@@ -23,10 +23,15 @@ pub(crate) fn trigger(
     let host = ctx;
     let app = arg(args, 0);
     match trigger {
-        "proxy-build-config"
-        | "post-domains-update"
-        | "post-proxy-ports-update"
-        | "post-certs-remove" => trigger_status(ctx, nginx::build_config(&host, app)),
+        // As Dokku's: the network plugin first brings the app's addresses in line
+        // with its running containers, when it has any.
+        "proxy-build-config" => {
+            let result = sync_network(host, app).and_then(|()| nginx::build_config(&host, app));
+            trigger_status(ctx, result)
+        }
+        "post-domains-update" | "post-proxy-ports-update" | "post-certs-remove" => {
+            trigger_status(ctx, nginx::build_config(&host, app))
+        }
         // As Dokku's nginx-vhosts: the app is routed (or not) and then restarted, so
         // its containers start as a proxied (or unproxied) app does.
         "proxy-enable" | "proxy-disable" => {
@@ -41,12 +46,10 @@ pub(crate) fn trigger(
         }
         "proxy-clear-config" if app == "--all" => {
             let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
-            let result = apps
-                .iter()
-                .try_for_each(|app| nginx::clear_config(&host, app));
+            let result = apps.iter().try_for_each(|app| clear(host, app));
             trigger_status(ctx, result)
         }
-        "proxy-clear-config" => trigger_status(ctx, nginx::clear_config(&host, app)),
+        "proxy-clear-config" => trigger_status(ctx, clear(host, app)),
         // We go further than Dokku: a stopped app is unrouted at once, not at the next
         // ps:restore, since Docker may give its addresses to another app's containers.
         "post-stop" => trigger_status(ctx, nginx::clear_config(&host, app)),
@@ -103,4 +106,25 @@ pub(crate) fn trigger(
         }
         _ => Ok(0),
     }
+}
+
+/// Dokku's `proxy-build-config` prologue for an nginx app: `network-build-config APP`
+/// when `network-config-exists APP` says `true`.
+fn sync_network(host: &Context, app: &str) -> Result<(), dokku_core::deploy::DeployError> {
+    if dokku_core::proxy::proxy_type(&host.properties(), app) != "nginx" {
+        return Ok(());
+    }
+    if host.fire_capture("network-config-exists", &[app])?.trim() == "true" {
+        host.fire_checked("network-build-config", &[app])?;
+    }
+    Ok(())
+}
+
+/// Dokku's `proxy-clear-config` of one nginx app: `network-clear-config APP`, then the
+/// config goes.
+fn clear(host: &Context, app: &str) -> Result<(), dokku_core::deploy::DeployError> {
+    if dokku_core::proxy::proxy_type(&host.properties(), app) == "nginx" {
+        host.fire_checked("network-clear-config", &[app])?;
+    }
+    nginx::clear_config(&host, app)
 }

@@ -1,6 +1,7 @@
 //! Dokku's `ports` core plugin: an app's port mappings (`scheme:host-port:container-port`)
 //! for the proxy (logic in `dokku_core::ports`).
 
+mod answers;
 mod commands;
 mod triggers;
 
@@ -21,5 +22,8 @@ dokku_plugin_common::core_plugin! {
         ("post-certs-update", triggers::trigger),
         ("post-certs-remove", triggers::trigger),
         ("report", triggers::trigger),
+        ("ports-clear", answers::trigger),
+        ("ports-configure", answers::trigger),
+        ("ports-get-available", answers::trigger),
     ],
 }
