@@ -332,6 +332,21 @@ pub fn report_lines(report: &Report) -> Vec<String> {
         .collect()
 }
 
+/// `resource-get-property APP PROC_TYPE RESOURCE_TYPE KEY`: the process type's value
+/// (`TYPE.RESOURCE_TYPE.KEY`), else the app's default (`_default_.RESOURCE_TYPE.KEY`),
+/// else nothing, as Dokku's `GetResourceValue` reads them.
+pub fn value(props: &PropertyStore, app: &str, proc_type: &str, kind: &str, key: &str) -> String {
+    let get = |scope: &str| {
+        props
+            .get(PLUGIN, app, &format!("{scope}.{kind}.{key}"))
+            .ok()
+            .flatten()
+    };
+    get(proc_type)
+        .or_else(|| get(DEFAULT_SCOPE))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

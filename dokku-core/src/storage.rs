@@ -348,6 +348,82 @@ pub fn ensure_directory(layout: &Layout, name: &str) -> Result<PathBuf, StorageE
     Ok(dir)
 }
 
+/// One mount of an app, as Dokku's `storage-list` trigger describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    /// The entry mounted.
+    pub entry_name: String,
+    /// The host directory (or volume), with the attachment's sub-path.
+    pub host_path: String,
+    /// Where it appears in the container.
+    pub container_path: String,
+    /// Read-only.
+    pub readonly: bool,
+    /// Other mount options, comma-joined.
+    pub volume_options: String,
+}
+
+impl Mount {
+    /// `host:container[:options]`, `ro` first among the options.
+    pub fn spec(&self) -> String {
+        let mut opts: Vec<&str> = Vec::new();
+        if self.readonly {
+            opts.push("ro");
+        }
+        opts.extend(self.volume_options.split(',').filter(|o| !o.is_empty()));
+        let mut spec = format!("{}:{}", self.host_path, self.container_path);
+        if !opts.is_empty() {
+            spec.push(':');
+            spec.push_str(&opts.join(","));
+        }
+        spec
+    }
+
+    /// Dokku's JSON row: `entry_name`, `host_path`, `container_path`, and `readonly`
+    /// / `volume_options` only when set.
+    pub fn json(&self) -> serde_json::Value {
+        let mut row = serde_json::Map::new();
+        row.insert("entry_name".into(), self.entry_name.clone().into());
+        row.insert("host_path".into(), self.host_path.clone().into());
+        row.insert("container_path".into(), self.container_path.clone().into());
+        if self.readonly {
+            row.insert("readonly".into(), true.into());
+        }
+        if !self.volume_options.is_empty() {
+            row.insert("volume_options".into(), self.volume_options.clone().into());
+        }
+        serde_json::Value::Object(row)
+    }
+}
+
+/// The app's mounts for containers of `phase` (`deploy`, `run`), whatever their
+/// process type; attachments whose entry is gone are left out.
+pub fn mounts(
+    layout: &Layout,
+    props: &PropertyStore,
+    app: &str,
+    phase: &str,
+) -> Result<Vec<Mount>, PropertyError> {
+    Ok(attachments(props, app)?
+        .into_iter()
+        .filter(|a| a.phases.iter().any(|p| p == phase))
+        .filter_map(|a| {
+            let entry = entry(layout, &a.entry_name)?;
+            let mut host_path = entry.host_path;
+            if !a.subpath.is_empty() {
+                host_path = format!("{}/{}", host_path.trim_end_matches('/'), a.subpath);
+            }
+            Some(Mount {
+                entry_name: a.entry_name,
+                host_path,
+                container_path: a.container_path,
+                readonly: a.readonly,
+                volume_options: a.volume_options,
+            })
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

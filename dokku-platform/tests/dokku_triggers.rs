@@ -91,6 +91,7 @@ const FIRED: &[&str] = &[
     "pre-build",
     "pre-build-dockerfile",
     "pre-delete",
+    "pre-deploy",
     "pre-disable-vhost",
     "pre-enable-vhost",
     "pre-receive-app",
@@ -135,9 +136,6 @@ const NOT_YET: &[&str] = &[
     // Answered by Dokku's cron plugin (issue 13 adds cron).
     "app-json-is-valid",
     // builder
-    "builder-get-property",
-    "builder-image-is-cnb",
-    "builder-image-is-herokuish",
     // Dokku's herokuish, pack, lambda and buildpacks plugins: our builder-herokuish and
     // builder-pack refuse to build (issue 13 adds the buildpack builders).
     "builder-create-dokku-image",
@@ -161,11 +159,7 @@ const NOT_YET: &[&str] = &[
     "traefik-template-source",
     // certs
     "certs-force",
-    "certs-get",
-    "certs-remove",
-    "certs-set",
     // checks
-    "checks-get-property",
     // cron (issue 13)
     "cron-get-property",
     "cron-entries",
@@ -173,7 +167,6 @@ const NOT_YET: &[&str] = &[
     "scheduler-uses-host-cron",
     // git
     // logs
-    "logs-get-property",
     "scheduler-logs",
     "scheduler-logs-failed",
     // The vector log shipper (issue 13).
@@ -184,10 +177,8 @@ const NOT_YET: &[&str] = &[
     // ports
     // Dokku's registry plugin (issue 14).
     "post-registry-login",
-    "pre-deploy",
     // ps
     // resource
-    "resource-get-property",
     // scheduler
     // run:logs, run:stop, run:retire (issue 13).
     "scheduler-run-logs",
@@ -196,7 +187,6 @@ const NOT_YET: &[&str] = &[
     // Fired by Dokku's k3s scheduler only (out of scope).
     "scheduler-proxy-logs",
     // storage
-    "storage-list",
     // Named storage entries (issue 14); fired by storage, answered by k3s.
     "storage-app-mounts",
     "storage-create",
@@ -222,6 +212,12 @@ const NOT_FIRED_YET: &[&str] = &[
     "network-get-property",
     "network-get-static-listeners",
     "network-write-port",
+    // Asked only by Dokku plugins we do not have (k3s, herokuish, app-json's build-dir
+    // for herokuish) or read directly by our scheduler (wait-to-retire).
+    "builder-get-property",
+    "certs-get",
+    "checks-get-property",
+    "resource-get-property",
     // Only Dokku's lambda builder asks it; we have no lambda builder.
     "git-revision",
     // Our core plugins ask the rule in dokku-core directly.
@@ -411,8 +407,9 @@ fn call_args(text: &str, open: usize) -> Vec<&str> {
 
 /// Trigger names our code fires by a literal: the first of a `fire*(` call's first two
 /// arguments that is a string literal (`host.fire_checked("x", …)`,
-/// `Host::fire_checked(&host, "x", …)`, `fire_all(ctx, "x", …)`), and `plugn trigger
-/// NAME` in bash and in the bash lines we spawn. `file:line` of each.
+/// `Host::fire_checked(&host, "x", …)`, `fire_all(ctx, "x", …)`), `plugn trigger NAME`
+/// in bash, and `"$0" trigger NAME` in the bash lines we spawn as plugn. `file:line`
+/// of each.
 fn fired_in_code(sources: &[(PathBuf, String)]) -> BTreeMap<String, Vec<String>> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let root = repo_root();
@@ -457,7 +454,11 @@ fn fired_in_code(sources: &[(PathBuf, String)]) -> BTreeMap<String, Vec<String>>
         while let Some(pos) = text[from..].find("trigger ") {
             let at = from + pos;
             from = at + "trigger ".len();
-            if !(text[..at].ends_with("plugn ") || text[..at].ends_with("\\\" ")) {
+            // Bash: `plugn trigger NAME`; Rust: the bash line we spawn as plugn,
+            // `exec -a plugn "$0" trigger NAME` (messages naming plugn do not count).
+            let is_rust = path.extension().is_some_and(|e| e == "rs");
+            let spawned = text[..at].ends_with("\\\" ");
+            if !(spawned || !is_rust && text[..at].ends_with("plugn ")) {
                 continue;
             }
             let name: String = text[from..]

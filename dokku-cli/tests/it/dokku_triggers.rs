@@ -619,3 +619,178 @@ fn app_urls_answers_replace_an_apps_urls() {
         "http://b.example.com\n"
     );
 }
+
+#[test]
+fn builder_answers_its_property_and_what_an_image_was_built_with() {
+    let env = install();
+    app(&env, "web");
+    let log = env.scratch("fake").join("docker.log");
+    write_executable(
+        &env.prefix().join("bin/docker"),
+        &format!(
+            "#!/bin/sh\necho \"$*\" >> {log:?}\ncase \"$*\" in\n  *'image inspect'*cnb:1) echo '{{\"Labels\":{{\"io.buildpacks.stack.id\":\"heroku-22\"}},\"Env\":[]}}' ;;\n  *'image inspect'*hk:1) echo '{{\"Env\":[\"USER=herokuishuser\"]}}' ;;\n  *'image inspect'*) exit 1 ;;\nesac\nexit 0\n"
+        ),
+    );
+    let ask = |args: &[&str]| trigger(&env, args).success().stdout;
+    assert_eq!(ask(&["builder-image-is-cnb", "web", "cnb:1"]), "true\n");
+    assert_eq!(
+        ask(&["builder-image-is-herokuish", "web", "cnb:1"]),
+        "true\n"
+    );
+    assert_eq!(ask(&["builder-image-is-cnb", "web", "hk:1"]), "false\n");
+    assert_eq!(
+        ask(&["builder-image-is-herokuish", "web", "hk:1"]),
+        "true\n"
+    );
+    assert_eq!(
+        ask(&["builder-image-is-herokuish", "web", "plain:1"]),
+        "false\n"
+    );
+    env.dokku(["config:set", "--no-restart", "web", "DOKKU_APP_USER=app"])
+        .success();
+    assert_eq!(
+        ask(&["builder-image-is-herokuish", "web", "hk:1"]),
+        "false\n"
+    );
+
+    assert_eq!(ask(&["builder-get-property", "web", "selected"]), "\n");
+    env.dokku(["builder:set", "web", "selected", "dockerfile"])
+        .success();
+    assert_eq!(
+        ask(&["builder-get-property", "web", "selected"]),
+        "dockerfile\n"
+    );
+    let bad = trigger(&env, &["builder-get-property", "web", "nope"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (1, " !     Invalid builder property specified\n")
+    );
+}
+
+#[test]
+fn checks_logs_and_resource_answer_their_properties() {
+    let env = install();
+    app(&env, "web");
+    let ask = |args: &[&str]| trigger(&env, args).success().stdout;
+    assert_eq!(
+        ask(&["checks-get-property", "web", "wait-to-retire"]),
+        "60\n"
+    );
+    env.dokku(["checks:set", "--global", "wait-to-retire", "30"])
+        .success();
+    assert_eq!(
+        ask(&["checks-get-property", "web", "wait-to-retire"]),
+        "30\n"
+    );
+    env.dokku(["checks:set", "web", "wait-to-retire", "5"])
+        .success();
+    assert_eq!(
+        ask(&["checks-get-property", "web", "wait-to-retire"]),
+        "5\n"
+    );
+    assert_eq!(
+        trigger(&env, &["checks-get-property", "web", "skip"]).code,
+        1
+    );
+
+    assert_eq!(ask(&["logs-get-property", "web", "max-size"]), "10m\n");
+    let bad = trigger(&env, &["logs-get-property", "web", "vector-sink"]);
+    assert_eq!(
+        (bad.code, bad.stderr.as_str()),
+        (1, " !     Invalid logs property specified\n")
+    );
+
+    env.dokku(["resource:limit", "--memory", "512m", "web"])
+        .success();
+    env.dokku([
+        "resource:limit",
+        "--memory",
+        "1g",
+        "--process-type",
+        "worker",
+        "web",
+    ])
+    .success();
+    assert_eq!(
+        ask(&["resource-get-property", "web", "worker", "limit", "memory"]),
+        "1g\n"
+    );
+    assert_eq!(
+        ask(&["resource-get-property", "web", "web", "limit", "memory"]),
+        "512m\n",
+        "the app's default"
+    );
+    assert_eq!(
+        ask(&["resource-get-property", "web", "web", "reserve", "memory"]),
+        "\n"
+    );
+}
+
+#[test]
+fn certs_answers_certs_get_set_and_remove() {
+    let env = install();
+    env.fake_docker(FakeDocker::default());
+    env.dokku(["apps:create", "web"]).success();
+    assert_eq!(trigger(&env, &["certs-get", "web", "crt"]).code, 1);
+    let dir = env.scratch("certs");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=web.test"])
+        .arg("-keyout")
+        .arg(dir.join("server.key"))
+        .arg("-out")
+        .arg(dir.join("server.crt"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("openssl");
+    assert!(made.status.success());
+    let crt = dir.join("server.crt").display().to_string();
+    let key = dir.join("server.key").display().to_string();
+    trigger(&env, &["certs-set", "web", &crt, &key]).success();
+    assert_eq!(
+        trigger(&env, &["certs-get", "web", "crt"]).success().stdout,
+        read(dir.join("server.crt"))
+    );
+    assert_eq!(
+        trigger(&env, &["certs-get", "web", "key"]).success().stdout,
+        read(dir.join("server.key"))
+    );
+    assert_eq!(trigger(&env, &["certs-get", "web", "pem"]).code, 1);
+    trigger(&env, &["certs-remove", "web"]).success();
+    assert_eq!(trigger(&env, &["certs-get", "web", "crt"]).code, 1);
+    let missing = trigger(&env, &["certs-set", "nope", &crt, &key]);
+    assert_eq!(
+        (missing.code, missing.stderr.as_str()),
+        (1, " !     App nope does not exist\n")
+    );
+}
+
+#[test]
+fn storage_answers_the_deprecated_storage_list() {
+    let env = install();
+    app(&env, "web");
+    env.dokku(["storage:mount", "web", "/srv/data:/app/data"])
+        .success();
+    env.dokku(["storage:mount", "web", "/srv/ro:/app/ro:ro"])
+        .success();
+    let run = trigger(&env, &["storage-list", "web", "deploy"]).success();
+    assert_eq!(run.stdout, "/srv/data:/app/data\n/srv/ro:/app/ro:ro\n");
+    assert!(run.stderr.contains("Deprecated"), "{}", run.stderr);
+    let json = trigger(&env, &["storage-list", "web", "run", "json"]).success();
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let rows = rows.as_array().expect("array");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["host_path"], "/srv/data");
+    assert_eq!(rows[0]["container_path"], "/app/data");
+    assert_eq!(rows[0].get("readonly"), None);
+    assert_eq!(rows[1]["readonly"], true);
+    assert_eq!(
+        trigger(&env, &["storage-list", "web", "build"])
+            .success()
+            .stdout,
+        "",
+        "no mount for build containers"
+    );
+}

@@ -257,7 +257,10 @@ pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError>
             "Failure injecting docker labels on image",
         ));
     }
-    host.fire_checked("post-release-builder", &["dockerfile", app, &image])
+    host.fire_checked("post-release-builder", &["dockerfile", app, &image])?;
+    // Where Dokku's registry plugin answers post-release-builder: the old name of the
+    // hook, for plugins that still implement it.
+    deprecated(host, "pre-deploy", "pre-release-builder", &[app, tag])
 }
 
 /// The release build's context: a private (0700) temp dir named like Dokku's
@@ -277,6 +280,33 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         crate::shell::split_words(s)
+    }
+
+    /// Dokku's registry plugin fires the deprecated `pre-deploy APP TAG` at the end of
+    /// `post-release-builder`, only when some plugin implements it.
+    #[test]
+    fn a_release_fires_pre_deploy_after_post_release_builder_only_when_implemented() {
+        let mut host = crate::deploy::testing::FakeHost::new();
+        host.mkapp("web");
+        release(&host, "web", "latest").expect("release");
+        let fired = host.fired.borrow().clone();
+        assert_eq!(
+            fired,
+            [
+                "pre-release-builder dockerfile web dokku/web:latest",
+                "post-release-builder dockerfile web dokku/web:latest",
+            ]
+        );
+        host.fired.borrow_mut().clear();
+        host.on("pre-deploy", |_, _| (0, String::new()));
+        release(&host, "web", "v2").expect("release");
+        assert_eq!(
+            host.fired.borrow().last().map(String::as_str),
+            Some("pre-deploy web v2")
+        );
+        assert!(host.log_text().contains(
+            "Deprecated: please upgrade plugin to use 'pre-release-builder' plugin trigger instead of pre-deploy"
+        ));
     }
 
     /// Dokku passes no config var as a build argument by itself: the app's config is

@@ -366,8 +366,7 @@ fn container_args(
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     ));
     // docker-args-process-deploy: logs and ps contribute here, then plugins.
-    let max_size =
-        deploy::prop_app_or_global(&props, "logs", app, "max-size").unwrap_or_else(|| "10m".into());
+    let max_size = log_max_size(&props, app);
     if max_size != "unlimited" {
         args.push(format!("--log-opt=max-size={max_size}"));
     }
@@ -385,6 +384,12 @@ fn container_args(
     args.push(plan.image.to_string());
     args.extend(start_command(&props, plan, proc_type));
     Ok(args)
+}
+
+/// The `logs` plugin's `max-size` for `app` (app, then global, default `10m`; Dokku's
+/// `logs-get-property APP max-size`): `--log-opt=max-size` unless `unlimited`.
+pub fn log_max_size(props: &crate::property::PropertyStore, app: &str) -> String {
+    deploy::prop_app_or_global(props, "logs", app, "max-size").unwrap_or_else(|| "10m".into())
 }
 
 /// START_CMD: `dockerfile-start-cmd` or the Procfile command (`$PORT` expanded), else

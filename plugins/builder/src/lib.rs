@@ -2,6 +2,7 @@
 //! with `builder:set APP selected`), the `build-dir` a build starts from, and the
 //! build images removed after a release. The rules live in `dokku_core::builder`.
 
+mod answers;
 mod commands;
 mod triggers;
 
@@ -17,5 +18,8 @@ dokku_plugin_common::core_plugin! {
         ("builder-set-property", triggers::trigger),
         ("core-post-extract", triggers::trigger),
         ("post-release-builder", triggers::trigger),
+        ("builder-get-property", answers::trigger),
+        ("builder-image-is-cnb", answers::trigger),
+        ("builder-image-is-herokuish", answers::trigger),
     ],
 }

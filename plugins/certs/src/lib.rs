@@ -2,6 +2,7 @@
 //! shown and removed (logic in `dokku_core::certs`). `functions` beside this crate
 //! (`is_ssl_enabled`, `get_ssl_hostnames`) is for bash plugins to source.
 
+mod answers;
 mod commands;
 mod triggers;
 
@@ -20,5 +21,8 @@ dokku_plugin_common::core_plugin! {
         ("certs-exists", triggers::trigger),
         ("report", triggers::trigger),
         ("post-app-clone-setup", triggers::trigger),
+        ("certs-get", answers::trigger),
+        ("certs-remove", answers::trigger),
+        ("certs-set", answers::trigger),
     ],
 }

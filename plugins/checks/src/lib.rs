@@ -2,6 +2,7 @@
 //! (`checks:disable`, `checks:enable`, `checks:skip`), the `wait-to-retire` delay
 //! (`checks:set`), and their report. The rules live in `dokku_core::checks`.
 
+mod answers;
 mod commands;
 mod report;
 mod triggers;
@@ -18,5 +19,6 @@ dokku_plugin_common::core_plugin! {
     ],
     triggers: [
         ("report", triggers::trigger),
+        ("checks-get-property", answers::trigger),
     ],
 }

@@ -1,6 +1,7 @@
 //! Dokku's `logs` core plugin: `logs` shows (or follows) an app's output through its
 //! scheduler, `logs:failed` the output of the containers of failed deploys.
 
+mod answers;
 mod logs;
 
 dokku_plugin_common::core_plugin! {
@@ -10,5 +11,7 @@ dokku_plugin_common::core_plugin! {
         ("logs", logs::run),
         ("logs:failed", logs::run),
     ],
-    triggers: [],
+    triggers: [
+        ("logs-get-property", answers::trigger),
+    ],
 }

@@ -2,6 +2,7 @@
 //! network, GPUs) per app and process type, passed to docker on deploy. The rules
 //! live in `dokku_core::resource`.
 
+mod answers;
 mod commands;
 mod triggers;
 
@@ -19,5 +20,6 @@ dokku_plugin_common::core_plugin! {
         ("docker-args-process-deploy", triggers::trigger),
         ("post-delete", triggers::trigger),
         ("report", triggers::trigger),
+        ("resource-get-property", answers::trigger),
     ],
 }

@@ -3,6 +3,7 @@
 //! storage directories they usually name (`storage:ensure-directory`). The rules
 //! live in `dokku_core::storage`.
 
+mod answers;
 mod commands;
 
 dokku_plugin_common::core_plugin! {
@@ -14,5 +15,7 @@ dokku_plugin_common::core_plugin! {
         ("storage:mount", commands::run),
         ("storage:unmount", commands::run),
     ],
-    triggers: [],
+    triggers: [
+        ("storage-list", answers::trigger),
+    ],
 }
