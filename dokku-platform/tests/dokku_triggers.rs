@@ -131,13 +131,14 @@ const FIRED: &[&str] = &[
 
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
-    // apps
-    // app-json
-    // Answered by Dokku's cron plugin (issue 13 adds cron).
+    // Dokku's cron plugin answers it; cron comes with issue 13.
     "app-json-is-valid",
-    // builder
-    // Dokku's herokuish, pack, lambda and buildpacks plugins: our builder-herokuish and
-    // builder-pack refuse to build (issue 13 adds the buildpack builders).
+    "cron-entries",
+    "cron-get-property",
+    "scheduler-cron-write",
+    "scheduler-uses-host-cron",
+    // The buildpack builders (herokuish, pack, lambda) and the buildpacks plugin: ours
+    // refuse to build until issue 13 adds them.
     "builder-create-dokku-image",
     "builder-dokku-image",
     "builder-herokuish-allowed",
@@ -145,55 +146,41 @@ const NOT_YET: &[&str] = &[
     "post-build-buildpack",
     "post-build-lambda",
     "post-build-pack",
+    "post-stack-set",
     "pre-build-buildpack",
     "pre-build-lambda",
     "pre-build-pack",
     "pre-release-buildpack",
     "pre-release-lambda",
     "pre-release-pack",
-    "post-stack-set",
-    // Other proxies than nginx (caddy, haproxy, openresty, traefik) are out of scope.
+    // Proxies other than nginx (caddy, haproxy, openresty, traefik) are out of scope;
+    // they are also the only plugins that answer certs-force.
     "caddy-template-source",
+    "certs-force",
     "haproxy-template-source",
     "openresty-template-source",
     "traefik-template-source",
-    // certs
-    "certs-force",
-    // checks
-    // cron (issue 13)
-    "cron-get-property",
-    "cron-entries",
-    "scheduler-cron-write",
-    "scheduler-uses-host-cron",
-    // git
-    // logs
+    // The logs plugin's scheduler hooks and the vector shipper: issue 13 rebuilds logs.
     "scheduler-logs",
     "scheduler-logs-failed",
-    // The vector log shipper (issue 13).
     "vector-template-source",
-    // network
-    // nginx-vhosts
-    "nginx-dokku-template-source",
-    // ports
-    // Dokku's registry plugin (issue 14).
-    "post-registry-login",
-    // ps
-    // resource
-    // scheduler
     // run:logs, run:stop, run:retire (issue 13).
     "scheduler-run-logs",
     "scheduler-run-retire",
     "scheduler-run-stop",
-    // Fired by Dokku's k3s scheduler only (out of scope).
-    "scheduler-proxy-logs",
-    // storage
-    // Named storage entries (issue 14); fired by storage, answered by k3s.
+    // Dokku's nginx-vhosts fires it from its install trigger when it writes
+    // conf.d/dokku.conf; ours has no install trigger (install.sh lays nginx out).
+    "nginx-dokku-template-source",
+    // Dokku's registry plugin (issue 14).
+    "post-registry-login",
+    // Named storage entries (issue 14): fired by storage, answered by k3s.
+    "scheduler-storage-exec",
     "storage-app-mounts",
     "storage-create",
     "storage-destroy",
     "storage-status",
-    "scheduler-storage-exec",
-    // common
+    // Fired by Dokku's k3s scheduler only (out of scope).
+    "scheduler-proxy-logs",
 ];
 
 /// Triggers we answer that Dokku fires and we do not fire yet: our code asks the rule
