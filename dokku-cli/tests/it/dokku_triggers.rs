@@ -794,3 +794,49 @@ fn storage_answers_the_deprecated_storage_list() {
         "no mount for build containers"
     );
 }
+
+#[test]
+fn network_build_config_rewrites_the_addresses_of_running_containers() {
+    let env = install();
+    app(&env, "web");
+    set_deployed(&env, "web");
+    write(env.dokku_root().join("web/CONTAINER.web.1"), "abc123\n");
+    write(env.dokku_root().join("web/CONTAINER.web.2"), "def456\n");
+    write(env.dokku_root().join("web/IP.web.1"), "172.17.0.2");
+    write(env.dokku_root().join("web/IP.web.2"), "172.17.0.3");
+    // abc123 came back from a restart with a new address; def456 is stopped.
+    let inspect = |id: &str, running: bool, ip: &str| {
+        format!(
+            "{{\"Id\":\"{id}\",\"Name\":\"/web.web\",\"State\":{{\"Running\":{running},\"Status\":\"x\"}},\"NetworkSettings\":{{\"Networks\":{{\"bridge\":{{\"IPAddress\":\"{ip}\"}}}}}},\"Config\":{{}}}}"
+        )
+    };
+    let both = format!(
+        "[{},{}]",
+        inspect("abc123", true, "172.17.0.9"),
+        inspect("def456", false, "")
+    );
+    let one = format!("[{}]", inspect("abc123", true, "172.17.0.9"));
+    write_executable(
+        &env.prefix().join("bin/docker"),
+        &format!(
+            "#!/bin/sh\ncase \"$*\" in\n  'container inspect abc123 def456') echo '{both}' ;;\n  'container inspect abc123') echo '{one}' ;;\n  *) exit 1 ;;\nesac\n"
+        ),
+    );
+    let run = trigger(&env, &["network-build-config", "web"]).success();
+    assert_eq!(
+        run.stdout,
+        "-----> Ensuring network configuration is in sync for web\n"
+    );
+    assert_eq!(read(env.dokku_root().join("web/IP.web.1")), "172.17.0.9");
+    assert_eq!(
+        read(env.dokku_root().join("web/IP.web.2")),
+        "172.17.0.3",
+        "a stopped container is left alone"
+    );
+    assert_eq!(
+        trigger(&env, &["network-get-ipaddr", "web", "worker", "abc123"])
+            .success()
+            .stdout,
+        "172.17.0.9\n"
+    );
+}

@@ -22,6 +22,10 @@ pub const FALLBACK: &str = "herokuish";
 /// The properties `builder:set` takes; all of them may also be set globally.
 pub const PROPERTIES: &[&str] = &["build-dir", "selected", "skip-cleanup"];
 
+/// The properties `builder-get-property APP KEY` hands out (the app's own value): the
+/// settable ones and `detected`.
+pub const GET_PROPERTIES: &[&str] = &["build-dir", "detected", "selected", "skip-cleanup"];
+
 /// `builder:report` of `app` (or `--global`): `build-dir`, `selected` and
 /// `skip-cleanup` with their global and computed values, and the app's `detected`
 /// builder.

@@ -12,9 +12,6 @@ use dokku_core::trigger::TriggerError;
 use dokku_host::context::Context;
 use dokku_host::pipeline::{arg, trigger_status};
 
-/// The properties `builder-get-property` hands out (the app's own value).
-const GET_PROPERTIES: &[&str] = &["build-dir", "detected", "selected", "skip-cleanup"];
-
 /// The plugin's answers to other plugins.
 pub(crate) fn trigger(
     ctx: &Context,
@@ -28,7 +25,7 @@ pub(crate) fn trigger(
         // APP KEY
         "builder-get-property" => {
             let key = arg(args, 1);
-            if !GET_PROPERTIES.contains(&key) {
+            if !builder::GET_PROPERTIES.contains(&key) {
                 return trigger_status(
                     ctx,
                     Err(DeployError::fail("Invalid builder property specified")),
