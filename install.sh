@@ -271,10 +271,17 @@ install_rust_sdk() {
   mkdir -p "$sdk"
 
   # The SDK's sources as a standalone crate has them: `cargo package` resolves the
-  # workspace inheritance of their Cargo.toml files.
-  (cd "$REPO_ROOT" && CARGO_TARGET_DIR="$SDK_WORK/target" cargo package --offline --quiet \
-    --no-verify --allow-dirty --exclude-lockfile -p dokku-protocol -p dokku-plugin-sdk) ||
-    die "cargo package of the plugin SDK failed" "fix the error above, or pass --no-sdk"
+  # workspace inheritance of their Cargo.toml files. A cargo that packages a lock file
+  # with a library would resolve dokku-protocol on crates.io: it is told not to.
+  local -a package=(package --offline --quiet --no-verify --allow-dirty)
+  if cargo package --help 2>/dev/null | grep -q -- --exclude-lockfile; then
+    package+=(--exclude-lockfile)
+  fi
+  if ! (cd "$REPO_ROOT" && CARGO_TARGET_DIR="$SDK_WORK/target" cargo "${package[@]}" \
+    -p dokku-protocol -p dokku-plugin-sdk); then
+    say "cargo package failed (above): the plugin SDK is not installed, so native plugins cannot be built here"
+    return 0
+  fi
   mkdir -p "$SDK_WORK/src/examples/hello-native"
   for crate in dokku-protocol dokku-plugin-sdk; do
     tar -C "$SDK_WORK/src" -xzf "$SDK_WORK/target/package/$crate"-[0-9]*.crate --no-same-owner
@@ -331,7 +338,7 @@ replace_dir() {
 # resolves and finds every crate with those copies alone.
 copy_sdk_dependencies() {
   local src="$1" registry="$2"
-  local cache="${CARGO_HOME:-$HOME/.cargo}/registry" seed="$SDK_WORK/seed"
+  local cache="${CARGO_HOME:-${HOME:-}/.cargo}/registry" seed="$SDK_WORK/seed"
   local name version dir entry lower host
   mkdir -p "$seed/src"
   : >"$seed/src/lib.rs"
