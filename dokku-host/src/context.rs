@@ -321,7 +321,30 @@ impl Context {
         args: &[String],
         mode: StdoutMode,
     ) -> Result<TriggerOutcome, CommandError> {
-        let plugins = &self.plugins().plugins;
+        self.fire_over(&self.plugins().plugins, trigger, args, mode)
+    }
+
+    /// Fires a trigger at one enabled plugin only, as the bus would reach it
+    /// (`plugin:update` rebuilding a native plugin through its `install` trigger).
+    /// Nothing runs when no enabled plugin has that name.
+    pub fn fire_at(
+        &self,
+        plugin: &str,
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+    ) -> Result<TriggerOutcome, CommandError> {
+        let one: Vec<Plugin> = self.plugins().get(plugin).into_iter().cloned().collect();
+        self.fire_over(&one, trigger, args, mode)
+    }
+
+    fn fire_over(
+        &self,
+        plugins: &[Plugin],
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+    ) -> Result<TriggerOutcome, CommandError> {
         let config = self.plugn_config().clone();
         let bound = self.handlers.map(|handlers| Bound {
             handlers,
