@@ -213,7 +213,10 @@ mod tests {
             words("image build --label=dokku --label=com.dokku.app-name=web -t t .")
         );
         assert_eq!(labelled("image ls", Some("web")), words("image ls"));
-        assert_eq!(labelled("--debug run x", Some("web")), words("--debug run x"));
+        assert_eq!(
+            labelled("--debug run x", Some("web")),
+            words("--debug run x")
+        );
         assert!(labelled("", Some("web")).is_empty());
     }
 

@@ -278,7 +278,9 @@ impl<'a> TriggerBus<'a> {
                 };
                 let (stdin, feed) = input.for_legacy().map_err(error)?;
                 let status = match limit {
-                    None => self.run_legacy(plugin, trigger, &cmd, stdin, mode, &mut outcome.stdout)?,
+                    None => {
+                        self.run_legacy(plugin, trigger, &cmd, stdin, mode, &mut outcome.stdout)?
+                    }
                     Some(limit) => self.run_limited(
                         plugin,
                         trigger,

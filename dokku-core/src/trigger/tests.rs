@@ -298,7 +298,12 @@ impl NativeTriggers for RecordingNative {
             .lock()
             .expect("lock")
             .push((plugin.name.clone(), stdin.to_vec()));
-        let _ = writeln!(stdout, "{} saw [{}]", plugin.name, String::from_utf8_lossy(stdin));
+        let _ = writeln!(
+            stdout,
+            "{} saw [{}]",
+            plugin.name,
+            String::from_utf8_lossy(stdin)
+        );
         Ok(0)
     }
 }
@@ -352,10 +357,7 @@ fn a_native_handler_sees_the_input_without_consuming_it() {
     native_plugin(root.path(), "b", "t");
     hook(root.path(), "c", "t", "echo \"c read [$(cat)]\"", true);
     let (out, _) = fire_with_input(root.path(), b"payload");
-    assert_eq!(
-        out,
-        "a saw [payload]\nb saw [payload]\nc read [payload]\n"
-    );
+    assert_eq!(out, "a saw [payload]\nb saw [payload]\nc read [payload]\n");
 }
 
 /// A hook that reads part of the stream leaves the rest to the handlers after it, and
@@ -390,5 +392,9 @@ fn a_large_input_survives_a_hook_that_does_not_read_it() {
     let big: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 26) as u8).collect();
     let (_, seen) = fire_with_input(root.path(), &big);
     assert_eq!(seen.len(), 1);
-    assert!(seen[0].1 == big, "the native handler got {} bytes", seen[0].1.len());
+    assert!(
+        seen[0].1 == big,
+        "the native handler got {} bytes",
+        seen[0].1.len()
+    );
 }
