@@ -12,6 +12,7 @@ mod dispatch;
 mod docker_options;
 mod events;
 mod native;
+mod native_services;
 mod plugins;
 mod proxy;
 mod sigil;
