@@ -202,11 +202,11 @@ fn native_trigger_handlers_read_the_piped_input_as_legacy_hooks_do() {
         )],
     );
     f.legacy("z-reader", &[("svc-stdin", "echo \"z read [$(cat)]\"")]);
-    let piped = |input: &[u8]| {
+    let piped_to = |args: &[&str], input: &[u8]| {
         let mut child = f
             .env
             .command("dokku")
-            .args(["plugin:trigger", "svc-stdin"])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -229,12 +229,30 @@ fn native_trigger_handlers_read_the_piped_input_as_legacy_hooks_do() {
     // One stream for the chain: the first hook takes three bytes, the native handler
     // sees the rest without consuming it, the last hook reads that rest.
     assert_eq!(
-        piped(b"payload"),
+        piped_to(&["plugin:trigger", "svc-stdin"], b"payload"),
         "a read [pay]\nsvc stdin [load]\nz read [load]\n"
     );
     // Nothing piped: everyone reads an empty input.
     let run = f.env.dokku(["plugin:trigger", "svc-stdin"]).success();
     assert_eq!(run.stdout, "a read []\nsvc stdin []\nz read []\n");
+    // A native handler only looks: a command that fires the trigger and then reads
+    // its own stdin (as `dokku run` hands it to a container) still gets all of it.
+    let dir = f.env.scratch("src").join("reads-after");
+    write_executable(
+        &dir.join("commands"),
+        "#!/usr/bin/env bash\n[[ $1 == reads-after ]] || exit 10\nplugn trigger svc-stdin\necho \"then read [$(cat)]\"\n",
+    );
+    f.env
+        .dokku(["plugin:install", dir.to_str().expect("utf8")])
+        .success();
+    f.env
+        .dokku(["plugin:disable", "a-partial-reader"])
+        .success();
+    f.env.dokku(["plugin:disable", "z-reader"]).success();
+    assert_eq!(
+        piped_to(&["reads-after"], b"kept"),
+        "svc stdin [kept]\nthen read [kept]\n"
+    );
 }
 
 /// Every service of the protocol, called by name from a library plugin, with its

@@ -8,35 +8,38 @@
 //!
 //! The bus keeps that rule and lets native handlers take part:
 //!
-//! - A legacy hook reads the stream as in plugn: our own stdin while nobody took it (see
-//!   below), else a pipe that holds what is left. What it reads is gone for the hooks
-//!   after it; what it leaves is still there.
-//! - A native handler gets what is left at its turn, whole, as a byte slice
-//!   (`TriggerContext::stdin`). Reading a slice consumes nothing, so it never starves a
-//!   later hook: a native handler that ignores its input changes nothing for anyone.
+//! - A legacy hook reads the stream as in plugn, and consumes what it reads.
+//! - A native handler gets what is left of the stream at its turn, whole, as a byte
+//!   slice (`TriggerContext::stdin`), and consumes nothing: a native handler that
+//!   ignores its input (every linked core plugin does) changes nothing for anyone.
 //! - With an input given by the caller ([`super::TriggerBus::with_input`]) that is the
-//!   stream. Without one it is our own stdin: legacy hooks inherit it exactly as plugn's
-//!   do; at the first native handler's turn the bus takes what has been piped to us so
-//!   far, without ever waiting for more (a terminal, or an ssh session's open stdin
-//!   with nothing written, gives the handler an empty input and stays inherited), and
-//!   the rest of the chain reads what it took, from a pipe. At most [`TAKE_LIMIT`]
-//!   bytes are taken.
+//!   stream: legacy hooks read it from a pipe holding what is left.
+//! - Without one the stream is our own stdin, which legacy hooks inherit exactly as
+//!   plugn's do. A native handler gets a *peek* at it: what has been piped to us and
+//!   not read yet, taken without reading it (`pread` at the current offset for a file,
+//!   `tee(2)` for a pipe, `MSG_PEEK` for a socket) and without waiting for more. So
+//!   `echo cmd | dokku run APP bash` still hands `cmd` to the container whatever
+//!   native handlers ran first; a terminal, `/dev/null` or an open but silent ssh
+//!   stdin peek as empty. At most [`PEEK_LIMIT`] bytes are seen (for a pipe, at most
+//!   what its buffer holds).
 
 use std::fs::File;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Seek, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::process::Stdio;
 use std::thread::JoinHandle;
 
-/// The most the bus takes from its own stdin for native handlers (16 MiB).
-pub const TAKE_LIMIT: usize = 16 << 20;
+/// The most a native handler sees of the bus's own stdin (16 MiB).
+pub const PEEK_LIMIT: usize = 16 << 20;
 
 /// The input stream of one trigger firing.
 #[derive(Debug)]
 pub(super) enum Input {
-    /// Our own stdin, inherited by legacy hooks as plugn's hooks inherit it.
-    Inherit,
-    /// What is left of the input.
+    /// Our own stdin, inherited by legacy hooks as plugn's hooks inherit it; the peek
+    /// native handlers get, until a legacy hook runs (it may read some).
+    Inherit(Option<Vec<u8>>),
+    /// What is left of an input the caller gave.
     Buffered(Vec<u8>),
 }
 
@@ -45,29 +48,27 @@ impl Input {
     pub(super) fn new(given: Option<&[u8]>) -> Input {
         match given {
             Some(bytes) => Input::Buffered(bytes.to_vec()),
-            None => Input::Inherit,
+            None => Input::Inherit(None),
         }
     }
 
-    /// What a native handler gets: what is left, unconsumed. Our own stdin is taken
-    /// (what has been piped so far) the first time a native handler asks.
+    /// What a native handler gets: what is left, unconsumed.
     pub(super) fn for_native(&mut self) -> &[u8] {
-        if matches!(self, Input::Inherit) {
-            if let Some(taken) = take_piped_stdin() {
-                *self = Input::Buffered(taken);
-            }
-        }
         match self {
-            Input::Inherit => &[],
+            Input::Inherit(peeked) => peeked.get_or_insert_with(peek_stdin),
             Input::Buffered(rest) => rest,
         }
     }
 
     /// The stdin for a legacy hook, and (for a buffered input that is not empty) the
     /// feed to settle with [`Input::settle`] once the hook is done.
-    pub(super) fn for_legacy(&self) -> io::Result<(Stdio, Option<Feed>)> {
+    pub(super) fn for_legacy(&mut self) -> io::Result<(Stdio, Option<Feed>)> {
         match self {
-            Input::Inherit => Ok((Stdio::inherit(), None)),
+            Input::Inherit(peeked) => {
+                // The hook may read some: peek again for the next native handler.
+                *peeked = None;
+                Ok((Stdio::inherit(), None))
+            }
             Input::Buffered(rest) if rest.is_empty() => Ok((Stdio::null(), None)),
             Input::Buffered(rest) => {
                 let (feed, child_end) = Feed::start(rest.clone())?;
@@ -137,52 +138,105 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// What has been piped to our stdin so far, without waiting for more: `None` when it is
-/// a terminal, closed, or has nothing to read yet (then it stays inherited, untouched).
-fn take_piped_stdin() -> Option<Vec<u8>> {
+/// What has been piped to our stdin and not read yet, seen without reading it and
+/// without waiting: empty for a terminal, a device, or nothing there yet.
+fn peek_stdin() -> Vec<u8> {
     let stdin = io::stdin();
     if stdin.is_terminal() {
-        return None;
+        return Vec::new();
     }
-    // A descriptor of our own on the same open file: unbuffered reads, and the
-    // process's `Stdin` handle is left alone.
-    let mut file = File::from(stdin.as_fd().try_clone_to_owned().ok()?);
-    let mut taken = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
-    let some = |taken: Vec<u8>| (!taken.is_empty()).then_some(taken);
-    while taken.len() < TAKE_LIMIT {
-        if !readable_now(&file) {
-            return some(taken);
-        }
-        let want = chunk.len().min(TAKE_LIMIT - taken.len());
-        match file.read(&mut chunk[..want]) {
-            // End of input: everything was taken (possibly nothing, e.g. /dev/null).
-            Ok(0) => return Some(taken),
-            Ok(n) => taken.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return some(taken),
-        }
-    }
-    Some(taken)
+    // A descriptor of our own on the same open file (same offset, same pipe); the
+    // process's buffered `Stdin` handle is left alone.
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+        return Vec::new();
+    };
+    let file = File::from(fd);
+    let Ok(kind) = file.metadata().map(|m| m.file_type()) else {
+        return Vec::new();
+    };
+    let peeked = if kind.is_file() {
+        peek_file(&file)
+    } else if kind.is_fifo() {
+        peek_pipe(&file)
+    } else if kind.is_socket() {
+        peek_socket(&file)
+    } else {
+        Ok(Vec::new())
+    };
+    peeked.unwrap_or_default()
 }
 
-/// Whether a read of `file` would return at once (data, end of input or an error).
-#[allow(unsafe_code)]
-fn readable_now(file: &File) -> bool {
-    let mut poll = libc::pollfd {
-        fd: file.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    loop {
-        // SAFETY: one valid pollfd for the length of the call; a zero timeout never
-        // blocks.
-        let rc = unsafe { libc::poll(&mut poll, 1, 0) };
-        if rc >= 0 {
-            return rc > 0 && poll.revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0;
+/// A file from its current offset, which `pread` does not move.
+fn peek_file(file: &File) -> io::Result<Vec<u8>> {
+    let mut at = (&*file).stream_position()?;
+    let mut seen = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    while seen.len() < PEEK_LIMIT {
+        let want = chunk.len().min(PEEK_LIMIT - seen.len());
+        match file.read_at(&mut chunk[..want], at) {
+            Ok(0) => break,
+            Ok(n) => {
+                seen.extend_from_slice(&chunk[..n]);
+                at += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-        if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return false;
+    }
+    Ok(seen)
+}
+
+/// What a pipe holds, duplicated with `tee(2)` into a pipe of our own (the data stays
+/// in the original for whoever reads it next).
+#[allow(unsafe_code)]
+fn peek_pipe(pipe_in: &File) -> io::Result<Vec<u8>> {
+    let (read, write) = pipe()?;
+    // SAFETY: tee takes two valid pipe descriptors, owned for the call, and touches
+    // no memory of ours. SPLICE_F_NONBLOCK: an empty pipe answers EAGAIN at once.
+    let copied = unsafe {
+        libc::tee(
+            pipe_in.as_raw_fd(),
+            write.as_raw_fd(),
+            PEEK_LIMIT,
+            libc::SPLICE_F_NONBLOCK,
+        )
+    };
+    drop(write);
+    if copied < 0 {
+        let err = io::Error::last_os_error();
+        return match err.kind() {
+            io::ErrorKind::WouldBlock => Ok(Vec::new()),
+            _ => Err(err),
+        };
+    }
+    let mut seen = Vec::new();
+    File::from(read).read_to_end(&mut seen)?;
+    Ok(seen)
+}
+
+/// What a socket holds, with `MSG_PEEK`.
+#[allow(unsafe_code)]
+fn peek_socket(socket: &impl AsRawFd) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        // SAFETY: recv writes at most `buf.len()` bytes into `buf`, which we own.
+        let n = unsafe {
+            libc::recv(
+                socket.as_raw_fd(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        if n >= 0 {
+            buf.truncate(n.unsigned_abs());
+            return Ok(buf);
+        }
+        let err = io::Error::last_os_error();
+        match err.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => return Ok(Vec::new()),
+            _ => return Err(err),
         }
     }
 }
@@ -211,11 +265,49 @@ mod tests {
     }
 
     #[test]
+    fn a_pipe_is_peeked_without_being_read() {
+        let (read, write) = pipe().expect("pipe");
+        let mut write = File::from(write);
+        let read = File::from(read);
+        assert!(peek_pipe(&read).expect("empty").is_empty());
+        write.write_all(b"queued").expect("write");
+        assert_eq!(peek_pipe(&read).expect("peek"), b"queued");
+        assert_eq!(peek_pipe(&read).expect("peek again"), b"queued");
+        drop(write);
+        let mut all = String::new();
+        (&read).read_to_string(&mut all).expect("read");
+        assert_eq!(all, "queued", "the reader still gets everything");
+    }
+
+    #[test]
+    fn a_socket_is_peeked_without_being_read() {
+        let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().expect("pair");
+        assert!(peek_socket(&theirs).expect("empty").is_empty());
+        ours.write_all(b"over ssh").expect("write");
+        assert_eq!(peek_socket(&theirs).expect("peek"), b"over ssh");
+        drop(ours);
+        let mut all = String::new();
+        (&theirs).read_to_string(&mut all).expect("read");
+        assert_eq!(all, "over ssh");
+    }
+
+    #[test]
+    fn a_file_is_peeked_from_its_offset_without_moving_it() {
+        let mut file = tempfile::tempfile().expect("temp file");
+        file.write_all(b"0123456789").expect("write");
+        file.seek(io::SeekFrom::Start(4)).expect("seek");
+        assert_eq!(peek_file(&file).expect("peek"), b"456789");
+        let mut rest = String::new();
+        file.read_to_string(&mut rest).expect("read");
+        assert_eq!(rest, "456789");
+    }
+
+    #[test]
     fn native_handlers_see_the_rest_without_consuming_it() {
         let mut input = Input::new(Some(b"data"));
         assert_eq!(input.for_native(), b"data");
         assert_eq!(input.for_native(), b"data");
-        let empty = Input::new(Some(b""));
+        let mut empty = Input::new(Some(b""));
         assert!(matches!(empty.for_legacy(), Ok((_, None))));
     }
 }

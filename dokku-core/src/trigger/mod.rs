@@ -19,7 +19,7 @@ mod config_export;
 mod input;
 
 pub use config_export::{config_exports, PlugnConfig};
-pub use input::TAKE_LIMIT;
+pub use input::PEEK_LIMIT;
 
 use input::Input;
 

@@ -4,7 +4,7 @@
 //! process, on the same [`Context`] the dispatcher and the bash helpers use.
 //!
 //! One file per family of services, each answering the names it knows
-//! ([`Family::call`]): `apps.rs` (apps, their domains and URLs), `images.rs`,
+//! (`Family::call`): `apps.rs` (apps, their domains and URLs), `images.rs`,
 //! `config.rs`, `properties.rs`, `triggers.rs`, `proxy.rs`, `docker.rs`, `lock.rs` (the
 //! deploy lock). `errors.rs` turns the core's errors into [`HostError`]s: the kind a
 //! plugin can act on and the one-line message, never printed here.
