@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use dokku_core::lock::{self as deploy_lock, DeployLock, LockError, LockState};
+use dokku_core::lock::{self as deploy_lock, DeployLock, LockState};
 use dokku_plugin_sdk::service as name;
 use dokku_plugin_sdk::{HostError, LogLevel};
 
@@ -69,10 +69,9 @@ impl Family for Lock {
                         "the deploy lock of {app} is already held by this plugin call"
                     )));
                 }
-                let lock = DeployLock::try_acquire(&path, &app).map_err(|e| match e {
-                    LockError::Held { .. } => HostError::failed(e.to_string()),
-                    other => HostError::failed(other.to_string()),
-                })?;
+                // `LockError::Held`: "APP currently has a deploy lock in place. Exiting..."
+                let lock = DeployLock::try_acquire(&path, &app)
+                    .map_err(|e| HostError::failed(e.to_string()))?;
                 if let Some(warning) = lock.takeover_warning(&app) {
                     host.log(LogLevel::Warn, &warning);
                 }
