@@ -30,8 +30,11 @@ use std::os::unix::fs::{FileExt, FileTypeExt};
 use std::process::Stdio;
 use std::thread::JoinHandle;
 
-/// The most a native handler sees of the bus's own stdin (16 MiB).
-pub const PEEK_LIMIT: usize = 16 << 20;
+/// The most a native handler sees of the bus's own stdin (1 MiB): it is peeked once
+/// per firing that reaches a native handler (linked core plugins are native too), so a
+/// large file on stdin (`git:from-archive APP -- < big.tar`) must not be read whole
+/// every time. An input given by the caller has no limit.
+pub const PEEK_LIMIT: usize = 1 << 20;
 
 /// The input stream of one trigger firing.
 #[derive(Debug)]
