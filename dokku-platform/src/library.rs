@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use dokku_core::env;
 use dokku_core::plugin::Plugin;
 use dokku_plugin_sdk::host::{load_plugin, LoadedPlugin};
 use dokku_plugin_sdk::Manifest;
@@ -129,12 +128,4 @@ fn routes_missing_from(from: &Manifest, other: &Manifest) -> Vec<String> {
         .filter(|t| !other.handles_trigger(t))
         .map(|t| format!("trigger {t}"));
     commands.chain(triggers).collect()
-}
-
-/// The per-call environment a command of a linked or library plugin gets.
-pub(crate) fn call_env(ctx: &Context) -> Vec<(String, String)> {
-    [env::DOKKU_APP_NAME, env::DOKKU_HELP_ALL]
-        .iter()
-        .filter_map(|k| ctx.var(k).map(|v| (k.to_string(), v.to_string())))
-        .collect()
 }

@@ -13,6 +13,7 @@ mod docker_options;
 mod embed;
 mod events;
 mod native;
+mod native_services;
 mod plugins;
 mod proxy;
 mod sigil;

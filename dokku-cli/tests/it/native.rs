@@ -17,7 +17,7 @@ fn target_dir() -> PathBuf {
 }
 
 /// Builds the example and fixture cdylibs once per test run.
-fn built_library(package: &str, file: &str) -> PathBuf {
+pub(crate) fn built_library(package: &str, file: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
@@ -35,6 +35,8 @@ fn built_library(package: &str, file: &str) -> PathBuf {
                 "dokku-fixture-not-a-plugin",
                 "-p",
                 "dokku-fixture-echo-plugin",
+                "-p",
+                "dokku-fixture-services-plugin",
             ])
             .current_dir(repo_root())
             .status()
@@ -47,7 +49,7 @@ fn built_library(package: &str, file: &str) -> PathBuf {
 
 /// Installs a prebuilt native plugin: its plugin.toml (library path rewritten to the
 /// copied file) and the library, from a local directory.
-fn install_prebuilt(env: &TestEnv, name: &str, manifest_from: &Path, library: &Path) {
+pub(crate) fn install_prebuilt(env: &TestEnv, name: &str, manifest_from: &Path, library: &Path) {
     let dir = env.scratch("src").join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let file = library
