@@ -46,21 +46,27 @@ struct Fixture {
 }
 
 impl Fixture {
-    /// An install with the services plugin as `svc`, the app `shop`, a fake docker,
-    /// and a `dokkurc` export of the operator's.
+    /// An install with the services plugin (prebuilt) as `svc`, the app `shop`, a fake
+    /// docker, and a `dokkurc` export of the operator's.
     fn new() -> Fixture {
         let env = install();
-        let docker_log = env.scratch("fake").join("docker.log");
-        write_executable(
-            &env.prefix().join("bin/docker"),
-            &FAKE_DOCKER.replace("$FAKE_DOCKER_LOG", &docker_log.display().to_string()),
-        );
         let lib = built_library(
             "dokku-fixture-services-plugin",
             "libdokku_fixture_services_plugin.so",
         );
         let manifest = repo_root().join("dokku-test-support/fixtures/services-plugin/plugin.toml");
         install_prebuilt(&env, "svc", &manifest, &lib);
+        Fixture::around(env)
+    }
+
+    /// What every test of the services plugin runs around it, in an install that
+    /// already has the plugin as `svc`.
+    fn around(env: TestEnv) -> Fixture {
+        let docker_log = env.scratch("fake").join("docker.log");
+        write_executable(
+            &env.prefix().join("bin/docker"),
+            &FAKE_DOCKER.replace("$FAKE_DOCKER_LOG", &docker_log.display().to_string()),
+        );
         env.dokku(["apps:create", "shop"]).success();
         let dokkurc = env.dokku_root().join(".dokkurc");
         std::fs::create_dir_all(&dokkurc).expect("mkdir .dokkurc");
@@ -263,7 +269,14 @@ fn every_host_service_answers_through_a_real_call() {
     f.env
         .dokku(["domains:set", "shop", "shop.example.com"])
         .success();
-    let out = f.env.scratch("copied");
+    check_every_service(&f, "copied");
+}
+
+/// Every service through `svc:call`, with the answers, error kinds and messages, and
+/// (empty) stderr expected. Leaves the app's config and the plugin's properties as it
+/// found them, so it can run again; `scratch` names a fresh folder for copies.
+fn check_every_service(f: &Fixture, scratch: &str) {
+    let out = f.env.scratch(scratch);
     let file = out.join("file").display().to_string();
     let dir = out.join("dir").display().to_string();
     let urls = f.env.dokku(["urls", "shop"]).success();
@@ -604,4 +617,95 @@ fn a_native_plugin_cleans_up_its_properties_on_post_delete() {
         !store.exists(),
         "the plugin's properties of the app are gone"
     );
+}
+
+/// The services plugin as an operator gets a plugin: its own git repository (the
+/// fixture's crate plus the example's generic `install` trigger), installed with
+/// `plugin:install file://…` and built there offline against the SDK dokku installed;
+/// every service and the environment answer; a change committed to the repository
+/// arrives with `plugin:update`, and every service still answers.
+#[test]
+fn the_services_plugin_built_out_of_tree_keeps_working_after_plugin_update() {
+    let env = TestEnv::install_with_sdk(env!("CARGO_BIN_EXE_dokku"));
+    // The toolchain running this test: the build finds the registry copies it made.
+    let toolchain = std::path::Path::new(env!("CARGO"))
+        .parent()
+        .expect("cargo's directory")
+        .display()
+        .to_string();
+    let path = format!("{toolchain}:{}", env.var("PATH"));
+    let with_cargo = |args: &[&str]| {
+        let mut cmd = env.command("dokku");
+        cmd.env("PATH", &path)
+            .env("CARGO_NET_OFFLINE", "true")
+            .args(args);
+        env.run(&mut cmd)
+    };
+
+    let repo = env.scratch("src").join("svc");
+    dokku_test_support::copy_tree(
+        &repo_root().join("dokku-test-support/fixtures/services-plugin"),
+        &repo,
+    );
+    std::fs::copy(
+        repo_root().join("examples/hello-native/install"),
+        repo.join("install"),
+    )
+    .expect("copy the install trigger");
+    std::fs::write(repo.join(".gitignore"), "/target\nCargo.lock\n*.so\n").expect(".gitignore");
+    dokku_test_support::git_commit_all(&repo);
+    let url = format!("file://{}", repo.display());
+    with_cargo(&["plugin:install", &url, "--name", "svc"]).success();
+
+    let f = Fixture::around(env);
+    f.env
+        .dokku(["domains:set", "shop", "shop.example.com"])
+        .success();
+    let vars = env_map(&f.env.dokku(["svc:env"]).success().stdout);
+    for key in ["DOKKU_ROOT", "DOKKU_LIB_ROOT", "DOCKER_BIN", "PLUGIN_PATH"] {
+        assert!(vars.contains_key(key), "{key} missing from {vars:?}");
+    }
+    assert_eq!(
+        vars.get("SVC_FROM_DOKKURC").map(String::as_str),
+        Some("set by the operator")
+    );
+    check_every_service(&f, "before-update");
+
+    let edit = |file: &str, anchor: &str, with: &str| {
+        let path = repo.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(anchor), "{file} has no {anchor:?}");
+        std::fs::write(&path, text.replacen(anchor, with, 1)).expect("write");
+    };
+    edit(
+        "plugin.toml",
+        "[[command]]\nname = \"svc:env\"",
+        "[[command]]\nname = \"svc:updated\"\n\n[[command]]\nname = \"svc:env\"",
+    );
+    edit(
+        "src/lib.rs",
+        ".hidden_command(\"svc:call\")",
+        ".hidden_command(\"svc:updated\")\n            .hidden_command(\"svc:call\")",
+    );
+    edit(
+        "src/lib.rs",
+        "\"svc:call\" => {",
+        "\"svc:updated\" => {\n                ctx.host().write_stdout(\"updated\\n\");\n                Ok(0)\n            }\n            \"svc:call\" => {",
+    );
+    let commit = std::process::Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+        .args(["commit", "--quiet", "--all", "-m", "svc:updated"])
+        .current_dir(&repo)
+        .status()
+        .expect("run git commit");
+    assert!(commit.success(), "git commit failed");
+    let mut update = f.env.command("dokku");
+    update
+        .env("PATH", &path)
+        .env("CARGO_NET_OFFLINE", "true")
+        .args(["plugin:update", "svc"]);
+    f.env.run(&mut update).success();
+
+    assert_eq!(f.env.dokku(["svc:updated"]).success().stdout, "updated\n");
+    check_every_service(&f, "after-update");
 }
