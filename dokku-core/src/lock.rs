@@ -348,13 +348,18 @@ impl DeployLock {
 
     /// The warning to print when this lock replaced a stale one (`None` otherwise).
     pub fn takeover_warning(&self, app: &str) -> Option<String> {
-        self.took_over.as_ref().map(|owner| {
-            format!(
-                "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
-                owner.pid
-            )
-        })
+        self.took_over
+            .as_ref()
+            .map(|owner| takeover_warning(app, owner))
     }
+}
+
+/// The warning printed when a deploy lock of `app` whose `owner` died is taken over.
+pub fn takeover_warning(app: &str, owner: &Owner) -> String {
+    format!(
+        "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
+        owner.pid
+    )
 }
 
 impl Drop for DeployLock {

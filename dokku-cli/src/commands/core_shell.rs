@@ -207,10 +207,7 @@ fn deploy_lock(ctx: &Context, rest: &[String]) -> CmdResult {
                     if let Some(dead) = took_over {
                         ctx.log(
                             Level::Warn,
-                            &format!(
-                                "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
-                                dead.pid
-                            ),
+                            &dokku_core::lock::takeover_warning(app.as_str(), &dead),
                         );
                     }
                     Ok(0)
