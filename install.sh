@@ -9,7 +9,7 @@ readonly REPO_ROOT
 
 usage() {
   cat <<'EOF'
-Usage: install.sh [--prefix DIR] [--no-build] [--systemd-units DIR] [--help]
+Usage: install.sh [--prefix DIR] [--no-build] [--no-sdk] [--systemd-units DIR] [--help]
 
 Builds the dokku binary (cargo build --release -p dokku-cli) and installs it
 with the core plugins.
@@ -22,6 +22,9 @@ with the core plugins.
                  DIR/bin/{dokku,plugn,sigil}, DIR/home, DIR/lib, DIR/log and DIR/env,
                  a file to source that points dokku at them
   --no-build     do not run cargo; use target/release/dokku, else target/debug/dokku
+  --no-sdk       do not install the Rust plugin SDK (LIB/sdk/rust), without which
+                 native plugins cannot be built from their source on this machine;
+                 it is installed by default when cargo is on the PATH
   --systemd-units DIR
                  only write the systemd units (dist/systemd, with this machine's
                  nginx path) into DIR and exit, for packagers; a system install
@@ -31,6 +34,8 @@ with the core plugins.
 Environment:
   DOKKU_BIN_SOURCE=PATH   install this dokku binary instead of building one
   CARGO_TARGET_DIR        where cargo puts (or has put) the build
+  CARGO_HOME              the cargo cache the SDK's dependencies are copied from
+                          (default ~/.cargo)
 EOF
 }
 
@@ -48,6 +53,7 @@ say() {
 
 PREFIX=""
 BUILD=true
+SDK=true
 UNITS_ONLY=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -63,6 +69,10 @@ while [[ $# -gt 0 ]]; do
       ;;
     --no-build)
       BUILD=false
+      shift
+      ;;
+    --no-sdk)
+      SDK=false
       shift
       ;;
     --systemd-units)
@@ -134,9 +144,13 @@ workspace_version() {
 # random suffix: nothing planted beside DEST is written through) and is removed
 # if the copy fails or the install is interrupted.
 INSTALL_TMP=""
+SDK_WORK=""
 remove_install_tmp() {
   if [[ -n "$INSTALL_TMP" ]]; then
     rm -f "$INSTALL_TMP"
+  fi
+  if [[ -n "$SDK_WORK" ]]; then
+    rm -rf "$SDK_WORK"
   fi
 }
 trap remove_install_tmp EXIT
@@ -228,6 +242,156 @@ install_plugins() {
   find "$core_path" "$plugin_path" -mindepth 2 -maxdepth 2 -xtype l -delete
 
   CORE_PLUGIN_COUNT=${#names[@]}
+}
+
+# --- the Rust plugin SDK ----------------------------------------------------------
+
+# install_rust_sdk LIB_ROOT: what a native plugin's install trigger builds with, under
+# LIB_ROOT/sdk/rust (docs/plugin-author-guide.md):
+#   src/dokku-plugin-sdk, src/dokku-protocol  the SDK crates as `cargo package` makes them
+#   src/examples/hello-native                 the example plugin (the SDK's docs embed it)
+#   cargo-home/                               the CARGO_HOME of plugin builds: config.toml
+#                                             resolves crates.io's dokku-plugin-sdk to src/
+#                                             and builds offline; registry/ holds the SDK's
+#                                             crates.io dependencies, copied from this
+#                                             machine's cargo cache (no network)
+#   target/                                   the target directory all plugin builds share
+# Re-running replaces src/ and cargo-home/ and keeps target/.
+install_rust_sdk() {
+  local lib_root="$1"
+  local sdk="$lib_root/sdk/rust" crate offline=true
+  if ! command -v cargo >/dev/null 2>&1; then
+    say "cargo not found: the plugin SDK is not installed, so native plugins cannot be built here (install Rust and re-run)"
+    return 0
+  fi
+  case "$sdk" in
+    *\'* | *$'\n'*) die "cannot write a cargo configuration for $sdk (a quote or newline in the path)" ;;
+  esac
+  SDK_WORK="$(mktemp -d)"
+  mkdir -p "$sdk"
+
+  # The SDK's sources as a standalone crate has them: `cargo package` resolves the
+  # workspace inheritance of their Cargo.toml files. A cargo that packages a lock file
+  # with a library would resolve dokku-protocol on crates.io: it is told not to.
+  local -a package=(package --offline --quiet --no-verify --allow-dirty)
+  if cargo package --help 2>/dev/null | grep -q -- --exclude-lockfile; then
+    package+=(--exclude-lockfile)
+  fi
+  if ! (cd "$REPO_ROOT" && CARGO_TARGET_DIR="$SDK_WORK/target" cargo "${package[@]}" \
+    -p dokku-protocol -p dokku-plugin-sdk); then
+    say "cargo package failed (above): the plugin SDK is not installed, so native plugins cannot be built here"
+    return 0
+  fi
+  mkdir -p "$SDK_WORK/src/examples/hello-native"
+  for crate in dokku-protocol dokku-plugin-sdk; do
+    tar -C "$SDK_WORK/src" -xzf "$SDK_WORK/target/package/$crate"-[0-9]*.crate --no-same-owner
+    mv "$SDK_WORK/src/$crate"-[0-9]* "$SDK_WORK/src/$crate"
+  done
+  tar -C "$REPO_ROOT/examples/hello-native" -cf - --anchored --exclude=./target --exclude=./Cargo.lock . |
+    tar -C "$SDK_WORK/src/examples/hello-native" -xf - --no-same-owner
+
+  mkdir -p "$SDK_WORK/cargo-home"
+  if ! copy_sdk_dependencies "$SDK_WORK/src" "$SDK_WORK/cargo-home/registry"; then
+    offline=false
+    say "Some of the plugin SDK's dependencies are not in this machine's cargo cache: plugin builds will download them"
+  fi
+  cat >"$SDK_WORK/cargo-home/config.toml" <<EOF
+# Written by dokku-rs install.sh: the cargo configuration of native plugin builds
+# (CARGO_HOME=$sdk/cargo-home). A plugin depends on dokku-plugin-sdk = "1" as if
+# from crates.io; that resolves to the sources in ../src, and every other crate comes
+# from registry/ here, offline. A build that needs more crates runs with
+# CARGO_NET_OFFLINE=false.
+[patch.crates-io]
+dokku-plugin-sdk = { path = '$sdk/src/dokku-plugin-sdk' }
+dokku-protocol = { path = '$sdk/src/dokku-protocol' }
+
+[net]
+offline = $offline
+EOF
+  replace_dir "$SDK_WORK/src" "$sdk/src"
+  replace_dir "$SDK_WORK/cargo-home" "$sdk/cargo-home"
+  rm -rf "$SDK_WORK"
+  SDK_WORK=""
+  mkdir -p "$sdk/target"
+  if [[ "$offline" == "true" ]]; then
+    say "Installed the plugin SDK in $sdk (native plugins build offline)"
+  else
+    say "Installed the plugin SDK in $sdk"
+  fi
+}
+
+# replace_dir NEW DEST: DEST becomes NEW (moved), the old DEST removed.
+replace_dir() {
+  local new="$1" dest="$2"
+  rm -rf "$dest.old"
+  if [[ -e "$dest" ]]; then
+    mv "$dest" "$dest.old"
+  fi
+  mv "$new" "$dest"
+  rm -rf "$dest.old"
+}
+
+# copy_sdk_dependencies SRC REGISTRY: REGISTRY (a cargo home's registry/) gets what an
+# offline build of a crate depending on the SDK in SRC needs, from the local cargo cache:
+# the index entries of every package of its lock file (all platforms) and the .crate files
+# of this platform's, at the workspace's versions (Cargo.lock). Fails unless a build
+# resolves and finds every crate with those copies alone.
+copy_sdk_dependencies() {
+  local src="$1" registry="$2"
+  local cache="${CARGO_HOME:-${HOME:-}/.cargo}/registry" seed="$SDK_WORK/seed"
+  local name version dir entry lower host
+  mkdir -p "$seed/src"
+  : >"$seed/src/lib.rs"
+  cat >"$seed/Cargo.toml" <<EOF
+[package]
+name = "dokku-sdk-seed"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+dokku-plugin-sdk = "1"
+
+[patch.crates-io]
+dokku-plugin-sdk = { path = '$src/dokku-plugin-sdk' }
+dokku-protocol = { path = '$src/dokku-protocol' }
+
+[workspace]
+EOF
+  cp "$REPO_ROOT/Cargo.lock" "$seed/Cargo.lock"
+  (cd "$seed" && cargo update --offline --quiet --workspace) >/dev/null 2>&1 || return 1
+  mkdir -p "$registry"
+  while read -r name version; do
+    lower="${name,,}"
+    case "${#lower}" in
+      1) entry="1/$lower" ;;
+      2) entry="2/$lower" ;;
+      3) entry="3/${lower:0:1}/$lower" ;;
+      *) entry="${lower:0:2}/${lower:2:2}/$lower" ;;
+    esac
+    for dir in "$cache"/index/*/; do
+      dir="${dir%/}"
+      [[ -f "$dir/.cache/$entry" ]] || continue
+      mkdir -p "$registry/index/${dir##*/}/.cache/${entry%/*}"
+      cp "$dir/.cache/$entry" "$registry/index/${dir##*/}/.cache/$entry"
+      if [[ -f "$dir/config.json" ]]; then
+        cp "$dir/config.json" "$registry/index/${dir##*/}/"
+      fi
+    done
+    for dir in "$cache"/cache/*/; do
+      dir="${dir%/}"
+      [[ -f "$dir/$name-$version.crate" ]] || continue
+      mkdir -p "$registry/cache/${dir##*/}"
+      cp "$dir/$name-$version.crate" "$registry/cache/${dir##*/}/"
+    done
+  done < <(awk -F'"' '/^name = /{name=$2} /^version = /{print name, $2}' "$seed/Cargo.lock")
+  # The proof: a fresh resolution and this platform's downloads, from the copies alone.
+  host="$(rustc -vV | sed -n 's/^host: //p')"
+  rm -f "$seed/Cargo.lock"
+  (cd "$seed" && CARGO_HOME="${registry%/registry}" cargo fetch --offline --quiet --target "$host") \
+    >/dev/null 2>&1 || return 1
+  # What that fetch unpacked and recorded; builds unpack what they use.
+  rm -rf "$registry/src" "${registry%/registry}"/.global-cache "${registry%/registry}"/.package-cache*
 }
 
 # --- ssh logins ------------------------------------------------------------------
@@ -365,6 +529,7 @@ install_prefix() {
   ln -sfn dokku "$PREFIX/bin/sigil"
   install_plugins "$PREFIX/lib"
   workspace_version >"$PREFIX/lib/VERSION"
+  [[ "$SDK" != "true" ]] || install_rust_sdk "$PREFIX/lib"
   write_env_file "$PREFIX" "$user" "$group"
   # No catch-all ports in a prefix: whoever starts it (tests) picks free ones.
   configure_nginx "$PREFIX/nginx" "$PREFIX/home" "$user" "" ""
@@ -426,6 +591,8 @@ install_system() {
   mkdir -p "$dokku_root" "$lib_root" "$logs_dir"
   install_plugins "$lib_root"
   workspace_version >"$lib_root/VERSION"
+  # Root-owned: only root (plugin:install, plugin:update) builds plugins with it.
+  [[ "$SDK" != "true" ]] || install_rust_sdk "$lib_root"
 
   chown dokku:dokku "$dokku_root" "$lib_root" "$lib_root/VERSION"
   chown -R dokku:dokku "$lib_root/core-plugins" "$lib_root/plugins"

@@ -39,6 +39,9 @@ pub struct DeployLock {
     file: File,
     path: PathBuf,
     took_over: Option<Owner>,
+    /// Delete the file on drop (false once [`DeployLock::keep`] handed it to its
+    /// owner).
+    release: bool,
 }
 
 /// Why a lock could not be taken.
@@ -125,6 +128,12 @@ impl DeployLock {
     /// a manual `apps:lock` file exists. A stale lock (its deploy is gone) is taken
     /// over: see [`DeployLock::took_over`].
     pub fn try_acquire(path: &Path, app: &str) -> Result<DeployLock, LockError> {
+        Self::try_acquire_as(path, app, &Owner::current())
+    }
+
+    /// [`DeployLock::try_acquire`] with `owner`'s record in the file instead of this
+    /// process's. A lock `owner` already holds is refused like any other.
+    fn try_acquire_as(path: &Path, app: &str, owner: &Owner) -> Result<DeployLock, LockError> {
         let io_err = |source| LockError::Io {
             path: path.to_path_buf(),
             source,
@@ -145,12 +154,13 @@ impl DeployLock {
                     let mut text = String::new();
                     existing.read_to_string(&mut text).map_err(io_err)?;
                     match Owner::parse(&text) {
-                        Some(owner) if !owner.is_alive() => {
+                        Some(dead) if !dead.is_alive() => {
                             // Holding the old file's flock, nobody else takes it over
                             // meanwhile; the replacement is locked before it appears.
-                            let mut lock =
-                                Self::create(path, true).map_err(io_err)?.ok_or_else(held)?;
-                            lock.took_over = Some(owner);
+                            let mut lock = Self::create(path, true, owner)
+                                .map_err(io_err)?
+                                .ok_or_else(held)?;
+                            lock.took_over = Some(dead);
                             return Ok(lock);
                         }
                         // `apps:lock`, or an owner that is still running.
@@ -160,7 +170,7 @@ impl DeployLock {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io_err(e)),
             }
-            if let Some(lock) = Self::create(path, false).map_err(io_err)? {
+            if let Some(lock) = Self::create(path, false, owner).map_err(io_err)? {
                 return Ok(lock);
             }
             // Someone created it between our two looks: look again.
@@ -187,10 +197,10 @@ impl DeployLock {
         }
     }
 
-    /// Writes this process's owner record into a new file next to `path`, locks it,
-    /// and renames it to `path`: replacing what is there (`replace`, a takeover) or
-    /// only when nothing is (`None` if something is).
-    fn create(path: &Path, replace: bool) -> io::Result<Option<DeployLock>> {
+    /// Writes `owner`'s record into a new file next to `path`, locks it, and renames
+    /// it to `path`: replacing what is there (`replace`, a takeover) or only when
+    /// nothing is (`None` if something is).
+    fn create(path: &Path, replace: bool, owner: &Owner) -> io::Result<Option<DeployLock>> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -203,7 +213,7 @@ impl DeployLock {
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!("{name}.tmp-"))
             .tempfile_in(dir)?;
-        tmp.write_all(Owner::current().to_string().as_bytes())?;
+        tmp.write_all(owner.to_string().as_bytes())?;
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         // A new inode nobody else has opened: this cannot be busy.
@@ -221,6 +231,7 @@ impl DeployLock {
             file,
             path: path.to_path_buf(),
             took_over: None,
+            release: true,
         }))
     }
 
@@ -255,10 +266,74 @@ impl DeployLock {
                     file,
                     path: path.to_path_buf(),
                     took_over: None,
+                    release: true,
                 }));
             }
             // Released and deleted by the previous holder while we waited.
         }
+    }
+
+    /// Takes the deploy lock of `app` for `owner`, another running process (the
+    /// shell of a bash plugin that calls `acquire_app_deploy_lock`), and leaves the
+    /// file in place when this process ends: it names `owner`, so every deploy sees
+    /// the lock held while `owner` runs and takes it over once `owner` is gone, as
+    /// with a killed deploy. Returns the dead owner whose stale lock was taken over.
+    ///
+    /// Without `wait`, a held or manual lock is [`LockError::Held`] at once. With it,
+    /// a lock held by a running deploy is waited for (polling once a second, calling
+    /// `on_wait` once); a manual lock still fails, since only `apps:unlock` ends it.
+    /// A lock `owner` already holds is taken again (a plugin that locks twice).
+    pub fn acquire_for(
+        path: &Path,
+        app: &str,
+        owner: &Owner,
+        wait: bool,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Owner>, LockError> {
+        let mut on_wait = Some(on_wait);
+        loop {
+            let state = status(path);
+            if let LockState::Held(holder) = &state {
+                if holder == owner {
+                    return Ok(None);
+                }
+            }
+            match Self::try_acquire_as(path, app, owner) {
+                Ok(mut lock) => {
+                    lock.release = false;
+                    return Ok(lock.took_over.take());
+                }
+                Err(LockError::Held { .. })
+                    if wait && !matches!(status(path), LockState::Manual) =>
+                {
+                    if let Some(f) = on_wait.take() {
+                        f();
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Releases a lock taken with [`DeployLock::acquire_for`]: deletes the file if
+    /// it still names `owner` (`false` when it does not, e.g. `apps:lock` replaced it
+    /// meanwhile, or it is already gone).
+    pub fn release_for(path: &Path, owner: &Owner) -> io::Result<bool> {
+        let mut file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        // Deployers hold the flock only for a moment while they read the record.
+        flock(&file, Flock::Exclusive)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)?;
+        if !same_file(&file, path) || Owner::parse(&text).as_ref() != Some(owner) {
+            return Ok(false);
+        }
+        std::fs::remove_file(path)?;
+        Ok(true)
     }
 
     /// The lock file.
@@ -273,13 +348,18 @@ impl DeployLock {
 
     /// The warning to print when this lock replaced a stale one (`None` otherwise).
     pub fn takeover_warning(&self, app: &str) -> Option<String> {
-        self.took_over.as_ref().map(|owner| {
-            format!(
-                "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
-                owner.pid
-            )
-        })
+        self.took_over
+            .as_ref()
+            .map(|owner| takeover_warning(app, owner))
     }
+}
+
+/// The warning printed when a deploy lock of `app` whose `owner` died is taken over.
+pub fn takeover_warning(app: &str, owner: &Owner) -> String {
+    format!(
+        "Taking over the deploy lock of {app}: the deploy that held it (pid {}) is no longer running",
+        owner.pid
+    )
 }
 
 impl Drop for DeployLock {
@@ -287,7 +367,7 @@ impl Drop for DeployLock {
         // Delete while still holding the lock, so nobody locks a file that is about
         // to disappear without noticing (they re-check the inode). A file that is no
         // longer ours (`apps:unlock` then `apps:lock` meanwhile) stays.
-        if same_file(&self.file, &self.path) {
+        if self.release && same_file(&self.file, &self.path) {
             let _ = std::fs::remove_file(&self.path);
         }
     }
@@ -467,6 +547,74 @@ mod tests {
             Some(Owner::current()),
             "the owner's file is left alone"
         );
+    }
+
+    #[test]
+    fn a_lock_taken_for_another_process_outlives_the_taker_and_its_owner() {
+        use crate::owner::testing::Stranger;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("apps/web/.deploy.lock");
+        let shell = Stranger::start();
+        let owner = shell.owner();
+        let took = DeployLock::acquire_for(&path, "web", &owner, false, || {}).expect("free");
+        assert_eq!(took, None);
+        // Nobody holds the flock now, yet the running owner keeps deploys out.
+        assert_eq!(status(&path), LockState::Held(owner.clone()));
+        assert!(matches!(
+            DeployLock::try_acquire(&path, "web"),
+            Err(LockError::Held { .. })
+        ));
+        // The owner locking again succeeds; another process is refused.
+        assert_eq!(
+            DeployLock::acquire_for(&path, "web", &owner, false, || {}).expect("again"),
+            None
+        );
+        let other = Stranger::start();
+        assert!(DeployLock::acquire_for(&path, "web", &other.owner(), false, || {}).is_err());
+        // Release by someone else's record leaves it; the owner's release deletes it.
+        assert!(!DeployLock::release_for(&path, &other.owner()).expect("release"));
+        assert!(path.exists());
+        assert!(DeployLock::release_for(&path, &owner).expect("release"));
+        assert_eq!(status(&path), LockState::Free);
+        assert!(!DeployLock::release_for(&path, &owner).expect("gone"));
+        // A lock whose owner died is taken over by the next one.
+        DeployLock::acquire_for(&path, "web", &owner, false, || {}).expect("again");
+        drop(shell);
+        let took = DeployLock::acquire_for(&path, "web", &other.owner(), false, || {})
+            .expect("stale lock taken over");
+        assert_eq!(took.map(|o| o.pid), Some(owner.pid));
+    }
+
+    #[test]
+    fn acquire_for_waits_for_a_deploy_but_not_for_a_manual_lock() {
+        use crate::owner::testing::Stranger;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(".deploy.lock");
+        let shell = Stranger::start();
+        let deploy = DeployLock::try_acquire(&path, "web").expect("deploy");
+        let p2 = path.clone();
+        let owner = shell.owner();
+        let (told, waiting) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            DeployLock::acquire_for(&p2, "web", &owner, true, || {
+                told.send(()).expect("tell");
+            })
+            .expect("after the deploy")
+        });
+        // The deploy ends only once the waiter has said it waits.
+        waiting
+            .recv()
+            .expect("the waiter waits while the deploy runs");
+        drop(deploy);
+        assert_eq!(waiter.join().expect("thread"), None);
+        assert_eq!(status(&path), LockState::Held(shell.owner()));
+        std::fs::remove_file(&path).expect("unlock");
+        lock_manually(&path).expect("apps:lock");
+        let mut waited = false;
+        assert!(
+            DeployLock::acquire_for(&path, "web", &shell.owner(), true, || waited = true).is_err()
+        );
+        assert!(!waited, "a manual lock fails at once");
     }
 
     #[test]

@@ -35,6 +35,20 @@ impl Owner {
         }
     }
 
+    /// The running process `pid` (`None` when there is none): how a helper records
+    /// the shell that called it, which outlives the helper.
+    pub fn of_pid(pid: u32) -> Option<Owner> {
+        let stat = proc_stat(pid)?;
+        if matches!(stat.state, 'Z' | 'X' | 'x') {
+            return None;
+        }
+        Some(Owner {
+            pid,
+            start: stat.start,
+            boot: boot_id(),
+        })
+    }
+
     /// Whether the process is still running: same pid, same start time, same boot,
     /// and not a zombie (a killed process its parent has not reaped yet has already
     /// released its files and locks).
@@ -223,6 +237,15 @@ mod tests {
             ..me
         };
         assert!(!rebooted.is_alive());
+    }
+
+    #[test]
+    fn of_pid_names_a_running_process_only() {
+        assert_eq!(Owner::of_pid(std::process::id()), Some(Owner::current()));
+        let child = testing::Stranger::start();
+        assert_eq!(Owner::of_pid(child.owner().pid), Some(child.owner()));
+        let dead = testing::dead_owner();
+        assert_eq!(Owner::of_pid(dead.pid), None);
     }
 
     #[test]

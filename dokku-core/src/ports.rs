@@ -195,23 +195,32 @@ pub fn map_for_exposed(port: &str) -> Option<PortMap> {
     })
 }
 
-/// The ports of every `EXPOSE` line of a Dockerfile (CRLF tolerated), as mappings.
-pub fn from_dockerfile(text: &str) -> Vec<PortMap> {
-    let mut out: Vec<PortMap> = text
-        .lines()
+/// The port of every `EXPOSE` line of a Dockerfile (its first word: `3000/tcp`), in
+/// file order; CRLF line ends are tolerated.
+pub fn exposed_in_dockerfile(text: &str) -> Vec<String> {
+    text.lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter_map(|l| l.strip_prefix("EXPOSE "))
-        .flat_map(|rest| {
-            rest.split_whitespace()
-                .take(1)
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter_map(|p| map_for_exposed(&p))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The ports of every `EXPOSE` line of a Dockerfile (CRLF tolerated), as mappings.
+pub fn from_dockerfile(text: &str) -> Vec<PortMap> {
+    let mut out: Vec<PortMap> = exposed_in_dockerfile(text)
+        .iter()
+        .filter_map(|p| map_for_exposed(p))
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// `fn-builder-dockerfile-get-detect-port-map`: one mapping per exposed port, in the
+/// order given (see [`map_for_exposed`]); ports that do not parse are skipped.
+pub fn detect_map(exposed: &[String]) -> Vec<PortMap> {
+    exposed.iter().filter_map(|p| map_for_exposed(p)).collect()
 }
 
 /// Stores the detected mappings (`ports-set-detected`).
@@ -714,5 +723,22 @@ mod tests {
                 "    https          443        5000",
             ]
         );
+    }
+
+    #[test]
+    fn exposed_ports_keep_the_dockerfile_order_and_map_like_the_builder() {
+        let text = "EXPOSE 3001/udp\r\nEXPOSE 3003\nEXPOSE  3000/tcp\n# EXPOSE 1\nRUN EXPOSE 2\n";
+        let exposed = exposed_in_dockerfile(text);
+        assert_eq!(exposed, ["3001/udp", "3003", "3000/tcp"]);
+        let maps: Vec<String> = detect_map(&exposed)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(maps, ["udp:3001:3001", "http:3003:3003", "http:3000:3000"]);
+        let maps: Vec<String> = detect_map(&["443".into(), "x".into()])
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(maps, ["https:443:443"]);
     }
 }

@@ -27,14 +27,17 @@ use crate::output;
 /// registry); an embedder without compiled plugins supplies none, and only executable
 /// hooks run.
 pub trait NativeHandlers: Sync {
-    /// Runs `plugin`'s handler for `trigger` with `ctx` as its host, writing its stdout
-    /// to `stdout`; returns the handler's exit status.
+    /// Runs `plugin`'s handler for `trigger` with `ctx` as its host and `stdin` as its
+    /// input (what is left of the trigger's input at its turn, as the bus defines it:
+    /// [`dokku_core::trigger::TriggerBus::with_input`]), writing its stdout to `stdout`;
+    /// returns the handler's exit status.
     fn trigger(
         &self,
         ctx: &Context,
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
+        stdin: &[u8],
         stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError>;
 }
@@ -314,14 +317,52 @@ impl Context {
         }
     }
 
-    /// Fires a trigger over the enabled plugins.
+    /// Fires a trigger over the enabled plugins; the handlers read our own stdin, as
+    /// `plugn trigger` run by a bash plugin does.
     pub fn fire(
         &self,
         trigger: &str,
         args: &[String],
         mode: StdoutMode,
     ) -> Result<TriggerOutcome, CommandError> {
-        let plugins = &self.plugins().plugins;
+        self.fire_over(&self.plugins().plugins, trigger, args, mode, None)
+    }
+
+    /// Fires a trigger at one enabled plugin only, as the bus would reach it
+    /// (`plugin:update` rebuilding a native plugin through its `install` trigger).
+    /// Nothing runs when no enabled plugin has that name.
+    pub fn fire_at(
+        &self,
+        plugin: &str,
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+    ) -> Result<TriggerOutcome, CommandError> {
+        let one: Vec<Plugin> = self.plugins().get(plugin).into_iter().cloned().collect();
+        self.fire_over(&one, trigger, args, mode, None)
+    }
+
+    /// Fires a trigger with `input` on the handlers' stdin, like `echo INPUT | plugn
+    /// trigger ...` (Go's `PlugnTriggerInput.Stdin`): one stream for the whole chain
+    /// (see [`dokku_core::trigger::TriggerBus::with_input`]).
+    pub fn fire_with_input(
+        &self,
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+        input: &[u8],
+    ) -> Result<TriggerOutcome, CommandError> {
+        self.fire_over(&self.plugins().plugins, trigger, args, mode, Some(input))
+    }
+
+    fn fire_over(
+        &self,
+        plugins: &[Plugin],
+        trigger: &str,
+        args: &[String],
+        mode: StdoutMode,
+        input: Option<&[u8]>,
+    ) -> Result<TriggerOutcome, CommandError> {
         let config = self.plugn_config().clone();
         let bound = self.handlers.map(|handlers| Bound {
             handlers,
@@ -334,6 +375,9 @@ impl Context {
         }
         if self.trace {
             bus = bus.with_trace(&trace);
+        }
+        if let Some(input) = input {
+            bus = bus.with_input(input);
         }
         bus.fire(trigger, args, mode).map_err(|e| {
             let err = CommandError::fail(e.to_string());
@@ -380,10 +424,11 @@ impl NativeTriggers for Bound<'_> {
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
+        stdin: &[u8],
         stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError> {
         self.handlers
-            .trigger(self.ctx, plugin, trigger, args, stdout)
+            .trigger(self.ctx, plugin, trigger, args, stdin, stdout)
     }
 }
 

@@ -86,7 +86,6 @@ pub fn copy_from_image(
     src: &str,
     dst: &str,
 ) -> Result<(), CommandError> {
-    use dokku_core::config::{ConfigScope, ConfigStore};
     use dokku_core::image::copy;
 
     if image.is_empty() || src.is_empty() || dst.is_empty() {
@@ -101,14 +100,7 @@ pub fn copy_from_image(
         );
     }
     // herokuish images are recognised by their user, which the app may override.
-    let app_user = (!app.is_empty() && ctx.layout.dokku_root.join(app).is_dir())
-        .then(|| {
-            ConfigStore::new(&ctx.layout.lib_root)
-                .merged(&ConfigScope::app(app))
-                .ok()
-        })
-        .flatten()
-        .and_then(|mut env| env.remove("DOKKU_APP_USER"));
+    let app_user = app_user(ctx, app);
     let request = copy::CopyRequest {
         app,
         image,
@@ -124,4 +116,111 @@ pub fn copy_from_image(
         copy::copy_from_image(ctx.docker(), &request, std::path::Path::new(dst))
     };
     done.map_err(|e| CommandError::fail(e.to_string()))
+}
+
+/// The app's `DOKKU_APP_USER` (merged config), when `app` names an existing app.
+fn app_user(ctx: &Context, app: &str) -> Option<String> {
+    use dokku_core::config::{ConfigScope, ConfigStore};
+
+    if app::AppName::parse_existing(app).is_err() || !ctx.layout.dokku_root.join(app).is_dir() {
+        return None;
+    }
+    ConfigStore::new(&ctx.layout.lib_root)
+        .merged(&ConfigScope::app(app))
+        .ok()
+        .and_then(|mut env| env.remove("DOKKU_APP_USER"))
+}
+
+/// What `docker image inspect` says about `image` (`None`: no such image, or no name).
+fn inspect_image(ctx: &Context, image: &str) -> Option<image::copy::ImageInfo> {
+    if image.is_empty() {
+        return None;
+    }
+    image::copy::inspect(ctx.docker(), image).ok().flatten()
+}
+
+/// `is_image_cnb_based IMAGE`: built by Cloud Native Buildpacks.
+pub fn image_is_cnb(ctx: &Context, image: &str) -> bool {
+    inspect_image(ctx, image).is_some_and(|info| info.is_cnb())
+}
+
+/// `is_image_herokuish_based IMAGE [APP]`: CNB, or the app user (`DOKKU_APP_USER`,
+/// default `herokuishuser`) in the image's environment.
+pub fn image_is_herokuish(ctx: &Context, image: &str, app: &str) -> bool {
+    inspect_image(ctx, image).is_some_and(|info| info.is_herokuish(app_user(ctx, app).as_deref()))
+}
+
+/// `get_image_builder_type IMAGE [APP]`: the image's `com.dokku.builder-type` label,
+/// else `herokuish` for a herokuish-like image, else `dockerfile` (also for no image).
+pub fn image_builder_type(ctx: &Context, image: &str, app: &str) -> String {
+    let Some(info) = inspect_image(ctx, image) else {
+        return "dockerfile".to_string();
+    };
+    info.builder_type(app_user(ctx, app).as_deref()).to_string()
+}
+
+/// `fn-registry-docker-config-dir APP`: the directory of the app's registry
+/// credentials (`$DOKKU_LIB_ROOT/config/registry/APP`), when its `config.json` holds
+/// at least one `auths` entry.
+pub fn registry_docker_config_dir(ctx: &Context, app: &str) -> Option<std::path::PathBuf> {
+    if app::AppName::parse_existing(app).is_err() {
+        return None;
+    }
+    let dir = ctx
+        .layout
+        .lib_root
+        .join("config")
+        .join("registry")
+        .join(app);
+    let text = std::fs::read_to_string(dir.join("config.json")).ok()?;
+    image::registry_auths_present(&text).then_some(dir)
+}
+
+/// `fn-verify-app-image APP IMAGE`: whether `image` is there, pulling it first when the
+/// app deploys from a registry (a plugin reports a deployed tag) and the image is not
+/// a `:latest` one. Pull progress goes to stderr so the caller's stdout stays clean.
+pub fn verify_app_image(ctx: &Context, app: &str, image: &str) -> bool {
+    let docker = docker_bin(ctx);
+    if image::image_exists(&docker, image) {
+        return true;
+    }
+    if image.is_empty() || image.ends_with(":latest") || app::AppName::parse_existing(app).is_err()
+    {
+        return false;
+    }
+    let text = |trigger| trigger_text(ctx, trigger, app).unwrap_or_default();
+    if text("deployed-app-image-tag").is_empty() {
+        return false;
+    }
+    let remote = text("deployed-app-repository");
+    let deployed_repo = text("deployed-app-image-repo");
+    let plan = image::registry_pull_plan(image, &remote, &deployed_repo);
+    let mut env = Vec::new();
+    if let Some(dir) = registry_docker_config_dir(ctx, app) {
+        env.push(("DOCKER_CONFIG".to_string(), dir.display().to_string()));
+    }
+    ctx.log(
+        dokku_core::log::Level::Info1,
+        &format!("Image {image} not found locally, pulling from registry"),
+    );
+    let run = |args: Vec<&str>| {
+        let call = dokku_core::docker::Call::new(args).with_env(env.clone());
+        match ctx.docker().run(&call) {
+            Ok(result) => {
+                eprint!("{}{}", result.stdout, result.stderr);
+                result.code == 0
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                false
+            }
+        }
+    };
+    if !run(vec!["image", "pull", &plan.pull]) {
+        return false;
+    }
+    match &plan.tag_as {
+        Some(local) => run(vec!["image", "tag", &plan.pull, local]),
+        None => true,
+    }
 }

@@ -51,7 +51,7 @@ pub fn run_command(ctx: &Context, plugin: &Plugin, args: &[String]) -> Result<i3
     let command = args[0].as_str();
     let compiled = Compiled::of(ctx, plugin)?;
     let host = ServiceHost::command(ctx);
-    let env = library::call_env(ctx);
+    let env = call_env(ctx, &[]);
     let result = match &compiled {
         Compiled::Linked(core) => core.plugin.command(&host, ctx, command, &args[1..], &env),
         Compiled::Library(loaded) => loaded.command(&host, command, &args[1..], &env),
@@ -73,14 +73,18 @@ impl NativeHandlers for Handlers {
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
+        stdin: &[u8],
         stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError> {
-        let env = dokku_core::trigger::config_exports(plugin, ctx.plugn_config(), &ctx.env);
+        let config = dokku_core::trigger::config_exports(plugin, ctx.plugn_config(), &ctx.env);
+        let env = call_env(ctx, &config);
         let result = Compiled::of(ctx, plugin).and_then(|compiled| {
             let host = ServiceHost::trigger(ctx, stdout);
             match &compiled {
-                Compiled::Linked(core) => core.plugin.trigger(&host, ctx, trigger, args, &env, &[]),
-                Compiled::Library(loaded) => loaded.trigger(&host, trigger, args, &env, &[]),
+                Compiled::Linked(core) => {
+                    core.plugin.trigger(&host, ctx, trigger, args, &env, stdin)
+                }
+                Compiled::Library(loaded) => loaded.trigger(&host, trigger, args, &env, stdin),
             }
             .map_err(|e| CommandError::with_code(e.message().to_string(), e.exit_code()))
         });
@@ -88,4 +92,17 @@ impl NativeHandlers for Handlers {
         // and hand back a failure status.
         Ok(result.unwrap_or_else(|err| err.report().max(1)))
     }
+}
+
+/// The per-call environment of a compiled plugin's command or trigger: exactly what a
+/// legacy executable gets. That is the context's whole exported environment (Dokku's
+/// exports, the operator's `dokkurc`, `DOKKU_APP_NAME` from `--app`, `DOKKU_TRACE`,
+/// ...), then, for a trigger, the plugin's `CONFIG_*` exports (`extra`), which win
+/// over a variable of the same name as they do for a hook.
+fn call_env<'a>(ctx: &'a Context, extra: &'a [(String, String)]) -> Vec<(&'a str, &'a str)> {
+    ctx.env
+        .iter()
+        .chain(extra.iter().map(|(k, v)| (k, v)))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }

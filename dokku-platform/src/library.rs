@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use dokku_core::env;
 use dokku_core::plugin::Plugin;
 use dokku_plugin_sdk::host::{load_plugin, LoadedPlugin};
 use dokku_plugin_sdk::Manifest;
@@ -86,24 +85,47 @@ fn check_manifest(plugin: &Plugin, loaded: &LoadedPlugin) -> Result<(), CommandE
             loaded.path().display()
         ))
     })?;
-    let differences = embedded.routing_differences(&on_disk);
-    if differences.is_empty() {
+    let file_only = routes_missing_from(&on_disk, &embedded);
+    let library_only = routes_missing_from(&embedded, &on_disk);
+    let mut sides = Vec::new();
+    if !file_only.is_empty() {
+        sides.push(format!(
+            "plugin.toml routes {}, the library does not",
+            file_only.join(", ")
+        ));
+    }
+    if !library_only.is_empty() {
+        sides.push(format!(
+            "the library routes {}, plugin.toml does not",
+            library_only.join(", ")
+        ));
+    }
+    if sides.is_empty() {
         return Ok(());
     }
     Err(CommandError::fail(format!(
-        "plugin {}: {} disagrees with its library {}: {}",
+        "plugin {}: {} ({})",
         plugin.name,
-        on_disk_path.display(),
-        loaded.path().display(),
-        differences.join("; ")
+        sides.join("; "),
+        loaded.path().display()
     ))
-    .hint("rebuild the plugin so plugin.toml and the library come from the same source"))
+    .hint(format!(
+        "the library was built from other sources than plugin.toml: rebuild it with `dokku plugin:update {}`",
+        plugin.name
+    )))
 }
 
-/// The per-call environment a command of a linked or library plugin gets.
-pub(crate) fn call_env(ctx: &Context) -> Vec<(String, String)> {
-    [env::DOKKU_APP_NAME, env::DOKKU_HELP_ALL]
+/// What `from` routes and `other` does not: command names, then `trigger <name>`.
+fn routes_missing_from(from: &Manifest, other: &Manifest) -> Vec<String> {
+    let commands = from
+        .commands()
         .iter()
-        .filter_map(|k| ctx.var(k).map(|v| (k.to_string(), v.to_string())))
-        .collect()
+        .filter(|c| !other.handles_command(c.name()))
+        .map(|c| c.name().to_string());
+    let triggers = from
+        .triggers()
+        .iter()
+        .filter(|t| !other.handles_trigger(t))
+        .map(|t| format!("trigger {t}"));
+    commands.chain(triggers).collect()
 }

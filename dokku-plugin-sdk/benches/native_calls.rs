@@ -72,28 +72,40 @@ fn main() {
     }
     let host = NullHost;
     let args = ["myapp".to_string()];
-    let env: [(&str, &str); 0] = [];
-    for fan_out in [1usize, 10, 50] {
-        let iterations = 20_000 / fan_out;
-        // Warm up: the first call creates each plugin object.
-        for p in &plugins[..fan_out] {
-            p.trigger(&host, "hello-trigger", &args, &env, b"")
-                .expect("trigger");
-        }
-        let start = Instant::now();
-        for _ in 0..iterations {
+    // Since issue 11 a handler gets the environment a legacy hook gets: about 75
+    // variables in a prefix install (Dokku's exports, the process's, `CONFIG_*`).
+    let full_env: Vec<(String, String)> = (0..75)
+        .map(|i| {
+            (
+                format!("DOKKU_BENCH_VAR_{i}"),
+                format!("/var/lib/dokku/value/{i}"),
+            )
+        })
+        .collect();
+    let no_env: Vec<(String, String)> = Vec::new();
+    for (label, env) in [("no env", &no_env), ("75-var env", &full_env)] {
+        for fan_out in [1usize, 10, 50] {
+            let iterations = 20_000 / fan_out;
+            // Warm up: the first call creates each plugin object.
             for p in &plugins[..fan_out] {
-                let status = p
-                    .trigger(&host, "hello-trigger", &args, &env, b"")
+                p.trigger(&host, "hello-trigger", &args, env, b"")
                     .expect("trigger");
-                std::hint::black_box(status);
             }
+            let start = Instant::now();
+            for _ in 0..iterations {
+                for p in &plugins[..fan_out] {
+                    let status = p
+                        .trigger(&host, "hello-trigger", &args, env, b"")
+                        .expect("trigger");
+                    std::hint::black_box(status);
+                }
+            }
+            let per_handler = start.elapsed() / (iterations * fan_out) as u32;
+            println!(
+                "trigger fan-out {fan_out:>2} native handlers, {label:>10}: {:>8.0} ns per handler",
+                nanos(per_handler)
+            );
         }
-        let per_handler = start.elapsed() / (iterations * fan_out) as u32;
-        println!(
-            "trigger fan-out {fan_out:>2} native handlers: {:>8.0} ns per handler",
-            nanos(per_handler)
-        );
     }
     loads.sort();
     println!(

@@ -48,8 +48,19 @@ impl<'a> CallView<'a> {
 ///
 /// `args` are the words *after* the command name. With `dokku --app myapp hello`, Dokku
 /// does not rewrite a community plugin's arguments; it exports `DOKKU_APP_NAME` instead,
-/// which arrives in [`CommandContext::env`]. [`CommandContext::app_args`] applies Dokku's
-/// documented idiom (prepend `DOKKU_APP_NAME` when set).
+/// which arrives in [`CommandContext::env`]. Read the app and the words after it with
+/// [`CommandContext::app_and_rest`], which applies Dokku's documented idiom (prepend
+/// `DOKKU_APP_NAME` when set), so both forms of a command read the same:
+///
+/// ```
+/// # use dokku_plugin_sdk::prelude::*;
+/// # fn greet(ctx: &CommandContext<'_>) -> Result<i32, PluginError> {
+/// // `dokku hello:greet myapp Hi` and `dokku --app myapp hello:greet Hi`
+/// let (app, rest) = ctx.app_and_rest();
+/// let app = app.ok_or("Please specify an app to run the command on")?;
+/// let greeting = rest.first().copied().unwrap_or("Hello");
+/// # let _ = (app, greeting); Ok(0) }
+/// ```
 pub struct CommandContext<'a> {
     host: Host<'a>,
     call: CallView<'a>,
@@ -75,7 +86,8 @@ impl<'a> CommandContext<'a> {
         &self.call.args
     }
 
-    /// The `i`th argument after the command name.
+    /// The `i`th argument after the command name, as typed: under `--app` the app is
+    /// not among them (see [`CommandContext::app_and_rest`]).
     pub fn arg(&self, i: usize) -> Option<&'a str> {
         self.call.args.get(i).copied()
     }
@@ -85,14 +97,31 @@ impl<'a> CommandContext<'a> {
         self.call.app_args()
     }
 
-    /// The app this command is about: `DOKKU_APP_NAME` if set (from `--app`), else the first
-    /// argument.
-    pub fn app(&self) -> Option<&'a str> {
-        self.app_args().first().copied()
+    /// The app this command is about and the arguments after it, with Dokku's `--app`
+    /// idiom applied: `DOKKU_APP_NAME` and every argument when it is set (`dokku --app
+    /// myapp cmd x` gives `(Some("myapp"), ["x"])`), else the first argument and the
+    /// rest (`dokku cmd myapp x` gives the same). `None` when there is no app at all.
+    pub fn app_and_rest(&self) -> (Option<&'a str>, &[&'a str]) {
+        match self.call.env(DOKKU_APP_NAME).filter(|app| !app.is_empty()) {
+            Some(app) => (Some(app), &self.call.args),
+            None => match self.call.args.split_first() {
+                Some((app, rest)) => (Some(*app), rest),
+                None => (None, &[]),
+            },
+        }
     }
 
-    /// A variable of the per-call environment the host passed (`DOKKU_APP_NAME`,
-    /// `CONFIG_*`, ...). The process environment is not consulted.
+    /// The app this command is about: `DOKKU_APP_NAME` if set (from `--app`), else the first
+    /// argument (the first half of [`CommandContext::app_and_rest`]).
+    pub fn app(&self) -> Option<&'a str> {
+        self.app_and_rest().0
+    }
+
+    /// A variable of the call's environment: what a legacy plugin would find in its
+    /// process environment (Dokku's exports such as `DOKKU_ROOT`, `DOKKU_LIB_ROOT`,
+    /// `PLUGIN_PATH`, `DOCKER_BIN`, `DOKKU_TRACE`, the operator's `dokkurc` exports, and
+    /// `DOKKU_APP_NAME` under `--app`). The plugin's own process environment is not
+    /// consulted: it is the `dokku` process's, before Dokku's exports.
     pub fn env(&self, key: &str) -> Option<&'a str> {
         self.call.env(key)
     }

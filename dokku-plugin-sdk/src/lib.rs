@@ -96,6 +96,7 @@ pub mod prelude;
 pub mod services;
 pub mod testing;
 mod trigger;
+mod wrappers;
 
 // Re-exports: these names are the supported API; the modules behind them may move within
 // 1.x, the re-exported paths will not.
@@ -110,3 +111,5 @@ pub use crate::services::{
     service, Host, HostWriter, LogLevel, Restart, Stream, TriggerOutput, GLOBAL,
 };
 pub use crate::trigger::TriggerContext;
+pub use crate::wrappers::docker::{DockerLabels, DockerOutput, DockerPhase};
+pub use crate::wrappers::lock::{DeployLockGuard, DeployLockStatus};

@@ -347,7 +347,7 @@ impl<'a> Host<'a> {
         }
     }
 
-    fn call_one(&self, service: &str, args: &[&str]) -> Result<String, HostError> {
+    pub(crate) fn call_one(&self, service: &str, args: &[&str]) -> Result<String, HostError> {
         let mut values = self.call(service, args)?;
         if values.len() == 1 {
             Ok(values.remove(0))
@@ -356,7 +356,11 @@ impl<'a> Host<'a> {
         }
     }
 
-    fn call_optional(&self, service: &str, args: &[&str]) -> Result<Option<String>, HostError> {
+    pub(crate) fn call_optional(
+        &self,
+        service: &str,
+        args: &[&str],
+    ) -> Result<Option<String>, HostError> {
         let mut values = self.call(service, args)?;
         match values.len() {
             0 => Ok(None),
@@ -365,7 +369,7 @@ impl<'a> Host<'a> {
         }
     }
 
-    fn call_unit(&self, service: &str, args: &[&str]) -> Result<(), HostError> {
+    pub(crate) fn call_unit(&self, service: &str, args: &[&str]) -> Result<(), HostError> {
         self.call(service, args).map(drop)
     }
 
@@ -438,6 +442,25 @@ impl<'a> Host<'a> {
             ))
         })?;
         self.call_unit(service::COPY_FROM_IMAGE, &[app, image, src, dst])
+    }
+
+    /// Dokku's `copy_dir_from_image`: copies the directory `src` (relative paths are
+    /// inside the image's work dir) out of `image` into the host directory `dst`, on
+    /// behalf of `app` (`""` for none).
+    pub fn copy_dir_from_image(
+        &self,
+        app: &str,
+        image: &str,
+        src: &str,
+        dst: &Path,
+    ) -> Result<(), HostError> {
+        let dst = dst.to_str().ok_or_else(|| {
+            HostError::invalid_arguments(format!(
+                "copy_dir_from_image: destination {} is not valid UTF-8",
+                dst.display()
+            ))
+        })?;
+        self.call_unit(service::COPY_DIR_FROM_IMAGE, &[app, image, src, dst])
     }
 
     /// Reads a config var of an app (or [`GLOBAL`]); `None` when unset.
@@ -546,13 +569,13 @@ fn app_tag_repo<'s>(app: &'s str, tag: Option<&'s str>, repo: Option<&'s str>) -
     args
 }
 
-fn parse_status(service: &str, status: &str) -> Result<i32, HostError> {
+pub(crate) fn parse_status(service: &str, status: &str) -> Result<i32, HostError> {
     status
         .parse()
         .map_err(|_| bad_answer(service, "an exit status", &[status.to_owned()]))
 }
 
-fn bad_answer(service: &str, expected: &str, got: &[String]) -> HostError {
+pub(crate) fn bad_answer(service: &str, expected: &str, got: &[String]) -> HostError {
     HostError::failed(format!(
         "host service `{service}` answered {got:?}, expected {expected}"
     ))

@@ -62,6 +62,8 @@ struct State {
     apps: BTreeSet<String>,
     config: BTreeMap<(String, String), String>,
     properties: BTreeMap<(String, String, String), String>,
+    /// Deploy locks by app: `manual` (seeded) or `held` (taken by the plugin).
+    locks: BTreeMap<String, &'static str>,
 }
 
 /// A recording, scriptable host for plugin unit tests.
@@ -70,10 +72,14 @@ struct State {
 ///   mode, `--trace`) are captured: [`MockHost::stdout`], [`MockHost::stderr`].
 /// * Every service call is recorded: [`MockHost::calls`].
 /// * Services answer from small in-memory fakes ([`MockHost::with_app`],
-///   [`MockHost::with_config`], [`MockHost::with_property`]), Dokku's default image naming
-///   (`dokku/<app>:<tag|latest>`, no image checks) and `trigger` → status 0; anything else,
-///   or anything overridden, answers what you script with [`MockHost::on`] /
-///   [`MockHost::answer`]; unknown names answer `UnsupportedService` like a real older host.
+///   [`MockHost::with_config`], [`MockHost::with_property`], [`MockHost::with_locked_app`]):
+///   apps and their (empty) domains and URLs, config, every property service (lists are
+///   stored one entry a line, as on disk), the deploy lock; Dokku's default image naming
+///   (`dokku/<app>:<tag|latest>`, no image checks); `trigger` → status 0;
+///   `proxy-build-config` and `nginx-reload` succeed. Docker and image copies have no
+///   fake: script them. Anything else, or anything overridden, answers what you script
+///   with [`MockHost::on`] / [`MockHost::answer`]; unknown names answer
+///   `UnsupportedService` like a real older host.
 ///
 /// Calls go through the same glue as a loaded library (context building, `catch_unwind`),
 /// only without `dlopen`.
@@ -140,6 +146,13 @@ impl MockHost {
         self
     }
 
+    /// Puts a manual deploy lock on `app` (`apps:lock`): taking it fails, its status is
+    /// `Manual`.
+    pub fn with_locked_app(self, app: &str) -> Self {
+        self.state().locks.insert(app.to_owned(), "manual");
+        self
+    }
+
     /// Adds a variable to the per-call environment (e.g. `DOKKU_APP_NAME` for `--app`).
     pub fn with_env(mut self, key: &str, value: &str) -> Self {
         self.env.push((key.to_owned(), value.to_owned()));
@@ -197,7 +210,14 @@ impl MockHost {
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
         let adapter = HostAdapter::new(self);
-        run_command(plugin, adapter.host_ref(), None, buffers.call())
+        let result = run_command(plugin, adapter.host_ref(), None, buffers.call());
+        self.end_call();
+        result
+    }
+
+    /// What the real host does when a call returns: the deploy locks it took go.
+    fn end_call(&self) {
+        self.state().locks.retain(|_, state| *state != "held");
     }
 
     /// Runs a plugin trigger handler.
@@ -210,7 +230,9 @@ impl MockHost {
     ) -> Result<i32, PluginError> {
         let buffers = CallBuffers::new(name, args, &self.env);
         let adapter = HostAdapter::new(self);
-        run_trigger(plugin, adapter.host_ref(), None, buffers.call(), stdin)
+        let result = run_trigger(plugin, adapter.host_ref(), None, buffers.call(), stdin);
+        self.end_call();
+        result
     }
 
     /// Everything written to stdout so far (lossy UTF-8).
@@ -247,6 +269,12 @@ impl MockHost {
             .properties
             .get(&(plugin.to_owned(), app.to_owned(), key.to_owned()))
             .cloned()
+    }
+
+    /// Whether `app`'s deploy lock is held or manually set right now (a lock the plugin
+    /// took is released when its call returns, as the real host does).
+    pub fn deploy_locked(&self, app: &str) -> bool {
+        self.state().locks.contains_key(app)
     }
 
     /// Forgets captured output, calls and logs (keeps apps, config and properties).
@@ -331,10 +359,139 @@ impl MockHost {
             }
             service::TRIGGER => Ok(vec!["0".to_owned()]),
             service::TRIGGER_CAPTURE => Ok(vec!["0".to_owned(), String::new()]),
-            _ => return None,
+            service::APPS_LIST => Ok(state.apps.iter().cloned().collect()),
+            service::DOMAINS | service::URLS | service::PROXY_BUILD_CONFIG => {
+                if state.apps.contains(arg(0)) {
+                    Ok(vec![])
+                } else {
+                    Err(HostError::app_not_found(arg(0)))
+                }
+            }
+            service::NGINX_RELOAD => Ok(vec![]),
+            service::DEPLOY_LOCK_STATUS
+            | service::DEPLOY_LOCK_ACQUIRE
+            | service::DEPLOY_LOCK_RELEASE => {
+                if !state.apps.contains(arg(0)) {
+                    return Some(Err(HostError::app_not_found(arg(0))));
+                }
+                let app = arg(0).to_owned();
+                let current = state.locks.get(&app).copied();
+                match (name, current) {
+                    (service::DEPLOY_LOCK_STATUS, lock) => {
+                        Ok(vec![lock.unwrap_or("free").to_owned()])
+                    }
+                    (service::DEPLOY_LOCK_ACQUIRE, None) => {
+                        state.locks.insert(app, "held");
+                        Ok(vec![])
+                    }
+                    (service::DEPLOY_LOCK_ACQUIRE, Some("held")) => {
+                        Err(HostError::invalid_arguments(format!(
+                            "the deploy lock of {app} is already held by this plugin call"
+                        )))
+                    }
+                    (service::DEPLOY_LOCK_ACQUIRE, Some(_)) => Err(HostError::failed(format!(
+                        "{app} currently has a deploy lock in place. Exiting..."
+                    ))),
+                    (_, Some("held")) => {
+                        state.locks.remove(&app);
+                        Ok(vec![])
+                    }
+                    _ => Err(HostError::invalid_arguments(format!(
+                        "the deploy lock of {app} is not held by this plugin call"
+                    ))),
+                }
+            }
+            other => return property_service(&mut state.properties, other, args),
         };
         Some(answer)
     }
+}
+
+type Properties = BTreeMap<(String, String, String), String>;
+
+/// The property services beyond get/set/delete, over the in-memory store (a list is
+/// stored as the file would be: one entry a line).
+fn property_service(
+    props: &mut Properties,
+    name: &str,
+    args: &[String],
+) -> Option<Result<Vec<String>, HostError>> {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let key = (arg(0).to_owned(), arg(1).to_owned(), arg(2).to_owned());
+    let index = |i: usize| -> Result<usize, HostError> {
+        match arg(i) {
+            "" => Ok(0),
+            text => text.parse().map_err(|_| {
+                HostError::invalid_arguments(format!("Invalid index specified: '{text}'"))
+            }),
+        }
+    };
+    let mut list: Vec<String> = props
+        .get(&key)
+        .map(|text| text.lines().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let store = |props: &mut Properties, list: &[String]| {
+        let text: String = list.iter().map(|l| format!("{l}\n")).collect();
+        props.insert(key.clone(), text);
+        Ok(vec![])
+    };
+    let answer = match name {
+        service::PROPERTY_EXISTS => Ok(vec![props.contains_key(&key).to_string()]),
+        service::PROPERTY_GET_ALL => Ok(props
+            .iter()
+            .filter(|((p, a, _), _)| *p == key.0 && *a == key.1)
+            .flat_map(|((_, _, k), v)| [k.clone(), v.clone()])
+            .collect()),
+        service::PROPERTY_DESTROY => {
+            props.retain(|(p, a, _), _| !(*p == key.0 && (*a == key.1 || key.1 == "_all_")));
+            Ok(vec![])
+        }
+        service::PROPERTY_LIST_GET => Ok(list),
+        service::PROPERTY_LIST_LENGTH => Ok(vec![list.len().to_string()]),
+        service::PROPERTY_LIST_GET_BY_INDEX => index(3).and_then(|i| {
+            list.get(i)
+                .map(|v| vec![v.clone()])
+                .ok_or_else(|| HostError::invalid_arguments("Index not found"))
+        }),
+        service::PROPERTY_LIST_GET_BY_VALUE => {
+            Ok(vec![list.iter().any(|l| l == arg(3)).to_string()])
+        }
+        service::PROPERTY_LIST_ADD => index(4).and_then(|i| {
+            let at = if i == 0 || i > list.len() {
+                list.len()
+            } else {
+                i - 1
+            };
+            list.insert(at, arg(3).trim().to_owned());
+            store(props, &list)
+        }),
+        service::PROPERTY_LIST_SET => index(4).and_then(|i| {
+            match list.get_mut(i) {
+                Some(slot) => *slot = arg(3).trim().to_owned(),
+                None => list.push(arg(3).trim().to_owned()),
+            }
+            store(props, &list)
+        }),
+        service::PROPERTY_LIST_REMOVE | service::PROPERTY_LIST_REMOVE_BY_PREFIX => {
+            let before = list.len();
+            if name == service::PROPERTY_LIST_REMOVE {
+                list.retain(|l| l != arg(3));
+            } else {
+                list.retain(|l| !l.starts_with(arg(3)));
+            }
+            if list.len() == before {
+                Err(HostError::failed("Property not found, nothing was removed"))
+            } else {
+                store(props, &list)
+            }
+        }
+        service::PROPERTY_LIST_WRITE => {
+            let values: Vec<String> = args.get(3..).unwrap_or_default().to_vec();
+            store(props, &values)
+        }
+        _ => return None,
+    };
+    Some(answer)
 }
 
 /// Dokku's app-name rule (`^[a-z0-9][a-z0-9.-]*$`) with its messages; the real host asks
@@ -371,6 +528,26 @@ const BUILTIN_SERVICES: &[&str] = &[
     service::PROPERTY_GET,
     service::PROPERTY_SET,
     service::PROPERTY_DELETE,
+    service::PROPERTY_EXISTS,
+    service::PROPERTY_GET_ALL,
+    service::PROPERTY_DESTROY,
+    service::PROPERTY_LIST_GET,
+    service::PROPERTY_LIST_GET_BY_INDEX,
+    service::PROPERTY_LIST_GET_BY_VALUE,
+    service::PROPERTY_LIST_LENGTH,
+    service::PROPERTY_LIST_ADD,
+    service::PROPERTY_LIST_SET,
+    service::PROPERTY_LIST_REMOVE,
+    service::PROPERTY_LIST_REMOVE_BY_PREFIX,
+    service::PROPERTY_LIST_WRITE,
+    service::APPS_LIST,
+    service::DOMAINS,
+    service::URLS,
+    service::PROXY_BUILD_CONFIG,
+    service::NGINX_RELOAD,
+    service::DEPLOY_LOCK_STATUS,
+    service::DEPLOY_LOCK_ACQUIRE,
+    service::DEPLOY_LOCK_RELEASE,
     service::TRIGGER,
     service::TRIGGER_CAPTURE,
 ];

@@ -35,7 +35,10 @@ impl<'a> TriggerContext<'a> {
         self.call.args.get(i).copied()
     }
 
-    /// What the host had on stdin for this trigger (empty when nothing was piped).
+    /// The trigger's input: what is left of it at this handler's turn, as a legacy
+    /// hook here would read it on stdin (`echo data | plugn trigger ...`; one stream for
+    /// the whole chain, so a hook before this one that read it leaves less). Reading it
+    /// consumes nothing. Empty when nothing was piped.
     pub fn stdin(&self) -> &'a [u8] {
         self.stdin
     }
@@ -45,7 +48,9 @@ impl<'a> TriggerContext<'a> {
         String::from_utf8_lossy(self.stdin)
     }
 
-    /// A variable of the per-call environment (`CONFIG_*` from `[plugin.config]`, ...).
+    /// A variable of the call's environment: what a legacy hook would find in its
+    /// process environment (Dokku's exports, the operator's `dokkurc` exports, ...),
+    /// then the `CONFIG_*` exports of `[plugin.config]`, as plugn exports them.
     pub fn env(&self, key: &str) -> Option<&'a str> {
         self.call.env(key)
     }

@@ -131,8 +131,21 @@ impl TestEnv {
     /// template's path, wherever install.sh wrote it (`env`, `bin/dokku-login`,
     /// `home/.sshcommand`, `nginx/nginx.conf`, the links under `lib/plugins`), becomes
     /// the copy's. The dokku binary itself is hard-linked, not copied.
+    ///
+    /// The install has no Rust plugin SDK (`install.sh --no-sdk`): copying it into every
+    /// test's prefix would cost more than the tests that use it; those ask for
+    /// [`TestEnv::install_with_sdk`].
     pub fn install(dokku_bin: &str) -> TestEnv {
-        let template = template_prefix(dokku_bin);
+        TestEnv::install_from(template_prefix(dokku_bin, false))
+    }
+
+    /// [`TestEnv::install`] with the Rust plugin SDK under `lib/sdk/rust`, as a default
+    /// `install.sh` run leaves it: what native plugins build against.
+    pub fn install_with_sdk(dokku_bin: &str) -> TestEnv {
+        TestEnv::install_from(template_prefix(dokku_bin, true))
+    }
+
+    fn install_from(template: PathBuf) -> TestEnv {
         let dir = tempfile::Builder::new()
             .prefix("dokku-it-")
             .tempdir()
@@ -276,12 +289,14 @@ fn templates() -> &'static Mutex<BTreeMap<String, PathBuf>> {
     })
 }
 
-/// The template prefix for `dokku_bin`, installed by install.sh on first use.
-fn template_prefix(dokku_bin: &str) -> PathBuf {
+/// The template prefix for `dokku_bin` (with the plugin SDK or without), installed by
+/// install.sh on first use.
+fn template_prefix(dokku_bin: &str, sdk: bool) -> PathBuf {
     let mut templates = templates()
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(root) = templates.get(dokku_bin) {
+    let key = format!("{dokku_bin}\n{sdk}");
+    if let Some(root) = templates.get(&key) {
         return root.join("prefix");
     }
     // Kept past the TempDir: removed at exit, once no test can be copying it.
@@ -291,11 +306,16 @@ fn template_prefix(dokku_bin: &str) -> PathBuf {
         .expect("create template prefix")
         .keep();
     let prefix = root.join("prefix");
-    let out = Command::new("bash")
+    let mut install = Command::new("bash");
+    install
         .arg(repo_root().join("install.sh"))
         .arg("--prefix")
         .arg(&prefix)
-        .arg("--no-build")
+        .arg("--no-build");
+    if !sdk {
+        install.arg("--no-sdk");
+    }
+    let out = install
         .env("DOKKU_BIN_SOURCE", dokku_bin)
         .stdin(Stdio::null())
         .output()
@@ -305,7 +325,7 @@ fn template_prefix(dokku_bin: &str) -> PathBuf {
         let _ = std::fs::remove_dir_all(&root);
         panic!("install.sh failed\n{}\n{}", run.stdout, run.stderr);
     }
-    templates.insert(dokku_bin.to_string(), root);
+    templates.insert(key, root);
     prefix
 }
 

@@ -71,6 +71,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
         "prop" => super::core_prop::run(ctx, rest),
         "ps-restore-app" => dokku_plugin_ps::restore_worker(ctx, rest),
         "config" => dokku_plugin_config::run_core(ctx, rest),
+        h if super::core_shell::HELPERS.contains(&h) => super::core_shell::run(ctx, h, rest),
         h if dokku_plugin_proxy::helpers::handles(h) => {
             dokku_plugin_proxy::helpers::run(ctx, h, rest)
         }

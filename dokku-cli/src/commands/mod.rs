@@ -3,4 +3,5 @@
 
 pub(crate) mod core_helper;
 pub(crate) mod core_prop;
+pub(crate) mod core_shell;
 pub(crate) mod version;

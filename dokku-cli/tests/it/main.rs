@@ -14,6 +14,7 @@ mod dokku_triggers;
 mod embed;
 mod events;
 mod native;
+mod native_services;
 mod plugins;
 mod proxy;
 mod sigil;

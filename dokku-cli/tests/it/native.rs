@@ -17,7 +17,7 @@ fn target_dir() -> PathBuf {
 }
 
 /// Builds the example and fixture cdylibs once per test run.
-fn built_library(package: &str, file: &str) -> PathBuf {
+pub(crate) fn built_library(package: &str, file: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
@@ -35,6 +35,8 @@ fn built_library(package: &str, file: &str) -> PathBuf {
                 "dokku-fixture-not-a-plugin",
                 "-p",
                 "dokku-fixture-echo-plugin",
+                "-p",
+                "dokku-fixture-services-plugin",
             ])
             .current_dir(repo_root())
             .status()
@@ -47,7 +49,7 @@ fn built_library(package: &str, file: &str) -> PathBuf {
 
 /// Installs a prebuilt native plugin: its plugin.toml (library path rewritten to the
 /// copied file) and the library, from a local directory.
-fn install_prebuilt(env: &TestEnv, name: &str, manifest_from: &Path, library: &Path) {
+pub(crate) fn install_prebuilt(env: &TestEnv, name: &str, manifest_from: &Path, library: &Path) {
     let dir = env.scratch("src").join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let file = library
@@ -362,46 +364,107 @@ fn a_manifest_that_disagrees_with_its_library_is_refused() {
     .expect("write");
     let run = env.dokku(["hello:planet"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("disagrees with its library"),
-        "{}",
-        run.stderr
+    let library = env
+        .lib_root()
+        .join("plugins/enabled/hello/libdokku_example_hello_native.so");
+    assert_eq!(
+        run.stderr,
+        format!(
+            " !     plugin hello: plugin.toml routes hello:planet, the library does not; \
+             the library routes hello:world, plugin.toml does not ({})\n       \
+             hint: the library was built from other sources than plugin.toml: rebuild it \
+             with `dokku plugin:update hello`\n",
+            library.display()
+        )
     );
 }
 
+/// `examples/hello-native` as a plugin author's repository: copied out of the workspace,
+/// built by `plugin:install file://…` against the SDK install.sh installed, offline and in
+/// the target directory every plugin build shares, then changed (a command added to
+/// plugin.toml and the code) and rebuilt by `plugin:update`, which fires the plugin's
+/// `install` trigger because it has no `update` trigger.
 #[test]
-fn plugin_install_builds_a_native_crate_with_cargo() {
-    let env = install();
-    let repo = env.scratch("src").join("dokku-hello-native");
-    std::fs::create_dir_all(&repo).expect("mkdir");
-    let example = repo_root().join("examples/hello-native");
-    copy_tree(&example.join("src"), &repo.join("src"));
-    for file in ["plugin.toml", "install"] {
-        std::fs::copy(example.join(file), repo.join(file)).expect("copy");
-    }
-    // A standalone crate, as an author's repository would hold it.
-    std::fs::write(
-        repo.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"dokku-example-hello-native\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"cdylib\", \"rlib\"]\n\n[dependencies]\ndokku-plugin-sdk = {{ path = \"{}\" }}\n\n[workspace]\n",
-            repo_root().join("dokku-plugin-sdk").display()
-        ),
-    )
-    .expect("Cargo.toml");
-    std::fs::write(repo.join(".gitignore"), "target/\nCargo.lock\n").expect("gitignore");
-    git_commit_all(&repo);
-    let shared_target = target_dir().join("plugin-builds");
-    let mut cmd = env.command("dokku");
-    cmd.env("CARGO_TARGET_DIR", &shared_target).args([
-        "plugin:install",
-        &format!("file://{}", repo.display()),
-        "--name",
-        "hello",
-    ]);
-    env.run(&mut cmd).success();
-    assert_eq!(
-        env.dokku(["hello", "built"]).success().stdout,
-        "Hello built\n"
+fn hello_native_installs_from_its_own_repository_and_updates() {
+    let env = TestEnv::install_with_sdk(env!("CARGO_BIN_EXE_dokku"));
+    let sdk = env.lib_root().join("sdk/rust");
+    // The toolchain running this test, so the build finds the registry copies it made.
+    let toolchain = Path::new(env!("CARGO"))
+        .parent()
+        .expect("cargo's directory")
+        .display()
+        .to_string();
+    let dokku = |args: &[&str]| {
+        let mut cmd = env.command("dokku");
+        cmd.env("PATH", format!("{toolchain}:{}", env.var("PATH")))
+            .env("CARGO_NET_OFFLINE", "true")
+            .args(args);
+        env.run(&mut cmd)
+    };
+
+    let repo = env.scratch("src").join("hello-native");
+    copy_tree(&repo_root().join("examples/hello-native"), &repo);
+    git_commit_all(&repo); // .gitignore leaves out target/ and Cargo.lock
+    let url = format!("file://{}", repo.display());
+    dokku(&["plugin:install", &url, "--name", "hello-native"]).success();
+    assert_eq!(dokku(&["hello", "myapp"]).success().stdout, "Hello myapp\n");
+    assert_eq!(dokku(&["hello:world"]).success().stdout, "Hello world\n");
+    assert!(
+        sdk.join("target/release/libdokku_example_hello_native.so")
+            .is_file(),
+        "built in the shared target directory"
+    );
+    assert_eq!(dokku(&["hello:new"]).code, 1, "no such command yet");
+
+    let edit = |file: &str, anchor: &str, with: &str| {
+        let path = repo.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(anchor), "{file} has no {anchor:?}");
+        std::fs::write(&path, text.replacen(anchor, with, 1)).expect("write");
+    };
+    edit(
+        "plugin.toml",
+        "[[trigger]]",
+        "[[command]]\nname = \"hello:new\"\nusage = \"hello:new\"\nhelp = \"Says \\\"Hello new\\\"\"\n\n[[trigger]]",
+    );
+    edit(
+        "src/lib.rs",
+        ".hidden_command(\"hello:info\")",
+        ".command(\"hello:new\", \"hello:new\", \"Says \\\"Hello new\\\"\")\n            .hidden_command(\"hello:info\")",
+    );
+    edit(
+        "src/lib.rs",
+        "\"hello:world\" => {",
+        "\"hello:new\" => {\n                host.write_stdout(\"Hello new\\n\");\n                Ok(0)\n            }\n            \"hello:world\" => {",
+    );
+    let commit = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+        .args(["commit", "--quiet", "--all", "-m", "hello:new"])
+        .current_dir(&repo)
+        .status()
+        .expect("run git commit");
+    assert!(commit.success(), "git commit failed");
+
+    let update = dokku(&["plugin:update", "hello-native"]).success();
+    assert!(
+        update.stdout.contains("Building hello-native"),
+        "plugin:update ran the install trigger\n{}",
+        update.stdout
+    );
+    assert!(
+        update
+            .stderr
+            .contains("Compiling dokku-example-hello-native")
+            && !update.stderr.contains("Compiling abi_stable"),
+        "only the plugin was rebuilt, its dependencies came from the shared target dir\n{}",
+        update.stderr
+    );
+    assert_eq!(dokku(&["hello:new"]).success().stdout, "Hello new\n");
+    assert_eq!(dokku(&["hello", "myapp"]).success().stdout, "Hello myapp\n");
+    let help = dokku(&["hello:help"]).success().stdout;
+    assert!(
+        help.contains("    hello:new     Says \"Hello new\"\n"),
+        "{help}"
     );
 }
 

@@ -341,6 +341,51 @@ fn update_pins_a_committish() {
     );
 }
 
+/// `plugin:update` fires `update` everywhere, as Dokku does, then `install` at each updated
+/// native plugin that has no `update` trigger (its library is built from the new
+/// sources); a bash plugin without `update`, or a native one with it, gets no `install`.
+#[test]
+fn update_rebuilds_native_plugins_without_an_update_trigger() {
+    let env = install();
+    let log = env.scratch("log").join("triggers");
+    let record = |what: &str| format!("#!/usr/bin/env bash\necho {what} >> '{}'\n", log.display());
+    for (name, native, has_update) in [
+        ("a-native", true, false),
+        ("b-native-with-update", true, true),
+        ("c-bash", false, false),
+    ] {
+        let repo = env.scratch("src").join(name);
+        manifest(&repo, name);
+        if native {
+            let toml = repo.join("plugin.toml");
+            let text = std::fs::read_to_string(&toml).expect("read plugin.toml");
+            std::fs::write(&toml, text + "[plugin.native]\nlibrary = \"lib.so\"\n")
+                .expect("write plugin.toml");
+        }
+        write_executable(&repo.join("install"), &record(&format!("install {name}")));
+        if has_update {
+            write_executable(&repo.join("update"), &record(&format!("update {name}")));
+        }
+        git_commit_all(&repo);
+        env.dokku(["plugin:install", &format!("file://{}", repo.display())])
+            .success();
+    }
+    std::fs::remove_file(&log).expect("the installs fired install");
+
+    env.dokku(["plugin:update"]).success();
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("read the log"),
+        "update b-native-with-update\ninstall a-native\n"
+    );
+    std::fs::remove_file(&log).expect("remove the log");
+    env.dokku(["plugin:update", "c-bash"]).success();
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("read the log"),
+        "update b-native-with-update\n",
+        "naming a plugin rebuilds only that one"
+    );
+}
+
 #[test]
 fn install_dependencies_fires_the_dependencies_trigger() {
     let env = install();

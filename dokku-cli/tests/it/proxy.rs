@@ -417,7 +417,7 @@ case "$1" in
     is_valid_hostname "ok.test" && echo valid
     is_valid_hostname "not ok" || echo invalid
     echo "nginx=$(get_nginx_location)"
-    echo "log=$(fn-nginx-access-log-path "$2")"
+    echo "log=$(fn-nginx-computed-access-log-path "$2") own=$(fn-nginx-access-log-path "$2")"
     ;;
   *) exit "$DOKKU_NOT_IMPLEMENTED_EXIT" ;;
 esac
@@ -430,7 +430,7 @@ esac
     assert_eq!(
         run.stdout,
         format!(
-            "domains=web.example.com\ndefault=web.example.com\nglobal=example.com enabled=true\nssl=off\nvalid\ninvalid\nnginx={}\nlog={}/nginx/web-access.log\n",
+            "domains=web.example.com\ndefault=web.example.com\nglobal=example.com enabled=true\nssl=off\nvalid\ninvalid\nnginx={}\nlog={}/nginx/web-access.log own=\n",
             env.var("DOKKU_NGINX_BIN"),
             env.var("DOKKU_LOGS_DIR")
         )

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::deploy::{self, DeployError, Host};
+use crate::image::labels::LabelSet;
 use crate::log::Level;
 use crate::ports;
 use crate::property::PropertyStore;
@@ -162,17 +163,7 @@ pub fn build(host: &dyn Host, app: &str, workdir: &Path) -> Result<(), DeployErr
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     );
     let image = crate::image::app_image_name(app, None, None);
-    let mut args: Vec<String> = [
-        "--label=org.label-schema.schema-version=1.0",
-        "--label=org.label-schema.vendor=dokku",
-        "--label=com.dokku.image-stage=build",
-        "--label=com.dokku.builder-type=dockerfile",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.push(format!("--label=com.dokku.app-name={app}"));
-    args.push("--label=dokku".into());
+    let mut args = LabelSet::Build.args(app, Some("dockerfile"));
     args.extend(filter_build_args(&crate::shell::split_words(&extra)));
     args.extend(["--tag".to_string(), image.clone(), ".".to_string()]);
     // Config vars are not build args, but a `--build-arg KEY` without a value picks
@@ -231,13 +222,7 @@ pub fn release(host: &dyn Host, app: &str, tag: &str) -> Result<(), DeployError>
     let dockerfile = context.join("Dockerfile");
     std::fs::write(&dockerfile, "ARG APP_IMAGE\nFROM $APP_IMAGE\n")
         .map_err(DeployError::io("write", &dockerfile))?;
-    let mut args: Vec<String> = vec![
-        "--label=org.label-schema.schema-version=1.0".into(),
-        "--label=org.label-schema.vendor=dokku".into(),
-        format!("--label=com.dokku.app-name={app}"),
-        "--label=com.dokku.image-stage=release".into(),
-        "--label=dokku".into(),
-    ];
+    let mut args = LabelSet::Release.args(app, None);
     args.extend(crate::shell::split_words(
         host.var(crate::env::DOKKU_GLOBAL_BUILD_ARGS)
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),

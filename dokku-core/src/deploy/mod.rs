@@ -131,6 +131,26 @@ pub fn build(host: &dyn Host, app: &str, builder: &str, workdir: &str) -> Result
     Err(DeployError::fail("App build failed"))
 }
 
+/// `dokku_release APP SOURCE_TYPE [TAG]`: fires `builder-release` for the app's image
+/// at `tag` (default `latest`), as `pack` when the image was built by Cloud Native
+/// Buildpacks whatever `source_type` says.
+pub fn release(
+    host: &dyn Host,
+    app: &str,
+    source_type: &str,
+    tag: Option<&str>,
+) -> Result<(), DeployError> {
+    let tag = tag.filter(|t| !t.is_empty()).unwrap_or("latest");
+    let image = crate::image::app_image_name(app, Some(tag), None);
+    let cnb = host.docker().image_labels(&image).is_some_and(|labels| {
+        labels
+            .get(crate::image::labels::CNB_STACK_ID)
+            .is_some_and(|v| !v.is_empty())
+    });
+    let source_type = if cnb { "pack" } else { source_type };
+    host.fire_checked("builder-release", &[source_type, app, tag])
+}
+
 /// `release_and_deploy APP [TAG]`: release the image with its builder, then hand it
 /// to the app's scheduler, then print the app's URLs.
 pub fn release_and_deploy(

@@ -128,6 +128,21 @@ impl ImageInfo {
         self.is_cnb() || self.env.iter().any(|e| e == &format!("USER={user}"))
     }
 
+    /// Dokku's `get_image_builder_type`: the `com.dokku.builder-type` label, else
+    /// `herokuish` for a herokuish-like image (see [`ImageInfo::is_herokuish`]), else
+    /// `dockerfile`.
+    pub fn builder_type(&self, app_user: Option<&str>) -> &str {
+        match self
+            .labels
+            .get(labels::BUILDER_TYPE)
+            .filter(|v| !v.is_empty())
+        {
+            Some(label) => label,
+            None if self.is_herokuish(app_user) => "herokuish",
+            None => "dockerfile",
+        }
+    }
+
     /// Where a relative path in the image is taken from: `/workspace` (CNB), `/app`
     /// (herokuish), else the `WORKDIR`, if any.
     pub fn work_dir(&self, app_user: Option<&str>) -> Option<&str> {
@@ -372,6 +387,30 @@ mod tests {
         assert_eq!(resolve_src("Procfile", Some("/app/")), "/app/Procfile");
         assert_eq!(resolve_src("/etc/x", Some("/app")), "/etc/x");
         assert_eq!(resolve_src("Procfile", None), "Procfile");
+    }
+
+    #[test]
+    fn builder_type_rules() {
+        let mut info = ImageInfo::default();
+        assert_eq!(info.builder_type(None), "dockerfile");
+        info.env.push("USER=herokuishuser".into());
+        assert_eq!(info.builder_type(None), "herokuish");
+        assert_eq!(
+            info.builder_type(Some("web")),
+            "dockerfile",
+            "DOKKU_APP_USER decides"
+        );
+        info.labels
+            .insert(labels::BUILDER_TYPE.into(), "pack".into());
+        assert_eq!(info.builder_type(None), "pack", "the label wins");
+        let mut cnb = ImageInfo::default();
+        cnb.labels
+            .insert(labels::CNB_STACK_ID.into(), "heroku-22".into());
+        assert_eq!(
+            cnb.builder_type(None),
+            "herokuish",
+            "CNB images count as herokuish"
+        );
     }
 
     #[test]

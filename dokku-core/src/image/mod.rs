@@ -65,9 +65,108 @@ pub fn image_exists(docker_bin: &str, image: &str) -> bool {
         .is_ok()
 }
 
+/// Where `fn-verify-app-image` fetches a missing image from: the reference to pull,
+/// and the local name to tag it as afterwards (`None` when the pulled reference is the
+/// image itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullPlan {
+    /// The reference given to `docker image pull`.
+    pub pull: String,
+    /// The name the pulled image is tagged with, if it differs.
+    pub tag_as: Option<String>,
+}
+
+/// Plans the registry pull of `image` for an app that deploys from `remote` (the
+/// `deployed-app-repository` prefix, e.g. `registry.example.com/`) and, if a plugin
+/// names one, `deployed_repo` (`deployed-app-image-repo`). An image already named
+/// after the deployed repository is pulled as it is; any other is pulled from the
+/// registry under the same tag and tagged back to its local name.
+pub fn registry_pull_plan(image: &str, remote: &str, deployed_repo: &str) -> PullPlan {
+    let (repo, tag) = match image.rsplit_once(':') {
+        // A colon inside the last path segment separates the tag; one before a `/`
+        // belongs to a registry host and port.
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+        _ => (image, ""),
+    };
+    let remote = remote.trim();
+    let deployed_repo = deployed_repo.trim();
+    if !deployed_repo.is_empty() && image.starts_with(&format!("{remote}{deployed_repo}:")) {
+        return PullPlan {
+            pull: image.to_string(),
+            tag_as: None,
+        };
+    }
+    let source_repo = if deployed_repo.is_empty() {
+        repo
+    } else {
+        deployed_repo
+    };
+    let pull = format!("{remote}{source_repo}:{tag}");
+    let tag_as = (pull != image).then(|| image.to_string());
+    PullPlan { pull, tag_as }
+}
+
+/// Whether a Docker client `config.json` holds credentials: its `auths` object has at
+/// least one entry (`fn-registry-docker-config-dir`).
+pub fn registry_auths_present(config_json: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(config_json)
+        .ok()
+        .and_then(|v| {
+            v.get("auths")
+                .and_then(|a| a.as_object())
+                .map(|a| !a.is_empty())
+        })
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_pull_plans() {
+        // Deployed repository: pulled under its own name.
+        assert_eq!(
+            registry_pull_plan("reg.io/team/web:3", "reg.io/", "team/web"),
+            PullPlan {
+                pull: "reg.io/team/web:3".into(),
+                tag_as: None
+            }
+        );
+        // Local name: pulled from the registry, tagged back.
+        assert_eq!(
+            registry_pull_plan("dokku/web:3", "reg.io/", ""),
+            PullPlan {
+                pull: "reg.io/dokku/web:3".into(),
+                tag_as: Some("dokku/web:3".into())
+            }
+        );
+        assert_eq!(
+            registry_pull_plan("dokku/web:3", "reg.io/", "team/web"),
+            PullPlan {
+                pull: "reg.io/team/web:3".into(),
+                tag_as: Some("dokku/web:3".into())
+            }
+        );
+        // No remote and no deployed repository: the image itself.
+        assert_eq!(
+            registry_pull_plan("dokku/web:3", "", ""),
+            PullPlan {
+                pull: "dokku/web:3".into(),
+                tag_as: None
+            }
+        );
+    }
+
+    #[test]
+    fn registry_auths() {
+        assert!(registry_auths_present(
+            r#"{"auths":{"reg.io":{"auth":"x"}}}"#
+        ));
+        assert!(!registry_auths_present(r#"{"auths":{}}"#));
+        assert!(!registry_auths_present(r#"{}"#));
+        assert!(!registry_auths_present("not json"));
+    }
 
     #[test]
     fn names_follow_dokku() {

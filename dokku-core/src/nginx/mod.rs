@@ -25,6 +25,7 @@
 //! deploy there, while the old containers and config keep serving.
 
 pub mod control;
+pub mod helpers;
 pub mod live;
 pub mod props;
 
@@ -202,9 +203,10 @@ fn features(version: Option<(u32, u32, u32)>) -> BTreeMap<&'static str, bool> {
         ("TLS13_SUPPORTED", at_least((1, 13, 0))),
         ("HTTP2_SUPPORTED", at_least((1, 11, 5))),
         ("HTTP2_DIRECTIVE_SUPPORTED", at_least((1, 25, 1))),
+        // Dropped with 1.25, which deprecated `http2_push`.
         (
             "HTTP2_PUSH_SUPPORTED",
-            at_least((1, 13, 9)) && !at_least((1, 25, 1)),
+            at_least((1, 13, 9)) && !at_least((1, 25, 0)),
         ),
         ("GRPC_SUPPORTED", at_least((1, 13, 10))),
     ])
@@ -228,6 +230,18 @@ pub struct Rendered {
     pub domains: Vec<String>,
     /// `hsts.conf` contents, when https and HSTS are on.
     pub hsts: Option<String>,
+}
+
+/// Says that none of the app's domains is covered by its certificate.
+fn warn_ssl_domains(host: &dyn Host, app: &str) {
+    host.log(
+        Level::Info1,
+        &format!("No matching configured domains for {app} found in SSL certificate. Your app will show as insecure in a browser if accessed via SSL"),
+    );
+    host.log(
+        Level::Info1,
+        "Please add appropriate domains via the dokku domains command",
+    );
 }
 
 /// The variables a template sees, Dokku's names. `web_listeners` overrides the
@@ -286,14 +300,7 @@ pub fn template_vars(
             }
         }
         if !nossl.is_empty() && !nossl.iter().any(|d| certs::covers(&covered, d)) {
-            host.log(
-                Level::Info1,
-                &format!("No matching configured domains for {app} found in SSL certificate. Your app will show as insecure in a browser if accessed via SSL"),
-            );
-            host.log(
-                Level::Info1,
-                "Please add appropriate domains via the dokku domains command",
-            );
+            warn_ssl_domains(host, app);
         }
     }
 
@@ -429,9 +436,22 @@ fn render_with(
             ))
         })?;
     let ssl = vars.get("SSL_INUSE").is_some_and(|v| !v.is_empty());
+    let hsts = hsts_conf(host, app, ssl);
+    Ok(Rendered {
+        text: rendered,
+        source,
+        ssl,
+        domains,
+        hsts,
+    })
+}
+
+/// The contents of `nginx.conf.d/hsts.conf` for `app`: a `Strict-Transport-Security`
+/// header when https is served (`ssl`) and the `hsts` property is on.
+fn hsts_conf(host: &dyn Host, app: &str, ssl: bool) -> Option<String> {
     let props = host.properties();
-    let prop = |key: &str| props::computed(&props, app, key, &log_root(layout));
-    let hsts = (ssl && prop("hsts") == "true").then(|| {
+    let prop = |key: &str| props::computed(&props, app, key, &log_root(host.layout()));
+    (ssl && prop("hsts") == "true").then(|| {
         let mut value = format!("max-age={}", prop("hsts-max-age"));
         if prop("hsts-include-subdomains") == "true" {
             value.push_str("; includeSubdomains");
@@ -440,13 +460,6 @@ fn render_with(
             value.push_str("; preload");
         }
         format!("add_header Strict-Transport-Security \"{value}\" always;\n")
-    });
-    Ok(Rendered {
-        text: rendered,
-        source,
-        ssl,
-        domains,
-        hsts,
     })
 }
 

@@ -109,6 +109,40 @@ pub fn computed(props: &PropertyStore, app: &str, key: &str, log_root: &Path) ->
         .unwrap_or_else(|| default_value(key, app, log_root))
 }
 
+/// Which value of a property the bash getters read (`fn-nginx-<key>`,
+/// `fn-nginx-global-<key>`, `fn-nginx-computed-<key>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The app's own value; empty when it has none.
+    App,
+    /// The global value; empty when there is none.
+    Global,
+    /// The value in force ([`computed`]).
+    Computed,
+}
+
+/// The value of `key` for `app` as `scope` sees it.
+pub fn scoped(
+    props: &PropertyStore,
+    app: &str,
+    key: &str,
+    scope: Scope,
+    log_root: &Path,
+) -> String {
+    let own = |owner: &str| {
+        props
+            .get(super::PLUGIN, owner, key)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    match scope {
+        Scope::App => own(app),
+        Scope::Global => own(GLOBAL),
+        Scope::Computed => computed(props, app, key, log_root),
+    }
+}
+
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }

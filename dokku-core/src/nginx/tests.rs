@@ -381,3 +381,38 @@ fn an_address_no_container_of_the_app_holds_is_dropped() {
         host.logs.borrow()
     );
 }
+
+#[test]
+fn scoped_property_values_are_the_apps_the_global_and_the_one_in_force() {
+    use props::{scoped, Scope};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = crate::property::PropertyStore::new(dir.path());
+    let root = Path::new("/logs");
+    let get = |scope| scoped(&store, "web", "proxy-read-timeout", scope, root);
+    assert_eq!(
+        (get(Scope::App), get(Scope::Global), get(Scope::Computed)),
+        (String::new(), String::new(), "60s".to_string())
+    );
+    store
+        .write(PLUGIN, crate::property::GLOBAL, "proxy-read-timeout", "90s")
+        .expect("global");
+    assert_eq!(
+        (get(Scope::App), get(Scope::Global), get(Scope::Computed)),
+        (String::new(), "90s".to_string(), "90s".to_string())
+    );
+    store
+        .write(PLUGIN, "web", "proxy-read-timeout", "120s")
+        .expect("app");
+    assert_eq!(
+        (get(Scope::App), get(Scope::Global), get(Scope::Computed)),
+        ("120s".to_string(), "90s".to_string(), "120s".to_string())
+    );
+    assert_eq!(
+        scoped(&store, "web", "access-log-path", Scope::Computed, root),
+        "/logs/web-access.log"
+    );
+    assert_eq!(
+        scoped(&store, "web", "access-log-path", Scope::App, root),
+        ""
+    );
+}

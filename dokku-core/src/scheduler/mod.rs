@@ -83,6 +83,41 @@ pub fn slots(layout: &Layout, app: &str) -> Vec<Slot> {
     out
 }
 
+/// `get_app_container_ids APP [TYPE]`: the container ids recorded for `app`, the
+/// legacy `CONTAINER` file first. `selector` narrows them: a process type (`web`)
+/// keeps that type's containers, a slot (`web.1`) only that one, and nothing at all
+/// when that slot is not recorded; empty keeps all.
+pub fn container_ids(layout: &Layout, app: &str, selector: &str) -> Vec<String> {
+    let wanted = |slot: &Slot| match selector.split_once('.') {
+        _ if selector.is_empty() => true,
+        Some((proc_type, index)) => slot.proc_type == proc_type && slot.index.to_string() == index,
+        None => slot.proc_type == selector,
+    };
+    let matching: Vec<String> = slots(layout, app)
+        .into_iter()
+        .filter(|s| wanted(s))
+        .map(|s| s.cid)
+        .collect();
+    if selector.contains('.') && matching.is_empty() {
+        return Vec::new();
+    }
+    read_trimmed(&layout.app_file(app, "CONTAINER"))
+        .into_iter()
+        .chain(matching)
+        .collect()
+}
+
+/// `get_app_running_container_types APP`: the process types with a recorded
+/// container, sorted and unique.
+pub fn container_types(layout: &Layout, app: &str) -> Vec<String> {
+    let mut types: Vec<String> = slots(layout, app)
+        .into_iter()
+        .map(|s| s.proc_type)
+        .collect();
+    types.dedup();
+    types
+}
+
 /// `ip:port` of every web container (`IP.web.N` and `PORT.web.N`, port default 5000).
 pub fn web_listeners(layout: &Layout, app: &str) -> Vec<String> {
     slots(layout, app)

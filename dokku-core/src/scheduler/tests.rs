@@ -200,3 +200,32 @@ fn a_failed_first_deploy_leaves_no_slot_behind() {
     let calls = host.fake.calls().join("\n");
     assert!(calls.contains("container rm --force cid1"), "{calls}");
 }
+
+#[test]
+fn container_ids_and_types_follow_the_slot_files() {
+    let host = FakeHost::new();
+    host.mkapp("web");
+    let layout = &host.layout;
+    assert!(container_ids(layout, "web", "").is_empty());
+    assert!(container_types(layout, "web").is_empty());
+    for (proc_type, index, cid) in [("web", 1, "w1"), ("web", 2, "w2"), ("worker", 1, "k1")] {
+        std::fs::write(
+            layout.container_file("web", proc_type, index),
+            format!("{cid}\n"),
+        )
+        .expect("slot");
+    }
+    std::fs::write(layout.app_file("web", "CONTAINER"), "legacy\n").expect("legacy");
+    assert_eq!(
+        container_ids(layout, "web", ""),
+        ["legacy", "w1", "w2", "k1"]
+    );
+    assert_eq!(container_ids(layout, "web", "web"), ["legacy", "w1", "w2"]);
+    assert_eq!(container_ids(layout, "web", "web.2"), ["legacy", "w2"]);
+    assert!(
+        container_ids(layout, "web", "web.9").is_empty(),
+        "a missing slot is nothing"
+    );
+    assert_eq!(container_ids(layout, "web", "worker"), ["legacy", "k1"]);
+    assert_eq!(container_types(layout, "web"), ["web", "worker"]);
+}

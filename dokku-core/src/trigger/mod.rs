@@ -5,7 +5,9 @@
 //! after the trigger runs with the dispatcher's environment plus the plugin's
 //! `CONFIG_*` variables. The first handler that exits non-zero stops the chain and its
 //! status is the trigger's status. A trigger file that is not executable is skipped
-//! with plugn's warning. Stdin is inherited (the first reader consumes it), stdout is
+//! with plugn's warning. Stdin is one stream shared by the chain, as in plugn (what a
+//! hook reads the next does not see); native handlers get what is left of it as bytes
+//! (the rules are in `input.rs`, [`TriggerBus::with_input`] gives the stream). Stdout is
 //! streamed or captured as the caller asks, stderr always streams.
 //!
 //! With [`crate::env::DOKKU_TRIGGER_TIMEOUT`] set, each executable hook runs in its own
@@ -14,8 +16,12 @@
 //! [`TriggerError::TimedOut`].
 
 mod config_export;
+mod input;
 
 pub use config_export::{config_exports, PlugnConfig};
+pub use input::PEEK_LIMIT;
+
+use input::Input;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -33,13 +39,15 @@ use crate::settings::EnvMap;
 /// Runs native (in-process) trigger handlers. The CLI implements it over the plugin
 /// loader; the core never sees ABI types.
 pub trait NativeTriggers {
-    /// Runs `plugin`'s handler for `trigger`, writing its stdout to `stdout`.
-    /// Returns the handler's exit status.
+    /// Runs `plugin`'s handler for `trigger` with `stdin` (what is left of the
+    /// trigger's input at this handler's turn, see [`TriggerBus::with_input`]), writing
+    /// its stdout to `stdout`. Returns the handler's exit status.
     fn run(
         &self,
         plugin: &Plugin,
         trigger: &str,
         args: &[String],
+        stdin: &[u8],
         stdout: &mut (dyn Write + Send),
     ) -> Result<i32, TriggerError>;
 }
@@ -165,6 +173,7 @@ pub struct TriggerBus<'a> {
     config: PlugnConfig,
     native: Option<&'a dyn NativeTriggers>,
     on_trace: Option<&'a dyn Fn(&str)>,
+    input: Option<&'a [u8]>,
 }
 
 impl<'a> TriggerBus<'a> {
@@ -176,7 +185,17 @@ impl<'a> TriggerBus<'a> {
             config,
             native: None,
             on_trace: None,
+            input: None,
         }
+    }
+
+    /// Gives the handlers `input` on stdin, as `echo INPUT | plugn trigger ...` (Go's
+    /// `PlugnTriggerInput.Stdin`) does, instead of our own stdin. The handlers share
+    /// it as one stream, in plugn order: what a legacy hook reads, the handlers after
+    /// it do not see; a native handler gets what is left, whole, and consumes nothing.
+    pub fn with_input(mut self, input: &'a [u8]) -> TriggerBus<'a> {
+        self.input = Some(input);
+        self
     }
 
     /// Routes native plugins' handlers to `native`.
@@ -210,6 +229,7 @@ impl<'a> TriggerBus<'a> {
     ) -> Result<TriggerOutcome, TriggerError> {
         let limit = time_limit(self.env)?;
         let mut outcome = TriggerOutcome::default();
+        let mut input = Input::new(self.input);
         for plugin in self.plugins {
             let status = if plugin.native_handles(trigger) {
                 let Some(native) = self.native else { continue };
@@ -218,15 +238,16 @@ impl<'a> TriggerBus<'a> {
                     plugin.name,
                     args.join(" ")
                 ));
+                let stdin = input.for_native();
                 match mode {
                     StdoutMode::Inherit => {
                         let mut stdout = std::io::stdout();
-                        let status = native.run(plugin, trigger, args, &mut stdout)?;
+                        let status = native.run(plugin, trigger, args, stdin, &mut stdout)?;
                         let _ = stdout.flush();
                         status
                     }
                     StdoutMode::Capture => {
-                        native.run(plugin, trigger, args, &mut outcome.stdout)?
+                        native.run(plugin, trigger, args, stdin, &mut outcome.stdout)?
                     }
                 }
             } else {
@@ -250,12 +271,27 @@ impl<'a> TriggerBus<'a> {
                     .envs(self.env.iter())
                     .envs(config_exports(plugin, &self.config, self.env));
                 self.trace(&cmd.to_string());
-                match limit {
-                    None => self.run_legacy(plugin, trigger, &cmd, mode, &mut outcome.stdout)?,
-                    Some(limit) => {
-                        self.run_limited(plugin, trigger, cmd, mode, &mut outcome.stdout, limit)?
+                let error = |e: std::io::Error| TriggerError::Handler {
+                    plugin: plugin.name.clone(),
+                    trigger: trigger.to_string(),
+                    message: format!("its stdin: {e}"),
+                };
+                let (stdin, feed) = input.for_legacy().map_err(error)?;
+                let status = match limit {
+                    None => {
+                        self.run_legacy(plugin, trigger, &cmd, stdin, mode, &mut outcome.stdout)?
                     }
-                }
+                    Some(limit) => self.run_limited(
+                        plugin,
+                        trigger,
+                        cmd,
+                        (stdin, mode),
+                        &mut outcome.stdout,
+                        limit,
+                    )?,
+                };
+                input.settle(feed).map_err(error)?;
+                status
             };
             outcome.handlers_run += 1;
             if status != 0 {
@@ -271,6 +307,7 @@ impl<'a> TriggerBus<'a> {
         plugin: &Plugin,
         trigger: &str,
         cmd: &Cmd,
+        stdin: Stdio,
         mode: StdoutMode,
         captured: &mut Vec<u8>,
     ) -> Result<i32, TriggerError> {
@@ -284,7 +321,7 @@ impl<'a> TriggerBus<'a> {
             StdoutMode::Capture => Stdio::piped(),
         };
         let mut child = cmd
-            .spawn(Stdio::inherit(), stdout, Stdio::inherit())
+            .spawn(stdin, stdout, Stdio::inherit())
             .map_err(|e| error(e.to_string()))?;
         if let Some(mut out) = child.stdout.take() {
             out.read_to_end(captured)
@@ -305,7 +342,7 @@ impl<'a> TriggerBus<'a> {
         plugin: &Plugin,
         trigger: &str,
         cmd: Cmd,
-        mode: StdoutMode,
+        (stdin, mode): (Stdio, StdoutMode),
         captured: &mut Vec<u8>,
         limit: Duration,
     ) -> Result<i32, TriggerError> {
@@ -321,7 +358,7 @@ impl<'a> TriggerBus<'a> {
         let deadline = Instant::now() + limit;
         let mut child = cmd
             .own_process_group()
-            .spawn(Stdio::inherit(), stdout, Stdio::inherit())
+            .spawn(stdin, stdout, Stdio::inherit())
             .map_err(|e| error(e.to_string()))?;
         let group = ProcessGroup::led_by(child.id());
         // Returned to us when dropped, on every path out of here.

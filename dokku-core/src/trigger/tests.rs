@@ -281,3 +281,120 @@ fn a_bad_time_limit_is_an_error_with_a_hint() {
         );
     }
 }
+
+/// A native handler that records the stdin it was given and answers `native`.
+struct RecordingNative(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl NativeTriggers for RecordingNative {
+    fn run(
+        &self,
+        plugin: &Plugin,
+        _trigger: &str,
+        _args: &[String],
+        stdin: &[u8],
+        stdout: &mut (dyn Write + Send),
+    ) -> Result<i32, TriggerError> {
+        self.0
+            .lock()
+            .expect("lock")
+            .push((plugin.name.clone(), stdin.to_vec()));
+        let _ = writeln!(
+            stdout,
+            "{} saw [{}]",
+            plugin.name,
+            String::from_utf8_lossy(stdin)
+        );
+        Ok(0)
+    }
+}
+
+/// A plugin whose manifest routes `trigger` to a native handler.
+fn native_plugin(root: &Path, name: &str, trigger: &str) {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("plugin.toml"),
+        format!(
+            "[plugin]\ndescription = \"d\"\nversion = \"1\"\n[plugin.config]\n[plugin.native]\nlibrary = \"lib.so\"\n\n[[trigger]]\nname = \"{trigger}\"\n"
+        ),
+    )
+    .expect("write");
+}
+
+fn fire_with_input(root: &Path, input: &[u8]) -> (String, Vec<(String, Vec<u8>)>) {
+    let found = discover_in(root);
+    assert!(found.problems.is_empty(), "{:?}", found.problems);
+    let env = env();
+    let native = RecordingNative(std::sync::Mutex::new(Vec::new()));
+    let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default())
+        .with_native(&native)
+        .with_input(input);
+    let out = bus.fire("t", &[], StdoutMode::Capture).expect("fire");
+    assert_eq!(out.status, 0);
+    let seen = native.0.into_inner().expect("lock");
+    (out.stdout_text(), seen)
+}
+
+/// plugn's rule: one stream for the chain; a legacy hook that reads it all leaves
+/// nothing for the handlers after it, native or legacy.
+#[test]
+fn a_legacy_reader_consumes_the_input_for_everyone_after_it() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "a", "t", "echo \"a read [$(cat)]\"", true);
+    native_plugin(root.path(), "b", "t");
+    hook(root.path(), "c", "t", "echo \"c read [$(cat)]\"", true);
+    let (out, seen) = fire_with_input(root.path(), b"payload");
+    assert_eq!(out, "a read [payload]\nb saw []\nc read []\n");
+    assert_eq!(seen, [("b".to_string(), Vec::new())]);
+}
+
+/// A native handler sees what is left and consumes nothing: the legacy reader after it
+/// still gets the whole input, as if the native handler were not there.
+#[test]
+fn a_native_handler_sees_the_input_without_consuming_it() {
+    let root = tempfile::tempdir().expect("tempdir");
+    native_plugin(root.path(), "a", "t");
+    native_plugin(root.path(), "b", "t");
+    hook(root.path(), "c", "t", "echo \"c read [$(cat)]\"", true);
+    let (out, _) = fire_with_input(root.path(), b"payload");
+    assert_eq!(out, "a saw [payload]\nb saw [payload]\nc read [payload]\n");
+}
+
+/// A hook that reads part of the stream leaves the rest to the handlers after it, and
+/// one that does not read leaves it all.
+#[test]
+fn what_a_hook_leaves_unread_goes_on_down_the_chain() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "a", "t", "echo a ignores stdin", true);
+    hook(
+        root.path(),
+        "b",
+        "t",
+        "echo \"b read [$(dd bs=1 count=3 2>/dev/null)]\"",
+        true,
+    );
+    native_plugin(root.path(), "c", "t");
+    hook(root.path(), "d", "t", "echo \"d read [$(cat)]\"", true);
+    let (out, _) = fire_with_input(root.path(), b"abcdef");
+    assert_eq!(
+        out,
+        "a ignores stdin\nb read [abc]\nc saw [def]\nd read [def]\n"
+    );
+}
+
+/// An input larger than a pipe holds reaches a native handler after a hook that did
+/// not read it, byte for byte.
+#[test]
+fn a_large_input_survives_a_hook_that_does_not_read_it() {
+    let root = tempfile::tempdir().expect("tempdir");
+    hook(root.path(), "a", "t", "true", true);
+    native_plugin(root.path(), "b", "t");
+    let big: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let (_, seen) = fire_with_input(root.path(), &big);
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].1 == big,
+        "the native handler got {} bytes",
+        seen[0].1.len()
+    );
+}

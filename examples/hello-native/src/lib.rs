@@ -45,10 +45,10 @@ impl Plugin for HelloNative {
                 Ok(0)
             }
             "hello" => {
-                // `dokku --app myapp hello` arrives as DOKKU_APP_NAME, not as an argument.
-                let app = ctx
-                    .app()
-                    .ok_or("Please specify an app to run the command on")?;
+                // `dokku --app myapp hello` arrives as DOKKU_APP_NAME, not as an argument:
+                // `app_and_rest` reads both forms alike.
+                let (app, _) = ctx.app_and_rest();
+                let app = app.ok_or("Please specify an app to run the command on")?;
                 host.is_valid_app_name(app)?;
                 host.write_stdout(format!("Hello {app}\n"));
                 Ok(0)
@@ -58,9 +58,8 @@ impl Plugin for HelloNative {
                 Ok(0)
             }
             "hello:info" => {
-                let app = ctx
-                    .app()
-                    .ok_or("Please specify an app to run the command on")?;
+                let (app, _) = ctx.app_and_rest();
+                let app = app.ok_or("Please specify an app to run the command on")?;
                 host.verify_app_name(app)?; // a missing app fails with exit code 20
                 let image = host.get_app_image_name(app, None, None)?;
                 let greeting = host.config_get(app, "GREETING")?;
@@ -73,17 +72,13 @@ impl Plugin for HelloNative {
                 Ok(0)
             }
             "hello:greet-with" => {
-                // `hello:greet-with <app> <greeting>`: stores the greeting hello:info
-                // shows, as a config var, without restarting the app.
-                let app = ctx
-                    .app()
-                    .ok_or("Please specify an app to run the command on")?;
+                // `hello:greet-with <app> <greeting>` (or `--app <app> hello:greet-with
+                // <greeting>`): stores the greeting hello:info shows, as a config var,
+                // without restarting the app.
+                let (app, rest) = ctx.app_and_rest();
+                let app = app.ok_or("Please specify an app to run the command on")?;
                 host.verify_app_name(app)?;
-                let greeting = ctx
-                    .app_args()
-                    .get(1)
-                    .copied()
-                    .ok_or("Please specify a greeting")?;
+                let greeting = rest.first().copied().ok_or("Please specify a greeting")?;
                 host.config_set(app, &[("GREETING", greeting)], Restart::No)?;
                 Ok(0)
             }
@@ -172,6 +167,39 @@ mod tests {
             .command(&HelloNative, "hello:info", &["missing"])
             .expect_err("missing app");
         assert_eq!((err.kind(), err.exit_code()), (ErrorKind::AppNotFound, 20));
+    }
+
+    #[test]
+    fn greet_with_reads_the_app_and_greeting_with_or_without_app_flag() {
+        for (env, args) in [
+            (None, vec!["myapp", "Howdy"]),
+            (Some("myapp"), vec!["Howdy"]),
+        ] {
+            let mut host = MockHost::new().with_app("myapp");
+            if let Some(app) = env {
+                host = host.with_env("DOKKU_APP_NAME", app);
+            }
+            assert_eq!(
+                host.command(&HelloNative, "hello:greet-with", &args),
+                Ok(0),
+                "{args:?}"
+            );
+            assert_eq!(
+                host.config("myapp", "GREETING").as_deref(),
+                Some("Howdy"),
+                "--app {env:?} {args:?}"
+            );
+            let calls = host.calls();
+            let set = calls.last().expect("a config-set call");
+            assert_eq!(set.args, ["--no-restart", "myapp", "GREETING=Howdy"]);
+        }
+        let host = MockHost::new()
+            .with_app("myapp")
+            .with_env("DOKKU_APP_NAME", "myapp");
+        let err = host
+            .command(&HelloNative, "hello:greet-with", &[])
+            .expect_err("no greeting");
+        assert_eq!(err.message(), "Please specify a greeting");
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub fn log_path(ctx: &Context, app: &str, id: &str) -> PathBuf {
         .join(format!("{id}.log"))
 }
 
-fn new_id(ctx: &Context) -> String {
+/// A new build id: the time in milliseconds and `DOKKU_PID` (`1718000000123-4242`).
+pub fn new_id(ctx: &Context) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

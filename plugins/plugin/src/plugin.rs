@@ -266,7 +266,7 @@ fn uninstall(ctx: &mut Context, args: &[String]) -> CmdResult {
 
 fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
     let positional = positional(args, &[]);
-    if let Some(name) = positional.first() {
+    let updated: Vec<String> = if let Some(name) = positional.first() {
         let valid = !name.is_empty()
             && name
                 .chars()
@@ -289,18 +289,63 @@ fn update(ctx: &mut Context, args: &[String]) -> CmdResult {
             ));
         }
         update_one(ctx, name, positional.get(1).map(|s| s.as_str()))?;
+        vec![name.to_string()]
     } else {
-        for p in manage::list(&ctx.layout)
+        let names: Vec<String> = manage::list(&ctx.layout)
             .into_iter()
             .filter(|p| p.enabled && !p.core)
-        {
-            update_one(ctx, &p.name, None)?;
+            .map(|p| p.name)
+            .collect();
+        for name in &names {
+            update_one(ctx, name, None)?;
+        }
+        names
+    };
+    // The new sources may route other commands and triggers.
+    ctx.rescan();
+    let result = fire_all(ctx, "update", &[]).and_then(|code| {
+        if code != 0 {
+            return Err(CommandError::with_code(
+                format!("the update trigger failed with status {code}"),
+                code,
+            )
+            .hint("fix the error above, then run `dokku plugin:update` again"));
+        }
+        rebuild_native(ctx, &updated)
+    });
+    hand_over_to_system_user(ctx);
+    result?;
+    prime_completion(ctx);
+    Ok(0)
+}
+
+/// A native plugin's library is built from its sources by its `install` trigger, so after
+/// new sources arrived a native plugin without an `update` trigger of its own gets its
+/// `install` trigger (only its own), and its library is rebuilt instead of disagreeing
+/// with the new `plugin.toml`. Bash plugins keep Dokku's behaviour: only `update` fires.
+fn rebuild_native(ctx: &Context, names: &[String]) -> CmdResult {
+    for name in names {
+        let Some(plugin) = ctx.plugins().get(name) else {
+            continue;
+        };
+        let has_update = plugin.native_handles("update") || plugin.file("update").is_file();
+        if plugin.core || !plugin.is_native() || has_update {
+            continue;
+        }
+        ctx.trace(&format!(
+            "plugin {name} has no update trigger: firing its install trigger"
+        ));
+        let code = ctx
+            .fire_at(name, "install", &[], StdoutMode::Inherit)?
+            .status;
+        if code != 0 {
+            return Err(CommandError::with_code(
+                format!("plugin {name}: its install trigger failed with status {code}, so its library was not rebuilt"),
+                code,
+            )
+            .hint(format!("fix the error above, then run `dokku plugin:update {name}` again")));
         }
     }
-    let code = fire_all(ctx, "update", &[]);
-    hand_over_to_system_user(ctx);
-    code?;
-    prime_completion(ctx);
     Ok(0)
 }
 
