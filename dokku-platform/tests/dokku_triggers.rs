@@ -32,6 +32,7 @@ const FIRED: &[&str] = &[
     "builder-detect",
     "builder-release",
     "builder-set-property",
+    "builds-generate-id",
     "builds-record-finalize",
     "builds-record-start",
     "check-deploy",
@@ -110,6 +111,7 @@ const FIRED: &[&str] = &[
     "release-and-deploy",
     "report",
     "retire-container-failed",
+    "scheduler-app-status",
     "scheduler-deploy",
     "scheduler-detect",
     "scheduler-enter",
@@ -226,7 +228,6 @@ const NOT_FIRED_YET: &[&str] = &[
     "proxy-is-enabled",
     "proxy-type",
     "ps-current-scale",
-    "scheduler-app-status",
     "scheduler-register-retired",
 ];
 
