@@ -79,7 +79,13 @@ pub fn for_process(
     app_json: &serde_json::Value,
     proc_type: &str,
 ) -> Result<Vec<Healthcheck>, HealthcheckError> {
-    let Some(list) = app_json.get("healthchecks").and_then(|h| h.get(proc_type)) else {
+    // `null` is no checks, as the schema check accepts it and Go unmarshals it into a
+    // nil slice.
+    let Some(list) = app_json
+        .get("healthchecks")
+        .and_then(|h| h.get(proc_type))
+        .filter(|list| !list.is_null())
+    else {
         return Ok(Vec::new());
     };
     let mut checks: Vec<Healthcheck> =
@@ -303,6 +309,15 @@ pub fn http_get(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `appjson::fuzz::what_the_schema_accepts_deploys`: the schema check let
+    /// `{"healthchecks":{"web":null}}` through and the deploy then refused it.
+    #[test]
+    fn a_null_list_of_checks_is_no_checks() {
+        let doc = serde_json::json!({ "healthchecks": { "web": null } });
+        assert_eq!(for_process(&doc, "web").map(|c| c.len()).ok(), Some(0));
+        assert!(crate::appjson::parse(&doc.to_string(), "app.json").is_ok());
+    }
 
     #[test]
     fn reads_app_json_checks() {
