@@ -94,6 +94,20 @@ pub fn install_targets(layout: &Layout, events_log: &Path) -> Vec<Target> {
     ]
 }
 
+/// Where a trigger fired as root (`dokku plugin:trigger`, which Dokku runs as root)
+/// may write: the install targets, and everything below `$DOKKU_ROOT` (an app's
+/// `tls/`, `VHOST`, `URLS`, …), which the system user must be able to replace and
+/// remove afterwards.
+pub fn trigger_targets(layout: &Layout, events_log: &Path) -> Vec<Target> {
+    let mut targets = install_targets(layout, events_log);
+    for target in &mut targets {
+        if target.path == layout.dokku_root {
+            target.depth = usize::MAX;
+        }
+    }
+    targets
+}
+
 /// A change of owner that failed.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot hand {} over: {source}", path.display())]
@@ -157,6 +171,29 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_root_fired_trigger_hands_over_everything_below_dokku_root() {
+        let vars: crate::settings::EnvMap = [
+            ("DOKKU_ROOT", "/home/dokku"),
+            ("DOKKU_LIB_ROOT", "/var/lib/dokku"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let layout = Layout::from_env(&vars);
+        let targets = trigger_targets(&layout, Path::new("/var/log/dokku/events.log"));
+        let root = targets
+            .iter()
+            .find(|t| t.path == layout.dokku_root)
+            .expect("DOKKU_ROOT is a target");
+        assert_eq!(root.depth, usize::MAX);
+        assert_eq!(
+            targets.len(),
+            install_targets(&layout, Path::new("/x")).len()
+        );
+    }
+
     use super::*;
 
     const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\ndokku:x:1001:1002::/home/dokku:/bin/bash\n";

@@ -355,6 +355,20 @@ fn rebuild_native(ctx: &Context, names: &[String]) -> CmdResult {
 /// `dokku_core::ownership`). Nothing happens when not root, or when the system user
 /// is root or does not exist.
 fn hand_over_to_system_user(ctx: &Context) {
+    hand_over(ctx, ownership::install_targets);
+}
+
+/// What `plugin:trigger` (run as root, as in Dokku) left under `$DOKKU_ROOT` goes to
+/// the system user too: a core handler answering `certs-set` writes the app's `tls/`,
+/// which `apps:destroy`, run as that user, must be able to remove.
+fn hand_over_trigger_output(ctx: &Context) {
+    hand_over(ctx, ownership::trigger_targets);
+}
+
+fn hand_over(
+    ctx: &Context,
+    targets_of: fn(&dokku_core::paths::Layout, &std::path::Path) -> Vec<ownership::Target>,
+) {
     if ownership::effective_uid() != Some(0) {
         return;
     }
@@ -370,7 +384,7 @@ fn hand_over_to_system_user(ctx: &Context) {
         return;
     };
     let events_log = events::logfile(ctx.var(env::DOKKU_EVENTS_LOGFILE), &ctx.layout.logs_dir);
-    let targets = ownership::install_targets(&ctx.layout, &events_log);
+    let targets = targets_of(&ctx.layout, &events_log);
     let mut lchown = |path: &std::path::Path, ids: ownership::Ids| {
         std::os::unix::fs::lchown(path, Some(ids.uid), Some(ids.gid))
     };
@@ -400,7 +414,9 @@ fn trigger(ctx: &mut Context, args: &[String]) -> CmdResult {
         return Err(CommandError::fail("Please specify a trigger to fire")
             .hint("dokku plugin:trigger <trigger> [args...]"));
     };
-    fire_all(ctx, name, rest)
+    let result = fire_all(ctx, name, rest);
+    hand_over_trigger_output(ctx);
+    result
 }
 
 fn fire_all(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
