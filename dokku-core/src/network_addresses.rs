@@ -107,11 +107,7 @@ fn file_parts(
 ) -> Result<u32, DeployError> {
     crate::app::verify(&host.layout().dokku_root, app)
         .map_err(|e| DeployError::fail(e.to_string()))?;
-    let type_ok = !proc_type.is_empty()
-        && proc_type
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !type_ok {
+    if !crate::ps::is_valid_process_type(proc_type) {
         return Err(bad("process type", proc_type));
     }
     match index.parse::<u32>() {

@@ -435,12 +435,7 @@ impl<'a> Host<'a> {
         src: &str,
         dst: &Path,
     ) -> Result<(), HostError> {
-        let dst = dst.to_str().ok_or_else(|| {
-            HostError::invalid_arguments(format!(
-                "copy_from_image: destination {} is not valid UTF-8",
-                dst.display()
-            ))
-        })?;
+        let dst = utf8_path("copy_from_image", dst)?;
         self.call_unit(service::COPY_FROM_IMAGE, &[app, image, src, dst])
     }
 
@@ -454,12 +449,7 @@ impl<'a> Host<'a> {
         src: &str,
         dst: &Path,
     ) -> Result<(), HostError> {
-        let dst = dst.to_str().ok_or_else(|| {
-            HostError::invalid_arguments(format!(
-                "copy_dir_from_image: destination {} is not valid UTF-8",
-                dst.display()
-            ))
-        })?;
+        let dst = utf8_path("copy_dir_from_image", dst)?;
         self.call_unit(service::COPY_DIR_FROM_IMAGE, &[app, image, src, dst])
     }
 
@@ -596,6 +586,16 @@ impl io::Write for HostWriter<'_, '_> {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// A path as a service argument: services travel as UTF-8 strings.
+fn utf8_path<'p>(service: &str, path: &'p Path) -> Result<&'p str, HostError> {
+    path.to_str().ok_or_else(|| {
+        HostError::invalid_arguments(format!(
+            "{service}: destination {} is not valid UTF-8",
+            path.display()
+        ))
+    })
 }
 
 #[cfg(test)]

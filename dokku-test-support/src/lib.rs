@@ -259,6 +259,23 @@ impl TestEnv {
         self.run(self.command("dokku").args(args))
     }
 
+    /// Runs the installed `dokku` with the cargo that builds this test on `PATH` and
+    /// `CARGO_NET_OFFLINE=true`: what a native plugin's install trigger needs to build
+    /// against the SDK the install put under `LIB/sdk/rust` (its registry copies come
+    /// from this toolchain's cache).
+    pub fn dokku_with_cargo(&self, args: &[&str]) -> Run {
+        let toolchain = Path::new(env!("CARGO"))
+            .parent()
+            .expect("cargo's directory")
+            .display()
+            .to_string();
+        let mut cmd = self.command("dokku");
+        cmd.env("PATH", format!("{toolchain}:{}", self.var("PATH")))
+            .env("CARGO_NET_OFFLINE", "true")
+            .args(args);
+        self.run(&mut cmd)
+    }
+
     /// Runs `dokku ARGS` as if on a terminal (`DOKKU_FORCE_TTY=true`).
     pub fn dokku_tty<I, S>(&self, args: I) -> Run
     where
@@ -423,6 +440,29 @@ fn read_env_file(path: &Path) -> BTreeMap<String, String> {
         })
         .filter(|(k, _)| !matches!(k.as_str(), "SHLVL" | "_" | "PWD" | "OLDPWD"))
         .collect()
+}
+
+/// Replaces the first `anchor` in `path` with `with` (the anchor must be there): an
+/// author's edit to a plugin repository in a test.
+pub fn replace_once(path: &Path, anchor: &str, with: &str) {
+    let text = std::fs::read_to_string(path).expect("read the file to edit");
+    assert!(
+        text.contains(anchor),
+        "{} has no {anchor:?}",
+        path.display()
+    );
+    std::fs::write(path, text.replacen(anchor, with, 1)).expect("write the edited file");
+}
+
+/// Commits every change to tracked files of the repository `dir`.
+pub fn git_commit_changes(dir: &Path, message: &str) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+        .args(["commit", "--quiet", "--all", "-m", message])
+        .current_dir(dir)
+        .status()
+        .expect("run git commit");
+    assert!(status.success(), "git commit failed in {}", dir.display());
 }
 
 /// Makes a directory into a git repository with one commit of everything in it.

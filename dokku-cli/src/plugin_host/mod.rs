@@ -70,5 +70,4 @@ fn declares_own(plugin: &Plugin, command: &str) -> bool {
         .manifest
         .as_ref()
         .is_some_and(|m| m.command.iter().any(|c| c.name == command))
-        && plugin.name != "plugin"
 }

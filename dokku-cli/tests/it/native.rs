@@ -388,19 +388,7 @@ fn a_manifest_that_disagrees_with_its_library_is_refused() {
 fn hello_native_installs_from_its_own_repository_and_updates() {
     let env = TestEnv::install_with_sdk(env!("CARGO_BIN_EXE_dokku"));
     let sdk = env.lib_root().join("sdk/rust");
-    // The toolchain running this test, so the build finds the registry copies it made.
-    let toolchain = Path::new(env!("CARGO"))
-        .parent()
-        .expect("cargo's directory")
-        .display()
-        .to_string();
-    let dokku = |args: &[&str]| {
-        let mut cmd = env.command("dokku");
-        cmd.env("PATH", format!("{toolchain}:{}", env.var("PATH")))
-            .env("CARGO_NET_OFFLINE", "true")
-            .args(args);
-        env.run(&mut cmd)
-    };
+    let dokku = |args: &[&str]| env.dokku_with_cargo(args);
 
     let repo = env.scratch("src").join("hello-native");
     copy_tree(&repo_root().join("examples/hello-native"), &repo);
@@ -417,10 +405,7 @@ fn hello_native_installs_from_its_own_repository_and_updates() {
     assert_eq!(dokku(&["hello:new"]).code, 1, "no such command yet");
 
     let edit = |file: &str, anchor: &str, with: &str| {
-        let path = repo.join(file);
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains(anchor), "{file} has no {anchor:?}");
-        std::fs::write(&path, text.replacen(anchor, with, 1)).expect("write");
+        dokku_test_support::replace_once(&repo.join(file), anchor, with)
     };
     edit(
         "plugin.toml",
@@ -437,13 +422,7 @@ fn hello_native_installs_from_its_own_repository_and_updates() {
         "\"hello:world\" => {",
         "\"hello:new\" => {\n                host.write_stdout(\"Hello new\\n\");\n                Ok(0)\n            }\n            \"hello:world\" => {",
     );
-    let commit = Command::new("git")
-        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
-        .args(["commit", "--quiet", "--all", "-m", "hello:new"])
-        .current_dir(&repo)
-        .status()
-        .expect("run git commit");
-    assert!(commit.success(), "git commit failed");
+    dokku_test_support::git_commit_changes(&repo, "hello:new");
 
     let update = dokku(&["plugin:update", "hello-native"]).success();
     assert!(

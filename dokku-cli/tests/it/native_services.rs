@@ -627,21 +627,6 @@ fn a_native_plugin_cleans_up_its_properties_on_post_delete() {
 #[test]
 fn the_services_plugin_built_out_of_tree_keeps_working_after_plugin_update() {
     let env = TestEnv::install_with_sdk(env!("CARGO_BIN_EXE_dokku"));
-    // The toolchain running this test: the build finds the registry copies it made.
-    let toolchain = std::path::Path::new(env!("CARGO"))
-        .parent()
-        .expect("cargo's directory")
-        .display()
-        .to_string();
-    let path = format!("{toolchain}:{}", env.var("PATH"));
-    let with_cargo = |args: &[&str]| {
-        let mut cmd = env.command("dokku");
-        cmd.env("PATH", &path)
-            .env("CARGO_NET_OFFLINE", "true")
-            .args(args);
-        env.run(&mut cmd)
-    };
-
     let repo = env.scratch("src").join("svc");
     dokku_test_support::copy_tree(
         &repo_root().join("dokku-test-support/fixtures/services-plugin"),
@@ -655,7 +640,8 @@ fn the_services_plugin_built_out_of_tree_keeps_working_after_plugin_update() {
     std::fs::write(repo.join(".gitignore"), "/target\nCargo.lock\n*.so\n").expect(".gitignore");
     dokku_test_support::git_commit_all(&repo);
     let url = format!("file://{}", repo.display());
-    with_cargo(&["plugin:install", &url, "--name", "svc"]).success();
+    env.dokku_with_cargo(&["plugin:install", &url, "--name", "svc"])
+        .success();
 
     let f = Fixture::around(env);
     f.env
@@ -672,10 +658,7 @@ fn the_services_plugin_built_out_of_tree_keeps_working_after_plugin_update() {
     check_every_service(&f, "before-update");
 
     let edit = |file: &str, anchor: &str, with: &str| {
-        let path = repo.join(file);
-        let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains(anchor), "{file} has no {anchor:?}");
-        std::fs::write(&path, text.replacen(anchor, with, 1)).expect("write");
+        dokku_test_support::replace_once(&repo.join(file), anchor, with)
     };
     edit(
         "plugin.toml",
@@ -692,19 +675,8 @@ fn the_services_plugin_built_out_of_tree_keeps_working_after_plugin_update() {
         "\"svc:call\" => {",
         "\"svc:updated\" => {\n                ctx.host().write_stdout(\"updated\\n\");\n                Ok(0)\n            }\n            \"svc:call\" => {",
     );
-    let commit = std::process::Command::new("git")
-        .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
-        .args(["commit", "--quiet", "--all", "-m", "svc:updated"])
-        .current_dir(&repo)
-        .status()
-        .expect("run git commit");
-    assert!(commit.success(), "git commit failed");
-    let mut update = f.env.command("dokku");
-    update
-        .env("PATH", &path)
-        .env("CARGO_NET_OFFLINE", "true")
-        .args(["plugin:update", "svc"]);
-    f.env.run(&mut update).success();
+    dokku_test_support::git_commit_changes(&repo, "svc:updated");
+    f.env.dokku_with_cargo(&["plugin:update", "svc"]).success();
 
     assert_eq!(f.env.dokku(["svc:updated"]).success().stdout, "updated\n");
     check_every_service(&f, "after-update");

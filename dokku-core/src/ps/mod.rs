@@ -54,6 +54,16 @@ impl ProcfileError {
     }
 }
 
+/// Whether `name` is a process type name (`web`, `worker-2`): letters, digits, `-` and
+/// `_`, not empty. The one rule for Procfile entries and for file names made from a
+/// process type (`IP.TYPE.N`), so a type can never carry a path separator.
+pub fn is_valid_process_type(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Parses the bytes of a Procfile in strict mode: they must be UTF-8 text.
 pub fn parse_procfile_bytes(bytes: &[u8]) -> Result<Vec<ProcessType>, ProcfileError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ProcfileError {
@@ -88,11 +98,7 @@ pub fn parse_procfile(text: &str) -> Result<Vec<ProcessType>, ProcfileError> {
                 excerpt(line)
             )));
         };
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !is_valid_process_type(name) {
             return Err(err(format!(
                 "invalid process type name `{}` (letters, digits, - and _ only)",
                 excerpt(name)

@@ -116,14 +116,7 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some(image) = rest.get(1).filter(|i| !i.is_empty()) else {
         return Err(CommandError::fail("Please specify a docker image"));
     };
-    let user = rest
-        .get(2)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_NAME);
-    let email = rest
-        .get(3)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let (user, email) = author(&rest);
     // Dokku's `cmd-git-from-image`: `--force` travels as DOKKU_APPS_FORCE_DELETE=1.
     if opt(&opts, "--force").is_some() {
         ctx.export(dokku_core::env::DOKKU_APPS_FORCE_DELETE, "1");
@@ -156,14 +149,7 @@ fn load_image(ctx: &mut Context, args: &[String]) -> CmdResult {
             "Expecting tar archive containing docker image on STDIN",
         ));
     }
-    let user = rest
-        .get(2)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_NAME);
-    let email = rest
-        .get(3)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let (user, email) = author(&rest);
     let host = &*ctx;
     let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
     git::sources::load_image(&host, &app, image, build_dir, user, email).map_err(cli_error)?;
@@ -220,14 +206,7 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
             "Please specify an archive url or -- to fetch the archive from stdin",
         ));
     };
-    let user = rest
-        .get(2)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_NAME);
-    let email = rest
-        .get(3)
-        .map(String::as_str)
-        .unwrap_or(git::sources::DEFAULT_USER_EMAIL);
+    let (user, email) = author(&rest);
     let host = &*ctx;
     fire(
         host,
@@ -246,4 +225,14 @@ fn fire(host: &Context, trigger: &str, args: &[&str]) -> Result<(), CommandError
         0 => Ok(()),
         code => Err(CommandError::silent(code)),
     }
+}
+
+/// The commit author of an import: `<app> <source> [<user-name>] [<user-email>]`,
+/// Dokku's defaults when not given.
+fn author(rest: &[String]) -> (&str, &str) {
+    let word = |n: usize, default: &'static str| rest.get(n).map(String::as_str).unwrap_or(default);
+    (
+        word(2, git::sources::DEFAULT_USER_NAME),
+        word(3, git::sources::DEFAULT_USER_EMAIL),
+    )
 }

@@ -16,7 +16,6 @@ use dokku_host::output;
 /// Dispatches one `plugin:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     match command {
-        "plugin" | "plugin:help" => unreachable_help(),
         "plugin:list" => list(ctx, args),
         "plugin:installed" => installed(ctx, args),
         "plugin:enable" => enable(ctx, args),
@@ -30,11 +29,6 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             "`{other}` is not a dokku command."
         ))),
     }
-}
-
-fn unreachable_help() -> CmdResult {
-    // `plugin:help` is rendered from the manifest by the host before reaching here.
-    Ok(0)
 }
 
 fn refused(err: ManageError) -> CommandError {
