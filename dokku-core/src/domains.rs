@@ -54,8 +54,9 @@ impl From<DomainsError> for DeployError {
 }
 
 /// Whether `domain` may be used: Dokku's rule (`_`, or lower-case letters, digits,
-/// `-`, `.` and `*`, not ending in `.`), plus: no empty label, at most 253 characters,
-/// labels of at most 63, and `*` only as the whole first label.
+/// `-`, `.` and `*`, not ending in `.`), plus: no empty label but a leading dot
+/// (nginx's `.example.com`: the domain and all its subdomains), at most 253
+/// characters, labels of at most 63, and `*` only as the whole first label.
 pub fn is_valid(domain: &str) -> bool {
     let d = domain.to_ascii_lowercase();
     if d == "_" {
@@ -64,6 +65,10 @@ pub fn is_valid(domain: &str) -> bool {
     if d.is_empty() || d.len() > 253 {
         return false;
     }
+    let d = match d.strip_prefix('.') {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => d,
+    };
     let labels: Vec<&str> = d.split('.').collect();
     labels.iter().enumerate().all(|(i, label)| {
         !label.is_empty()
@@ -202,7 +207,8 @@ pub fn default_vhosts(host: &dyn Host, app: &str) -> Result<Vec<String>, DeployE
                 .to_string();
         }
         if name.is_empty() {
-            name = if app.contains('.') && sub == app {
+            // As Dokku: an app named like a domain is its own default domain.
+            name = if app.contains('.') {
                 app.to_string()
             } else {
                 format!("{app}.{vhost}")
@@ -595,16 +601,21 @@ pub fn forget(layout: &Layout, app: &str) {
     }
 }
 
-/// `post-app-rename-setup OLD NEW`: the old name becomes the new one in the renamed
-/// app's `VHOST` and `URLS` (Dokku's `sed s/OLD/NEW/g`).
+/// `post-app-rename-setup OLD NEW`: in the renamed app's `VHOST` and `URLS`, each
+/// default domain `OLD.<global domain>` becomes `NEW.<global domain>`; domains the
+/// operator chose stay as they are (as Dokku).
 pub fn rename(layout: &Layout, old: &str, new: &str) -> Result<(), DeployError> {
+    let globals = global_vhosts(layout);
     for path in [app_file_to_change(layout, new)?, urls_file(layout, new)] {
         if !path.exists() {
             continue;
         }
         locked(&path, || {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                crate::fs::write_atomic(&path, text.replace(old, new).as_bytes(), 0o644)
+            if let Ok(mut text) = std::fs::read_to_string(&path) {
+                for vhost in &globals {
+                    text = text.replace(&format!("{old}.{vhost}"), &format!("{new}.{vhost}"));
+                }
+                crate::fs::write_atomic(&path, text.as_bytes(), 0o644)
                     .map_err(DeployError::io("write", &path))?;
             }
             Ok(())
@@ -649,6 +660,7 @@ mod tests {
             "x",
             "EXAMPLE.com",
             "10.0.0.1",
+            ".example.com",
         ] {
             assert!(is_valid(ok), "{ok}");
         }
@@ -656,7 +668,8 @@ mod tests {
             "",
             "bad_domain!",
             "a..b",
-            ".a",
+            ".",
+            "..a",
             "a.",
             "a.*.b",
             "ex ample.com",
@@ -666,6 +679,22 @@ mod tests {
             assert!(!is_valid(bad), "{bad}");
         }
         assert!(is_ip("10.0.0.1") && is_ip("::1") && !is_ip("a.b"));
+    }
+
+    #[test]
+    fn an_app_named_like_a_domain_is_its_own_default_and_renames_keep_chosen_domains() {
+        let host = FakeHost::new();
+        let layout = host.layout().clone();
+        set_global(&host, &["dokku.test".into()]).expect("global");
+        host.mkapp("test.dokku.test");
+        assert_eq!(
+            default_vhosts(&host, "test.dokku.test").expect("defaults"),
+            ["test.dokku.test"]
+        );
+        host.mkapp("new");
+        std::fs::write(app_file(&layout, "new"), "old.dokku.test\nold.mine.org\n").expect("write");
+        rename(&layout, "old", "new").expect("rename");
+        assert_eq!(list(&layout, "new"), ["new.dokku.test", "old.mine.org"]);
     }
 
     #[test]

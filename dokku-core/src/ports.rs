@@ -366,6 +366,13 @@ pub fn add(host: &dyn Host, app: &str, args: &[String]) -> Result<(), DeployErro
         if maps.is_empty() {
             maps = unconfigured(&props, app);
         }
+        // As Dokku: adding a mapping the app already has is a reuse too.
+        if let Some(dup) = added
+            .iter()
+            .find(|a| maps.iter().any(|m| m.listen_key() == a.listen_key()))
+        {
+            return Err(PortsError::Reused(dup.listen_key()));
+        }
         maps.extend(added);
         normalized(maps)
     })?;
@@ -474,7 +481,8 @@ pub fn list_lines(maps: &[PortMap], quiet: bool) -> Vec<String> {
 }
 
 /// `post-certs-update`: an operator's `http:<proxy-port>:C` gains
-/// `https:<proxy-ssl-port>:C` (replacing earlier https mappings on that port).
+/// `https:<proxy-ssl-port>:C`, unless the operator already maps that https port
+/// (kept as it is, as in Dokku).
 pub fn after_certs_update(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let props = host.properties();
     let (http, ssl) = (
@@ -487,13 +495,10 @@ pub fn after_certs_update(host: &dyn Host, app: &str) -> Result<(), DeployError>
             .filter(|m| m.scheme == "http" && m.host == http)
             .map(|m| m.container)
             .collect();
-        if plain.is_empty() {
+        if plain.is_empty() || maps.iter().any(|m| m.scheme == "https" && m.host == ssl) {
             return Ok(maps);
         }
-        let mut next: Vec<PortMap> = maps
-            .into_iter()
-            .filter(|m| !(m.scheme == "https" && m.host == ssl))
-            .collect();
+        let mut next = maps;
         next.extend(plain.into_iter().map(|c| PortMap {
             scheme: "https".into(),
             host: ssl,
@@ -537,8 +542,9 @@ pub fn report(props: &PropertyStore, app: &str) -> crate::report::Report {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let (map, detected) = (configured(props, app), detected(props, app));
-    let mut report = crate::report::Report::new(PLUGIN, app).legacy_keys(false);
+    // As Dokku: the detected mappings default to `http:<proxy-port>:5000`.
+    let (map, detected) = (configured(props, app), unconfigured(props, app));
+    let mut report = crate::report::Report::new(PLUGIN, app);
     report
         .flag("--ports-map", join(&map))
         .flag("--ports-map-detected", join(&detected))
@@ -707,6 +713,13 @@ mod tests {
         );
         after_certs_remove(&host, "web").expect("remove");
         assert_eq!(strings(&configured(&props, "web")), ["http:80:3000"]);
+        // The operator's own https mapping is kept.
+        set(&host, "web", &["http:80:80 https:443:443".into()]).expect("set");
+        after_certs_update(&host, "web").expect("update");
+        assert_eq!(
+            strings(&configured(&props, "web")),
+            ["http:80:80", "https:443:443"]
+        );
     }
 
     #[test]

@@ -66,57 +66,84 @@ pub fn disable(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     host.fire_checked("proxy-disable", &[app])
 }
 
-/// `proxy:set APP|--global [TYPE]`: sets the proxy type (no type unsets it).
-pub fn set_type(host: &dyn Host, app: &str, kind: Option<&str>) -> Result<(), DeployError> {
-    let props = host.properties();
-    match kind.filter(|k| !k.is_empty()) {
-        Some(kind) => {
-            if !kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-            {
-                return Err(DeployError::fail(format!("Invalid proxy type {kind}")));
-            }
-            host.log(Level::Info1, &format!("Setting proxy type to {kind}"));
-            props.write(PLUGIN, app, "type", kind)?;
-        }
-        None => {
-            host.log(Level::Info1, "Unsetting proxy type");
-            props.delete(PLUGIN, app, "type")?;
-        }
-    }
-    Ok(())
+/// The properties `proxy:set` takes, and those it takes with `--global`.
+pub const SET_KEYS: &[&str] = &["disabled", "proxy-port", "proxy-ssl-port", "type"];
+/// The properties `proxy:set --global` takes.
+pub const GLOBAL_SET_KEYS: &[&str] = &["proxy-port", "proxy-ssl-port", "type"];
+
+/// Why `proxy:set` refused its words before anything was written.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SetError {
+    /// The old one-word form was given something shaped like `http:80:5000`.
+    #[error("Consider using ports:set command or specifying a valid proxy")]
+    PortMapping,
+    /// A proxy type outside `[a-z0-9_-]` (it names trigger plugins and files).
+    #[error("Invalid proxy type {0}")]
+    InvalidType(String),
 }
 
-/// The `proxy:report` flags of `app` (or `--global`).
+/// The warning Dokku prints before [`SetError::PortMapping`].
+pub const PORT_MAPPING_WARNING: &str = "Detected potential port mapping instead of proxy type";
+
+/// Normalises the words of `proxy:set APP KEY [VALUE]` into a property and value.
+///
+/// Dokku's old form `proxy:set APP TYPE` (one word that is not a property) still
+/// means `type TYPE`; a word with `:` there is a port mapping given to the wrong
+/// command and is refused.
+pub fn set_words(key: &str, value: &str) -> Result<(String, String), SetError> {
+    let (key, value) = if !SET_KEYS.contains(&key) && value.is_empty() && !key.is_empty() {
+        if key.contains(':') {
+            return Err(SetError::PortMapping);
+        }
+        ("type", key)
+    } else {
+        (key, value)
+    };
+    if key == "type"
+        && !value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        return Err(SetError::InvalidType(value.to_string()));
+    }
+    Ok((key.to_string(), value.to_string()))
+}
+
+/// The `proxy:report` flags of `app` (or `--global`), as Dokku 0.38 reports them: raw
+/// values empty when unset, the computed ones app-then-global (type defaults to
+/// `nginx`; the ports have no computed default in the report even though routing
+/// falls back to 80 and 443).
 pub fn report(props: &PropertyStore, app: &str) -> Report {
     let get = |a: &str, key: &str| props.get(PLUGIN, a, key).ok().flatten().unwrap_or_default();
-    let mut report = Report::new(PLUGIN, app).legacy_keys(false);
+    let computed = |key: &str| prop_app_or_global(props, PLUGIN, app, key).unwrap_or_default();
+    let mut report = Report::new(PLUGIN, app);
     report
         .flag("--proxy-global-type", get(GLOBAL, "type"))
         .flag("--proxy-global-proxy-port", get(GLOBAL, "proxy-port"))
         .flag(
             "--proxy-global-proxy-ssl-port",
             get(GLOBAL, "proxy-ssl-port"),
+        )
+        .flag("--proxy-computed-type", proxy_type(props, app))
+        .flag("--proxy-computed-proxy-port", computed("proxy-port"))
+        .flag(
+            "--proxy-computed-proxy-ssl-port",
+            computed("proxy-ssl-port"),
         );
     if app != GLOBAL {
-        let enabled = is_enabled(props, app);
+        let disabled = get(app, "disabled");
+        let computed_disabled = if disabled.is_empty() {
+            "false".to_string()
+        } else {
+            disabled.clone()
+        };
         report
-            .flag("--proxy-enabled", enabled.to_string())
-            .flag("--proxy-disabled", (!enabled).to_string())
-            .flag("--proxy-computed-disabled", (!enabled).to_string())
+            .flag("--proxy-enabled", is_enabled(props, app).to_string())
+            .flag("--proxy-disabled", disabled)
+            .flag("--proxy-computed-disabled", computed_disabled)
             .flag("--proxy-type", get(app, "type"))
-            .flag("--proxy-computed-type", proxy_type(props, app))
             .flag("--proxy-proxy-port", get(app, "proxy-port"))
-            .flag(
-                "--proxy-computed-proxy-port",
-                http_port(props, app).to_string(),
-            )
-            .flag("--proxy-proxy-ssl-port", get(app, "proxy-ssl-port"))
-            .flag(
-                "--proxy-computed-proxy-ssl-port",
-                ssl_port(props, app).to_string(),
-            );
+            .flag("--proxy-proxy-ssl-port", get(app, "proxy-ssl-port"));
     }
     report
 }
@@ -141,11 +168,32 @@ mod tests {
             ["proxy-disable web", "proxy-enable web"]
         );
         assert_eq!(proxy_type(&props, "web"), "nginx");
-        set_type(&host, GLOBAL, Some("caddy")).expect("global");
+        props
+            .write(PLUGIN, GLOBAL, "type", "caddy")
+            .expect("global");
         assert_eq!(proxy_type(&props, "web"), "caddy");
-        set_type(&host, "web", Some("nginx")).expect("app");
+        props.write(PLUGIN, "web", "type", "nginx").expect("app");
         assert_eq!(proxy_type(&props, "web"), "nginx");
-        assert!(set_type(&host, "web", Some("bad type")).is_err());
+    }
+
+    #[test]
+    fn set_words_keep_the_old_one_word_form_and_refuse_port_mappings() {
+        let words = |k: &str, v: &str| set_words(k, v);
+        assert_eq!(words("caddy", ""), Ok(("type".into(), "caddy".into())));
+        assert_eq!(
+            words("proxy-port", ""),
+            Ok(("proxy-port".into(), "".into()))
+        );
+        assert_eq!(words("type", ""), Ok(("type".into(), "".into())));
+        assert_eq!(
+            words("proxy-port", "5000"),
+            Ok(("proxy-port".into(), "5000".into()))
+        );
+        assert_eq!(words("http:80:5000", ""), Err(SetError::PortMapping));
+        assert_eq!(
+            words("type", "bad type"),
+            Err(SetError::InvalidType("bad type".into()))
+        );
     }
 
     #[test]

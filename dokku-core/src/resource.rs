@@ -113,9 +113,18 @@ pub fn validate(key: &str, value: &str) -> Result<(), ResourceError> {
             if key == "memory-swap" && value == "-1" {
                 return Ok(());
             }
-            let digits = value.trim_end_matches(['b', 'k', 'm', 'g', 'B', 'K', 'M', 'G']);
-            let suffix_len = value.len() - digits.len();
-            if is_number(digits) && suffix_len <= 1 && !digits.trim_start_matches('0').is_empty() {
+            // Docker's sizes: a number, then an optional unit (k, m, g, t, p, any
+            // case, optionally with `i`) and an optional `b` ("512", "512m", "512MB").
+            let unit = value.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+            let digits = &value[..value.len() - unit.len()];
+            let unit = unit.to_ascii_lowercase();
+            let unit = unit.strip_suffix('b').unwrap_or(&unit);
+            let unit = unit
+                .strip_suffix('i')
+                .filter(|u| !u.is_empty())
+                .unwrap_or(unit);
+            let unit_ok = unit.is_empty() || matches!(unit, "k" | "m" | "g" | "t" | "p");
+            if unit_ok && digits.parse::<f64>().is_ok_and(|v| v > 0.0) {
                 Ok(())
             } else {
                 bad("a size such as 512 (megabytes) or 512m or 1g")
@@ -299,6 +308,39 @@ pub fn docker_args(props: &PropertyStore, app: &str, proc_type: &str) -> String 
     out
 }
 
+/// `docker-args-process-build APP BUILDER`: the `build` process type's limits that
+/// `builder` can apply while building (as Dokku: herokuish all four, dockerfile the
+/// memory ones, other builders none). Reservations never apply to builds.
+pub fn build_docker_args(props: &PropertyStore, app: &str, builder: &str) -> String {
+    let allowed: &[(&str, &str)] = match builder {
+        "herokuish" => &[
+            ("cpu", "cpus"),
+            ("nvidia-gpu", "gpus"),
+            ("memory", "memory"),
+            ("memory-swap", "memory-swap"),
+        ],
+        "dockerfile" => &[("memory", "memory"), ("memory-swap", "memory-swap")],
+        _ => &[],
+    };
+    let all = props.get_all(PLUGIN, app).unwrap_or_default();
+    let mut out = String::new();
+    for (key, flag) in allowed {
+        let Some(value) = all
+            .get(&property_key(Some("build"), Kind::Limit, key))
+            .filter(|v| !v.is_empty())
+        else {
+            continue;
+        };
+        let value = if key.starts_with("memory") {
+            with_memory_suffix(value)
+        } else {
+            value.clone()
+        };
+        out.push_str(&format!(" --{flag}={value}"));
+    }
+    out
+}
+
 /// `resource:report`: one `--resource-<property>` flag per stored value.
 pub fn report(props: &PropertyStore, app: &str) -> Report {
     let mut r = Report::new(PLUGIN, app);
@@ -366,6 +408,9 @@ mod tests {
             ("memory", "512"),
             ("memory", "1g"),
             ("memory", "256M"),
+            ("memory", "512MB"),
+            ("memory", "1.5g"),
+            ("memory", "64kib"),
             ("memory-swap", "-1"),
             ("nvidia-gpu", "all"),
             ("network", "10m"),
@@ -378,7 +423,9 @@ mod tests {
             ("cpu", "0"),
             ("cpu", "-1"),
             ("memory", "-5"),
-            ("memory", "1gb"),
+            ("memory", "1xb"),
+            ("memory", "1 g"),
+            ("memory", "ib"),
             ("memory", "0"),
             ("memory", "abc"),
             ("nvidia-gpu", "two"),
@@ -389,6 +436,39 @@ mod tests {
             validate("memory", "lots").expect_err("bad").to_string(),
             "Invalid value for --memory: \"lots\" (a size such as 512 (megabytes) or 512m or 1g)"
         );
+    }
+
+    #[test]
+    fn build_args_follow_what_each_builder_can_apply() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        for (key, value) in [
+            ("memory", "256"),
+            ("cpu", "1"),
+            ("nvidia-gpu", "1"),
+            ("memory-swap", "1g"),
+        ] {
+            props
+                .write(
+                    PLUGIN,
+                    "a",
+                    &property_key(Some("build"), Kind::Limit, key),
+                    value,
+                )
+                .expect("write");
+        }
+        props
+            .write(PLUGIN, "a", &property_key(None, Kind::Limit, "cpu"), "4")
+            .expect("write");
+        assert_eq!(
+            build_docker_args(&props, "a", "herokuish"),
+            " --cpus=1 --gpus=1 --memory=256m --memory-swap=1g"
+        );
+        assert_eq!(
+            build_docker_args(&props, "a", "dockerfile"),
+            " --memory=256m --memory-swap=1g"
+        );
+        assert_eq!(build_docker_args(&props, "a", "pack"), "");
     }
 
     #[test]

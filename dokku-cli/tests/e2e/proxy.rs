@@ -319,7 +319,7 @@ fn an_app_template_is_used_and_one_that_breaks_nginx_is_refused() {
     let text = output(&push);
     assert_ne!(push.code, 0, "{text}");
     assert!(
-        text.contains("The app's nginx.conf.sigil was refused, nothing was deployed"),
+        text.contains("Custom nginx.conf.sigil failed nginx -t validation, nothing was deployed"),
         "{text}"
     );
     assert!(

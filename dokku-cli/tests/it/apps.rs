@@ -242,17 +242,29 @@ fn report_has_dokkus_keys_in_every_format() {
              \x20      App deploy source:               \n\
              \x20      App deploy source metadata:      \n\
              \x20      App dir:                         {dir}\n\
-             \x20      App global disable autocreation: false\n\
+             \x20      App global disable autocreation: \n\
              \x20      App locked:                      false\n"
         )
     );
-    assert_eq!(
-        f.dokku(&["apps:report", "web", "--format", "json"]).success().stdout,
-        format!(
-            "{{\"app-created-at\":\"{created}\",\"app-deploy-source\":\"\",\"app-deploy-source-metadata\":\"\",\
-             \"app-dir\":\"{dir}\",\"app-global-disable-autocreation\":\"false\",\"app-locked\":\"false\"}}\n"
-        )
-    );
+    // Dokku 0.38's JSON: each key stripped of its prefix and under its legacy name.
+    let json: serde_json::Value = serde_json::from_str(
+        &f.dokku(&["apps:report", "web", "--format", "json"])
+            .success()
+            .stdout,
+    )
+    .expect("json");
+    for (key, value) in [
+        ("created-at", created.as_str()),
+        ("deploy-source", ""),
+        ("deploy-source-metadata", ""),
+        ("dir", dir.as_str()),
+        ("global-disable-autocreation", ""),
+        ("locked", "false"),
+    ] {
+        assert_eq!(json[key], value, "{key}");
+        assert_eq!(json[format!("app-{key}")], value, "app-{key}");
+    }
+    assert_eq!(json.as_object().map(|o| o.len()), Some(12));
     assert_eq!(
         f.dokku(&["apps:report", "web", "--app-dir"])
             .success()
@@ -276,7 +288,7 @@ fn report_has_dokkus_keys_in_every_format() {
         f.dokku(&["apps:report", "--global", "--format", "json"])
             .success()
             .stdout,
-        "{\"app-global-disable-autocreation\":\"false\"}\n"
+        "{\"app-global-disable-autocreation\":\"\",\"global-disable-autocreation\":\"\"}\n"
     );
 
     refused(
@@ -328,13 +340,24 @@ fn set_disable_autocreation_is_global_only() {
         1,
         " !     Property can only be specified globally\n",
     );
+    // Dokku's order: the global check comes first.
     refused(
         &f.dokku(&["apps:set", "--global", "nope", "1"]),
         1,
-        " !     Invalid property specified, valid properties include: disable-autocreation\n",
+        " !     Property cannot be specified globally\n",
     );
     refused(
-        &f.dokku(&["apps:set", "--global"]),
+        &f.dokku(&["apps:set", "--global", "deploy-source", "git"]),
+        1,
+        " !     Property cannot be specified globally\n",
+    );
+    refused(
+        &f.dokku(&["apps:set", "web", "nope", "1"]),
+        1,
+        " !     Invalid property specified, valid properties include: deploy-source, deploy-source-metadata, disable-autocreation\n",
+    );
+    refused(
+        &f.dokku(&["apps:set", "web"]),
         1,
         " !     No property specified\n",
     );

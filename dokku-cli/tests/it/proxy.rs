@@ -12,6 +12,20 @@ fn app(env: &TestEnv, name: &str) {
     env.dokku(["apps:create", name]).success();
 }
 
+/// `stdout` without the lines of the nginx rebuild a domains change triggers (an
+/// undeployed app's domains get a 502 config, as in Dokku).
+fn domain_lines(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|l| {
+            !(l.starts_with("-----> Configuring ")
+                || l.contains(" nginx.conf")
+                || l.trim() == "Reloading nginx")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 #[test]
 fn domains_default_add_remove_set_clear_and_report() {
     let env = install();
@@ -24,13 +38,15 @@ fn domains_default_add_remove_set_clear_and_report() {
         "web.example.com\n"
     );
     assert_eq!(
-        env.dokku(["domains:add", "web", "www.example.com", "web.example.com"]).success().stdout,
+        domain_lines(&env.dokku(["domains:add", "web", "www.example.com", "web.example.com"]).success().stdout),
         "-----> Added www.example.com to web\n-----> Skipping: web.example.com already added to web\n"
     );
     assert_eq!(
-        env.dokku(["domains:remove", "web", "web.example.com"])
-            .success()
-            .stdout,
+        domain_lines(
+            &env.dokku(["domains:remove", "web", "web.example.com"])
+                .success()
+                .stdout
+        ),
         "-----> Removed web.example.com from web\n"
     );
     assert_eq!(
@@ -60,7 +76,7 @@ fn domains_default_add_remove_set_clear_and_report() {
         "http://a.test\n"
     );
     assert_eq!(
-        env.dokku(["domains:clear", "web"]).success().stdout,
+        domain_lines(&env.dokku(["domains:clear", "web"]).success().stdout),
         "-----> Cleared domains in web\n"
     );
     assert!(!vhost.exists());

@@ -1,7 +1,7 @@
 //! `apps:report`: Dokku's `app` report of one app (`dokku-deploy-behaviour.md` §8.2).
 //!
-//! The report is named `app`, so its header reads `=====> <app> app information`, and
-//! its JSON keys keep their prefix (`app-dir`), as Dokku's `trimPrefix=false` does.
+//! The report is named `app`, so its header reads `=====> <app> app information`; its
+//! JSON has the stripped keys (`dir`) and Dokku's legacy ones (`app-dir`).
 
 use crate::paths::Layout;
 use crate::property::{PropertyStore, GLOBAL};
@@ -17,13 +17,13 @@ pub const DISABLE_AUTOCREATION: &str = "disable-autocreation";
 
 /// The app's report: `--app-created-at` (Unix seconds), `--app-deploy-source`,
 /// `--app-deploy-source-metadata`, `--app-dir`, `--app-global-disable-autocreation`
-/// (`false` when unset) and `--app-locked`. For `--global` only the global key.
+/// (empty when unset, as Dokku) and `--app-locked`. For `--global` only the global key.
 pub fn report(layout: &Layout, props: &PropertyStore, app: &str) -> Report {
     let get = |app: &str, key: &str| props.get(PLUGIN, app, key).ok().flatten();
-    let mut report = Report::new(REPORT_NAME, app).trim_prefix(false);
+    let mut report = Report::new(REPORT_NAME, app);
     report.flag(
         "--app-global-disable-autocreation",
-        get(GLOBAL, DISABLE_AUTOCREATION).unwrap_or_else(|| "false".into()),
+        get(GLOBAL, DISABLE_AUTOCREATION).unwrap_or_default(),
     );
     if app == GLOBAL {
         return report;
@@ -85,9 +85,27 @@ mod tests {
                 "App deploy source:               git",
                 "App deploy source metadata:      ",
                 "App dir:                         /home/dokku/web",
-                "App global disable autocreation: false",
+                "App global disable autocreation: ",
                 "App locked:                      false",
             ]
         );
+        let json = report(&layout, &props, "web")
+            .render(&ReportArgs {
+                format: crate::report::ReportFormat::Json,
+                ..ReportArgs::default()
+            })
+            .expect("json");
+        let Rendered::Json(json) = json else {
+            panic!("json expected")
+        };
+        for key in [
+            "dir",
+            "app-dir",
+            "locked",
+            "app-locked",
+            "global-disable-autocreation",
+        ] {
+            assert!(json.contains(&format!("\"{key}\":")), "{key} in {json}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! `schema`). A blank file counts as `{}`, as in Dokku.
 
 pub mod formation;
+mod jsonc;
 mod schema;
 pub mod scripts;
 
@@ -66,8 +67,8 @@ fn data_dir(layout: &Layout, app: &str) -> PathBuf {
     layout.app_data_dir(PLUGIN, app)
 }
 
-/// Parses `app.json` text: a JSON object whose known keys have the types Dokku reads
-/// them as; blank text is `{}`.
+/// Parses `app.json` text: a JSON object (comments and trailing commas allowed, as
+/// in Dokku) whose known keys have the types Dokku reads them as; blank text is `{}`.
 pub fn parse(text: &str, path: &str) -> Result<serde_json::Value, AppJsonError> {
     let invalid = |message: String| AppJsonError::Invalid {
         path: path.to_string(),
@@ -77,7 +78,7 @@ pub fn parse(text: &str, path: &str) -> Result<serde_json::Value, AppJsonError> 
         return Ok(serde_json::Value::Object(serde_json::Map::new()));
     }
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        serde_json::from_str(&jsonc::standardize(text)).map_err(|e| invalid(e.to_string()))?;
     let Some(doc) = value.as_object() else {
         return Err(invalid("the top level must be an object".into()));
     };

@@ -193,6 +193,17 @@ fn install_files(layout: &Layout, app: &str, files: &[(&str, &[u8])]) -> Result<
         let path = dir.join(name);
         crate::fs::write_atomic(&path, bytes, 0o640).map_err(DeployError::io("write", &path))?;
     }
+    // Run as root (`dokku plugin:trigger certs-set`), the files belong to the app's
+    // owner at once: nginx, reloaded before the trigger chain ends, runs as that user.
+    if crate::ownership::effective_uid() == Some(0) {
+        use std::os::unix::fs::MetadataExt;
+        let owner =
+            std::fs::metadata(layout.app_root(app)).map_err(DeployError::io("stat", &dir))?;
+        for path in std::iter::once(dir.clone()).chain(files.iter().map(|(n, _)| dir.join(n))) {
+            std::os::unix::fs::lchown(&path, Some(owner.uid()), Some(owner.gid()))
+                .map_err(DeployError::io("chown", &path))?;
+        }
+    }
     Ok(())
 }
 
@@ -321,6 +332,29 @@ pub struct CertInfo {
     pub serial: String,
 }
 
+/// An RFC 2253 subject (last attribute first) in the certificate's own order, as
+/// Dokku shows it: `C=US; ST=California; ...; CN=example.com`. Escaped commas stay
+/// inside their value.
+fn subject_in_certificate_order(rfc2253: &str) -> String {
+    let mut rdns = Vec::new();
+    let mut current = String::new();
+    let mut escaped = false;
+    for c in rfc2253.chars() {
+        if c == ',' && !escaped {
+            rdns.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    rdns.push(current);
+    rdns.iter()
+        .rev()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Parses `openssl x509 -noout -subject -issuer -startdate -enddate -serial
 /// -fingerprint -sha256 -nameopt RFC2253 -ext subjectAltName` output.
 pub fn parse_info(text: &str) -> CertInfo {
@@ -331,7 +365,7 @@ pub fn parse_info(text: &str) -> CertInfo {
         let line = line.trim();
         if let Some(v) = line.strip_prefix("subject=") {
             let v = v.trim();
-            info.subject = v.replace(',', "; ");
+            info.subject = subject_in_certificate_order(v);
             for rdn in v.split(',') {
                 if let Some(cn) = rdn.trim().strip_prefix("CN=") {
                     names.insert(cn.trim().to_string());
@@ -416,6 +450,10 @@ pub fn covers(names: &[String], host: &str) -> bool {
 /// The `certs:report` flags of `app`.
 pub fn report(layout: &Layout, app: &str) -> Report {
     let mut report = Report::new("ssl", app).legacy_keys(false);
+    // Certificates belong to apps: the global report has no keys (Dokku's `{}`).
+    if app == crate::property::GLOBAL {
+        return report;
+    }
     let enabled = is_enabled(layout, app);
     let info = info(layout, app).unwrap_or_default();
     let verified = if enabled {
@@ -545,6 +583,10 @@ mod tests {
         let info = info(host.layout(), "web").expect("info");
         assert_eq!(info.hostnames, ["a.test", "www.a.test"]);
         assert_eq!(info.subject, "CN=a.test");
+        assert_eq!(
+            subject_in_certificate_order("CN=a.test,OU=Ops,O=Expa\\, Inc,C=US"),
+            "C=US; O=Expa\\, Inc; OU=Ops; CN=a.test"
+        );
         assert!(!info.expires_at.is_empty() && !info.fingerprint.is_empty());
         remove(&host, "web").expect("remove");
         assert!(!is_enabled(host.layout(), "web"));

@@ -66,6 +66,108 @@ pub fn migrate_env_files(
     Ok(())
 }
 
+/// One deprecated config var that became a plugin property (Dokku's `prop
+/// migrate-config-to-property`, run by plugins' `install` triggers).
+#[derive(Debug, Clone, Copy)]
+pub struct ConfigToProperty<'a> {
+    /// The app var (`DOKKU_CHECKS_SKIPPED`).
+    pub config_var: &'a str,
+    /// The global var that becomes the global property, if the property has one.
+    pub global_config_var: Option<&'a str>,
+    /// The property it becomes.
+    pub property: &'a str,
+    /// Turns the var's value into the property's (an empty result writes nothing,
+    /// the var is still removed).
+    pub transform: fn(&str) -> String,
+}
+
+impl<'a> ConfigToProperty<'a> {
+    /// `config_var` becomes `property` as it is, for apps only.
+    pub fn new(property: &'a str, config_var: &'a str) -> Self {
+        ConfigToProperty {
+            config_var,
+            global_config_var: None,
+            property,
+            transform: str::to_string,
+        }
+    }
+
+    /// With `global_config_var` becoming the global property.
+    pub fn with_global(mut self, global_config_var: &'a str) -> Self {
+        self.global_config_var = Some(global_config_var);
+        self
+    }
+
+    /// With a value transform.
+    pub fn with_transform(mut self, transform: fn(&str) -> String) -> Self {
+        self.transform = transform;
+        self
+    }
+}
+
+/// Moves each deprecated var into its property of `plugin`, for the global scope and
+/// every app in `apps`, as Dokku's `MigrateConfigToProperties`: a scope whose
+/// property already exists is left alone; otherwise a set var is written to the
+/// property (with Dokku's `Migrating deprecated ...` line) and removed from the
+/// config without a restart. The pre-0.38 ENV files are drained first, so a var
+/// still in one is found.
+pub fn config_to_property(
+    host: &dyn ConfigHost,
+    dokku_root: &Path,
+    plugin: &str,
+    apps: &[String],
+    entries: &[ConfigToProperty<'_>],
+) -> Result<(), ConfigError> {
+    if let Err(e) = migrate_env_files(host, dokku_root, apps) {
+        host.log(
+            Level::Warn,
+            &format!("Unable to migrate legacy env files: {e}"),
+        );
+    }
+    let props = PropertyStore::new(host.lib_root());
+    let store = ops::store(host);
+    for entry in entries {
+        let global = entry
+            .global_config_var
+            .map(|var| (GLOBAL, var, ConfigScope::Global));
+        let per_app = apps.iter().map(|app| {
+            (
+                app.as_str(),
+                entry.config_var,
+                ConfigScope::app(app.as_str()),
+            )
+        });
+        for (name, var, scope) in global.into_iter().chain(per_app) {
+            if props
+                .exists(plugin, name, entry.property)
+                .map_err(prop_err)?
+            {
+                continue;
+            }
+            let Some(value) = store.get(&scope, var)?.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let value = (entry.transform)(&value);
+            let property = entry.property;
+            host.log(
+                Level::Info1,
+                &if name == GLOBAL {
+                    format!("Migrating deprecated global {var} to {plugin} {property} property. Use 'dokku {plugin}:set --global {property} <value>' to manage this going forward.")
+                } else {
+                    format!("Migrating deprecated {var} to {plugin} {property} property for {name}. Use 'dokku {plugin}:set {name} {property} <value>' to manage this going forward.")
+                },
+            );
+            if !value.is_empty() {
+                props
+                    .write(plugin, name, property, &value)
+                    .map_err(prop_err)?;
+            }
+            store.unset(&scope, &[var])?;
+        }
+    }
+    Ok(())
+}
+
 /// Reads a legacy ENV file (`export KEY='value'` lines or godotenv syntax); keys that
 /// are not valid names are dropped.
 fn read_legacy(path: &Path) -> Result<Env, String> {

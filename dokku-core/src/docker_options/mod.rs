@@ -258,7 +258,9 @@ fn edit(
         for &phase in phases {
             update(props, app, scope, phase, |list| match how {
                 Edit::Add => list.extend(options.iter().cloned()),
-                Edit::Remove => list.retain(|o| !options.contains(o)),
+                // A line stored verbatim by releases before 0.38.26 (unquoted shell
+                // metacharacters) matches the operator's words as they are.
+                Edit::Remove => list.retain(|o| !options.contains(o) && o.trim() != option.trim()),
             })?;
         }
     }

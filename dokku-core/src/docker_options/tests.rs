@@ -326,3 +326,19 @@ fn concurrent_adds_lose_nothing() {
         16
     );
 }
+
+#[test]
+fn remove_matches_a_line_stored_verbatim_before_0_38_26() {
+    let (root, props) = store();
+    add(&props, "web", &[], &phases("deploy"), "-v /k:/k").expect("add");
+    let file = root
+        .path()
+        .join("config/docker-options/web/_default_.deploy");
+    let legacy = "--group-add $(getent group docker | cut -d: -f3)";
+    std::fs::write(&file, format!("{legacy}\n-v /k:/k\n")).expect("seed");
+    remove(&props, "web", &[], &phases("deploy"), legacy).expect("remove");
+    assert_eq!(
+        options(&props, "web", None, Phase::Deploy).expect("list"),
+        ["-v /k:/k"]
+    );
+}

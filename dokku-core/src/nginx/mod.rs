@@ -669,20 +669,17 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let live = live::live_addresses(host, app);
     let web = live::keep_live(host, app, asked_listeners(host, app, "web"), &live);
     if web.is_empty() {
-        if conf_path(layout, app).exists() {
-            // A stopped or dead app is not routed: its old addresses may belong to
-            // another app's containers by now.
-            host.log(
-                Level::Info1,
-                &format!("No running web container for {app}, removing its nginx config"),
-            );
+        // An app with no running web container (never deployed, stopped, dead) keeps
+        // its domains but no upstream: they answer 502, as in Dokku, instead of falling
+        // through to nginx's default server (another app) or to addresses Docker may
+        // have given to another app's containers by now.
+        if domains::list(layout, app).is_empty() || !domains::app_enabled(layout, app) {
             return clear_config(host, app);
         }
         host.log(
             Level::WarnQuiet,
             &format!("No web listeners specified for {app}"),
         );
-        return Ok(());
     }
     host.fire_checked("ports-configure", &[app])?;
     let rendered = render_with(host, app, &web, Some(&live))?;
@@ -822,16 +819,20 @@ fn preflight(host: &dyn Host, app: &str) -> Result<(), DeployError> {
             ports::web_port(&host.properties(), app)
         ));
     }
-    let refused = |e: DeployError| {
-        DeployError::fail(format!(
-            "The app's nginx.conf.sigil was refused, nothing was deployed: {}",
-            match e {
-                DeployError::Fail { message, .. } => message,
-                other => other.to_string(),
-            }
-        ))
-    };
-    let rendered = render(host, app, &web).map_err(refused)?;
+    // Dokku's wording (operators and its tests grep for it), with nginx's reason.
+    fn refused(what: &'static str) -> impl Fn(DeployError) -> DeployError {
+        move |e: DeployError| {
+            DeployError::fail(format!(
+                "Custom nginx.conf.sigil {what}, nothing was deployed: {}",
+                match e {
+                    DeployError::Fail { message, .. } => message,
+                    other => other.to_string(),
+                }
+            ))
+        }
+    }
+    host.log(Level::Info1, "Pre-validating custom nginx.conf.sigil");
+    let rendered = render(host, app, &web).map_err(refused("failed to render via sigil"))?;
     apply(
         host,
         app,
@@ -841,7 +842,7 @@ fn preflight(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         },
         false,
     )
-    .map_err(refused)
+    .map_err(refused("failed nginx -t validation"))
 }
 
 /// `core-post-deploy`: this deploy's template (or its absence) becomes the app's.

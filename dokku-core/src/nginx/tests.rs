@@ -248,8 +248,9 @@ fn a_broken_app_template_is_refused_at_extract_time() {
     std::fs::write(src.join("nginx.conf.sigil"), "BROKEN {{ .APP }};\n").expect("write");
     let err = extract(&host, "web", &src).expect_err("refused");
     assert!(
-        err.to_string()
-            .starts_with("The app's nginx.conf.sigil was refused, nothing was deployed"),
+        err.to_string().starts_with(
+            "Custom nginx.conf.sigil failed nginx -t validation, nothing was deployed"
+        ),
         "{err}"
     );
     assert_eq!(
@@ -283,14 +284,26 @@ fn a_disabled_proxy_removes_the_config() {
 }
 
 #[test]
-fn nothing_is_rendered_before_the_first_deploy() {
+fn an_undeployed_app_answers_502_at_its_domains_and_has_no_upstream() {
     let host = FakeHost::new();
     host.mkapp("web");
+    // Without domains there is nothing to serve.
     build_config(&host, "web").expect("build");
     assert!(!conf_path(host.layout(), "web").exists());
+    crate::domains::set(&host, "web", &["web.test".into()]).expect("domains");
+    build_config(&host, "web").expect("build");
     assert!(host
         .log_text()
         .contains("No web listeners specified for web"));
+    assert_unrouted(&std::fs::read_to_string(conf_path(host.layout(), "web")).expect("written"));
+}
+
+/// A config that answers 502 and sends nothing upstream.
+fn assert_unrouted(text: &str) {
+    assert!(
+        text.contains("return 502") && !text.contains("upstream ") && !text.contains("proxy_pass"),
+        "a config routes somewhere:\n{text}"
+    );
 }
 
 #[test]
@@ -347,10 +360,8 @@ fn a_stopped_app_is_not_routed_to_its_old_address() {
         &crate::docker::fake::inspect_array(&[("c1", false, "172.17.0.5")]),
     );
     build_config(&host, "web").expect("rebuild");
-    assert!(
-        !conf_path(&layout, "web").exists(),
-        "a stopped app keeps an upstream that may now be another app's container"
-    );
+    // An upstream left behind may now be another app's container.
+    assert_unrouted(&std::fs::read_to_string(conf_path(&layout, "web")).expect("written"));
 }
 
 #[test]

@@ -57,16 +57,22 @@ pub fn set(
     valid: &[&str],
     global_ok: &[&str],
 ) -> Result<SetOutcome, SetError> {
+    // Dokku's order: the global check, then the key's presence and validity (the
+    // valid list includes the global-only properties).
+    if app == GLOBAL && !global_ok.contains(&key) {
+        return Err(SetError::NotGlobal);
+    }
     if key.is_empty() {
         return Err(SetError::NoProperty);
     }
-    if !valid.contains(&key) {
-        let mut list: Vec<String> = valid.iter().map(|s| s.to_string()).collect();
+    if !valid.contains(&key) && !global_ok.contains(&key) {
+        let mut list: Vec<String> = valid
+            .iter()
+            .chain(global_ok.iter().filter(|g| !valid.contains(g)))
+            .map(|s| s.to_string())
+            .collect();
         list.sort();
         return Err(SetError::Invalid { valid: list });
-    }
-    if app == GLOBAL && !global_ok.contains(&key) {
-        return Err(SetError::NotGlobal);
     }
     if value.is_empty() {
         props.delete(plugin, app, key)?;

@@ -196,6 +196,12 @@ pub fn add(
     allowed: Option<&str>,
 ) -> Result<String, SshKeyError> {
     check_name(name)?;
+    // As sshcommand: a file ssh-keygen already refuses is not added to (a broken line
+    // would hide the new key from sshd); nothing is written.
+    match verify(layout) {
+        Ok(()) | Err(SshKeyError::NoKeys) => {}
+        Err(e) => return Err(e),
+    }
     let path = layout.authorized_keys();
     let text = read(&path);
     if text.contains(&format!("NAME=\\\"{name}\\\"")) {
@@ -365,5 +371,13 @@ mod tests {
         remove_by_name(&layout, "admin").expect("removed");
         assert!(list(&layout).is_empty());
         assert_eq!(verify(&layout), Err(SshKeyError::NoKeys));
+        // A file with a line ssh-keygen refuses is not added to.
+        let path = layout.authorized_keys();
+        std::fs::write(&path, "invalid\n").expect("write");
+        assert!(matches!(
+            add(&layout, "admin", &key, None),
+            Err(SshKeyError::BadLines { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "invalid\n");
     }
 }

@@ -14,11 +14,14 @@ use dokku_host::context::Context;
 use dokku_host::output;
 use dokku_host::pipeline::{cli_error, existing_app};
 use dokku_plugin_common::flags::{parse_flags, FlagSpec};
-use dokku_plugin_common::log;
 use dokku_plugin_common::report::run_report;
+use dokku_plugin_common::{log, properties};
 
-/// The properties `apps:set` knows, all global-only.
-const SET_PROPERTIES: &[&str] = &[app::report::DISABLE_AUTOCREATION];
+/// The properties `apps:set APP` takes (Dokku's; the deploy source ones are
+/// normally written by deploys).
+const SET_PROPERTIES: &[&str] = &["deploy-source", "deploy-source-metadata"];
+/// The properties `apps:set --global` takes.
+const GLOBAL_SET_PROPERTIES: &[&str] = &[app::report::DISABLE_AUTOCREATION];
 
 /// Runs one `apps:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -209,41 +212,31 @@ fn set(ctx: &mut Context, args: &[String]) -> CmdResult {
     }
     let key = args.get(1).map(String::as_str).unwrap_or("");
     let value = args.get(2).map(String::as_str).unwrap_or("");
-    if key.is_empty() {
-        return Err(CommandError::fail("No property specified"));
-    }
-    if !SET_PROPERTIES.contains(&key) {
-        return Err(CommandError::fail(format!(
-            "Invalid property specified, valid properties include: {}",
-            SET_PROPERTIES.join(", ")
-        )));
-    }
-    if scope != GLOBAL {
+    if scope != GLOBAL && key == app::report::DISABLE_AUTOCREATION {
         return Err(CommandError::fail(
             "Property can only be specified globally",
         ));
     }
-    if !value.is_empty() && value != "true" && value != "false" {
+    if key == app::report::DISABLE_AUTOCREATION
+        && !value.is_empty()
+        && value != "true"
+        && value != "false"
+    {
         return Err(
             CommandError::fail(format!("Invalid value specified for {key}: {value}")).hint(
                 format!("use 'dokku apps:set --global {key} true' or 'false'"),
             ),
         );
     }
-    let props = PropertyStore::new(&ctx.layout.lib_root);
-    let prop_err = |e: dokku_core::property::PropertyError| CommandError::fail(e.to_string());
-    if value.is_empty() {
-        log(ctx, Level::Info2Quiet, &format!("Unsetting {key}"));
-        props
-            .delete(lifecycle::PLUGIN, GLOBAL, key)
-            .map_err(prop_err)?;
-    } else {
-        log(ctx, Level::Info2Quiet, &format!("Setting {key} to {value}"));
-        props
-            .write(lifecycle::PLUGIN, GLOBAL, key, value)
-            .map_err(prop_err)?;
-    }
-    Ok(0)
+    properties::set_value(
+        ctx,
+        lifecycle::PLUGIN,
+        scope,
+        key,
+        value,
+        SET_PROPERTIES,
+        GLOBAL_SET_PROPERTIES,
+    )
 }
 
 fn list(ctx: &Context, args: &[String]) -> CmdResult {

@@ -58,7 +58,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             let file = match words.get(1).map(String::as_str) {
                 Some("crt") => "server.crt",
                 Some("key") => "server.key",
-                _ => return Err(CommandError::fail("Please specify crt or key")),
+                _ => return Err(CommandError::fail("specify either 'key' or 'crt'")),
             };
             if !certs::is_enabled(&ctx.layout, &app) {
                 return Err(CommandError::fail(format!(

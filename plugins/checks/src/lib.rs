@@ -18,6 +18,7 @@ dokku_plugin_common::core_plugin! {
         ("checks:skip", commands::run),
     ],
     triggers: [
+        ("install", triggers::trigger),
         ("report", triggers::trigger),
         ("checks-get-property", answers::trigger),
     ],

@@ -32,14 +32,15 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 ))
             });
         }
-        "nginx:show-config" => {
+        "nginx:reload" => nginx::test_and_reload(&host).map_err(cli_error)?,
+        "nginx:show-config" | "nginx:show-conf" => {
             let app = existing_app(ctx, args)?;
             let path = nginx::conf_path(&ctx.layout, &app);
             let text = std::fs::read_to_string(&path)
                 .map_err(|_| CommandError::fail(format!("No nginx.conf exists for {app}")))?;
             output::write(dokku_core::log::Stream::Stdout, &text);
         }
-        "nginx:validate-config" => {
+        "nginx:validate-config" | "nginx:validate" => {
             let clean = args.iter().any(|a| a == "--clean");
             let app = match args.iter().find(|a| !a.starts_with("--")) {
                 Some(_) => Some(existing_app(ctx, args)?),

@@ -50,9 +50,19 @@ pub(crate) fn trigger(
             trigger_status(ctx, result)
         }
         "proxy-clear-config" => trigger_status(ctx, clear(host, app)),
-        // We go further than Dokku: a stopped app is unrouted at once, not at the next
-        // ps:restore, since Docker may give its addresses to another app's containers.
-        "post-stop" => trigger_status(ctx, nginx::clear_config(&host, app)),
+        // We go further than Dokku: a stopped app is unrouted at once (its domains
+        // answer 502), not at the next ps:restore, since Docker may give its addresses
+        // to another app's containers.
+        "post-stop" => trigger_status(ctx, nginx::build_config(&host, app)),
+        // As Dokku's: a new app's domains answer 502 until it is deployed. Without a
+        // configured nginx there is nothing to serve them.
+        "post-create" => {
+            let nginx_ready = nginx::Nginx::from_env(host.env()).config().is_some();
+            if !nginx_ready || dokku_core::proxy::proxy_type(&host.properties(), app) != "nginx" {
+                return Ok(0);
+            }
+            trigger_status(ctx, nginx::build_config(&host, app))
+        }
         "scheduler-post-deploy-process" => {
             if arg(args, 1) != "web" {
                 return Ok(0);

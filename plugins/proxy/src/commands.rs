@@ -2,11 +2,12 @@
 //! built or cleared (the proxy's own plugin answers the trigger), and `proxy:report`.
 
 use dokku_core::deploy::Host;
-use dokku_core::property::GLOBAL;
+use dokku_core::log::Level;
 use dokku_core::proxy;
 
 use dokku_plugin_common::report::run_report;
 use dokku_plugin_common::{cli_error, existing_app, CmdResult, CommandError, Context};
+use dokku_plugin_common::{log, properties};
 
 /// `--all` or one app: the apps a `proxy:build-config` / `proxy:clear-config` acts on.
 fn targets(ctx: &Context, args: &[String]) -> Result<Vec<String>, CommandError> {
@@ -52,13 +53,24 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             }
         }
         "proxy:set" => {
-            let scope = args.first().map(String::as_str).unwrap_or("");
-            let app = if scope == GLOBAL {
-                GLOBAL.to_string()
-            } else {
-                existing_app(ctx, args)?
-            };
-            proxy::set_type(&host, &app, args.get(1).map(String::as_str)).map_err(cli_error)?;
+            let (app, rest) = properties::scoped(ctx, args)?;
+            let key = rest.first().map(String::as_str).unwrap_or("");
+            let value = rest.get(1..).map(|v| v.join(" ")).unwrap_or_default();
+            let (key, value) = proxy::set_words(key, &value).map_err(|e| {
+                if e == proxy::SetError::PortMapping {
+                    log(ctx, Level::Warn, proxy::PORT_MAPPING_WARNING);
+                }
+                CommandError::fail(e.to_string())
+            })?;
+            return properties::set_value(
+                ctx,
+                proxy::PLUGIN,
+                &app,
+                &key,
+                &value,
+                proxy::SET_KEYS,
+                proxy::GLOBAL_SET_KEYS,
+            );
         }
         "proxy:report" | "proxy" => {
             let props = host.properties();

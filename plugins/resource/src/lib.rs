@@ -18,6 +18,7 @@ dokku_plugin_common::core_plugin! {
     ],
     triggers: [
         ("docker-args-process-deploy", triggers::trigger),
+        ("docker-args-process-build", triggers::trigger),
         ("post-delete", triggers::trigger),
         ("report", triggers::trigger),
         ("resource-get-property", answers::trigger),

@@ -1,5 +1,6 @@
 //! The `resource` plugin's trigger handlers: the deploy-time docker arguments
-//! (`docker-args-process-deploy`), `post-delete` and `report`.
+//! (`docker-args-process-deploy`, `docker-args-process-build`), `post-delete` and
+//! `report`.
 
 use std::io::Write;
 
@@ -27,6 +28,15 @@ pub(crate) fn trigger(
             if ctx.var(dokku_core::env::DOKKU_OMIT_RESOURCE_ARGS) != Some("1") {
                 let _ = stdout.write_all(
                     resource::docker_args(&props, arg(args, 0), arg(args, 3)).as_bytes(),
+                );
+            }
+            Ok(0)
+        }
+        // APP BUILDER
+        "docker-args-process-build" => {
+            if ctx.var(dokku_core::env::DOKKU_OMIT_RESOURCE_ARGS) != Some("1") {
+                let _ = stdout.write_all(
+                    resource::build_docker_args(&props, arg(args, 0), arg(args, 1)).as_bytes(),
                 );
             }
             Ok(0)

@@ -87,6 +87,11 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
     if !path.exists() {
         return Err(CommandError::fail("authorized_keys not found for dokku"));
     }
+    // As sshcommand: a file ssh-keygen refuses is reported, not listed.
+    match sshkeys::verify(&ctx.layout) {
+        Ok(()) | Err(SshKeyError::NoKeys) => {}
+        Err(e) => return Err(key_error(e)),
+    }
     let keys: Vec<_> = sshkeys::list(&ctx.layout)
         .into_iter()
         .filter(|k| name.as_ref().is_none_or(|n| &k.name == n))

@@ -5,6 +5,7 @@ use dokku_core::events;
 use dokku_core::log::Level;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::Context;
+use dokku_plugin_common::help::installed_plugin_help;
 use dokku_plugin_common::log;
 
 /// Runs one `trace` command (`args` excludes the command itself).
@@ -30,6 +31,8 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 );
                 false
             }
+            // A bare `trace` is the plugin's help, as `dokku trace:help` (Dokku 0.38).
+            None => return installed_plugin_help(ctx, "trace"),
             _ => return Err(CommandError::fail("Valid trace options are [on/off]")),
         },
         other => {
