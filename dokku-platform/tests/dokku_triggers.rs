@@ -88,6 +88,7 @@ const FIRED: &[&str] = &[
     "post-extract",
     "post-proxy-ports-update",
     "post-release-builder",
+    "post-stack-set",
     "post-stop",
     "pre-build",
     "pre-build-dockerfile",
@@ -143,12 +144,9 @@ const NOT_YET: &[&str] = &[
     // refuse to build until issue 13 adds them.
     "builder-create-dokku-image",
     "builder-dokku-image",
-    "builder-herokuish-allowed",
-    "buildpack-stack-name",
     "post-build-buildpack",
     "post-build-lambda",
     "post-build-pack",
-    "post-stack-set",
     "pre-build-buildpack",
     "pre-build-lambda",
     "pre-build-pack",
@@ -207,6 +205,10 @@ const NOT_FIRED_YET: &[&str] = &[
     "certs-get",
     "checks-get-property",
     "resource-get-property",
+    // Asked only by Dokku's herokuish build steps (ours fails fast, issue 13) and its
+    // unit tests.
+    "builder-herokuish-allowed",
+    "buildpack-stack-name",
     // Only Dokku's lambda builder asks it; we have no lambda builder.
     "git-revision",
     // Our core plugins ask the rule in dokku-core directly.
