@@ -140,8 +140,8 @@ const NOT_YET: &[&str] = &[
     "cron-get-property",
     "scheduler-cron-write",
     "scheduler-uses-host-cron",
-    // The buildpack builders (herokuish, pack, lambda) and the buildpacks plugin: ours
-    // refuse to build until issue 13 adds them.
+    // The build steps of the buildpack builders (herokuish, pack, lambda): ours fail
+    // fast naming what the host lacks and do not build yet.
     "builder-create-dokku-image",
     "builder-dokku-image",
     "post-build-buildpack",
