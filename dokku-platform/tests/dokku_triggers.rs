@@ -76,6 +76,7 @@ const FIRED: &[&str] = &[
     "post-app-rename",
     "post-app-rename-setup",
     "post-build",
+    "post-build-buildpack",
     "post-build-dockerfile",
     "post-certs-remove",
     "post-certs-update",
@@ -91,6 +92,7 @@ const FIRED: &[&str] = &[
     "post-stack-set",
     "post-stop",
     "pre-build",
+    "pre-build-buildpack",
     "pre-build-dockerfile",
     "pre-delete",
     "pre-deploy",
@@ -98,6 +100,7 @@ const FIRED: &[&str] = &[
     "pre-enable-vhost",
     "pre-receive-app",
     "pre-release-builder",
+    "pre-release-buildpack",
     "pre-release-dockerfile",
     "pre-restore",
     "pre-start",
@@ -122,6 +125,7 @@ const FIRED: &[&str] = &[
     "scheduler-post-deploy-process",
     "scheduler-post-run",
     "scheduler-pre-restore",
+    "scheduler-register-retired",
     "scheduler-retire",
     "scheduler-run",
     "scheduler-run-list",
@@ -140,17 +144,15 @@ const NOT_YET: &[&str] = &[
     "cron-get-property",
     "scheduler-cron-write",
     "scheduler-uses-host-cron",
-    // The build steps of the buildpack builders (herokuish, pack, lambda): ours fail
-    // fast naming what the host lacks and do not build yet.
+    // Herokuish's hooks for a custom stack image (`builder-create-dokku-image`,
+    // `builder-dokku-image`), and the build steps of pack and lambda, which fail fast
+    // naming what the host lacks and do not build yet.
     "builder-create-dokku-image",
     "builder-dokku-image",
-    "post-build-buildpack",
     "post-build-lambda",
     "post-build-pack",
-    "pre-build-buildpack",
     "pre-build-lambda",
     "pre-build-pack",
-    "pre-release-buildpack",
     "pre-release-lambda",
     "pre-release-pack",
     // Proxies other than nginx (caddy, haproxy, openresty, traefik) are out of scope;
@@ -205,7 +207,7 @@ const NOT_FIRED_YET: &[&str] = &[
     "certs-get",
     "checks-get-property",
     "resource-get-property",
-    // Asked only by Dokku's herokuish build steps (ours fails fast, issue 13) and its
+    // Asked only by Dokku's herokuish build steps (ours asks the rule directly) and its
     // unit tests.
     "builder-herokuish-allowed",
     "buildpack-stack-name",
@@ -230,7 +232,6 @@ const NOT_FIRED_YET: &[&str] = &[
     "proxy-is-enabled",
     "proxy-type",
     "ps-current-scale",
-    "scheduler-register-retired",
 ];
 
 /// The events logger: it logs triggers, it does not answer them.

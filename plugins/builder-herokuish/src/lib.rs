@@ -1,17 +1,18 @@
 //! Dokku's `builder-herokuish` core plugin: the `herokuish` buildpack builder. It
 //! claims sources with buildpacks (`.buildpacks`, `BUILDPACK_URL`), keeps the
-//! `allowed` property (herokuish on hosts other than amd64), and its `builder-build`
-//! fails fast with what the host lacks (`dokku_core::builder::unavailable_builder`).
-//! The rules live in `dokku_core::builder::herokuish`.
+//! `allowed` property (herokuish on hosts other than amd64), builds in the app's
+//! stack image when the host has it and otherwise fails fast naming the image
+//! (`dokku_core::builder::check_needs`). The rules live in
+//! `dokku_core::builder::herokuish`.
 
 use std::io::Write;
 use std::path::Path;
 
-use dokku_core::builder::herokuish;
+use dokku_core::builder::{self, herokuish};
 use dokku_core::deploy;
 use dokku_core::property::PropertyStore;
 use dokku_core::trigger::TriggerError;
-use dokku_host::pipeline::arg;
+use dokku_host::pipeline::{arg, trigger_status};
 use dokku_host::{CmdResult, CommandError, Context};
 use dokku_plugin_common::properties;
 use dokku_plugin_common::report::run_report;
@@ -26,6 +27,7 @@ dokku_plugin_common::core_plugin! {
     triggers: [
         ("builder-detect", trigger),
         ("builder-build", trigger),
+        ("builder-release", trigger),
         ("builder-herokuish-allowed", trigger),
     ],
 }
@@ -50,7 +52,7 @@ fn command(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     }
 }
 
-/// `builder-detect`, `builder-build` (fails fast, see the crate docs) and
+/// `builder-detect`, `builder-build` and `builder-release` of herokuish builds, and
 /// `builder-herokuish-allowed APP` (exit 1 unless herokuish may build the app).
 fn trigger(
     ctx: &Context,
@@ -71,6 +73,19 @@ fn trigger(
         "builder-herokuish-allowed" => Ok(i32::from(
             herokuish::computed_allowed(&props, app) != "true",
         )),
-        _ => dokku_plugin_common::buildpack::trigger(ctx, "herokuish", trigger, args),
+        // BUILDER APP DIR
+        "builder-build" if arg(args, 0) == "herokuish" => {
+            let (app, dir) = (arg(args, 1), Path::new(arg(args, 2)));
+            trigger_status(
+                ctx,
+                builder::check_needs(ctx, "herokuish", app)
+                    .and_then(|()| herokuish::build(ctx, app, dir)),
+            )
+        }
+        // BUILDER APP TAG
+        "builder-release" if arg(args, 0) == "herokuish" => {
+            trigger_status(ctx, herokuish::release(ctx, arg(args, 1), arg(args, 2)))
+        }
+        _ => Ok(0),
     }
 }
