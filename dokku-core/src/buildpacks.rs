@@ -340,6 +340,56 @@ pub fn from_app_json(doc: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether `branch` can name a revision to check out: not empty, not an option
+/// (`-...`), no whitespace or control characters, no `..`.
+pub fn is_valid_branch(branch: &str) -> bool {
+    !branch.is_empty()
+        && !branch.starts_with('-')
+        && !branch.contains("..")
+        && !branch.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `buildpacks:detect APP [--branch B]`: checks `branch` of the app's repository out
+/// and asks herokuish (the app's stack image, which the host must have) which
+/// buildpack would build it; returns herokuish's answer.
+pub fn detect(
+    host: &dyn crate::deploy::Host,
+    app: &str,
+    branch: &str,
+) -> Result<String, crate::deploy::DeployError> {
+    use crate::deploy::DeployError;
+    if !is_valid_branch(branch) {
+        return Err(DeployError::refused(
+            format!("Invalid branch specified: {branch}"),
+            "give a branch of the app's repository: --branch main",
+        ));
+    }
+    crate::builder::check_needs(host, "herokuish", app)?;
+    let image = crate::builder::needs(host, "herokuish", app)
+        .and_then(|n| n.image)
+        .unwrap_or_else(|| crate::env::fixed::HEROKUISH_IMAGE.to_string());
+    let workdir = crate::git::extract(host, app, branch)
+        .map_err(|e| DeployError::fail(format!("Unable to checkout bare git repository: {e}")))?;
+    let result = host.docker().run(&crate::docker::Call::new([
+        "run".to_string(),
+        "--rm".into(),
+        "-v".into(),
+        format!("{}:/tmp/app", workdir.path().display()),
+        image,
+        "/bin/herokuish".into(),
+        "buildpack".into(),
+        "detect".into(),
+        "/tmp/app".into(),
+    ]))?;
+    if result.code != 0 {
+        return Err(DeployError::fail(format!(
+            "Buildpack detection failed: {}",
+            result.stderr.trim_end()
+        )));
+    }
+    Ok(result.stdout)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +428,28 @@ mod tests {
             );
         }
         assert!(matches!(valid_url(""), Err(BuildpacksError::Missing)));
+    }
+
+    #[test]
+    fn detect_needs_a_sane_branch_and_the_stack_image() {
+        for bad in ["", "-x", "--upload-pack=x", "a..b", "a b"] {
+            assert!(!is_valid_branch(bad), "{bad}");
+        }
+        assert!(is_valid_branch("feature/x-1"));
+        let host = crate::deploy::testing::FakeHost::new();
+        host.mkapp("web");
+        let refused = detect(&host, "web", "-x").expect_err("option");
+        assert_eq!(refused.to_string(), "Invalid branch specified: -x");
+        host.fake.respond(
+            &["image", "inspect"],
+            crate::docker::CallResult {
+                code: 1,
+                stdout: String::new(),
+                stderr: "No such image".into(),
+            },
+        );
+        let missing = detect(&host, "web", "main").expect_err("no image");
+        assert!(missing.to_string().contains("needs the image"), "{missing}");
     }
 
     #[test]

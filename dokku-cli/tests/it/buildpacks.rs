@@ -251,6 +251,24 @@ fn a_build_without_the_builders_image_or_program_fails_in_one_line() {
         "{}",
         herokuish.stderr
     );
+    let detect = env.dokku(["buildpacks:detect", "web"]);
+    assert_eq!(detect.code, 1);
+    assert!(
+        detect
+            .stderr
+            .contains("needs the image gliderlabs/herokuish:latest-24"),
+        "{}",
+        detect.stderr
+    );
+    let option = env.dokku(["buildpacks:detect", "web", "--branch=-x"]);
+    assert_eq!(option.code, 1);
+    assert!(
+        option
+            .stderr
+            .starts_with(" !     Invalid branch specified: -x\n"),
+        "{}",
+        option.stderr
+    );
     let nixpacks = env.dokku(["plugin:trigger", "builder-build", "nixpacks", "web", &src]);
     assert_eq!(nixpacks.code, 1);
     assert!(

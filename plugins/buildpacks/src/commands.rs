@@ -7,7 +7,7 @@ use dokku_core::trigger::StdoutMode;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
-use dokku_host::pipeline::existing_app;
+use dokku_host::pipeline::{cli_error, existing_app};
 use dokku_plugin_common::flags::{parse_flags, FlagSpec, Flags};
 use dokku_plugin_common::help::installed_plugin_help;
 use dokku_plugin_common::report::run_report;
@@ -28,6 +28,16 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "buildpacks:clear" => {
             let (_, app) = parse(ctx, args, &[], &[])?;
             buildpacks::clear(&props, &app).map_err(fail)?;
+            Ok(0)
+        }
+        "buildpacks:detect" => {
+            let (flags, app) = parse(ctx, args, &["branch"], &[])?;
+            let branch = match flags.value("branch").filter(|b| !b.is_empty()) {
+                Some(b) => b.to_string(),
+                None => dokku_core::git::deploy_branch(&props, &app).0,
+            };
+            let found = buildpacks::detect(ctx, &app, &branch).map_err(cli_error)?;
+            log(ctx, Level::Verbose, found.trim_end());
             Ok(0)
         }
         "buildpacks:list" => {

@@ -12,6 +12,7 @@ dokku_plugin_common::core_plugin! {
         ("buildpacks", commands::run),
         ("buildpacks:add", commands::run),
         ("buildpacks:clear", commands::run),
+        ("buildpacks:detect", commands::run),
         ("buildpacks:list", commands::run),
         ("buildpacks:remove", commands::run),
         ("buildpacks:report", commands::run),
