@@ -64,6 +64,9 @@ pub enum BuildpacksError {
         /// Why the line was refused.
         source: Box<BuildpacksError>,
     },
+    /// The source's `.buildpacks` is a symlink or a directory.
+    #[error("Unable to parse .buildpacks file: not a regular file")]
+    NotAFile,
     /// The property store failed.
     #[error(transparent)]
     Store(#[from] PropertyError),
@@ -296,6 +299,11 @@ pub fn write_buildpacks_file(workdir: &Path, buildpacks: &[String]) -> Result<()
             source,
         }
     };
+    // The source is the pusher's: a `.buildpacks` symlink must not make us read (and
+    // copy into the build) a file elsewhere on the host.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(BuildpacksError::NotAFile);
+    }
     let lines = if buildpacks.is_empty() {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -554,5 +562,13 @@ mod tests {
         );
         std::fs::write(dir.path().join(".buildpacks"), "nope\n").expect("write");
         assert!(write_buildpacks_file(dir.path(), &[]).is_err());
+        let secret = dir.path().join("secret");
+        std::fs::write(&secret, "heroku/ruby\n").expect("write");
+        std::fs::remove_file(dir.path().join(".buildpacks")).expect("rm");
+        std::os::unix::fs::symlink(&secret, dir.path().join(".buildpacks")).expect("symlink");
+        assert!(matches!(
+            write_buildpacks_file(dir.path(), &[]),
+            Err(BuildpacksError::NotAFile)
+        ));
     }
 }
