@@ -53,6 +53,7 @@
 pub mod app;
 pub mod appjson;
 pub mod builder;
+pub mod buildpacks;
 pub mod certs;
 pub mod checks;
 pub mod config;

@@ -76,6 +76,7 @@ const FIRED: &[&str] = &[
     "post-app-rename",
     "post-app-rename-setup",
     "post-build",
+    "post-build-buildpack",
     "post-build-dockerfile",
     "post-certs-remove",
     "post-certs-update",
@@ -88,8 +89,10 @@ const FIRED: &[&str] = &[
     "post-extract",
     "post-proxy-ports-update",
     "post-release-builder",
+    "post-stack-set",
     "post-stop",
     "pre-build",
+    "pre-build-buildpack",
     "pre-build-dockerfile",
     "pre-delete",
     "pre-deploy",
@@ -97,6 +100,7 @@ const FIRED: &[&str] = &[
     "pre-enable-vhost",
     "pre-receive-app",
     "pre-release-builder",
+    "pre-release-buildpack",
     "pre-release-dockerfile",
     "pre-restore",
     "pre-start",
@@ -121,6 +125,7 @@ const FIRED: &[&str] = &[
     "scheduler-post-deploy-process",
     "scheduler-post-run",
     "scheduler-pre-restore",
+    "scheduler-register-retired",
     "scheduler-retire",
     "scheduler-run",
     "scheduler-run-list",
@@ -139,20 +144,15 @@ const NOT_YET: &[&str] = &[
     "cron-get-property",
     "scheduler-cron-write",
     "scheduler-uses-host-cron",
-    // The buildpack builders (herokuish, pack, lambda) and the buildpacks plugin: ours
-    // refuse to build until issue 13 adds them.
+    // Herokuish's hooks for a custom stack image (`builder-create-dokku-image`,
+    // `builder-dokku-image`), and the build steps of pack and lambda, which fail fast
+    // naming what the host lacks and do not build yet.
     "builder-create-dokku-image",
     "builder-dokku-image",
-    "builder-herokuish-allowed",
-    "buildpack-stack-name",
-    "post-build-buildpack",
     "post-build-lambda",
     "post-build-pack",
-    "post-stack-set",
-    "pre-build-buildpack",
     "pre-build-lambda",
     "pre-build-pack",
-    "pre-release-buildpack",
     "pre-release-lambda",
     "pre-release-pack",
     // Proxies other than nginx (caddy, haproxy, openresty, traefik) are out of scope;
@@ -207,6 +207,10 @@ const NOT_FIRED_YET: &[&str] = &[
     "certs-get",
     "checks-get-property",
     "resource-get-property",
+    // Asked only by Dokku's herokuish build steps (ours asks the rule directly) and its
+    // unit tests.
+    "builder-herokuish-allowed",
+    "buildpack-stack-name",
     // Only Dokku's lambda builder asks it; we have no lambda builder.
     "git-revision",
     // Our core plugins ask the rule in dokku-core directly.
@@ -228,7 +232,6 @@ const NOT_FIRED_YET: &[&str] = &[
     "proxy-is-enabled",
     "proxy-type",
     "ps-current-scale",
-    "scheduler-register-retired",
 ];
 
 /// The events logger: it logs triggers, it does not answer them.

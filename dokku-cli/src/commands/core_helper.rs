@@ -69,6 +69,7 @@ pub(crate) fn run(ctx: &mut Context, args: &[String]) -> CmdResult {
             })
         }
         "prop" => super::core_prop::run(ctx, rest),
+        "plugin-trigger" => plugin_trigger(ctx, rest),
         "ps-restore-app" => dokku_plugin_ps::restore_worker(ctx, rest),
         "config" => dokku_plugin_config::run_core(ctx, rest),
         h if super::core_shell::HELPERS.contains(&h) => super::core_shell::run(ctx, h, rest),
@@ -122,4 +123,28 @@ fn copy_from_image(ctx: &Context, dir: bool, rest: &[String]) -> CmdResult {
     let arg = |i: usize| rest.get(i).map(String::as_str).unwrap_or("");
     dokku_host::images::copy_from_image(ctx, dir, arg(0), arg(1), arg(2), arg(3))?;
     Ok(0)
+}
+
+/// `plugin-trigger PLUGIN TRIGGER ARGS...`: one enabled plugin's handler of `TRIGGER`,
+/// as the bus would call it, for the hook files a core plugin ships at Dokku's paths
+/// (`builder-pack/core-post-extract`) so that callers running them directly reach
+/// the built-in handler. Its exit status is the handler's.
+fn plugin_trigger(ctx: &Context, args: &[String]) -> CmdResult {
+    let [plugin, trigger, rest @ ..] = args else {
+        return Err(CommandError::fail("missing plugin or trigger name")
+            .hint("dokku __core plugin-trigger <plugin> <trigger> [args...]"));
+    };
+    if ctx.plugins().get(plugin).is_none() {
+        return Err(
+            CommandError::fail(format!("plugin {plugin} is not enabled"))
+                .hint("dokku plugin:list shows the enabled plugins"),
+        );
+    }
+    let outcome = ctx.fire_at(
+        plugin,
+        trigger,
+        rest,
+        dokku_core::trigger::StdoutMode::Inherit,
+    )?;
+    Ok(outcome.status)
 }

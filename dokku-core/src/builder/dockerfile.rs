@@ -119,7 +119,9 @@ pub fn detects(
     workdir: &Path,
     env: &crate::settings::EnvMap,
 ) -> bool {
-    if super::herokuish_detects(workdir, env) || super::pack_detects(workdir) {
+    if super::herokuish::detects(props, app, workdir, env)
+        || super::file_builder::PACK.detects(workdir)
+    {
         return false;
     }
     let path = dockerfile_path(props, app);

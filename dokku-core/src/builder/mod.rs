@@ -6,6 +6,8 @@
 //! plugin answers first with a manual choice (`builder:set APP selected X`).
 
 pub mod dockerfile;
+pub mod file_builder;
+pub mod herokuish;
 
 use std::path::Path;
 
@@ -66,11 +68,6 @@ pub fn herokuish_detects(dir: &Path, env: &EnvMap) -> bool {
         || env.get("BUILDPACK_URL").is_some_and(|v| !v.is_empty())
 }
 
-/// Whether the pack (CNB) builder would claim the source: `project.toml`.
-pub fn pack_detects(dir: &Path) -> bool {
-    dir.join("project.toml").is_file()
-}
-
 /// The first line of the `builder-detect` output, or the fallback.
 pub fn pick(detect_output: &str) -> String {
     detect_output
@@ -81,33 +78,117 @@ pub fn pick(detect_output: &str) -> String {
         .unwrap_or_else(|| FALLBACK.to_string())
 }
 
-/// `builder-build herokuish|pack APP DIR` on a host that cannot run those builders:
-/// both need an image (herokuish's `$DOKKU_IMAGE`, the CNB builder
-/// `$DOKKU_CNB_BUILDER` plus the `pack` CLI) that cannot be pulled here, and this
-/// dokku builds with Dockerfiles only. Fails with what is missing and how to proceed,
-/// instead of letting the deploy go on with nothing built.
+/// What a builder other than `dockerfile` needs on the host: an image, a program on
+/// `PATH`, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs {
+    /// The image the build runs in (herokuish's stack, pack's CNB builder).
+    pub image: Option<String>,
+    /// The program the build runs (`pack`, `nixpacks`, `railpack`, `lambda-builder`).
+    pub program: Option<&'static str>,
+}
+
+/// What `builder` needs to build `app` (`None` for a builder this table does not
+/// know). Herokuish builds in the app's stack (`buildpacks:set-property stack`, else
+/// `DOKKU_IMAGE`); pack runs the `pack` program with `$DOKKU_CNB_BUILDER`.
+pub fn needs(host: &dyn crate::deploy::Host, builder: &str, app: &str) -> Option<Needs> {
+    let program = |p| Needs {
+        image: None,
+        program: Some(p),
+    };
+    Some(match builder {
+        "herokuish" => {
+            let env_image = host
+                .var(crate::env::DOKKU_IMAGE)
+                .unwrap_or(crate::env::fixed::HEROKUISH_IMAGE);
+            let config_image = deploy::app_env(host.layout(), app)
+                .ok()
+                .and_then(|env| env.get(crate::env::DOKKU_IMAGE).cloned())
+                .filter(|v| !v.is_empty());
+            let default = config_image.unwrap_or_else(|| env_image.to_string());
+            Needs {
+                image: Some(crate::buildpacks::computed_stack(
+                    &host.properties(),
+                    app,
+                    &default,
+                )),
+                program: None,
+            }
+        }
+        "pack" => Needs {
+            image: Some(
+                host.var(crate::env::DOKKU_CNB_BUILDER)
+                    .unwrap_or(crate::env::fixed::CNB_BUILDER)
+                    .to_string(),
+            ),
+            program: Some("pack"),
+        },
+        "nixpacks" => program("nixpacks"),
+        "railpack" => program("railpack"),
+        "lambda" => program("lambda-builder"),
+        _ => return None,
+    })
+}
+
+/// Whether `program` is an executable file in one of `path`'s folders.
+pub fn on_path(program: &str, path: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(path).any(|dir| {
+        std::fs::metadata(dir.join(program))
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
+}
+
+/// The first thing `builder` needs that this host lacks, as the one-line failure of
+/// the build and its hint; `Ok` when everything is there.
+pub fn check_needs(
+    host: &dyn crate::deploy::Host,
+    builder: &str,
+    app: &str,
+) -> Result<(), DeployError> {
+    let Some(needs) = needs(host, builder, app) else {
+        return Ok(());
+    };
+    let dockerfile_hint = format!(
+        "or build with a Dockerfile: add one and run `dokku builder:set {app} selected dockerfile`"
+    );
+    if let Some(program) = needs.program {
+        if !on_path(program, host.var("PATH").unwrap_or("")) {
+            return Err(DeployError::refused(
+                format!("Unable to build {app}: the {builder} builder needs the program {program}, which is not on this host's PATH"),
+                format!("install {program} for the dokku user, {dockerfile_hint}"),
+            ));
+        }
+    }
+    if let Some(image) = needs.image {
+        if host.docker().image_id(&image).is_none() {
+            let how = if builder == "herokuish" {
+                format!("`docker pull {image}` (or `docker load` it), or choose another with `dokku buildpacks:set-property {app} stack IMAGE`")
+            } else {
+                format!("`docker pull {image}` (or `docker load` it), or choose another with DOKKU_CNB_BUILDER")
+            };
+            return Err(DeployError::refused(
+                format!("Unable to build {app}: the {builder} builder needs the image {image}, which is not on this host"),
+                format!("{how}, {dockerfile_hint}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `builder-build BUILDER APP DIR` for a builder this dokku cannot run yet: fails
+/// fast with what is missing (see [`check_needs`]), else says the builder itself is
+/// not available, instead of letting the deploy go on with nothing built.
 pub fn unavailable_builder(
     host: &dyn crate::deploy::Host,
     builder: &str,
     app: &str,
 ) -> Result<(), DeployError> {
-    let (image_var, default) = match builder {
-        "pack" => (
-            crate::env::DOKKU_CNB_BUILDER,
-            crate::env::fixed::CNB_BUILDER,
-        ),
-        _ => (crate::env::DOKKU_IMAGE, crate::env::fixed::HEROKUISH_IMAGE),
-    };
-    let image = host.var(image_var).unwrap_or(default).to_string();
-    let present = host.docker().image_id(&image).is_some();
-    let why = if present {
-        format!("the {builder} builder is not available in this dokku")
-    } else {
-        format!("the {builder} builder needs the image {image}, which is not on this host")
-    };
-    Err(DeployError::fail(format!(
-        "Unable to build {app}: {why}. Add a Dockerfile to the app (or set `builder:set {app} selected dockerfile`) to build it with the Dockerfile builder."
-    )))
+    check_needs(host, builder, app)?;
+    Err(DeployError::refused(
+        format!("Unable to build {app}: the {builder} builder is not available in this dokku"),
+        format!("build with a Dockerfile: add one and run `dokku builder:set {app} selected dockerfile`"),
+    ))
 }
 
 /// `core-post-extract` for `build-dir`: the source tree is replaced by its

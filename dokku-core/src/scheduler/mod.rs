@@ -427,13 +427,17 @@ pub fn log_max_size(props: &crate::property::PropertyStore, app: &str) -> String
     deploy::prop_app_or_global(props, "logs", app, "max-size").unwrap_or_else(|| "10m".into())
 }
 
-/// START_CMD: `dockerfile-start-cmd` or the Procfile command (`$PORT` expanded), else
+/// START_CMD: `/start TYPE` for a herokuish image (herokuish reads the Procfile),
+/// else `dockerfile-start-cmd` or the Procfile command (`$PORT` expanded), else
 /// nothing (the image's own `CMD`).
 fn start_command(
     props: &crate::property::PropertyStore,
     plan: &Plan<'_>,
     proc_type: &str,
 ) -> Vec<String> {
+    if plan.source_type == "herokuish" {
+        return vec!["/start".into(), proc_type.to_string()];
+    }
     if let Some(cmd) =
         deploy::prop_app_or_global(props, ps::PLUGIN, plan.app, "dockerfile-start-cmd")
     {

@@ -8,7 +8,8 @@
 //! * [`properties`]: the `<plugin>:set` command several plugins share.
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
 //! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
-//! * [`buildpack`]: the trigger handler the buildpack builders share.
+//! * [`buildpack`]: the commands and triggers the builders other than `dockerfile`
+//!   share.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
