@@ -9,6 +9,7 @@
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
 //! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
 //! * [`buildpack`]: the trigger handler the buildpack builders share.
+//! * [`confirm`]: the typed-name confirmation before destroying something.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
@@ -16,6 +17,7 @@
 
 pub mod build_capture;
 pub mod buildpack;
+pub mod confirm;
 pub mod flags;
 pub mod help;
 pub mod linked;
