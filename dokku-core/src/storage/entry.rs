@@ -438,3 +438,136 @@ pub fn ensure_host_dir(
     }
     Ok(())
 }
+
+/// `scheduler-storage-exec docker-local NAME IMAGE --interactive=B --tty=B
+/// [--as-user UID] [-- CMD...]`, as `storage:exec` fires it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecRequest {
+    /// The entry.
+    pub name: String,
+    /// The image to run.
+    pub image: String,
+    /// Pass stdin through (`-i`).
+    pub interactive: bool,
+    /// Allocate a terminal (`-it`).
+    pub tty: bool,
+    /// Run as this uid (else the entry's `chown`, else the image's user).
+    pub as_user: String,
+    /// The command (else a shell).
+    pub command: Vec<String>,
+}
+
+impl ExecRequest {
+    /// Reads the trigger's arguments after the scheduler.
+    pub fn from_trigger(args: &[String]) -> ExecRequest {
+        let mut req = ExecRequest {
+            name: args.first().cloned().unwrap_or_default(),
+            image: args.get(1).cloned().unwrap_or_default(),
+            ..ExecRequest::default()
+        };
+        let mut rest = args.iter().skip(2);
+        while let Some(a) = rest.next() {
+            match a.as_str() {
+                "--interactive=true" => req.interactive = true,
+                "--tty=true" => req.tty = true,
+                "--as-user" => req.as_user = rest.next().cloned().unwrap_or_default(),
+                "--" => {
+                    req.command = rest.cloned().collect();
+                    break;
+                }
+                _ => {}
+            }
+        }
+        req
+    }
+
+    /// The `docker` arguments: a throwaway container with the entry at `/data`,
+    /// as the `--as-user` uid or the entry's `chown` uid when one is set.
+    pub fn docker_args(&self, entry: &Entry) -> Result<Vec<String>, StorageError> {
+        let mut args = vec!["run".to_string(), "--rm".to_string()];
+        if self.tty {
+            args.push("-it".into());
+        } else if self.interactive {
+            args.push("-i".into());
+        }
+        let user = if !self.as_user.is_empty() {
+            if !self.as_user.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(StorageError::Invalid(format!(
+                    "--as-user \"{}\" must be a numeric uid",
+                    self.as_user
+                )));
+            }
+            Some(self.as_user.clone())
+        } else if entry.chown.is_empty() {
+            None
+        } else {
+            super::resolve_chown(&entry.chown)?.map(|id| id.to_string())
+        };
+        if let Some(user) = user {
+            args.extend(["--user".to_string(), format!("{user}:{user}")]);
+        }
+        args.extend([
+            "-v".to_string(),
+            format!("{}:/data", entry.host_path),
+            self.image.clone(),
+        ]);
+        if self.command.is_empty() {
+            args.extend(
+                [
+                    "sh",
+                    "-c",
+                    "command -v bash >/dev/null 2>&1 && exec bash || exec sh",
+                ]
+                .map(String::from),
+            );
+        } else {
+            args.extend(self.command.iter().cloned());
+        }
+        Ok(args)
+    }
+}
+
+/// Runs `storage:exec` for a docker-local entry: checks the host directory (or
+/// docker volume) is there, then `docker run` with streamed output. Returns its exit
+/// code.
+pub fn exec(
+    layout: &Layout,
+    docker: &crate::docker::Docker,
+    req: &ExecRequest,
+) -> Result<i32, StorageError> {
+    use crate::docker::Call;
+    let entry = load(layout, &req.name)?;
+    if entry.scheduler != DOCKER_LOCAL {
+        return Err(StorageError::Invalid(format!(
+            "storage entry \"{}\" has scheduler \"{}\", not docker-local",
+            entry.name, entry.scheduler
+        )));
+    }
+    if entry.host_path.starts_with('/') {
+        if !Path::new(&entry.host_path).is_dir() {
+            return Err(StorageError::Invalid(format!(
+                "host path {} does not exist or is not a directory",
+                entry.host_path
+            )));
+        }
+    } else {
+        let found = docker
+            .run(&Call::new(["volume", "inspect", entry.host_path.as_str()]))
+            .map_err(|e| StorageError::Invalid(e.to_string()))?;
+        if found.code != 0 {
+            return Err(StorageError::Invalid(format!(
+                "docker named volume \"{}\" is not present: {}",
+                entry.host_path,
+                found.stderr.trim()
+            )));
+        }
+    }
+    let mut call = Call::new(req.docker_args(&entry)?).streamed();
+    if req.interactive || req.tty {
+        call = call.with_stdin();
+    }
+    let result = docker
+        .run(&call)
+        .map_err(|e| StorageError::Invalid(e.to_string()))?;
+    Ok(result.code)
+}

@@ -924,6 +924,54 @@ mod tests {
     }
 
     #[test]
+    fn exec_runs_a_throwaway_container_with_the_entry_at_data() {
+        let args: Vec<String> = [
+            "data",
+            "alpine:3",
+            "--interactive=false",
+            "--tty=false",
+            "--",
+            "ls",
+            "/data",
+        ]
+        .map(String::from)
+        .to_vec();
+        let req = entry::ExecRequest::from_trigger(&args);
+        let mut e = Entry {
+            name: "data".into(),
+            scheduler: entry::DOCKER_LOCAL.into(),
+            host_path: "/srv/data".into(),
+            chown: "heroku".into(),
+            ..Entry::default()
+        };
+        assert_eq!(
+            req.docker_args(&e).expect("args").join(" "),
+            "run --rm --user 1000:1000 -v /srv/data:/data alpine:3 ls /data"
+        );
+        e.chown.clear();
+        let shell = entry::ExecRequest {
+            tty: true,
+            as_user: "5".into(),
+            ..req.clone()
+        };
+        let shell = entry::ExecRequest {
+            command: Vec::new(),
+            ..shell
+        };
+        let args = shell.docker_args(&e).expect("args");
+        assert_eq!(args[..5], ["run", "--rm", "-it", "--user", "5:5"]);
+        assert_eq!(
+            args.last().map(String::as_str),
+            Some("command -v bash >/dev/null 2>&1 && exec bash || exec sh")
+        );
+        let bad = entry::ExecRequest {
+            as_user: "root; rm".into(),
+            ..req
+        };
+        assert!(bad.docker_args(&e).is_err());
+    }
+
+    #[test]
     fn entries_round_trip_and_list_by_name() {
         let dir = tempfile::tempdir().expect("tempdir");
         let layout = layout(dir.path());
