@@ -298,3 +298,36 @@ fn migrate_moves_legacy_v_options_into_attachments() {
     );
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "idempotent");
 }
+
+#[test]
+fn attachments_follow_renames_and_clones_and_go_with_the_app() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    env.dokku(["storage:create", "shared", "/srv/shared"])
+        .success();
+    env.dokku([
+        "storage:mount",
+        "web",
+        "shared",
+        "--container-dir",
+        "/shared",
+    ])
+    .success();
+    env.dokku(["apps:rename", "--skip-deploy", "web", "api"])
+        .success();
+    env.dokku(["apps:clone", "--skip-deploy", "api", "copy"])
+        .success();
+    for app in ["api", "copy"] {
+        let quiet = env.dokku(["--quiet", "storage:list", app]).success();
+        assert_eq!(quiet.stdout, "/srv/shared:/shared\n", "{app}");
+    }
+    assert!(!env.lib_root().join("config/storage/web").exists());
+    env.dokku(["--force", "apps:destroy", "copy"]).success();
+    assert!(!env.lib_root().join("config/storage/copy").exists());
+    let busy = env.dokku(["storage:destroy", "shared", "--force"]);
+    assert!(
+        busy.stderr.contains("still mounted by app(s): api"),
+        "{}",
+        busy.stderr
+    );
+}

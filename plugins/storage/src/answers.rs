@@ -5,7 +5,7 @@
 //! | `install` | | folders, the legacy `-v` migration, the registry handed to the system user, `/etc/sudoers.d/dokku-storage` |
 //! | `post-delete` | `APP` | drops the app's attachments (entries are global and stay) |
 //! | `post-app-clone-setup` | `OLD NEW` | copies the attachments |
-//! | `post-app-rename-setup` | `OLD NEW` | moves the attachments |
+//! | `post-app-rename-setup` | `OLD NEW` | copies them (the old ones go with the old app's `post-delete`) |
 //! | `storage-app-mounts` | `APP [PHASE]` | `[{"entry": ..., "attachment": ...}]` for PHASE (default deploy) |
 //! | `storage-list` | `APP [PHASE] [FORMAT]` | deprecated: `host:container[:options]` lines or JSON rows |
 //!
@@ -53,14 +53,9 @@ pub(crate) fn trigger(
             if old.is_empty() || new.is_empty() {
                 return Ok(0);
             }
-            let result = props.clone_app(storage::PLUGIN, old, new).and_then(|()| {
-                if trigger == "post-app-rename-setup" {
-                    props.destroy(storage::PLUGIN, old)
-                } else {
-                    Ok(())
-                }
-            });
-            if let Err(e) = result {
+            // A rename copies too: the old ones go with the old app (`post-delete`)
+            // once the rename has switched names, so a killed rename leaves it whole.
+            if let Err(e) = props.clone_app(storage::PLUGIN, old, new) {
                 return fail(e.to_string());
             }
         }
