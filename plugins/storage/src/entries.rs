@@ -11,7 +11,7 @@ use dokku_core::trigger::StdoutMode;
 
 use dokku_host::output;
 use dokku_plugin_common::confirm::confirm_destruction;
-use dokku_plugin_common::flags::{parse_flags, FlagSpec, Flags};
+use dokku_plugin_common::flags::Flags;
 use dokku_plugin_common::{log, CmdResult, CommandError, Context};
 
 use crate::commands::{fail, flags, props, text_or_json};
@@ -424,14 +424,8 @@ pub(crate) fn report_global(ctx: &Context, args: &[String]) -> CmdResult {
 }
 
 fn exec(ctx: &Context, args: &[String]) -> CmdResult {
-    let flags = parse_flags(
-        args,
-        &FlagSpec {
-            bools: &[],
-            values: &["image", "as-user"],
-            interspersed: false,
-        },
-    )?;
+    // pflag: flags anywhere before `--`; everything after it is the command.
+    let flags = flags(args, &[], &["image", "as-user"])?;
     let found = named_entry(ctx, &flags)?;
     let image = flags.value("image").unwrap_or("alpine:3");
     let tty = std::io::stdin().is_terminal();
