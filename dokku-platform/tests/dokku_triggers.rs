@@ -130,6 +130,10 @@ const FIRED: &[&str] = &[
     "scheduler-run",
     "scheduler-run-list",
     "scheduler-stop",
+    "scheduler-storage-exec",
+    "storage-create",
+    "storage-destroy",
+    "storage-status",
     "uninstall",
     "update",
     "user-auth",
@@ -175,12 +179,6 @@ const NOT_YET: &[&str] = &[
     "nginx-dokku-template-source",
     // Dokku's registry plugin (issue 14).
     "post-registry-login",
-    // Named storage entries (issue 14): fired by storage, answered by k3s.
-    "scheduler-storage-exec",
-    "storage-app-mounts",
-    "storage-create",
-    "storage-destroy",
-    "storage-status",
     // Fired by Dokku's k3s scheduler only (out of scope).
     "scheduler-proxy-logs",
 ];
@@ -211,6 +209,9 @@ const NOT_FIRED_YET: &[&str] = &[
     // unit tests.
     "builder-herokuish-allowed",
     "buildpack-stack-name",
+    // Only Dokku's k3s scheduler asks it; our docker-local scheduler reads the
+    // attachments directly (`dokku_core::storage::docker_args`).
+    "storage-app-mounts",
     // Only Dokku's lambda builder asks it; we have no lambda builder.
     "git-revision",
     // Our core plugins ask the rule in dokku-core directly.
@@ -423,6 +424,7 @@ fn fired_in_code(sources: &[(PathBuf, String)]) -> BTreeMap<String, Vec<String>>
             "fire_capture(",
             "fire_all(",
             "fire_over(",
+            "fire_with_input(",
         ] {
             let mut from = 0;
             while let Some(pos) = text[from..].find(call) {

@@ -25,4 +25,5 @@ mod ps;
 mod routing;
 mod sources;
 mod ssh_gate;
+mod storage;
 mod zero_downtime;

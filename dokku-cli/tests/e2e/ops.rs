@@ -29,13 +29,20 @@ fn a_file_in_mounted_storage_survives_a_redeploy() {
         d.env.dokku(["storage:mount", &app, &spec]).stderr,
         " !     Mount path already exists.\n"
     );
+    // Without a colon it names a storage entry (Dokku 0.38).
     assert_eq!(
         d.env.dokku(["storage:mount", &app, "nonsense"]).stderr,
+        " !     storage entry \"nonsense\" does not exist; create it first with `dokku storage:create`\n"
+    );
+    assert_eq!(
+        d.env
+            .dokku(["storage:mount", &app, "/host:relative"])
+            .stderr,
         " !     Storage path must be two valid paths divided by colon.\n"
     );
     assert_eq!(
         d.env.dokku(["storage:list", &app]).success().stdout,
-        format!("       {spec}\n")
+        format!("-----> {app} volume bind-mounts:\n       {spec}\n")
     );
 
     let src = d.hello_source("storage");

@@ -834,6 +834,8 @@ fn every_report_speaks_json() {
 fn every_declared_report_speaks_json() {
     let f = Fixture::new();
     f.dokku(&["apps:create", "web"]).success();
+    // storage:annotations:report and storage:labels:report name a storage entry.
+    f.dokku(&["storage:create", "web", "/srv/web"]).success();
     let mut reports = Vec::new();
     let available = f.env.lib_root().join("core-plugins/available");
     for plugin in std::fs::read_dir(&available).expect("core plugins") {

@@ -775,17 +775,20 @@ fn storage_answers_the_deprecated_storage_list() {
         .success();
     env.dokku(["storage:mount", "web", "/srv/ro:/app/ro:ro"])
         .success();
+    // Dokku's order: by entry name, here legacy-<sha1 of the host path>
+    // (`/srv/ro` → 0b9f…, `/srv/data` → eeb3…).
     let run = trigger(&env, &["storage-list", "web", "deploy"]).success();
-    assert_eq!(run.stdout, "/srv/data:/app/data\n/srv/ro:/app/ro:ro\n");
+    assert_eq!(run.stdout, "/srv/ro:/app/ro:ro\n/srv/data:/app/data\n");
     assert!(run.stderr.contains("Deprecated"), "{}", run.stderr);
     let json = trigger(&env, &["storage-list", "web", "run", "json"]).success();
     let rows: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0]["host_path"], "/srv/data");
-    assert_eq!(rows[0]["container_path"], "/app/data");
-    assert_eq!(rows[0].get("readonly"), None);
-    assert_eq!(rows[1]["readonly"], true);
+    assert_eq!(rows[1]["host_path"], "/srv/data");
+    assert_eq!(rows[1]["container_path"], "/app/data");
+    assert_eq!(rows[1].get("readonly"), None);
+    assert_eq!(rows[0]["readonly"], true);
+    assert_eq!(rows[0]["entry_name"], "legacy-0b9f2ec624");
     assert_eq!(
         trigger(&env, &["storage-list", "web", "build"])
             .success()

@@ -21,6 +21,7 @@ mod proxy;
 mod sigil;
 mod ssh;
 mod storage_dirs;
+mod storage_entries;
 mod temp_files;
 
 use dokku_test_support::TestEnv;

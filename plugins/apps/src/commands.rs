@@ -2,8 +2,6 @@
 //! `apps:rename`, `apps:clone`, `apps:lock`, `apps:unlock`, `apps:locked`,
 //! `apps:report` and `apps:set`.
 
-use std::io::{BufRead, Write};
-
 use dokku_core::app::{self, lifecycle};
 use dokku_core::env;
 use dokku_core::log::Level;
@@ -120,47 +118,9 @@ fn destroy(ctx: &mut Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-/// Dokku's `AskForDestructiveConfirmation`: three warnings, a `> ` prompt on stdout,
-/// then one word read as Go's `fmt.Scanln` reads it. A read error (`EOF`,
-/// `unexpected newline` for an empty line, `expected newline` for two words) fails
-/// with that text; a different name prints `Confirmation did not match test.
-/// Aborted.` on stderr as is, and exits 1.
+/// Dokku's `AskForDestructiveConfirmation` for an app.
 pub(crate) fn confirm(ctx: &Context, app: &str) -> Result<(), CommandError> {
-    log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
-    log(
-        ctx,
-        Level::Warn,
-        &format!("This command will destroy app {app}."),
-    );
-    log(ctx, Level::Warn, &format!("To proceed, type \"{app}\""));
-    output::write(dokku_core::log::Stream::Stdout, "> ");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
-    let answer = scanln(read.map(|_| line.as_str()).unwrap_or(""))?;
-    if answer != app {
-        output::write(
-            dokku_core::log::Stream::Stderr,
-            "Confirmation did not match test. Aborted.\n",
-        );
-        return Err(CommandError::silent(1));
-    }
-    Ok(())
-}
-
-/// One word from a line, as Go's `fmt.Scanln(&s)` takes it (spaces around it are
-/// skipped).
-fn scanln(line: &str) -> Result<&str, CommandError> {
-    if line.is_empty() {
-        return Err(CommandError::fail("EOF"));
-    }
-    let text = line.trim_end_matches(['\n', '\r']);
-    let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
-    match (words.next(), words.next()) {
-        (None, _) => Err(CommandError::fail("unexpected newline")),
-        (Some(_), Some(_)) => Err(CommandError::fail("expected newline")),
-        (Some(word), None) => Ok(word),
-    }
+    dokku_plugin_common::confirm::confirm_destruction(ctx, app, "app")
 }
 
 /// `apps:rename [--skip-deploy] OLD NEW` and `apps:clone [--skip-deploy]
@@ -264,20 +224,4 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
         output::println(&a);
     }
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn confirmation_reads_like_go_scanln() {
-        let err = |line: &str| scanln(line).err().and_then(|e| e.message);
-        assert_eq!(scanln("web\n").ok(), Some("web"));
-        assert_eq!(scanln("  web \r\n").ok(), Some("web"));
-        assert_eq!(scanln("web").ok(), Some("web"));
-        assert_eq!(err("").as_deref(), Some("EOF"));
-        assert_eq!(err("\n").as_deref(), Some("unexpected newline"));
-        assert_eq!(err("web extra\n").as_deref(), Some("expected newline"));
-    }
 }

@@ -10,6 +10,7 @@
 //! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
 //! * [`buildpack`]: the commands and triggers the builders other than `dockerfile`
 //!   share.
+//! * [`confirm`]: the typed-name confirmation before destroying something.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
@@ -17,6 +18,7 @@
 
 pub mod build_capture;
 pub mod buildpack;
+pub mod confirm;
 pub mod flags;
 pub mod help;
 pub mod linked;

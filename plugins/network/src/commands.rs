@@ -1,9 +1,7 @@
 //! The `network:*` commands: `network:create`, `network:destroy`, `network:exists`,
 //! `network:info`, `network:list`, `network:set` and `network:report`.
 
-use std::io::{BufRead, Write};
-
-use dokku_core::log::{Level, Stream};
+use dokku_core::log::Level;
 use dokku_core::network::{self, NetworkInfo, PLUGIN};
 use dokku_core::property::{PropertyError, PropertyStore};
 
@@ -186,41 +184,7 @@ fn info(ctx: &Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-/// Dokku's `AskForDestructiveConfirmation`: the name must be typed back. The answer
-/// is read as Go's `fmt.Scanln` reads one word: no input fails with `EOF`, an empty
-/// line with `unexpected newline`, two words with `expected newline`; another name
-/// prints `Confirmation did not match test. Aborted.` as is.
+/// Dokku's `AskForDestructiveConfirmation`: the name must be typed back.
 pub(crate) fn confirm(ctx: &Context, name: &str, kind: &str) -> Result<(), CommandError> {
-    log(ctx, Level::Warn, "WARNING: Potentially Destructive Action");
-    log(
-        ctx,
-        Level::Warn,
-        &format!("This command will destroy {kind} {name}."),
-    );
-    log(ctx, Level::Warn, &format!("To proceed, type \"{name}\""));
-    output::write(Stream::Stdout, "> ");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
-    let line = read.map(|_| line.as_str()).unwrap_or("");
-    if line.is_empty() {
-        return Err(CommandError::fail("EOF"));
-    }
-    let mut words = line
-        .trim_end_matches(['\n', '\r'])
-        .split([' ', '\t'])
-        .filter(|w| !w.is_empty());
-    let answer = match (words.next(), words.next()) {
-        (None, _) => return Err(CommandError::fail("unexpected newline")),
-        (Some(_), Some(_)) => return Err(CommandError::fail("expected newline")),
-        (Some(word), None) => word,
-    };
-    if answer != name {
-        output::write(
-            Stream::Stderr,
-            "Confirmation did not match test. Aborted.\n",
-        );
-        return Err(CommandError::silent(1));
-    }
-    Ok(())
+    dokku_plugin_common::confirm::confirm_destruction(ctx, name, kind)
 }

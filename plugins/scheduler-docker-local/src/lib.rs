@@ -20,6 +20,7 @@ dokku_plugin_common::core_plugin! {
         ("core-post-extract", triggers::trigger),
         ("scheduler-enter", triggers::trigger),
         ("scheduler-inspect", triggers::trigger),
+        ("scheduler-storage-exec", triggers::trigger),
         ("scheduler-run-list", triggers::trigger),
         ("scheduler-run", triggers::trigger),
         ("scheduler-is-deployed", triggers::trigger),

@@ -103,6 +103,15 @@ pub(crate) fn trigger(
                 Err(err) => trigger_status(ctx, Err(err)),
             }
         }
+        // SCHEDULER NAME IMAGE --interactive=B --tty=B [--as-user UID] [-- CMD...]
+        "scheduler-storage-exec" if arg(args, 0) == NAME => {
+            use dokku_core::storage::entry;
+            let req = entry::ExecRequest::from_trigger(args.get(1..).unwrap_or_default());
+            match entry::exec(&ctx.layout, ctx.docker(), &req) {
+                Ok(code) => Ok(code),
+                Err(err) => trigger_status(ctx, Err(deploy::DeployError::fail(err.to_string()))),
+            }
+        }
         "scheduler-inspect" if arg(args, 0) == NAME => {
             match scheduler::inspect(&host, arg(args, 1)) {
                 Ok(text) => {
