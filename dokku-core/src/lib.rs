@@ -33,6 +33,7 @@
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
 //! | [`builder`] | builder detection and the Dockerfile builder |
+//! | [`builds`] | build records and logs (`builds:*`), retention, cancelling |
 //! | [`ports`] | port mappings (`ports:*`) |
 //! | [`proxy`] | proxy on/off, type and default ports (`proxy:*`) |
 //! | [`nginx`] | the app's nginx config: template, `nginx -t`, graceful reload |
@@ -53,6 +54,7 @@
 pub mod app;
 pub mod appjson;
 pub mod builder;
+pub mod builds;
 pub mod certs;
 pub mod checks;
 pub mod config;

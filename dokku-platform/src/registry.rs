@@ -30,6 +30,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_builder_dockerfile::PLUGIN,
     &dokku_plugin_builder_herokuish::PLUGIN,
     &dokku_plugin_builder_pack::PLUGIN,
+    &dokku_plugin_builds::PLUGIN,
     &dokku_plugin_checks::PLUGIN,
     &dokku_plugin_git::PLUGIN,
     &dokku_plugin_resource::PLUGIN,

@@ -5,6 +5,7 @@ mod app_settings;
 mod apps;
 mod bash_library;
 mod boot;
+mod builds;
 mod concurrent_writers;
 mod config;
 mod deploy_commands;
