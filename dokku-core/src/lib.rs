@@ -26,6 +26,7 @@
 //! | [`report`] | the `<plugin>:report` layout (padded text, single flag, JSON) |
 //! | [`docker`] | every Docker call, through `$DOCKER_BIN` |
 //! | [`lock`] | the per-app deploy lock |
+//! | [`logs`] | `logs:set` settings and the generated vector config |
 //! | [`owner`] | which process owns on-disk state, and whether it still runs |
 //! | [`shell`] | shell-style word splitting and quoting |
 //! | [`text`] | quoting hostile text in messages on one printable line |
@@ -69,6 +70,7 @@ pub mod git;
 pub mod image;
 pub mod lock;
 pub mod log;
+pub mod logs;
 pub mod network;
 pub mod network_addresses;
 pub mod nginx;

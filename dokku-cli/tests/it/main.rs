@@ -14,6 +14,7 @@ mod docker_options;
 mod dokku_triggers;
 mod embed;
 mod events;
+mod logs_settings;
 mod native;
 mod native_services;
 mod plugins;
