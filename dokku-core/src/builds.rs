@@ -374,6 +374,7 @@ impl AppBuilds {
             source: source.to_string(),
             exit_code: None,
         };
+        let _lock = self.lock()?;
         self.write(&record)?;
         Ok(record)
     }
@@ -382,6 +383,8 @@ impl AppBuilds {
     /// records are left alone), then prunes to `retention`. `false` when there is
     /// no such record.
     pub fn finalize(&self, id: &str, exit: i32, retention: usize) -> Result<bool, BuildsError> {
+        check_id(id)?;
+        let _lock = self.lock()?;
         let mut record = match self.read(id) {
             Ok(record) => record,
             Err(BuildsError::NotFound { .. }) => return Ok(false),
@@ -396,12 +399,17 @@ impl AppBuilds {
             record.finish(status, exit);
             self.write(&record)?;
         }
-        self.prune(retention)?;
+        self.prune_locked(retention)?;
         Ok(true)
     }
 
     /// Writes every abandoned record `failed` (exit -1); returns how many.
     pub fn reap_abandoned(&self) -> Result<usize, BuildsError> {
+        let _lock = self.lock()?;
+        self.reap_locked()
+    }
+
+    fn reap_locked(&self) -> Result<usize, BuildsError> {
         let (records, _) = self.list()?;
         let mut reaped = 0;
         for mut record in records {
@@ -417,7 +425,12 @@ impl AppBuilds {
     /// Reaps abandoned records, then removes the ended records beyond the newest
     /// `retention` (a running build is always kept). Returns the removed ids.
     pub fn prune(&self, retention: usize) -> Result<Vec<String>, BuildsError> {
-        self.reap_abandoned()?;
+        let _lock = self.lock()?;
+        self.prune_locked(retention)
+    }
+
+    fn prune_locked(&self, retention: usize) -> Result<Vec<String>, BuildsError> {
+        self.reap_locked()?;
         let (records, _) = self.list()?;
         let mut removed = Vec::new();
         for record in records
@@ -435,6 +448,14 @@ impl AppBuilds {
             removed.push(record.id);
         }
         Ok(removed)
+    }
+
+    /// The lock every change of the app's records holds (`data/builds/APP/.lock`):
+    /// a record is read, changed and written under it.
+    fn lock(&self) -> Result<crate::property::lock::FileLock, BuildsError> {
+        std::fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
+        let path = self.dir.join(".lock");
+        crate::property::lock::FileLock::exclusive(&path).map_err(io_err(&path))
     }
 
     /// Removes every record and log of the app (`post-delete`).
@@ -545,6 +566,9 @@ pub fn cancel(layout: &Layout, app: &str, grace: Duration) -> Result<CancelOutco
         LockedBuild::Named(id) => id,
     };
     let builds = AppBuilds::new(layout, app);
+    // Held until the record says how it ended: a finalize of the dying build waits,
+    // then finds it ended and leaves it.
+    let _records = builds.lock()?;
     let remove_lock = || match std::fs::remove_file(&lock) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(&lock)(e)),
         _ => Ok(()),
@@ -572,7 +596,7 @@ pub fn cancel(layout: &Layout, app: &str, grace: Duration) -> Result<CancelOutco
     {
         group.end(grace);
     }
-    // The dying build may have finalised its record meanwhile.
+    // Read again: the record is the one on disk now, whatever the build wrote last.
     let mut current = builds.read(&id)?;
     if current.status == Status::Running {
         current.finish(Status::Canceled, -1);

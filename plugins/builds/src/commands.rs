@@ -71,9 +71,10 @@ fn format(flags: &Flags) -> Result<bool, CommandError> {
     match flags.value("format").unwrap_or("stdout") {
         "stdout" => Ok(false),
         "json" => Ok(true),
-        _ => Err(CommandError::fail(
-            "Invalid format specified, supported formats: json, stdout",
-        )),
+        _ => Err(
+            CommandError::fail("Invalid format specified, supported formats: json, stdout")
+                .hint("use --format json or --format stdout"),
+        ),
     }
 }
 
@@ -152,6 +153,7 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
             CommandError::fail(format!(
                 "Invalid --kind value \"{k}\" (allowed: build, deploy)"
             ))
+            .hint("--kind build lists builds of new images, --kind deploy redeploys")
         })?),
     };
     let status = match flags.value("status").filter(|s| !s.is_empty()) {
@@ -160,6 +162,7 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
             CommandError::fail(format!(
                 "Invalid --status value \"{s}\" (allowed: running, succeeded, failed, canceled, abandoned)"
             ))
+            .hint("abandoned is a running record whose process is gone")
         })?),
     };
     let keep = |r: &Record| {
@@ -401,9 +404,10 @@ fn set(ctx: &Context, args: &[String]) -> CmdResult {
     let key = rest.first().map(String::as_str).unwrap_or("");
     let value = rest.get(1).map(String::as_str).unwrap_or("");
     if key != "retention" {
-        return Err(CommandError::fail(format!(
-            "Invalid property \"{key}\" (allowed: retention)"
-        )));
+        return Err(
+            CommandError::fail(format!("Invalid property \"{key}\" (allowed: retention)"))
+                .hint("dokku builds:set [--global|APP] retention N keeps the newest N builds"),
+        );
     }
     if !value.is_empty() && builds::parse_retention(value).is_none() {
         return Err(CommandError::fail(format!(

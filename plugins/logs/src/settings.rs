@@ -27,7 +27,7 @@ pub(crate) fn set(ctx: &Context, args: &[String]) -> CmdResult {
             .is_ok_and(|r| r.code == 0)
     };
     logs::validate(&scope, key, &value, &network_exists)
-        .map_err(|e| CommandError::fail(e.to_string()))?;
+        .map_err(|e| CommandError::fail(e.to_string()).hint(hint(key)))?;
     properties::set_value(
         ctx,
         PLUGIN,
@@ -48,6 +48,19 @@ pub(crate) fn set(ctx: &Context, args: &[String]) -> CmdResult {
             .map_err(|e| CommandError::fail(e.to_string()))?;
     }
     Ok(0)
+}
+
+/// What a valid value of `key` looks like.
+fn hint(key: &str) -> &'static str {
+    match key {
+        "max-size" => "max-size is a number with a k, m or g unit (20m), or unlimited",
+        "app-label-alias" => "an alias is a docker label key such as app_name",
+        "vector-image" => "set it with: dokku logs:set --global vector-image IMAGE",
+        "vector-networks" => {
+            "set it with --global to existing docker networks but bridge, comma-separated"
+        }
+        _ => "a sink is TYPE://?OPTION=VALUE&..., e.g. console://?encoding[codec]=json",
+    }
 }
 
 /// `logs:report [<app>|--global] [--format stdout|json] [<flag>]`. A sink shows as
