@@ -298,7 +298,8 @@ impl AppBuilds {
         Ok(self.dir.join(format!("{id}.log")))
     }
 
-    /// Reads the record of `id` ([`BuildsError::NotFound`] when there is none).
+    /// Reads the record of `id` ([`BuildsError::NotFound`] when there is none); its
+    /// `app` is this app.
     pub fn read(&self, id: &str) -> Result<Record, BuildsError> {
         let path = self.record_path(id)?;
         let text = match std::fs::read_to_string(&path) {
@@ -311,10 +312,14 @@ impl AppBuilds {
             }
             Err(e) => return Err(io_err(&path)(e)),
         };
-        serde_json::from_str(&text).map_err(|source| BuildsError::Parse {
-            id: id.to_string(),
-            source,
-        })
+        let mut record: Record =
+            serde_json::from_str(&text).map_err(|source| BuildsError::Parse {
+                id: id.to_string(),
+                source,
+            })?;
+        // A record belongs to the app whose folder holds it (records follow a rename).
+        record.app.clone_from(&self.app);
+        Ok(record)
     }
 
     /// Writes `record` atomically (the dir is created).
@@ -795,6 +800,21 @@ mod tests {
         assert!(!builds.finalize("nope", 0, 20).expect("missing"));
         let odd = builds.start("odd", me, "rm -rf").expect("start");
         assert_eq!((odd.source.as_str(), odd.kind), ("unknown", Kind::Deploy));
+    }
+
+    #[test]
+    fn records_belong_to_the_app_whose_folder_holds_them() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let layout = layout(dir.path());
+        AppBuilds::new(&layout, "old")
+            .start("r1", 1, "git-hook")
+            .expect("start");
+        let (old, new) = (
+            AppBuilds::new(&layout, "old"),
+            AppBuilds::new(&layout, "new"),
+        );
+        crate::app::transfer::copy_tree(old.dir(), new.dir()).expect("copy");
+        assert_eq!(new.read("r1").expect("read").app, "new");
     }
 
     #[test]

@@ -315,6 +315,37 @@ pub fn vector_networks(props: &PropertyStore) -> Vec<String> {
         .collect()
 }
 
+/// The log drivers that take a `max-size` option.
+const MAX_SIZE_DRIVERS: [&str; 2] = ["local", "json-file"];
+
+/// `--log-opt=max-size=<size>` for `app`'s containers: its `max-size`, else the
+/// global one, else [`DEFAULT_MAX_SIZE`]; `None` when that is `unlimited`, or when the
+/// log driver in force takes no max-size: the app's first `--log-driver=` deploy
+/// option, else the daemon's (`daemon_driver`, asked only then; an unknown answer
+/// counts as docker's default, `json-file`).
+pub fn max_size_arg(
+    props: &PropertyStore,
+    app: &str,
+    deploy_options: &[String],
+    daemon_driver: &dyn Fn() -> String,
+) -> Option<String> {
+    let driver = match deploy_options
+        .iter()
+        .find_map(|o| o.strip_prefix("--log-driver="))
+    {
+        Some(driver) => driver.to_string(),
+        None => Some(daemon_driver())
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| d.trim().to_string())
+            .unwrap_or_else(|| "json-file".into()),
+    };
+    if !MAX_SIZE_DRIVERS.contains(&driver.as_str()) {
+        return None;
+    }
+    let size = computed(props, PLUGIN, app, "max-size", DEFAULT_MAX_SIZE);
+    (size != "unlimited").then(|| format!("--log-opt=max-size={size}"))
+}
+
 /// One scope of the vector config: an app, or the global one.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
@@ -763,6 +794,37 @@ mod tests {
             redacted("datadog_logs://?api_key=abc"),
             "datadog_logs://redacted"
         );
+    }
+
+    #[test]
+    fn max_size_follows_the_log_driver() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let props = PropertyStore::new(dir.path());
+        let json = || "json-file".to_string();
+        let none: &[String] = &[];
+        assert_eq!(
+            max_size_arg(&props, "web", none, &json).as_deref(),
+            Some("--log-opt=max-size=10m")
+        );
+        props.write(PLUGIN, "web", "max-size", "20m").expect("set");
+        let opts = |o: &str| vec![o.to_string()];
+        assert_eq!(
+            max_size_arg(&props, "web", &opts("--log-driver=local"), &json).as_deref(),
+            Some("--log-opt=max-size=20m")
+        );
+        assert_eq!(
+            max_size_arg(&props, "web", &opts("--log-driver=journald"), &json),
+            None
+        );
+        assert_eq!(
+            max_size_arg(&props, "web", none, &|| "journald\n".into()),
+            None
+        );
+        assert!(max_size_arg(&props, "web", none, &String::new).is_some());
+        props
+            .write(PLUGIN, "web", "max-size", "unlimited")
+            .expect("set");
+        assert_eq!(max_size_arg(&props, "web", none, &json), None);
     }
 
     #[test]
