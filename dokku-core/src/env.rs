@@ -27,6 +27,9 @@ pub const PLUGIN_CORE_AVAILABLE_PATH: &str = "PLUGIN_CORE_AVAILABLE_PATH";
 pub const PLUGIN_CORE_ENABLED_PATH: &str = "PLUGIN_CORE_ENABLED_PATH";
 /// Log directory. Default `/var/log/dokku`.
 pub const DOKKU_LOGS_DIR: &str = "DOKKU_LOGS_DIR";
+/// `DOKKU_LIB_ROOT` as seen by the Docker host (the vector container's mount).
+/// Default `$DOKKU_LIB_ROOT`.
+pub const DOKKU_LIB_HOST_ROOT: &str = "DOKKU_LIB_HOST_ROOT";
 /// Log directory as seen by the Docker host. Default `$DOKKU_LOGS_DIR`.
 pub const DOKKU_LOGS_HOST_DIR: &str = "DOKKU_LOGS_HOST_DIR";
 /// Events log file. Default `$DOKKU_LOGS_DIR/events.log`.

@@ -26,6 +26,7 @@
 //! | [`report`] | the `<plugin>:report` layout (padded text, single flag, JSON) |
 //! | [`docker`] | every Docker call, through `$DOCKER_BIN` |
 //! | [`lock`] | the per-app deploy lock |
+//! | [`logs`] | `logs:set` settings and the generated vector config |
 //! | [`owner`] | which process owns on-disk state, and whether it still runs |
 //! | [`shell`] | shell-style word splitting and quoting |
 //! | [`text`] | quoting hostile text in messages on one printable line |
@@ -33,6 +34,7 @@
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
 //! | [`builder`] | builder detection and the Dockerfile builder |
+//! | [`builds`] | build records and logs (`builds:*`), retention, cancelling |
 //! | [`ports`] | port mappings (`ports:*`) |
 //! | [`proxy`] | proxy on/off, type and default ports (`proxy:*`) |
 //! | [`nginx`] | the app's nginx config: template, `nginx -t`, graceful reload |
@@ -54,6 +56,7 @@ pub mod app;
 pub mod appjson;
 pub mod builder;
 pub mod buildpacks;
+pub mod builds;
 pub mod certs;
 pub mod checks;
 pub mod config;
@@ -68,6 +71,7 @@ pub mod git;
 pub mod image;
 pub mod lock;
 pub mod log;
+pub mod logs;
 pub mod network;
 pub mod network_addresses;
 pub mod nginx;

@@ -354,6 +354,26 @@ impl DeployLock {
     }
 }
 
+/// Adds `build=<id>` to the deploy lock file at `path`, naming the build that holds it
+/// (what `builds:cancel` reads; see [`crate::builds::locked_build`]). Appended in
+/// place, so the holder's flock on the file stays valid; a manual lock, a lock that
+/// already names a build, or an id that is not a plain word is left alone.
+pub fn note_build(path: &Path, id: &str) -> io::Result<()> {
+    if !crate::builds::valid_id(id) {
+        return Ok(());
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if Owner::parse(&text).is_none() || text.lines().any(|l| l.starts_with("build=")) {
+        return Ok(());
+    }
+    let mut file = OpenOptions::new().append(true).open(path)?;
+    file.write_all(format!("build={id}\n").as_bytes())
+}
+
 /// The warning printed when a deploy lock of `app` whose `owner` died is taken over.
 pub fn takeover_warning(app: &str, owner: &Owner) -> String {
     format!(
@@ -421,6 +441,29 @@ pub(crate) fn flock(file: &File, mode: Flock) -> io::Result<bool> {
 mod tests {
     use super::*;
     use crate::owner::testing::dead_owner;
+
+    #[test]
+    fn a_deploy_lock_names_its_build_and_is_still_released() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("apps/web/.deploy.lock");
+        let lock = DeployLock::try_acquire(&path, "web").expect("lock");
+        note_build(&path, "b1").expect("note");
+        note_build(&path, "b2").expect("note again");
+        note_build(&path, "../x").expect("bad id ignored");
+        assert_eq!(
+            crate::builds::locked_build(&path),
+            crate::builds::LockedBuild::Named("b1".into())
+        );
+        assert!(matches!(status(&path), LockState::Held(_)));
+        drop(lock);
+        assert!(!path.exists());
+        lock_manually(&path).expect("manual");
+        note_build(&path, "b3").expect("manual left alone");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            format!("{MANUAL}\n")
+        );
+    }
 
     #[test]
     fn second_deploy_is_refused_and_release_deletes_the_file() {

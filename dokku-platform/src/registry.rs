@@ -34,6 +34,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_builder_pack::PLUGIN,
     &dokku_plugin_builder_railpack::PLUGIN,
     &dokku_plugin_buildpacks::PLUGIN,
+    &dokku_plugin_builds::PLUGIN,
     &dokku_plugin_checks::PLUGIN,
     &dokku_plugin_git::PLUGIN,
     &dokku_plugin_resource::PLUGIN,

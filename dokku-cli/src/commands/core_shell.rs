@@ -204,6 +204,10 @@ fn deploy_lock(ctx: &Context, rest: &[String]) -> CmdResult {
             };
             match DeployLock::acquire_for(&path, app.as_str(), &owner, wait, waiting) {
                 Ok(took_over) => {
+                    if let Some(id) = ctx.var(dokku_core::env::DOKKU_BUILD_ID) {
+                        // Best effort: only `builds:cancel` reads it.
+                        let _ = dokku_core::lock::note_build(&path, id);
+                    }
                     if let Some(dead) = took_over {
                         ctx.log(
                             Level::Warn,

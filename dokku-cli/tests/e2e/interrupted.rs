@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crate::harness::{docker, output, skipped, Deployer};
 
 /// Starts `dokku ARGS` in a new process group, its output in `log`.
-fn spawn_dokku(d: &Deployer, args: &[&str], log: &Path) -> Child {
+pub(crate) fn spawn_dokku(d: &Deployer, args: &[&str], log: &Path) -> Child {
     let out = std::fs::File::create(log).expect("log file");
     let err = out.try_clone().expect("log file");
     d.env
@@ -47,7 +47,7 @@ fn kill_group(mut child: Child) {
 }
 
 /// The app's containers still named `APP.TYPE.N.upcoming-R`: `(id, name, state)`.
-fn upcoming(app: &str) -> Vec<(String, String, String)> {
+pub(crate) fn upcoming(app: &str) -> Vec<(String, String, String)> {
     let ls = docker([
         "container",
         "ls",
@@ -68,7 +68,7 @@ fn upcoming(app: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn set_default_wait(d: &Deployer, seconds: &str) {
+pub(crate) fn set_default_wait(d: &Deployer, seconds: &str) {
     d.env
         .dokku([
             "__core",

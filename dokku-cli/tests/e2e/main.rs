@@ -7,6 +7,7 @@
 
 mod boot;
 mod builders;
+mod builds_logs;
 mod checks;
 mod cleanup;
 mod containers;

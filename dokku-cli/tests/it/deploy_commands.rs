@@ -317,8 +317,15 @@ fn git_hook_accepts_other_branches_without_deploying() {
     let builds: Vec<_> = std::fs::read_dir(env.lib_root().join("data/builds/web"))
         .expect("builds dir")
         .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".log"))
         .collect();
     assert_eq!(builds.len(), 1, "one build log per hook run");
+    // ... beside its record, finalised when the hook ended.
+    let record = builds[0].path().with_extension("json");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).expect("record")).expect("json");
+    assert_eq!(record["source"], "git-hook");
+    assert_eq!(record["status"], "succeeded");
     assert!(builds[0].file_name().to_string_lossy().ends_with(".log"));
     let captured = std::fs::read_to_string(builds[0].path()).expect("build log");
     assert!(

@@ -254,6 +254,10 @@ pub fn receive_app(host: &dyn Host, app: &str, rev: Option<&str>) -> Result<(), 
             if let Some(warning) = lock.takeover_warning(app) {
                 host.log(Level::Warn, &warning);
             }
+            if let Some(id) = host.var(crate::env::DOKKU_BUILD_ID) {
+                // Best effort: only `builds:cancel` reads it.
+                let _ = crate::lock::note_build(lock.path(), id);
+            }
             lock
         }
         Err(LockError::Held { .. }) => {

@@ -82,6 +82,15 @@ impl ProcessGroup {
         ProcessGroup(leader as libc::pid_t)
     }
 
+    /// The group the running process `pid` is in (`None` when there is no such
+    /// process): how `builds:cancel` reaches a build it did not start.
+    pub fn of_process(pid: u32) -> Option<ProcessGroup> {
+        let pid = libc::pid_t::try_from(pid).ok()?;
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let stat = parse_stat(pid, &text)?;
+        stat.live.then_some(ProcessGroup(stat.pgrp))
+    }
+
     /// The group id (the leader's pid).
     pub fn id(&self) -> i32 {
         self.0

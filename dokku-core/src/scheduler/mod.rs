@@ -401,9 +401,13 @@ fn container_args(
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     ));
     // docker-args-process-deploy: logs and ps contribute here, then plugins.
-    let max_size = log_max_size(&props, app);
-    if max_size != "unlimited" {
-        args.push(format!("--log-opt=max-size={max_size}"));
+    let deploy_options =
+        crate::docker_options::options(&props, app, None, crate::docker_options::Phase::Deploy)
+            .unwrap_or_default();
+    let daemon_driver = || daemon_log_driver(host.docker());
+    if let Some(max_size) = crate::logs::max_size_arg(&props, app, &deploy_options, &daemon_driver)
+    {
+        args.push(max_size);
     }
     args.push(format!("--restart={}", ps::restart_policy(&props, app)));
     args.extend(crate::shell::split_words(&host.fire_capture(
@@ -419,6 +423,27 @@ fn container_args(
     args.push(plan.image.to_string());
     args.extend(start_command(&props, plan, proc_type));
     Ok(args)
+}
+
+/// The docker daemon's default log driver (`docker system info`), asked once per
+/// process.
+fn daemon_log_driver(docker: &Docker) -> String {
+    static DRIVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DRIVER
+        .get_or_init(|| {
+            docker
+                .run(&crate::docker::Call::new([
+                    "system",
+                    "info",
+                    "--format",
+                    "{{ .LoggingDriver }}",
+                ]))
+                .ok()
+                .filter(|r| r.code == 0)
+                .map(|r| r.stdout.trim().to_string())
+                .unwrap_or_default()
+        })
+        .clone()
 }
 
 /// The `logs` plugin's `max-size` for `app` (app, then global, default `10m`; Dokku's

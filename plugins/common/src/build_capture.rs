@@ -28,13 +28,9 @@ pub fn log_path(ctx: &Context, app: &str, id: &str) -> PathBuf {
         .join(format!("{id}.log"))
 }
 
-/// A new build id: the time in milliseconds and `DOKKU_PID` (`1718000000123-4242`).
-pub fn new_id(ctx: &Context) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let pid = ctx.var(env::DOKKU_PID).unwrap_or("0");
-    format!("{}{:03}-{pid}", now.as_secs(), now.subsec_millis())
+/// A new build id (`dokku_core::builds::generate_id`): sortable by time.
+pub fn new_id(_ctx: &Context) -> String {
+    dokku_core::builds::generate_id()
 }
 
 /// Runs `command ARGS` again with its output captured, unless this process already

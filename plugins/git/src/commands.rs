@@ -10,6 +10,7 @@ use dokku_core::trigger::exit_code;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::{cli_error, existing_app};
+use dokku_plugin_common::build_capture::capture;
 use dokku_plugin_common::report::run_report;
 
 /// Runs one `git:*` command (`args` excludes the command itself).
@@ -117,6 +118,9 @@ fn from_image(ctx: &mut Context, args: &[String]) -> CmdResult {
         return Err(CommandError::fail("Please specify a docker image"));
     };
     let (user, email) = author(&rest);
+    if let Some(result) = capture(ctx, &app, "git:from-image", "git:from-image", args) {
+        return result;
+    }
     // Dokku's `cmd-git-from-image`: `--force` travels as DOKKU_APPS_FORCE_DELETE=1.
     if opt(&opts, "--force").is_some() {
         ctx.export(dokku_core::env::DOKKU_APPS_FORCE_DELETE, "1");
@@ -149,6 +153,9 @@ fn load_image(ctx: &mut Context, args: &[String]) -> CmdResult {
             "Expecting tar archive containing docker image on STDIN",
         ));
     }
+    if let Some(result) = capture(ctx, &app, "git:load-image", "git:load-image", args) {
+        return result;
+    }
     let (user, email) = author(&rest);
     let host = &*ctx;
     let build_dir = opt(&opts, "--build-dir").map(std::path::Path::new);
@@ -177,6 +184,9 @@ fn sync(ctx: &mut Context, args: &[String]) -> CmdResult {
     let Some(remote) = rest.get(1).filter(|r| !r.is_empty()) else {
         return Err(CommandError::fail("Missing GIT_REMOTE parameter"));
     };
+    if let Some(result) = capture(ctx, &app, "git:sync", "git:sync", args) {
+        return result;
+    }
     let build = if opt(&opts, "--build").is_some() {
         SyncBuild::Always
     } else if opt(&opts, "--build-if-changes").is_some() {
@@ -206,6 +216,9 @@ fn from_archive(ctx: &mut Context, args: &[String]) -> CmdResult {
             "Please specify an archive url or -- to fetch the archive from stdin",
         ));
     };
+    if let Some(result) = capture(ctx, &app, "git:from-archive", "git:from-archive", args) {
+        return result;
+    }
     let (user, email) = author(&rest);
     let host = &*ctx;
     fire(

@@ -13,6 +13,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     match command {
         "logs" => logs(ctx, args),
         "logs:failed" => failed(ctx, args),
+        "logs:report" => crate::settings::report(ctx, args),
+        "logs:set" => crate::settings::set(ctx, args),
+        "logs:vector-logs" => crate::vector::logs_cmd(ctx, args),
+        "logs:vector-start" => crate::vector::start(ctx, args),
+        "logs:vector-stop" => crate::vector::stop(ctx),
         other => Err(CommandError::fail(format!(
             "`{other}` is not a dokku command."
         ))),

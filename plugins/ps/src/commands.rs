@@ -184,7 +184,7 @@ pub(crate) fn start_app(ctx: &Context, app: &str, in_place: bool) -> Result<(), 
     let host = ctx;
     host.fire_checked("pre-start", &[app]).map_err(cli_error)?;
     let release = |host: &Context| {
-        host.fire_checked("release-and-deploy", &[app, "latest"])
+        host.fire_checked("release-and-deploy", &[app, "latest", "ps:start"])
             .map_err(cli_error)
     };
     let scheduler = deploy::scheduler_of(&host.properties(), app);
