@@ -52,6 +52,7 @@
 
 pub mod app;
 pub mod appjson;
+pub mod archive;
 pub mod builder;
 pub mod certs;
 pub mod checks;
