@@ -37,6 +37,8 @@
 //! | [`proxy`] | proxy on/off, type and default ports (`proxy:*`) |
 //! | [`nginx`] | the app's nginx config: template, `nginx -t`, graceful reload |
 //! | [`certs`] | TLS certificates (`certs:*`) |
+//! | [`archive`] | untrusted archives checked before extraction (`git:from-archive`, `certs:add`) |
+//! | [`registry`] | image repositories, registry servers, push-on-release (`registry:*`) |
 //! | [`ps`] | the Procfile and process scale |
 //! | [`appjson`] | `app.json` |
 //! | [`checks`] | zero-downtime checks and healthchecks |
@@ -80,6 +82,7 @@ pub mod process;
 pub mod property;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
 pub mod report;
 pub mod resource;
 pub mod scheduler;

@@ -87,6 +87,7 @@ const FIRED: &[&str] = &[
     "post-domains-update",
     "post-extract",
     "post-proxy-ports-update",
+    "post-registry-login",
     "post-release-builder",
     "post-stop",
     "pre-build",
@@ -173,8 +174,6 @@ const NOT_YET: &[&str] = &[
     // Dokku's nginx-vhosts fires it from its install trigger when it writes
     // conf.d/dokku.conf; ours has no install trigger (install.sh lays nginx out).
     "nginx-dokku-template-source",
-    // Dokku's registry plugin (issue 14).
-    "post-registry-login",
     // Named storage entries (issue 14): fired by storage, answered by k3s.
     "scheduler-storage-exec",
     "storage-app-mounts",
