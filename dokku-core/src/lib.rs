@@ -31,6 +31,7 @@
 //! | [`text`] | quoting hostile text in messages on one printable line |
 //! | [`sigil`] | sigil / Go templates (`nginx.conf.sigil`) |
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
+//! | [`netrc`] | `.netrc` credentials (`git:auth`, the `netrc` command) |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
 //! | [`builder`] | builder detection and the Dockerfile builder |
 //! | [`ports`] | port mappings (`ports:*`) |
@@ -70,6 +71,7 @@ pub mod git;
 pub mod image;
 pub mod lock;
 pub mod log;
+pub mod netrc;
 pub mod network;
 pub mod network_addresses;
 pub mod nginx;
