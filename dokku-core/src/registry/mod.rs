@@ -462,12 +462,15 @@ pub fn logout(
     Ok(())
 }
 
+/// Creates `dir` 0700, or makes an existing one 0700: it is also the app's property
+/// directory, which `post-create` made before any credentials were there.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
 /// Copies (clone) or moves (rename) an app's credentials to another app.
