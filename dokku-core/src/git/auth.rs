@@ -120,16 +120,6 @@ fn hand_to(path: &Path, owner: Option<crate::ownership::Ids>) {
 mod tests {
     use super::*;
 
-    fn layout(dir: &Path) -> Layout {
-        let mut vars = crate::settings::EnvMap::new();
-        vars.insert("DOKKU_ROOT".into(), dir.join("home").display().to_string());
-        vars.insert(
-            "DOKKU_LIB_PATH".into(),
-            dir.join("lib").display().to_string(),
-        );
-        Layout::from_env(&vars)
-    }
-
     #[test]
     fn hosts_are_names_not_options() {
         assert!(valid_host("github.com"));
@@ -144,7 +134,7 @@ mod tests {
     #[test]
     fn credentials_set_match_and_unset() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let layout = layout(dir.path());
+        let layout = Layout::under(dir.path());
         std::fs::create_dir_all(&layout.dokku_root).expect("mkdir");
         assert!(credentials_match(&layout, "github.com", None).expect("read"));
         set_credentials(&layout, "github.com", Some(("u", "p")), None).expect("set");
@@ -158,7 +148,7 @@ mod tests {
     #[test]
     fn known_hosts_and_keys() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let layout = layout(dir.path());
+        let layout = Layout::under(dir.path());
         assert_eq!(public_key(&layout), None);
         assert!(!add_known_hosts(&layout, "# github.com:22 SSH-2.0\n", None).expect("add"));
         assert!(add_known_hosts(&layout, "github.com ssh-rsa AAAA\n", None).expect("add"));

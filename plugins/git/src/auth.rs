@@ -43,12 +43,8 @@ fn words(args: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// `HOST [USERNAME [PASSWORD]]`: the host checked; with a username and no password,
-/// the password is the first line of stdin when stdin is a pipe (as Dokku reads it).
-fn host_and_credentials(
-    args: &[String],
-) -> Result<(String, Option<(String, String)>), CommandError> {
-    let words = words(args);
+/// The first word: a host, checked before it reaches a file or `ssh-keyscan`.
+fn host_arg<'a>(words: &[&'a str]) -> Result<&'a str, CommandError> {
     let host = words.first().copied().unwrap_or("");
     if host.is_empty() {
         return Err(CommandError::fail("Please supply a git host"));
@@ -57,6 +53,16 @@ fn host_and_credentials(
         return Err(CommandError::fail(format!("Invalid git host: {host}"))
             .hint("a host name or address, optionally with :PORT"));
     }
+    Ok(host)
+}
+
+/// `HOST [USERNAME [PASSWORD]]`: the host checked; with a username and no password,
+/// the password is the first line of stdin when stdin is a pipe (as Dokku reads it).
+fn host_and_credentials(
+    args: &[String],
+) -> Result<(String, Option<(String, String)>), CommandError> {
+    let words = words(args);
+    let host = host_arg(&words)?;
     let Some(username) = words.get(1).filter(|u| !u.is_empty()) else {
         return Ok((host.to_string(), None));
     };
@@ -126,15 +132,7 @@ fn auth_status(ctx: &Context, args: &[String]) -> CmdResult {
 }
 
 fn allow_host(ctx: &Context, args: &[String]) -> CmdResult {
-    let words = words(args);
-    let host = words.first().copied().unwrap_or("");
-    if host.is_empty() {
-        return Err(CommandError::fail("Please supply a git host"));
-    }
-    if !auth::valid_host(host) {
-        return Err(CommandError::fail(format!("Invalid git host: {host}"))
-            .hint("a host name or address, optionally with :PORT"));
-    }
+    let host = host_arg(&words(args))?;
     let (name, port) = match host.rsplit_once(':') {
         Some((name, port)) if !name.contains(':') && port.parse::<u16>().is_ok() => {
             (name, Some(port))
