@@ -331,7 +331,9 @@ fn push(host: &dyn Host, app: &str, image: &str) -> Result<(), DeployError> {
 
 /// `post-release-builder APP IMAGE`: tags the release under the computed repository
 /// and, with `push-on-release`, tags it `<server><repo>:<N>` and pushes it (extra tags
-/// first, untagged locally afterwards).
+/// first, untagged locally afterwards). Dokku prints the step lines with
+/// `LogVerboseQuiet`, which a plugin shows unless `--quiet`; the host's `log` drops
+/// `_quiet` lines without a tty (a push), so they are plain verbose lines here.
 pub fn post_release_builder(host: &dyn Host, app: &str, image: &str) -> Result<(), DeployError> {
     let props = host.properties();
     let Some(image_id) = host.docker().image_id(image) else {
@@ -348,7 +350,7 @@ pub fn post_release_builder(host: &dyn Host, app: &str, image: &str) -> Result<(
     }
     host.log(Level::Info1, "Pushing image to registry");
     let version = next_tag_version(&props, app).map_err(|e| DeployError::fail(e.to_string()))?;
-    host.log(Level::VerboseQuiet, &format!("Bumping tag to {version}"));
+    host.log(Level::Verbose, &format!("Bumping tag to {version}"));
     let plan = push_plan(
         &server_prefix(&props, app),
         &repo,
@@ -356,21 +358,21 @@ pub fn post_release_builder(host: &dyn Host, app: &str, image: &str) -> Result<(
         &computed_push_extra_tags(&props, app),
     );
     host.log(
-        Level::VerboseQuiet,
+        Level::Verbose,
         &format!("Tagging {repo}:{version} in registry format"),
     );
     tag(host, &image_id, &plan.image)?;
     tag(host, &image_id, &plan.local)?;
     for extra in &plan.extra {
         tag(host, &image_id, extra)?;
-        host.log(Level::VerboseQuiet, &format!("Pushing {extra}"));
+        host.log(Level::Verbose, &format!("Pushing {extra}"));
         let pushed = push(host, app, extra);
         host.docker().image_rm(std::slice::from_ref(extra));
         pushed?;
     }
-    host.log(Level::VerboseQuiet, &format!("Pushing {}", plan.image));
+    host.log(Level::Verbose, &format!("Pushing {}", plan.image));
     push(host, app, &plan.image)?;
-    host.log(Level::VerboseQuiet, &format!("Image {} pushed", plan.image));
+    host.log(Level::Verbose, &format!("Image {} pushed", plan.image));
     Ok(())
 }
 
