@@ -3,7 +3,8 @@
 //! directory (Docker trusts loopback registries without TLS) and stopped by its pid;
 //! the system service is never touched. A deploy pushes `<server>/dokku/APP:1` and
 //! the extra tag; once the local copy is removed, the core's `verify-app-image`
-//! (what `fn-verify-app-image` and the bash helpers use) pulls it back.
+//! (what `fn-verify-app-image` and the bash helpers use) pulls it back, and so does a
+//! restart once every local name of the release is gone.
 
 use std::process::{Child, Command, Stdio};
 
@@ -75,7 +76,7 @@ impl Drop for Registry {
 }
 
 #[test]
-fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back() {
+fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back_and_served() {
     if skipped() {
         return;
     }
@@ -127,4 +128,26 @@ fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back() {
     let pulled = d.env.dokku(["__core", "verify-app-image", &app, &remote]);
     assert_eq!(pulled.code, 0, "{}", output(&pulled));
     assert_eq!(docker(["image", "inspect", &remote]).code, 0, "pulled back");
+
+    // Every local name of the release gone (the running container keeps the image
+    // itself): a restart pulls the pushed release and serves it again.
+    for name in [
+        format!("dokku/{app}:latest"),
+        format!("dokku/{app}:1"),
+        remote.clone(),
+    ] {
+        let untagged = docker(["image", "rm", "--force", &name]);
+        assert_eq!(untagged.code, 0, "{}", output(&untagged));
+    }
+    let restart = d.env.dokku(["ps:restart", &app]);
+    let text = output(&restart);
+    assert_eq!(restart.code, 0, "{text}");
+    assert!(
+        text.contains(&format!(
+            "not found locally, pulling {remote} from registry"
+        )),
+        "{text}"
+    );
+    let (status, body) = d.get(&app, "/");
+    assert_eq!(status, 200, "{body}");
 }

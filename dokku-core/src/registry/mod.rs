@@ -376,6 +376,39 @@ pub fn post_release_builder(host: &dyn Host, app: &str, image: &str) -> Result<(
     Ok(())
 }
 
+/// Where the app's last pushed release lives (`<server><repo>:<N>`), when pushing
+/// is on: what a deploy falls back to when its local image is gone.
+pub fn pushed_release(props: &PropertyStore, app: &str) -> Option<String> {
+    let tag = deployed_image_tag(props, app)?;
+    Some(format!(
+        "{}{}:{tag}",
+        server_prefix(props, app),
+        computed_image_repo(props, app)
+    ))
+}
+
+/// Pulls the app's last pushed release and tags it `local` (a deploy whose local
+/// image was removed: `ps:restart`, `ps:rebuild` of an image, a reboot); whether
+/// `local` exists afterwards. Nothing is pulled when pushing is off.
+pub fn pull_release(host: &dyn Host, app: &str, local: &str) -> bool {
+    let Some(remote) = pushed_release(&host.properties(), app) else {
+        return false;
+    };
+    host.log(
+        Level::Info1,
+        &format!("Image {local} not found locally, pulling {remote} from registry"),
+    );
+    let call = Call::new(["image", "pull", remote.as_str()])
+        .with_env(docker_env(host, app))
+        .streamed();
+    let pulled = host.docker().run(&call).is_ok_and(|r| r.code == 0);
+    if !pulled {
+        host.log(Level::Warn, &format!("Unable to pull {remote}"));
+        return false;
+    }
+    remote == local || host.docker().image_tag(&remote, local).is_ok()
+}
+
 /// Docker Hub's spellings are `docker.io` to `docker login`.
 pub fn normalise_server(server: &str) -> &str {
     match server {

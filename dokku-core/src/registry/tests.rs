@@ -132,3 +132,21 @@ fn credentials_need_an_auths_entry() {
     assert!(!auths_present(r#"{"auths":{}}"#));
     assert!(!auths_present("not json"));
 }
+
+/// Sets one of the app's registry properties.
+fn put(props: &PropertyStore, key: &str, value: &str) {
+    props.write(PLUGIN, "web", key, value).expect("write");
+}
+
+#[test]
+fn the_pushed_release_is_named_only_when_pushing() {
+    let (_d, props) = store();
+    assert_eq!(pushed_release(&props, "web"), None);
+    put(&props, "push-on-release", "true");
+    put(&props, "server", "reg.local:5000");
+    put(&props, "tag-version", "4");
+    assert_eq!(
+        pushed_release(&props, "web").as_deref(),
+        Some("reg.local:5000/dokku/web:4")
+    );
+}
