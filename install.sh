@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install dokku-rs: the `dokku` binary (also answering as `plugn` and `sigil`) and the core
+# Install dokku-rs: the `dokku` binary (also answering as `plugn`, `sigil` and `netrc`) and the core
 # plugins, laid out as docs/contracts/layout.md describes. Safe to re-run: every
 # step converges on the same tree.
 set -euo pipefail
@@ -15,11 +15,11 @@ Builds the dokku binary (cargo build --release -p dokku-cli) and installs it
 with the core plugins.
 
   (default)      system install, as root: /usr/bin/dokku, /usr/bin/plugn,
-                 /usr/bin/sigil (unless a real sigil is already there),
+                 /usr/bin/sigil and /usr/bin/netrc (unless real ones are there),
                  the dokku user and group, DOKKU_ROOT=~dokku (/home/dokku),
                  DOKKU_LIB_ROOT=/var/lib/dokku, logs in /var/log/dokku
   --prefix DIR   relocatable install for the current user, no root needed:
-                 DIR/bin/{dokku,plugn,sigil}, DIR/home, DIR/lib, DIR/log and DIR/env,
+                 DIR/bin/{dokku,plugn,sigil,netrc}, DIR/home, DIR/lib, DIR/log and DIR/env,
                  a file to source that points dokku at them
   --no-build     do not run cargo; use target/release/dokku, else target/debug/dokku
   --no-sdk       do not install the Rust plugin SDK (LIB/sdk/rust), without which
@@ -527,6 +527,7 @@ install_prefix() {
   # Relative, so the bin directory can move with the prefix.
   ln -sfn dokku "$PREFIX/bin/plugn"
   ln -sfn dokku "$PREFIX/bin/sigil"
+  ln -sfn dokku "$PREFIX/bin/netrc"
   install_plugins "$PREFIX/lib"
   workspace_version >"$PREFIX/lib/VERSION"
   [[ "$SDK" != "true" ]] || install_rust_sdk "$PREFIX/lib"
@@ -565,10 +566,11 @@ ensure_dokku_user() {
   fi
 }
 
-# /usr/bin/sigil -> dokku, for plugins that render templates with sigil; a sigil
-# that is not our link (gliderlabs' own) is left alone.
-link_system_sigil() {
-  local target=/usr/bin/sigil
+# /usr/bin/NAME -> dokku for the helpers the binary also answers as: sigil (plugins
+# render templates with it) and netrc (Dokku's .netrc helper). A NAME that is not our
+# link (gliderlabs' sigil, dokku's netrc package) is left alone.
+link_system_helper() {
+  local target="/usr/bin/$1"
   if [[ -L "$target" && "$(readlink "$target")" == dokku ]] || [[ ! -e "$target" && ! -L "$target" ]]; then
     ln -sfn dokku "$target"
   else
@@ -587,7 +589,8 @@ install_system() {
 
   install_file "$BIN_SOURCE" /usr/bin/dokku
   ln -sfn dokku /usr/bin/plugn
-  link_system_sigil
+  link_system_helper sigil
+  link_system_helper netrc
   mkdir -p "$dokku_root" "$lib_root" "$logs_dir"
   install_plugins "$lib_root"
   workspace_version >"$lib_root/VERSION"

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # systemd: only for systemd-analyze, which checks dist/systemd (no service is started).
-PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc systemd)
+# docker-registry: the e2e registry test starts its own on a loopback port (never the service).
+PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc systemd docker-registry)
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
 install_packages "${PACKAGES[@]}"

@@ -1,5 +1,6 @@
 //! The `dokku` binary. When called as `plugn` it is the plugn-compatible entry point;
-//! when called as `sigil`, the sigil-compatible template renderer.
+//! when called as `sigil`, the sigil-compatible template renderer; when called as
+//! `netrc`, Dokku's `.netrc` helper.
 
 mod commands;
 
@@ -8,6 +9,7 @@ mod dispatch;
 mod flags;
 mod help;
 mod identity;
+mod netrc;
 
 mod plugin_host;
 mod plugn;
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
         plugn::main(&args[1..])
     } else if invoked_as == "sigil" {
         sigil::main(&args[1..])
+    } else if invoked_as == "netrc" {
+        netrc::main(&args[1..])
     } else {
         dispatch::main(args.get(1..).unwrap_or_default().to_vec())
     };

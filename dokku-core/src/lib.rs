@@ -32,6 +32,7 @@
 //! | [`text`] | quoting hostile text in messages on one printable line |
 //! | [`sigil`] | sigil / Go templates (`nginx.conf.sigil`) |
 //! | [`sshkeys`] | `authorized_keys` in sshcommand's format |
+//! | [`netrc`] | `.netrc` credentials (`git:auth`, the `netrc` command) |
 //! | [`git`] | bare repos, the pre-receive hook, deploy-branch rules |
 //! | [`builder`] | builder detection and the Dockerfile builder |
 //! | [`builds`] | build records and logs (`builds:*`), retention, cancelling |
@@ -39,6 +40,8 @@
 //! | [`proxy`] | proxy on/off, type and default ports (`proxy:*`) |
 //! | [`nginx`] | the app's nginx config: template, `nginx -t`, graceful reload |
 //! | [`certs`] | TLS certificates (`certs:*`) |
+//! | [`archive`] | untrusted archives checked before extraction (`git:from-archive`, `certs:add`) |
+//! | [`registry`] | image repositories, registry servers, push-on-release (`registry:*`) |
 //! | [`ps`] | the Procfile and process scale |
 //! | [`appjson`] | `app.json` |
 //! | [`checks`] | zero-downtime checks and healthchecks |
@@ -54,6 +57,7 @@
 
 pub mod app;
 pub mod appjson;
+pub mod archive;
 pub mod builder;
 pub mod buildpacks;
 pub mod builds;
@@ -72,6 +76,7 @@ pub mod image;
 pub mod lock;
 pub mod log;
 pub mod logs;
+pub mod netrc;
 pub mod network;
 pub mod network_addresses;
 pub mod nginx;
@@ -84,6 +89,7 @@ pub mod process;
 pub mod property;
 pub mod proxy;
 pub mod ps;
+pub mod registry;
 pub mod report;
 pub mod resource;
 pub mod scheduler;

@@ -47,6 +47,22 @@ impl Layout {
         }
     }
 
+    /// A test layout below `dir`: `DOKKU_ROOT` is `dir/home`, `DOKKU_LIB_ROOT`
+    /// `dir/lib`, the rest derived.
+    #[cfg(test)]
+    pub(crate) fn under(dir: &Path) -> Layout {
+        let mut vars = EnvMap::new();
+        vars.insert(
+            env::DOKKU_ROOT.into(),
+            dir.join("home").display().to_string(),
+        );
+        vars.insert(
+            env::DOKKU_LIB_PATH.into(),
+            dir.join("lib").display().to_string(),
+        );
+        Layout::from_env(&vars)
+    }
+
     /// `$PLUGIN_PATH/available`.
     pub fn plugin_available(&self) -> PathBuf {
         self.plugin_path.join("available")

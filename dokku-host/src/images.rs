@@ -166,14 +166,7 @@ pub fn registry_docker_config_dir(ctx: &Context, app: &str) -> Option<std::path:
     if app::AppName::parse_existing(app).is_err() {
         return None;
     }
-    let dir = ctx
-        .layout
-        .lib_root
-        .join("config")
-        .join("registry")
-        .join(app);
-    let text = std::fs::read_to_string(dir.join("config.json")).ok()?;
-    image::registry_auths_present(&text).then_some(dir)
+    dokku_core::registry::app_credentials(&ctx.layout, app)
 }
 
 /// `fn-verify-app-image APP IMAGE`: whether `image` is there, pulling it first when the

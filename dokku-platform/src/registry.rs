@@ -13,6 +13,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_nginx_vhosts::PLUGIN,
     &dokku_plugin_ports::PLUGIN,
     &dokku_plugin_proxy::PLUGIN,
+    &dokku_plugin_registry::PLUGIN,
     &dokku_plugin_ps::PLUGIN,
     &dokku_plugin_scheduler_docker_local::PLUGIN,
     &dokku_plugin_config::PLUGIN,

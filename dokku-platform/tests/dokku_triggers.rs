@@ -88,6 +88,7 @@ const FIRED: &[&str] = &[
     "post-domains-update",
     "post-extract",
     "post-proxy-ports-update",
+    "post-registry-login",
     "post-release-builder",
     "post-stack-set",
     "post-stop",
@@ -177,8 +178,6 @@ const NOT_YET: &[&str] = &[
     // Dokku's nginx-vhosts fires it from its install trigger when it writes
     // conf.d/dokku.conf; ours has no install trigger (install.sh lays nginx out).
     "nginx-dokku-template-source",
-    // Dokku's registry plugin (issue 14).
-    "post-registry-login",
     // Fired by Dokku's k3s scheduler only (out of scope).
     "scheduler-proxy-logs",
 ];

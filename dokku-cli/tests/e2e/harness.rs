@@ -194,11 +194,7 @@ impl Deployer {
             // sshd's privilege-separation directory (Debian's service creates it).
             let _ = std::fs::create_dir_all("/run/sshd");
         }
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("free port")
-                .port();
+        let started = start_on_free_port(|port| {
             let config = dir.join("sshd_config");
             let text = format!(
                 "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nAllowUsers {}\n\
@@ -211,28 +207,19 @@ impl Deployer {
             );
             std::fs::write(&config, text).expect("write sshd_config");
             let log = std::fs::File::create(dir.join("sshd.log")).expect("sshd log");
-            let mut child = Command::new("/usr/sbin/sshd")
+            Command::new("/usr/sbin/sshd")
                 .args(["-D", "-e", "-f"])
                 .arg(&config)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(log)
                 .spawn()
-                .expect("start /usr/sbin/sshd (apt-get install openssh-server)");
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    self.sshd = Some(child);
-                    self.port = port;
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
+                .expect("start /usr/sbin/sshd (apt-get install openssh-server)")
+        });
+        if let Some((child, port)) = started {
+            self.sshd = Some(child);
+            self.port = port;
+            return;
         }
         let log = std::fs::read_to_string(dir.join("sshd.log")).unwrap_or_default();
         panic!("the test sshd did not start\n{log}");
@@ -366,6 +353,32 @@ impl Drop for Deployer {
             );
         }
     }
+}
+
+/// Starts a server on a free loopback port (`spawn` gets the port), up to five
+/// tries: the child and its port once it accepts connections, or `None`. A child
+/// that does not answer within ten seconds is stopped by its pid.
+pub(crate) fn start_on_free_port(mut spawn: impl FnMut(u16) -> Child) -> Option<(Child, u16)> {
+    for _ in 0..5 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = spawn(port);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some((child, port));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    None
 }
 
 /// `git ARGS` in `dir`, which must succeed.

@@ -23,6 +23,7 @@ mod nginx_support;
 mod ops;
 mod proxy;
 mod ps;
+mod registry;
 mod routing;
 mod sources;
 mod ssh_gate;

@@ -20,6 +20,7 @@ mod native;
 mod native_services;
 mod plugins;
 mod proxy;
+mod registry_auth;
 mod sigil;
 mod ssh;
 mod storage_dirs;

@@ -83,8 +83,21 @@ fn from_archive_stdin_never_follows_a_planted_symlink_and_leaves_no_temp() {
     std::fs::write(&victim, "precious").expect("seed victim");
     let record = env.scratch("fake").join("tar.log");
     let tools = recording_tar(&env, &record);
+    // A well-formed archive that passes the member checks but that tar cannot
+    // extract ("a/b" below the regular file "a"), so tar runs and fails.
     let archive = env.scratch("in").join("bad.tar");
-    std::fs::write(&archive, "this is not a tar archive\n").expect("write archive");
+    let members = env.scratch("members");
+    std::fs::write(members.join("a"), "file\n").expect("write a");
+    std::fs::write(members.join("b"), "file\n").expect("write b");
+    let made = std::process::Command::new("tar")
+        .arg("-C")
+        .arg(&members)
+        .arg("-cf")
+        .arg(&archive)
+        .args(["--transform", "s,^b$,a/b,", "a", "b"])
+        .status()
+        .expect("tar");
+    assert!(made.success(), "GNU tar makes the archive");
     let pid_file = env.scratch("fake").join("pid");
     let go = env.scratch("fake").join("go");
 

@@ -242,17 +242,6 @@ pub fn carry_over(host: &dyn Host, old: &str, new: &str, rename: bool) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::EnvMap;
-
-    fn layout(dir: &Path) -> Layout {
-        let mut vars = EnvMap::new();
-        vars.insert("DOKKU_ROOT".into(), dir.join("home").display().to_string());
-        vars.insert(
-            "DOKKU_LIB_PATH".into(),
-            dir.join("lib").display().to_string(),
-        );
-        Layout::from_env(&vars)
-    }
 
     #[test]
     fn container_files_are_recognised() {
@@ -267,7 +256,7 @@ mod tests {
     #[test]
     fn app_root_copy_skips_dot_files_caches_and_container_files() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let l = layout(dir.path());
+        let l = Layout::under(dir.path());
         let old = l.app_root("old");
         fs::create_dir_all(old.join("refs/heads")).expect("mkdir");
         fs::create_dir_all(old.join("cache/x")).expect("mkdir");
@@ -307,7 +296,7 @@ mod tests {
     #[test]
     fn properties_and_data_are_copied_for_every_plugin_without_the_lock() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let l = layout(dir.path());
+        let l = Layout::under(dir.path());
         let props = PropertyStore::new(&l.lib_root);
         props.write("ps", "old", "scale", "web=2").expect("write");
         props.write("community", "old", "x", "1").expect("write");

@@ -7,7 +7,8 @@
 //! nothing. After an install `post-certs-update APP` and `post-domains-update APP`
 //! fire (the nginx config is rebuilt); after a removal `post-certs-remove APP`.
 
-pub mod tar;
+#[cfg(test)]
+mod tar;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,9 @@ pub enum CertsError {
     /// Neither files nor a tar archive were given.
     #[error("Tar archive containing server.crt and server.key expected on stdin")]
     TarExpected,
+    /// The archive is refused before anything is read from it.
+    #[error(transparent)]
+    Archive(crate::archive::ArchiveError),
     /// Stdin is not a tar archive.
     #[error("stdin is not a tar archive; expected one containing server.crt and server.key")]
     NotTar,
@@ -151,7 +155,14 @@ impl CertPair {
         if bytes.is_empty() {
             return Err(CertsError::TarExpected);
         }
-        let entries = tar::entries(bytes).ok_or(CertsError::NotTar)?;
+        let entries = crate::archive::tar::read_entries(&mut &bytes[..], true)
+            .map_err(|_| CertsError::NotTar)?;
+        crate::archive::check_tar_entries(&entries, &crate::archive::Limits::default())
+            .map_err(CertsError::Archive)?;
+        let entries: Vec<_> = entries
+            .into_iter()
+            .filter(|e| e.kind == crate::archive::EntryKind::File)
+            .collect();
         let pick = |ext: &'static str| -> Result<Vec<u8>, CertsError> {
             let mut found = entries.iter().filter(|e| {
                 let base = e.name.rsplit('/').next().unwrap_or(&e.name);

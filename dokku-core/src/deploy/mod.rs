@@ -161,8 +161,14 @@ pub fn release_and_deploy(
     let tag = tag.filter(|t| !t.is_empty()).unwrap_or("latest");
     let image = crate::image::app_image_name(app, Some(tag), None);
     let docker = host.docker();
-    let Some(labels) = docker.image_labels(&image) else {
-        // Dokku's verify-app-image: nothing to deploy, not an error.
+    // Dokku's verify-app-image: a missing image is pulled back from the registry the
+    // app pushes its releases to; without one, nothing to deploy, not an error.
+    let labels = docker.image_labels(&image).or_else(|| {
+        crate::registry::pull_release(host, app, &image)
+            .then(|| docker.image_labels(&image))
+            .flatten()
+    });
+    let Some(labels) = labels else {
         return Ok(());
     };
     let source_type = image_source_type(&labels);
@@ -212,7 +218,16 @@ pub fn deploy(
     tag: &str,
     proc_type: Option<&str>,
 ) -> Result<(), DeployError> {
-    let scheduler = scheduler_of(&host.properties(), app);
+    let props = host.properties();
+    // An app that pushes its releases gets a removed local image back first (asked
+    // only then: other deploys pay nothing for it).
+    if crate::registry::pushed_release(&props, app).is_some() {
+        let image = crate::image::app_image_name(app, Some(tag), None);
+        if host.docker().image_id(&image).is_none() {
+            crate::registry::pull_release(host, app, &image);
+        }
+    }
+    let scheduler = scheduler_of(&props, app);
     host.fire_checked(
         "scheduler-deploy",
         &[&scheduler, app, tag, proc_type.unwrap_or("")],

@@ -5,6 +5,7 @@
 //! updates into `dokku git-hook APP`, so the whole build and deploy runs inside the
 //! push, and a failed deploy rejects it.
 
+pub mod auth;
 pub mod query;
 pub mod report;
 pub mod sources;

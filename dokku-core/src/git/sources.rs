@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{deploy_branch, git, make_workdir, receive_app, PLUGIN};
+use crate::archive;
 use crate::deploy::{DeployError, Host};
 use crate::log::Level;
 use crate::process::Cmd;
@@ -322,37 +323,25 @@ pub fn from_archive(
                 .read()?;
         }
     }
-    let max_size = global_limit(host, "archive-max-size", 1_073_741_824);
+    let limits = archive::Limits {
+        max_size: global_limit(host, "archive-max-size", archive::DEFAULT_MAX_SIZE),
+        max_files: global_limit(host, "archive-max-files", archive::DEFAULT_MAX_FILES),
+    };
     let size = std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0);
-    if size > max_size {
-        return Err(DeployError::fail(format!(
-            "Archive is too large ({size} bytes, the limit is {max_size})"
-        )));
-    }
-    let listing = match kind {
-        ArchiveType::Tar => Cmd::new("tar").arg("-tf").arg(&archive).read(),
-        ArchiveType::TarGz => Cmd::new("tar").arg("-tzf").arg(&archive).read(),
-        ArchiveType::Zip => Cmd::new("unzip").arg("-Z1").arg(&archive).read(),
-    }
-    .map_err(|e| DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str())))?;
-    let max_files = global_limit(host, "archive-max-files", 10_000);
-    let files = listing.lines().filter(|l| !l.is_empty()).count() as u64;
-    if files > max_files {
-        return Err(DeployError::fail(format!(
-            "Archive has too many files ({files}, the limit is {max_files})"
-        )));
-    }
+    let refuse = |e: archive::ArchiveError| DeployError::fail(e.to_string());
+    archive::check_size(size, &limits).map_err(refuse)?;
+    check_members(kind, &archive, &limits)?;
     let out = work.path().join("src");
     std::fs::create_dir_all(&out).map_err(DeployError::io("create", &out))?;
     match kind {
         ArchiveType::Tar => Cmd::new("tar")
-            .arg("-xf")
+            .args(["--no-same-owner", "-xf"])
             .arg(&archive)
             .arg("-C")
             .arg(&out)
             .read(),
         ArchiveType::TarGz => Cmd::new("tar")
-            .arg("-xzf")
+            .args(["--no-same-owner", "-xzf"])
             .arg(&archive)
             .arg("-C")
             .arg(&out)
@@ -365,8 +354,58 @@ pub fn from_archive(
             .read(),
     }
     .map_err(|e| DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str())))?;
+    archive::check_extracted_links(&out).map_err(refuse)?;
     let root = single_top_dir(&out).unwrap_or(out);
     import_directory(host, app, &root, user_name, user_email)
+}
+
+/// Reads the archive's member list without extracting it and refuses what
+/// [`archive::check_tar_entries`] (or, for zip, [`archive::check_zip_names`]) refuses.
+fn check_members(
+    kind: ArchiveType,
+    path: &Path,
+    limits: &archive::Limits,
+) -> Result<(), DeployError> {
+    let invalid = |e: &dyn std::fmt::Display| {
+        DeployError::fail(format!("Invalid {} archive: {e}", kind.as_str()))
+    };
+    let refuse = |e: archive::ArchiveError| DeployError::fail(e.to_string());
+    match kind {
+        ArchiveType::Tar => {
+            let mut file = std::fs::File::open(path).map_err(DeployError::io("open", path))?;
+            let entries = archive::tar::read_entries(&mut file, false).map_err(|e| invalid(&e))?;
+            archive::check_tar_entries(&entries, limits).map_err(refuse)
+        }
+        ArchiveType::TarGz => {
+            use std::process::Stdio;
+            let mut child = Cmd::new("gzip").arg("-dc").arg(path).spawn(
+                Stdio::null(),
+                Stdio::piped(),
+                Stdio::null(),
+            )?;
+            let read = match child.stdout.take() {
+                Some(mut stdout) => archive::tar::read_entries(&mut stdout, false),
+                None => Err(archive::TarError::NotTar),
+            };
+            // Stop gzip early when the stream was refused before its end.
+            let _ = child.kill();
+            let status = child.wait();
+            let entries = read.map_err(|e| invalid(&e))?;
+            if !status.map(|s| s.success()).unwrap_or(false) && entries.is_empty() {
+                return Err(invalid(&"gzip could not decompress it"));
+            }
+            archive::check_tar_entries(&entries, limits).map_err(refuse)
+        }
+        ArchiveType::Zip => {
+            let listing = Cmd::new("unzip")
+                .arg("-Z1")
+                .arg(path)
+                .read()
+                .map_err(|e| invalid(&e))?;
+            let names: Vec<&str> = listing.lines().filter(|l| !l.is_empty()).collect();
+            archive::check_zip_names(&names, limits).map_err(refuse)
+        }
+    }
 }
 
 /// The only entry of `dir` when it is a directory (an archive's usual wrapper).

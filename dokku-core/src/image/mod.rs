@@ -106,19 +106,6 @@ pub fn registry_pull_plan(image: &str, remote: &str, deployed_repo: &str) -> Pul
     PullPlan { pull, tag_as }
 }
 
-/// Whether a Docker client `config.json` holds credentials: its `auths` object has at
-/// least one entry (`fn-registry-docker-config-dir`).
-pub fn registry_auths_present(config_json: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(config_json)
-        .ok()
-        .and_then(|v| {
-            v.get("auths")
-                .and_then(|a| a.as_object())
-                .map(|a| !a.is_empty())
-        })
-        .unwrap_or(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,16 +143,6 @@ mod tests {
                 tag_as: None
             }
         );
-    }
-
-    #[test]
-    fn registry_auths() {
-        assert!(registry_auths_present(
-            r#"{"auths":{"reg.io":{"auth":"x"}}}"#
-        ));
-        assert!(!registry_auths_present(r#"{"auths":{}}"#));
-        assert!(!registry_auths_present(r#"{}"#));
-        assert!(!registry_auths_present("not json"));
     }
 
     #[test]

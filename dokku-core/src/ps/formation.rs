@@ -125,17 +125,6 @@ pub fn set_scale(
 mod tests {
     use super::*;
 
-    fn layout(dir: &std::path::Path) -> Layout {
-        let vars: EnvMap = [
-            (crate::env::DOKKU_ROOT, "home"),
-            (crate::env::DOKKU_LIB_PATH, "lib"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), dir.join(v).display().to_string()))
-        .collect();
-        Layout::from_env(&vars)
-    }
-
     fn procfile(layout: &Layout, app: &str, text: &str) {
         let dir = super::super::data_dir(layout, app);
         std::fs::create_dir_all(&dir).expect("mkdir");
@@ -149,7 +138,7 @@ mod tests {
     #[test]
     fn procfile_command_expands_port_and_config_and_names_a_missing_type() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let layout = layout(dir.path());
+        let layout = Layout::under(dir.path());
         let env: EnvMap = [("GREETING".to_string(), "hi".to_string())].into();
         assert_eq!(
             procfile_command(&layout, "web", None, "web", "5000", &env).expect("no Procfile"),
@@ -178,7 +167,7 @@ mod tests {
     #[test]
     fn set_scale_clears_or_merges_and_files_unknown_zero_types_as_old() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let layout = layout(dir.path());
+        let layout = Layout::under(dir.path());
         let props = PropertyStore::new(&layout.lib_root);
         procfile(&layout, "web", "web: a\nworker: b\nrelease: c\n");
         write_scale(&props, "web", &[("web".into(), 1), ("gone".into(), 0)]).expect("scale");

@@ -1,9 +1,11 @@
 //! Dokku's `git` core plugin: deploys by `git push` (the ssh entry points
 //! `git-receive-pack` / `git-upload-pack` and the pre-receive `git-hook`), the `git:*`
 //! commands that manage an app's repository and its other sources (image, archive,
-//! remote sync), and its triggers. The rules live in `dokku_core::git`.
+//! remote sync), the credentials and keys git uses for private remotes, and its
+//! triggers. The rules live in `dokku_core::git`.
 
 mod answers;
+mod auth;
 mod commands;
 mod ssh;
 mod triggers;
@@ -23,6 +25,12 @@ dokku_plugin_common::core_plugin! {
         ("git:report", commands::run),
         ("git:status", commands::run),
         ("git:sync", commands::run),
+        ("git:allow-host", auth::run),
+        ("git:auth", auth::run),
+        ("git:auth-status", auth::run),
+        ("git:generate-deploy-key", auth::run),
+        ("git:public-key", auth::run),
+        ("git:unlock", auth::run),
     ],
     triggers: [
         ("post-create", triggers::trigger),
