@@ -10,6 +10,7 @@ mod builders;
 mod builds_logs;
 mod checks;
 mod cleanup;
+mod community_plugins;
 mod containers;
 mod deploy;
 mod deploy_tasks;
