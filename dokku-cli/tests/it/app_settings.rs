@@ -124,15 +124,17 @@ fn network_settings_are_checked_and_create_asks_docker() {
         "cache",
     ])
     .success();
-    // A network docker does not know is refused when it is set, not at the deploy.
+    // A network docker does not know yet is accepted, as in Dokku, with a warning
+    // at once (a deploy that attaches it still fails clearly if it is missing then).
     let missing = env.dokku(["network:set", "web", "attach-post-deploy", "nosuchnet"]);
     assert_eq!(
         (missing.code, missing.stderr.as_str()),
         (
-            1,
-            " !     Network nosuchnet does not exist\n       hint: create it first: dokku network:create nosuchnet\n"
+            0,
+            " !     Network nosuchnet does not exist yet: create it before the next deploy (dokku network:create nosuchnet)\n"
         )
     );
+    env.dokku(["network:set", "web", "attach-post-deploy"]).success();
     let taken = env.dokku(["network:set", "web", "attach-post-deploy", "cache"]);
     assert_eq!(
         taken.stderr,

@@ -96,15 +96,19 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 } else {
                     String::new()
                 };
-                network::check_networks_exist(&docker(ctx), key, &value).map_err(|e| {
-                    let hint = match &e {
-                        network::NetworkError::Missing { name } => {
-                            format!("create it first: dokku network:create {name}")
-                        }
-                        _ => "check that docker is running".to_string(),
-                    };
-                    fail(e).hint(hint)
-                })?;
+                // As Dokku, a network that does not exist yet may be named (it is
+                // checked again when a container is attached); we say so at once.
+                match network::check_networks_exist(&docker(ctx), key, &value) {
+                    Ok(()) => {}
+                    Err(network::NetworkError::Missing { name }) => log(
+                        ctx,
+                        Level::Warn,
+                        &format!(
+                            "Network {name} does not exist yet: create it before the next deploy (dokku network:create {name})"
+                        ),
+                    ),
+                    Err(e) => return Err(fail(e).hint("check that docker is running")),
+                }
                 properties::set_value(
                     ctx,
                     PLUGIN,
