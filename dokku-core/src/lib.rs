@@ -56,6 +56,7 @@ pub mod builder;
 pub mod certs;
 pub mod checks;
 pub mod config;
+pub mod cron;
 pub mod deploy;
 pub mod docker;
 pub mod docker_options;

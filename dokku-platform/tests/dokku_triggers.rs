@@ -24,6 +24,7 @@ use dokku_plugin_sdk::Manifest;
 /// Every trigger our source fires (Rust `fire*(` calls, `plugn trigger NAME` in the bash
 /// files and in the commands we spawn), in name order.
 const FIRED: &[&str] = &[
+    "app-json-is-valid",
     "app-list",
     "app-maybe-create",
     "app-restart",
@@ -39,6 +40,7 @@ const FIRED: &[&str] = &[
     "config-migrate-env",
     "core-post-deploy",
     "core-post-extract",
+    "cron-entries",
     "dependencies",
     "deploy",
     "deploy-source-set",
@@ -112,6 +114,7 @@ const FIRED: &[&str] = &[
     "report",
     "retire-container-failed",
     "scheduler-app-status",
+    "scheduler-cron-write",
     "scheduler-deploy",
     "scheduler-detect",
     "scheduler-enter",
@@ -125,6 +128,7 @@ const FIRED: &[&str] = &[
     "scheduler-run",
     "scheduler-run-list",
     "scheduler-stop",
+    "scheduler-uses-host-cron",
     "uninstall",
     "update",
     "user-auth",
@@ -133,12 +137,6 @@ const FIRED: &[&str] = &[
 
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
-    // Dokku's cron plugin answers it; cron comes with issue 13.
-    "app-json-is-valid",
-    "cron-entries",
-    "cron-get-property",
-    "scheduler-cron-write",
-    "scheduler-uses-host-cron",
     // The buildpack builders (herokuish, pack, lambda) and the buildpacks plugin: ours
     // refuse to build until issue 13 adds them.
     "builder-create-dokku-image",

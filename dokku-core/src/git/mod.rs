@@ -6,6 +6,7 @@
 //! push, and a failed deploy rejects it.
 
 pub mod query;
+pub mod repo;
 pub mod report;
 pub mod sources;
 pub mod sync;

@@ -118,7 +118,7 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
             dokku_host::output::println(&serde_json::Value::Array(rows).to_string());
             return Ok(0);
         }
-        ctx.log(Level::Info1, &format!("Scaling for {app}"));
+        ctx.log_as_plugin(Level::Info1Quiet, &format!("Scaling for {app}"));
         ctx.log(Level::Quiet, "proctype: qty");
         ctx.log(Level::Quiet, "--------: ---");
         for (t, n) in current {
