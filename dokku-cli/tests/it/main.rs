@@ -17,6 +17,7 @@ mod native;
 mod native_services;
 mod plugins;
 mod proxy;
+mod schedulers_cron;
 mod sigil;
 mod ssh;
 mod storage_dirs;
