@@ -1,6 +1,7 @@
 //! Issue 13's settings commands without Docker: `scheduler:*`,
 //! `scheduler-docker-local:*`, `app-json:*`, and `cron:*` with a fake `crontab` on
-//! `PATH` that keeps the table in a scratch file.
+//! `PATH` that keeps the table in a scratch file; and `ps:stop` of an app never
+//! deployed.
 
 use dokku_test_support::{write_executable, TestEnv};
 
@@ -134,4 +135,18 @@ fn cron_tasks_settings_and_the_crontab() {
         .success();
     let text = std::fs::read_to_string(&table).expect("crontab");
     assert!(text.starts_with("MAILTO=ops@example.com\n"), "{text}");
+}
+
+/// Issue 13: `ps:stop` of a never-deployed app warns and changes nothing, so that its
+/// first deploy is still restored at boot (Dokku's `Stop`).
+#[test]
+fn ps_stop_of_a_never_deployed_app_keeps_it_restorable() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let stop = env.dokku(["ps:stop", "web"]).success();
+    assert_eq!(stop.stderr, " !     App web has not been deployed\n");
+    assert!(!stop.stdout.contains("Stopping"), "{}", stop.stdout);
+    assert!(!env.lib_root().join("config/ps/web/restore").exists());
+    let restore = env.dokku(["ps:report", "web", "--restore"]).success();
+    assert_eq!(restore.stdout, "true\n");
 }
