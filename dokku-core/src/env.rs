@@ -98,6 +98,10 @@ pub const DOKKU_RM_CONTAINER: &str = "DOKKU_RM_CONTAINER";
 pub const DOKKU_DETACH_CONTAINER: &str = "DOKKU_DETACH_CONTAINER";
 /// `run --ttl-seconds`: the run container's active deadline, for `scheduler-run`.
 pub const DOKKU_RUN_TTL_SECONDS: &str = "DOKKU_RUN_TTL_SECONDS";
+/// Set by `cron:run`: the task's concurrency policy (`allow`, `forbid`, `replace`).
+pub const DOKKU_CONCURRENCY_POLICY: &str = "DOKKU_CONCURRENCY_POLICY";
+/// Set by `cron:run`: the id of the task being run.
+pub const DOKKU_CRON_ID: &str = "DOKKU_CRON_ID";
 /// The first word of the command being run (set by `dokku_auth`).
 pub const DOKKU_COMMAND: &str = "DOKKU_COMMAND";
 /// Our addition: `1` while `help --all` renders, so legacy `commands help` can tell

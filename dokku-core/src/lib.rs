@@ -64,6 +64,7 @@ pub mod builds;
 pub mod certs;
 pub mod checks;
 pub mod config;
+pub mod cron;
 pub mod deploy;
 pub mod docker;
 pub mod docker_options;

@@ -5,6 +5,15 @@
 //! escape sequences. Quoted through [`printable`], it stays one printable line and
 //! cannot rewrite the operator's terminal.
 
+/// Go's `strconv.ParseBool`: how Dokku reads a boolean flag or property.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// `text` with control characters escaped (`\n`, `\u{1b}`, ...), cut after `max`
 /// characters (with `ellipsis` appended) when `max` is given.
 pub fn printable(text: &str, max: Option<usize>, ellipsis: &str) -> String {

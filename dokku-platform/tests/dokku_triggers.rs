@@ -24,6 +24,7 @@ use dokku_plugin_sdk::Manifest;
 /// Every trigger our source fires (Rust `fire*(` calls, `plugn trigger NAME` in the bash
 /// files and in the commands we spawn), in name order.
 const FIRED: &[&str] = &[
+    "app-json-is-valid",
     "app-list",
     "app-maybe-create",
     "app-restart",
@@ -39,6 +40,7 @@ const FIRED: &[&str] = &[
     "config-migrate-env",
     "core-post-deploy",
     "core-post-extract",
+    "cron-entries",
     "dependencies",
     "deploy",
     "deploy-source-set",
@@ -117,6 +119,7 @@ const FIRED: &[&str] = &[
     "report",
     "retire-container-failed",
     "scheduler-app-status",
+    "scheduler-cron-write",
     "scheduler-deploy",
     "scheduler-detect",
     "scheduler-enter",
@@ -132,6 +135,7 @@ const FIRED: &[&str] = &[
     "scheduler-run-list",
     "scheduler-stop",
     "scheduler-storage-exec",
+    "scheduler-uses-host-cron",
     "storage-create",
     "storage-destroy",
     "storage-status",
@@ -143,12 +147,6 @@ const FIRED: &[&str] = &[
 
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
-    // Dokku's cron plugin answers it; cron comes with issue 13.
-    "app-json-is-valid",
-    "cron-entries",
-    "cron-get-property",
-    "scheduler-cron-write",
-    "scheduler-uses-host-cron",
     // Herokuish's hooks for a custom stack image (`builder-create-dokku-image`,
     // `builder-dokku-image`), and the build steps of pack and lambda, which fail fast
     // naming what the host lacks and do not build yet.

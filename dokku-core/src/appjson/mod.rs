@@ -51,6 +51,39 @@ pub enum AppJsonError {
     },
 }
 
+/// The properties `app-json:set` takes; all may be set globally.
+pub const PROPERTIES: &[&str] = &["appjson-path"];
+
+/// Why an `appjson-path` value is refused: it must name a file inside the source
+/// tree.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("Invalid appjson-path `{0}`: it must be a relative path inside the app's source (no `..`, not absolute)")]
+pub struct BadAppJsonPath(pub String);
+
+/// Checks an `appjson-path` value before it is stored or joined to a source tree:
+/// relative, without `..` components or NUL bytes.
+pub fn check_path(value: &str) -> Result<(), BadAppJsonPath> {
+    let path = std::path::Path::new(value);
+    let bad = value.contains('\0')
+        || path.is_absolute()
+        || path.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if bad {
+        return Err(BadAppJsonPath(value.to_string()));
+    }
+    Ok(())
+}
+
+/// `app-json:report` of `app` (or `--global`): `appjson-path` raw, global and
+/// computed (default `app.json`).
+pub fn report(props: &PropertyStore, app: &str) -> crate::report::Report {
+    crate::property::command::scoped_report(props, PLUGIN, app, &[("appjson-path", "app.json")])
+}
+
 impl AppJsonError {
     /// How to fix it, for a `hint:` line.
     pub fn hint(&self) -> Option<&'static str> {
@@ -103,6 +136,12 @@ pub fn parse_bytes(bytes: &[u8], path: &str) -> Result<serde_json::Value, AppJso
     parse(text, path)
 }
 
+/// This deploy's copy of the app.json (written by [`extract`]; absent when the
+/// source has none).
+pub fn deploy_copy(layout: &Layout, app: &str, pid: &str) -> PathBuf {
+    data_dir(layout, app).join(format!("app.json.{pid}"))
+}
+
 /// `core-post-extract`: copies the source's app.json (property `appjson-path`, default
 /// `app.json`) for this deploy, refusing one that is not valid JSON.
 pub fn extract(
@@ -119,6 +158,7 @@ pub fn extract(
     };
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let name = crate::deploy::prop_app_or_global(props, PLUGIN, app, "appjson-path")
+        .filter(|n| check_path(n).is_ok())
         .unwrap_or_else(|| "app.json".into());
     let dest = dir.join(format!("app.json.{pid}"));
     let missing = dir.join(format!("app.json.{pid}.missing"));
@@ -176,6 +216,16 @@ pub fn promote(layout: &Layout, app: &str, pid: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appjson_path_must_stay_inside_the_source() {
+        assert!(check_path("app.json").is_ok());
+        assert!(check_path("sub/app2.json").is_ok());
+        assert!(check_path("./app.json").is_ok());
+        assert!(check_path("../app.json").is_err());
+        assert!(check_path("/etc/passwd").is_err());
+        assert!(check_path("a/../../b.json").is_err());
+    }
 
     #[test]
     fn extract_refuses_bad_json_and_promotes_good() {

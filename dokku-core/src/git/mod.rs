@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod query;
+pub mod repo;
 pub mod report;
 pub mod sources;
 pub mod sync;

@@ -131,6 +131,21 @@ pub fn report_scoped(
     );
 }
 
+/// The report of a plugin whose keys are all app / global / computed triples:
+/// `(key, default)` in order (see [`report_scoped`]).
+pub fn scoped_report(
+    props: &PropertyStore,
+    plugin: &str,
+    app: &str,
+    keys: &[(&str, &str)],
+) -> Report {
+    let mut report = Report::new(plugin, app);
+    for (key, default) in keys {
+        report_scoped(&mut report, props, plugin, plugin, app, key, default);
+    }
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

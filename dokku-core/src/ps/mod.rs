@@ -285,6 +285,8 @@ pub fn expand_command(command: &str, port: &str, env: &crate::settings::EnvMap) 
 
 /// The scale: `type=N` pairs sorted by type.
 pub fn scale(props: &PropertyStore, app: &str) -> Result<Vec<(String, u32)>, PropertyError> {
+    // The first line of a type wins, as in Dokku's `parseProcessTuples`.
+    let mut seen = std::collections::BTreeSet::new();
     let mut out: Vec<(String, u32)> = props
         .list_get(PLUGIN, app, "scale")?
         .iter()
@@ -292,9 +294,9 @@ pub fn scale(props: &PropertyStore, app: &str) -> Result<Vec<(String, u32)>, Pro
             let (t, n) = line.split_once('=')?;
             Some((t.trim().to_string(), n.trim().parse().ok()?))
         })
+        .filter(|(t, _)| seen.insert(t.clone()))
         .collect();
-    out.sort();
-    out.dedup_by(|a, b| a.0 == b.0);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -591,6 +593,28 @@ mod tests {
         assert_eq!(
             props.list_get(PLUGIN, "a", "scale.old").expect("old"),
             vec!["web=0"]
+        );
+    }
+
+    /// Dokku's `ps:scale formatting` test: a hand-edited scale file with padded and
+    /// repeated types; the first line of a type wins.
+    #[test]
+    fn the_first_line_of_a_type_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let props = PropertyStore::new(dir.path());
+        let lines: Vec<String> = ["web=4", "worker=1", "beat      =0", "web       =0"]
+            .map(String::from)
+            .to_vec();
+        props
+            .list_write(PLUGIN, "a", "scale", &lines)
+            .expect("write");
+        assert_eq!(
+            scale(&props, "a").expect("scale"),
+            vec![
+                ("beat".to_string(), 0),
+                ("web".to_string(), 4),
+                ("worker".to_string(), 1)
+            ]
         );
     }
 }

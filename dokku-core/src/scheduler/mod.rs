@@ -20,6 +20,7 @@ mod restore;
 mod retire;
 mod rollback;
 pub mod run;
+pub mod selection;
 
 pub use check_deploy::{check_deploy, CheckRequest};
 pub use enter::{enter, inspect, EnterRequest};

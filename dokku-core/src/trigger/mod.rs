@@ -265,7 +265,14 @@ impl<'a> TriggerBus<'a> {
                     ));
                     continue;
                 }
-                let cmd = Cmd::new(&path)
+                // plugn runs hooks from bash, which runs a file without `#!` (execve's
+                // ENOEXEC) as a bash script; do the same.
+                let cmd = if needs_shell(&path) {
+                    Cmd::new("/bin/bash").arg(&path)
+                } else {
+                    Cmd::new(&path)
+                };
+                let cmd = cmd
                     .args(args)
                     .env_clear()
                     .envs(self.env.iter())
@@ -432,6 +439,18 @@ pub fn exit_code(status: std::process::ExitStatus) -> i32 {
 #[allow(clippy::print_stderr)]
 fn eprintln_warning(msg: &str) {
     eprintln!("{msg}");
+}
+
+/// Whether `path` is neither a `#!` script nor an ELF binary, so that execve would
+/// refuse it and bash would run it as a script.
+fn needs_shell(path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 4];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    !(head[..n].starts_with(b"#!") || head[..n].starts_with(b"\x7fELF"))
 }
 
 #[cfg(test)]

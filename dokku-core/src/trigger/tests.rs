@@ -47,6 +47,25 @@ fn first_failure_stops_the_chain_with_its_status() {
     assert_eq!(out.stdout_text(), "a\n");
 }
 
+/// Dokku's cron tests write hooks without `#!`; plugn's bash runs them as scripts.
+#[test]
+fn a_hook_without_a_shebang_runs_as_a_bash_script() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("a");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join("t");
+    std::fs::write(&path, "[[ $1 == x ]] && echo \"bash $1\"\n").expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let found = discover_in(root.path());
+    let env = env();
+    let bus = TriggerBus::new(&found.plugins, &env, PlugnConfig::default());
+    let out = bus
+        .fire("t", &["x".into()], StdoutMode::Capture)
+        .expect("fire");
+    assert_eq!(out.stdout_text(), "bash x\n");
+    assert_eq!(out.status, 0);
+}
+
 #[test]
 fn non_executable_trigger_is_skipped() {
     let root = tempfile::tempdir().expect("tempdir");

@@ -40,6 +40,23 @@ pub(crate) fn trigger(
                 Some(hint) => DeployError::refused(e.to_string(), hint),
                 None => DeployError::fail(e.to_string()),
             });
+            if result.is_ok() {
+                // Other plugins check the keys they own (cron: its tasks), as Dokku's
+                // `app-json-is-valid APP PATH`; a refusal stops the deploy here.
+                let copy = appjson::deploy_copy(&ctx.layout, arg(args, 0), &pid);
+                if copy.is_file() {
+                    let outcome = ctx.fire(
+                        "app-json-is-valid",
+                        &[arg(args, 0).to_string(), copy.display().to_string()],
+                        dokku_core::trigger::StdoutMode::Inherit,
+                    );
+                    match outcome {
+                        Ok(o) if o.status == 0 => {}
+                        Ok(o) => return Ok(o.status),
+                        Err(e) => return Ok(e.report()),
+                    }
+                }
+            }
             trigger_status(ctx, result)
         }
         "core-post-deploy" => {

@@ -56,14 +56,7 @@ impl Flags {
     }
 }
 
-/// Go's `strconv.ParseBool`.
-pub fn parse_bool(text: &str) -> Option<bool> {
-    match text {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
+pub use dokku_core::text::parse_bool;
 
 /// Flags the dispatcher reads anywhere on the line; a plugin ignores them (`--app`
 /// takes the next argument).

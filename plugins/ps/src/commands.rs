@@ -118,7 +118,7 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
             dokku_host::output::println(&serde_json::Value::Array(rows).to_string());
             return Ok(0);
         }
-        ctx.log(Level::Info1, &format!("Scaling for {app}"));
+        ctx.log_as_plugin(Level::Info1Quiet, &format!("Scaling for {app}"));
         ctx.log(Level::Quiet, "proctype: qty");
         ctx.log(Level::Quiet, "--------: ---");
         for (t, n) in current {
@@ -159,10 +159,16 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
+/// Dokku's `Stop`: a never-deployed app is left alone (and keeps `restore`, so a
+/// later deploy is restored at boot); otherwise `scheduler-stop` then `post-stop`.
 fn stop(ctx: &Context, app: &str) -> Result<(), CommandError> {
     let host = ctx;
+    if !is_deployed(ctx, app) {
+        ctx.log_as_plugin(Level::Warn, &format!("App {app} has not been deployed"));
+        return Ok(());
+    }
     let scheduler = deploy::scheduler_of(&host.properties(), app);
-    ctx.log(Level::Info1, &format!("Stopping {app}"));
+    ctx.log_as_plugin(Level::Info1Quiet, &format!("Stopping {app}"));
     host.fire_checked("scheduler-stop", &[&scheduler, app])
         .map_err(cli_error)?;
     host.fire_checked("post-stop", &[app]).map_err(cli_error)

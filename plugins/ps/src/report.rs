@@ -2,6 +2,7 @@
 //! `report` trigger, through the shared report renderer.
 
 use dokku_core::config::ops::is_deployed;
+use dokku_core::property::command::report_scoped;
 use dokku_core::property::{PropertyStore, GLOBAL};
 use dokku_core::ps;
 use dokku_core::report::{Report, ReportArgs};
@@ -43,14 +44,32 @@ fn report(ctx: &Context, host: &Context, props: &PropertyStore, app: &str) -> Re
             .unwrap_or_default()
     };
     let mut report = Report::new(ps::PLUGIN, app);
-    report
-        .flag("--ps-global-restart-policy", get(GLOBAL, "restart-policy"))
-        .flag(
-            "--ps-global-stop-timeout-seconds",
-            get(GLOBAL, "stop-timeout-seconds"),
+    let stop_default = ps::DEFAULT_STOP_TIMEOUT.to_string();
+    // Each key's global and computed value (and for an app its own), as Dokku's
+    // `ps:report` shows them; the start commands have no global value.
+    for (key, default) in [
+        ("procfile-path", "Procfile"),
+        ("restart-policy", ps::DEFAULT_RESTART_POLICY),
+        ("skip-deploy", "false"),
+        ("stop-timeout-seconds", stop_default.as_str()),
+    ] {
+        report_scoped(
+            &mut report,
+            props,
+            ps::PLUGIN,
+            ps::PLUGIN,
+            app,
+            key,
+            default,
         );
+    }
     if app == GLOBAL {
         return report;
+    }
+    for key in ["dockerfile-start-cmd", "start-cmd"] {
+        report
+            .flag(&format!("--ps-{key}"), get(app, key))
+            .flag(&format!("--ps-computed-{key}"), get(app, key));
     }
     let (count, running) = scheduler::app_status(host.docker(), &ctx.layout, app);
     let or = |k: &str, default: &str| {
@@ -68,19 +87,6 @@ fn report(ctx: &Context, host: &Context, props: &PropertyStore, app: &str) -> Re
         .flag("--processes", count.to_string())
         .flag("--running", running.to_string())
         .flag("--restore", or("restore", "true"))
-        .flag(
-            "--ps-computed-restart-policy",
-            ps::restart_policy(props, app),
-        )
-        .flag(
-            "--ps-computed-stop-timeout-seconds",
-            ps::stop_timeout(props, app).to_string(),
-        )
-        .flag("--ps-restart-policy", get(app, "restart-policy"))
-        .flag(
-            "--ps-stop-timeout-seconds",
-            get(app, "stop-timeout-seconds"),
-        )
         .flag("--ps-can-scale", or("can-scale", "true"));
     for slot in scheduler::slots(&ctx.layout, app) {
         let cid: String = slot.cid.chars().take(11).collect();

@@ -25,7 +25,17 @@ pub(crate) fn trigger(
         .to_string();
     let app = arg(args, 0);
     match trigger {
-        "post-create" => trigger_status(ctx, ps::init_scale(&props, app).map_err(Into::into)),
+        // APP: the initial scale and the data directory the Procfile of each deploy
+        // is kept in (Dokku creates it here too).
+        "post-create" => {
+            let dir = ps::data_dir(&ctx.layout, app);
+            let result = ps::init_scale(&props, app)
+                .map_err(Into::into)
+                .and_then(|()| {
+                    std::fs::create_dir_all(&dir).map_err(DeployError::io("create", &dir))
+                });
+            trigger_status(ctx, result)
+        }
         "core-post-extract" => {
             let result =
                 ps::extract_procfile(&props, &ctx.layout, app, Path::new(arg(args, 1)), &pid)

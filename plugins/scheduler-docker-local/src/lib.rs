@@ -1,13 +1,18 @@
 //! Dokku's `scheduler-docker-local` core plugin: deploys, checks, renames, stops and
 //! retires an app's containers on the local Docker daemon (logic in
-//! `dokku_core::scheduler`). It has no commands, only triggers.
+//! `dokku_core::scheduler`); `scheduler-docker-local:set|report` for its
+//! `init-process` and `parallel-schedule-count` properties.
 
+mod commands;
 mod triggers;
 
 dokku_plugin_common::core_plugin! {
     /// The `scheduler-docker-local` core plugin.
     SchedulerDockerLocal = "scheduler-docker-local",
-    commands: [],
+    commands: [
+        ("scheduler-docker-local:report", commands::run),
+        ("scheduler-docker-local:set", commands::run),
+    ],
     triggers: [
         ("scheduler-deploy", triggers::trigger),
         ("check-deploy", triggers::trigger),
@@ -24,5 +29,6 @@ dokku_plugin_common::core_plugin! {
         ("scheduler-run-list", triggers::trigger),
         ("scheduler-run", triggers::trigger),
         ("scheduler-is-deployed", triggers::trigger),
+        ("scheduler-uses-host-cron", triggers::trigger),
     ],
 }

@@ -26,6 +26,10 @@ pub(crate) fn trigger(
 ) -> Result<i32, TriggerError> {
     let host = ctx;
     match trigger {
+        "scheduler-uses-host-cron" if arg(args, 0) == NAME => {
+            let _ = writeln!(stdout, "true");
+            Ok(0)
+        }
         "scheduler-deploy" if arg(args, 0) == NAME => {
             let only = args.get(3).map(String::as_str).filter(|p| !p.is_empty());
             trigger_status(

@@ -1,0 +1,152 @@
+//! Issue 13's settings commands without Docker: `scheduler:*`,
+//! `scheduler-docker-local:*`, `app-json:*`, and `cron:*` with a fake `crontab` on
+//! `PATH` that keeps the table in a scratch file; and `ps:stop` of an app never
+//! deployed.
+
+use dokku_test_support::{write_executable, TestEnv};
+
+use crate::install;
+
+fn json(env: &TestEnv, args: &[&str]) -> serde_json::Value {
+    let run = env.dokku(args).success();
+    serde_json::from_str(&run.stdout).expect("json report")
+}
+
+#[test]
+fn scheduler_selection_and_docker_local_settings() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let report = json(&env, &["scheduler:report", "web", "--format", "json"]);
+    assert_eq!(report["scheduler-computed-selected"], "docker-local");
+    assert_eq!(report["selected"], "");
+    env.dokku(["scheduler:set", "--global", "shell", "sh"])
+        .success();
+    env.dokku(["scheduler:set", "web", "shell", "bash"])
+        .success();
+    let report = json(&env, &["scheduler:report", "web", "--format", "json"]);
+    assert_eq!(report["computed-shell"], "bash");
+    assert_eq!(report["scheduler-global-shell"], "sh");
+    let global = json(&env, &["scheduler:report", "--global", "--format", "json"]);
+    assert!(global.get("scheduler-selected").is_none());
+    assert_eq!(global["computed-shell"], "sh");
+
+    let computed = env
+        .dokku([
+            "scheduler-docker-local:report",
+            "--global",
+            "--scheduler-docker-local-computed-parallel-schedule-count",
+        ])
+        .success();
+    assert_eq!(computed.stdout, "1\n");
+    env.dokku(["scheduler-docker-local:set", "web", "init-process", "false"])
+        .success();
+    let report = json(
+        &env,
+        &["scheduler-docker-local:report", "web", "--format", "json"],
+    );
+    assert_eq!(report["computed-init-process"], "false");
+    let bad = env.dokku(["scheduler-docker-local:set", "web", "nope", "1"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+}
+
+#[test]
+fn app_json_path_is_kept_inside_the_source() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let bad = env.dokku(["app-json:set", "web", "appjson-path", "../../etc/passwd"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("Invalid appjson-path"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("hint:"), "{}", bad.stderr);
+    let report = json(&env, &["app-json:report", "web", "--format", "json"]);
+    assert_eq!(report["computed-appjson-path"], "app.json");
+    env.dokku(["app-json:set", "web", "appjson-path", "deploy/app.json"])
+        .success();
+    let value = env
+        .dokku(["app-json:report", "web", "--app-json-appjson-path"])
+        .success();
+    assert_eq!(value.stdout, "deploy/app.json\n");
+}
+
+#[test]
+fn cron_tasks_settings_and_the_crontab() {
+    let env = install();
+    let table = env.scratch("cron").join("table");
+    write_executable(
+        &env.prefix().join("bin/crontab"),
+        &format!(
+            "#!/bin/sh\nT={t}\ncase \"$1\" in\n -l) test -f $T && cat $T ;;\n -r) rm $T ;;\n -u) cp \"$3\" $T ;;\nesac\n",
+            t = table.display()
+        ),
+    );
+    env.dokku(["apps:create", "web"]).success();
+    // The app.json of the last deploy, as app-json promotes it.
+    let data = env.lib_root().join("data/app-json/web");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(
+        data.join("app.json"),
+        r#"{"cron":[{"command":"echo hi","schedule":"@daily"}]}"#,
+    )
+    .expect("write app.json");
+
+    let list = env
+        .dokku(["cron:list", "web", "--format", "json"])
+        .success();
+    let tasks: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    let id = tasks[0]["id"].as_str().expect("id").to_string();
+    assert_eq!(tasks[0]["app"], "web");
+    assert_eq!(tasks[0]["concurrency_policy"], "allow");
+
+    env.dokku(["plugin:trigger", "scheduler-cron-write"])
+        .success();
+    let text = std::fs::read_to_string(&table).expect("crontab written");
+    assert!(
+        text.contains(&format!("@daily dokku cron:run web {id}")),
+        "{text}"
+    );
+
+    env.dokku(["cron:suspend", "web", &id]).success();
+    assert!(!table.exists(), "a suspended last task removes the crontab");
+    let report = json(&env, &["cron:report", "web", "--format", "json"]);
+    assert_eq!(report[format!("maintenance-{id}").as_str()], "true");
+    env.dokku(["cron:resume", "web", &id]).success();
+    assert!(table.exists());
+
+    let bad = env.dokku(["cron:set", "--global", "maintenance.x", "true"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad
+        .stderr
+        .contains("Task maintenance properties cannot be set globally"));
+    let bad = env.dokku(["cron:set", "web", "mailto", "a@b"]);
+    assert!(bad
+        .stderr
+        .contains("Property cannot be specified on a per-app basis"));
+    let bad = env.dokku(["cron:suspend", "web", "nope"]);
+    assert!(
+        bad.stderr.contains("no matching task ID found"),
+        "{}",
+        bad.stderr
+    );
+
+    env.dokku(["cron:set", "--global", "mailto", "ops@example.com"])
+        .success();
+    let text = std::fs::read_to_string(&table).expect("crontab");
+    assert!(text.starts_with("MAILTO=ops@example.com\n"), "{text}");
+}
+
+/// Issue 13: `ps:stop` of a never-deployed app warns and changes nothing, so that its
+/// first deploy is still restored at boot (Dokku's `Stop`).
+#[test]
+fn ps_stop_of_a_never_deployed_app_keeps_it_restorable() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let stop = env.dokku(["ps:stop", "web"]).success();
+    assert_eq!(stop.stderr, " !     App web has not been deployed\n");
+    assert!(!stop.stdout.contains("Stopping"), "{}", stop.stdout);
+    assert!(!env.lib_root().join("config/ps/web/restore").exists());
+    let restore = env.dokku(["ps:report", "web", "--restore"]).success();
+    assert_eq!(restore.stdout, "true\n");
+}
