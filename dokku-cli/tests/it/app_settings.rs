@@ -134,7 +134,8 @@ fn network_settings_are_checked_and_create_asks_docker() {
             " !     Network nosuchnet does not exist yet: create it before the next deploy (dokku network:create nosuchnet)\n"
         )
     );
-    env.dokku(["network:set", "web", "attach-post-deploy"]).success();
+    env.dokku(["network:set", "web", "attach-post-deploy"])
+        .success();
     let taken = env.dokku(["network:set", "web", "attach-post-deploy", "cache"]);
     assert_eq!(
         taken.stderr,
