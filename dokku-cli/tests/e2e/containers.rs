@@ -306,18 +306,19 @@ fn networks_are_created_attached_at_deploy_and_destroyed() {
     )
     .contains(&backend));
 
-    // A network that is not there is refused when it is set...
+    // A network that is not there yet is accepted with a warning, as Dokku accepts
+    // it...
     let gone = format!("{backend}-gone");
-    let refused = d
+    let early = d
         .env
         .dokku(["network:set", &app, "attach-post-create", &gone]);
-    assert_eq!(refused.code, 1, "{}", output(&refused));
+    assert_eq!(early.code, 0, "{}", output(&early));
     assert!(
-        refused
+        early
             .stderr
-            .starts_with(&format!(" !     Network {gone} does not exist\n")),
+            .starts_with(&format!(" !     Network {gone} does not exist yet")),
         "{}",
-        refused.stderr
+        early.stderr
     );
     // ...and one that went away since fails the deploy clearly; the old container
     // keeps serving.

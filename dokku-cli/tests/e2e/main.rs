@@ -20,6 +20,7 @@ mod git_sync;
 mod harness;
 mod images;
 mod interrupted;
+mod network;
 mod nginx_support;
 mod ops;
 mod proxy;

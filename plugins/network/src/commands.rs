@@ -1,5 +1,6 @@
 //! The `network:*` commands: `network:create`, `network:destroy`, `network:exists`,
-//! `network:info`, `network:list`, `network:set` and `network:report`.
+//! `network:info`, `network:list`, `network:set`, `network:report`, `network:rebuild`
+//! and `network:rebuildall`.
 
 use dokku_core::log::Level;
 use dokku_core::network::{self, NetworkInfo, PLUGIN};
@@ -22,6 +23,31 @@ fn docker(ctx: &Context) -> dokku_core::docker::Docker {
 /// Runs one `network:*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
     match command {
+        // The recorded addresses and ports of an app's containers written again from
+        // Docker (after a Docker upgrade or a container restart), as Dokku.
+        "network:rebuild" => {
+            let app = dokku_plugin_common::existing_app(ctx, args)?;
+            dokku_core::network_addresses::build_config(&&*ctx, &app)
+                .map_err(dokku_plugin_common::cli_error)?;
+            Ok(0)
+        }
+        "network:rebuildall" => {
+            let apps = dokku_core::app::list(&ctx.layout.dokku_root)
+                .map_err(|e| CommandError::fail(e.to_string()))?;
+            if apps.is_empty() {
+                log(
+                    ctx,
+                    Level::Warn,
+                    &dokku_core::app::AppError::NoApps.to_string(),
+                );
+                return Ok(0);
+            }
+            for app in apps {
+                dokku_core::network_addresses::build_config(&&*ctx, &app)
+                    .map_err(dokku_plugin_common::cli_error)?;
+            }
+            Ok(0)
+        }
         "network:create" => {
             let flags = parse_flags(
                 args,

@@ -16,6 +16,8 @@ dokku_plugin_common::core_plugin! {
         ("network:info", commands::run),
         ("network:list", commands::run),
         ("network:report", commands::run),
+        ("network:rebuild", commands::run),
+        ("network:rebuildall", commands::run),
         ("network:set", commands::run),
     ],
     triggers: [
