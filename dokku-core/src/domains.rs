@@ -369,6 +369,15 @@ pub fn clear(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     Ok(())
 }
 
+/// `domains:setup APP`: the default domains written if the app has none yet
+/// ([`setup`]), then `post-domains-update APP reset` (the proxy rebuilds), as Dokku.
+pub fn setup_command(host: &dyn Host, app: &str) -> Result<(), DeployError> {
+    setup(host, app, true)?;
+    host.fire_checked("post-domains-update", &[app, "reset"])?;
+    host.log(Level::Info1Quiet, &format!("Setup domains for {app}"));
+    Ok(())
+}
+
 /// `domains:reset APP`: back to the default domains.
 pub fn reset(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let path = app_file_to_change(host.layout(), app)?;

@@ -86,6 +86,34 @@ fn domains_default_add_remove_set_clear_and_report() {
         "web.example.com\n"
     );
 
+    // domains:setup writes the defaults only when the app has no domains file.
+    env.dokku(["domains:set", "web", "kept.test"]).success();
+    // (Dokku's closing line is a quiet-level one: shown on a terminal only.)
+    let setup = env.dokku_tty(["domains:setup", "web"]).success();
+    assert!(
+        setup.stdout.contains("-----> Setup domains for web\n"),
+        "{}",
+        setup.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&vhost).expect("VHOST"),
+        "kept.test\n"
+    );
+    env.dokku(["domains:clear", "web"]).success();
+    let setup = env.dokku(["domains:setup", "web"]).success();
+    assert!(
+        setup
+            .stdout
+            .contains("-----> Creating new app virtual host file...\n"),
+        "{}",
+        setup.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&vhost).expect("VHOST"),
+        "web.example.com\n"
+    );
+    assert_eq!(env.dokku(["domains:setup", "nope"]).code, 20);
+
     // Invalid names: Dokku's message, nothing written.
     let bad = env.dokku(["domains:set", "web", "ok.test", "under_score"]);
     assert_eq!(

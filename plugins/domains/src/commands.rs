@@ -39,7 +39,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
         "domains:reset" => domains::reset(&host, &existing_app(ctx, args)?),
         "domains:enable" => domains::enable(&host, &existing_app(ctx, args)?),
         "domains:disable" => domains::disable(&host, &existing_app(ctx, args)?),
-        "domains:setup" => domains::setup(&host, &existing_app(ctx, args)?, true),
+        "domains:setup" => domains::setup_command(&host, &existing_app(ctx, args)?),
         "domains:add-global" => domains::add_global(&host, &words(args)),
         "domains:remove-global" => domains::remove_global(&host, &words(args)),
         "domains:set-global" => domains::set_global(&host, &words(args)),

@@ -19,6 +19,7 @@ dokku_plugin_common::core_plugin! {
         ("domains:remove-global", commands::run),
         ("domains:report", commands::run),
         ("domains:reset", commands::run),
+        ("domains:setup", commands::run),
         ("domains:set", commands::run),
         ("domains:set-global", commands::run),
     ],
