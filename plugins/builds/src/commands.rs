@@ -106,39 +106,13 @@ fn print_json(values: &serde_json::Value) -> CmdResult {
     Ok(0)
 }
 
-/// Rows split at `|`, cells trimmed, every column but the last padded to its widest
-/// cell, joined by two spaces (Go's columnize).
+/// Rows split at `|`, cells trimmed, laid out as Go's columnize.
 fn columnize(rows: &[String]) -> String {
     let cells: Vec<Vec<&str>> = rows
         .iter()
         .map(|r| r.split('|').map(str::trim).collect())
         .collect();
-    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            cells
-                .iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.len())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    cells
-        .iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                if i + 1 == row.len() {
-                    line.push_str(cell);
-                } else {
-                    line.push_str(&format!("{cell:<w$}  ", w = widths[i]));
-                }
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    dokku_plugin_common::columns::align(&cells).join("\n")
 }
 
 /// `builds:list [<app>] [--format json] [--kind build|deploy] [--status S]`: one

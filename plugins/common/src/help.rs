@@ -62,36 +62,14 @@ pub fn installed_plugin_help(ctx: &Context, name: &str) -> CmdResult {
     }
 }
 
-/// Lays out `lines` as a table split at `sep`.
+/// Lays out `lines` as a table split at `sep` (empty lines and cells dropped).
 pub fn columnize(lines: &[String], sep: char) -> Vec<String> {
     let rows: Vec<Vec<&str>> = lines
         .iter()
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.split(sep).filter(|c| !c.is_empty()).collect())
         .collect();
-    let mut widths: Vec<usize> = Vec::new();
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            let w = cell.chars().count();
-            match widths.get_mut(i) {
-                Some(max) => *max = (*max).max(w),
-                None => widths.push(w),
-            }
-        }
-    }
-    rows.iter()
-        .map(|row| {
-            let mut out = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                out.push_str(cell);
-                if i + 1 < row.len() {
-                    let pad = widths[i] - cell.chars().count();
-                    out.push_str(&" ".repeat(pad + 2));
-                }
-            }
-            out
-        })
-        .collect()
+    crate::columns::align(&rows)
 }
 
 #[cfg(test)]

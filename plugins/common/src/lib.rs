@@ -7,6 +7,7 @@
 //! * [`report`]: `<plugin>:report` for one app, `--global` or every app.
 //! * [`properties`]: the `<plugin>:set` command several plugins share.
 //! * [`build_capture`]: keeping a build's output for `logs:failed`.
+//! * [`columns`]: tables laid out as Go's columnize does.
 //! * [`help`]: `<plugin>:help` rendered from a plugin's manifest.
 //! * [`buildpack`]: the commands and triggers the builders other than `dockerfile`
 //!   share.
@@ -18,6 +19,7 @@
 
 pub mod build_capture;
 pub mod buildpack;
+pub mod columns;
 pub mod confirm;
 pub mod flags;
 pub mod help;

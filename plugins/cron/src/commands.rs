@@ -141,29 +141,10 @@ fn list(ctx: &Context, args: &[String]) -> CmdResult {
     Ok(0)
 }
 
-/// The rows aligned as columnize's `SimpleFormat` does: each column but the last
-/// padded to its widest cell, two spaces between.
+/// The rows aligned as columnize's `SimpleFormat` does.
 fn columns(rows: &[[String; 5]]) -> String {
-    let mut widths = [0usize; 5];
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    rows.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                if i + 1 == row.len() {
-                    line.push_str(cell);
-                } else {
-                    line.push_str(&format!("{cell:<width$}  ", width = widths[i]));
-                }
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let rows: Vec<Vec<&String>> = rows.iter().map(|r| r.iter().collect()).collect();
+    dokku_plugin_common::columns::align(&rows).join("\n")
 }
 
 /// `cron:run APP ID [--detach] [--ttl-seconds N]`: the task's command in a one-off
