@@ -21,6 +21,7 @@ mod harness;
 mod images;
 mod interrupted;
 mod network;
+mod nginx_control;
 mod nginx_support;
 mod ops;
 mod proxy;

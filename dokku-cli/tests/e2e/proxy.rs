@@ -249,7 +249,7 @@ fn https_with_a_generated_certificate_and_the_redirect_from_http() {
 
 /// A template in the Dokku docs' style: the app's own server block with an extra
 /// location, proxying the rest to the web containers.
-const CUSTOM_TEMPLATE: &str = r#"{{ range $port_map := .PROXY_PORT_MAP | split " " }}
+pub(crate) const CUSTOM_TEMPLATE: &str = r#"{{ range $port_map := .PROXY_PORT_MAP | split " " }}
 {{ $port_map_list := $port_map | split ":" }}
 {{ $listen_port := index $port_map_list 1 }}
 {{ $upstream_port := index $port_map_list 2 }}

@@ -6,12 +6,14 @@
 //! [`env::DOKKU_NGINX_PID`]. The master's error log is `logs/error.log` beside the
 //! main config.
 //!
-//! A reload is `nginx -s reload`, then a wait until the switch really happened: the
+//! A reload is a SIGHUP to the master (what `nginx -s reload` sends), then a wait
+//! until the switch really happened: the
 //! master has started new worker processes and every old worker (which stops
 //! accepting connections at once and finishes the requests it holds) has exited. Only
 //! then may the caller retire the containers the old configuration pointed at. A
 //! reload the master refuses (a port already in use, say) shows as no new workers
-//! and an `[emerg]` line in the error log; it is reported, not waited out.
+//! and an `[emerg]` line in the error log after the master's notice that it got
+//! *our* signal; it is reported, not waited out.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -141,11 +143,12 @@ impl Nginx {
         (cmdline.contains("nginx") && state(pid).is_some_and(|s| s != 'Z')).then_some(pid)
     }
 
-    /// `nginx -s reload` and the wait described in the module docs.
+    /// A reload (SIGHUP, as `nginx -s reload`) and the wait described in the module
+    /// docs.
     pub fn reload(&self, timeout: Duration) -> Result<Reload, String> {
-        let Some(conf) = self.config() else {
+        if self.config().is_none() {
             return Ok(Reload::NotRunning);
-        };
+        }
         let Some(master) = self.master_pid() else {
             return Ok(Reload::NotRunning);
         };
@@ -156,14 +159,13 @@ impl Nginx {
             .and_then(|l| std::fs::metadata(l).ok())
             .map(|m| m.len())
             .unwrap_or(0);
-        let out = self
-            .base(conf)
-            .args(["-s", "reload"])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
-        }
+        // `nginx -s reload` would only read the pid file and send SIGHUP; sending it
+        // ourselves names this process as the sender in the master's log, so that
+        // only the lines of *this* reload count (a master still retrying a bind for
+        // an earlier, refused reload logs its `[emerg]` lines after `log_start` too).
+        signal(master, libc::SIGHUP)
+            .map_err(|e| format!("cannot signal the nginx master {master}: {e}"))?;
+        let sender = std::process::id();
         let start = Instant::now();
         let mut pause = Duration::from_millis(2);
         loop {
@@ -173,7 +175,10 @@ impl Nginx {
                 return Ok(Reload::Done);
             }
             if fresh == 0 {
-                if let Some(line) = log.as_ref().and_then(|l| emerg_since(l, log_start)) {
+                if let Some(line) = log
+                    .as_ref()
+                    .and_then(|l| reload_emerg(l, log_start, sender))
+                {
                     return Err(line);
                 }
             }
@@ -195,6 +200,22 @@ impl Nginx {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(20));
         }
+    }
+}
+
+/// kill(2): `sig` to the process `pid` (a master found through its pid file).
+#[allow(unsafe_code)]
+fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid)
+        .ok()
+        .filter(|p| *p > 1)
+        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    // SAFETY: kill only reads its two integer arguments; a positive pid names one
+    // process, never a group.
+    if unsafe { libc::kill(pid, sig) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
 }
 
@@ -284,14 +305,20 @@ fn scan_children(parent: u32) -> Vec<u32> {
         .collect()
 }
 
-/// The first `[emerg]` line written to `log` after byte `start`.
-fn emerg_since(log: &Path, start: u64) -> Option<String> {
+/// The first `[emerg]` line of the reload `sender` asked for, in what `log` got
+/// after byte `start`: the lines after the master's `signal 1 (SIGHUP) received
+/// from SENDER` notice; nothing before it appears. (A config logging less than
+/// `notice` never shows it: a refused reload is then reported by the timeout.)
+fn reload_emerg(log: &Path, start: u64, sender: u32) -> Option<String> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(log).ok()?;
     file.seek(SeekFrom::Start(start)).ok()?;
     let mut text = String::new();
     file.read_to_string(&mut text).ok()?;
-    text.lines()
+    let marker = format!("(SIGHUP) received from {sender},");
+    let at = text.find(&marker)?;
+    text[at..]
+        .lines()
         .find(|l| l.contains("[emerg]"))
         .map(|l| l.trim().to_string())
 }
@@ -363,15 +390,43 @@ mod tests {
         let log = dir.path().join("error.log");
         std::fs::write(&log, "old [emerg] x\n").expect("write");
         let start = std::fs::metadata(&log).expect("meta").len();
-        assert_eq!(emerg_since(&log, start), None);
+        assert_eq!(reload_emerg(&log, start, 7), None);
         std::fs::write(
             &log,
-            "old [emerg] x\n2024 [emerg] bind() to 127.0.0.1:80 failed\n",
+            "old [emerg] x\n[notice] 1#1: signal 1 (SIGHUP) received from 7, reconfiguring\n\
+             2024 [emerg] bind() to 127.0.0.1:80 failed\n",
         )
         .expect("write");
         assert_eq!(
-            emerg_since(&log, start).as_deref(),
+            reload_emerg(&log, start, 7).as_deref(),
             Some("2024 [emerg] bind() to 127.0.0.1:80 failed")
+        );
+    }
+
+    #[test]
+    fn only_the_emerg_lines_of_our_own_reload_count() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("error.log");
+        // An earlier refused reload (sent by 70) still retrying its bind.
+        let earlier = "[notice] 1#1: signal 1 (SIGHUP) received from 70, reconfiguring\n\
+                       [emerg] 1#1: bind() to 127.0.0.1:9 failed (98: Address already in use)\n";
+        std::fs::write(&log, earlier).expect("write");
+        assert_eq!(reload_emerg(&log, 0, 71), None, "not ours");
+        let ours = format!(
+            "{earlier}[emerg] 1#1: still could not bind()\n\
+             [notice] 1#1: signal 1 (SIGHUP) received from 71, reconfiguring\n\
+             [notice] 1#1: start worker processes\n"
+        );
+        std::fs::write(&log, &ours).expect("write");
+        assert_eq!(reload_emerg(&log, 0, 71), None, "ours went through");
+        std::fs::write(
+            &log,
+            format!("{ours}[notice] 1#1: signal 1 (SIGHUP) received from 72, reconfiguring\n[emerg] 1#1: unknown directive\n"),
+        )
+        .expect("write");
+        assert_eq!(
+            reload_emerg(&log, 0, 72).as_deref(),
+            Some("[emerg] 1#1: unknown directive")
         );
     }
 }

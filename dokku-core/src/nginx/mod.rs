@@ -845,6 +845,19 @@ fn preflight(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     .map_err(refused("failed nginx -t validation"))
 }
 
+/// A deploy that is rolled back: its template (or its recorded absence) is dropped,
+/// so rebuilding the old containers' config uses the template they were deployed
+/// with, not the one that may have caused the failure.
+pub fn discard_pending(layout: &Layout, app: &str, pid: &str) {
+    let dir = app_template_dir(layout, app);
+    for name in [
+        format!("nginx.conf.sigil.{pid}"),
+        format!("nginx.conf.sigil.{pid}.missing"),
+    ] {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+}
+
 /// `core-post-deploy`: this deploy's template (or its absence) becomes the app's.
 pub fn promote(layout: &Layout, app: &str, pid: &str) {
     let dir = app_template_dir(layout, app);

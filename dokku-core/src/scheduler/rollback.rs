@@ -105,6 +105,13 @@ impl Snapshot {
         if let Err(e) = super::name_containers(host, app) {
             host.log(Level::Warn, &e.to_string());
         }
+        // This deploy's nginx template is not the old containers' (it may be what
+        // nginx refused at the switch).
+        let pid = host
+            .var(crate::env::DOKKU_PID)
+            .map(str::to_string)
+            .unwrap_or_else(|| std::process::id().to_string());
+        crate::nginx::discard_pending(host.layout(), app, &pid);
         match host.fire("proxy-build-config", &[app]) {
             Ok(0) => {}
             Ok(code) => host.log(
