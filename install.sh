@@ -442,6 +442,55 @@ configure_nginx() {
     bash "$REPO_ROOT/scripts/nginx.sh" configure
 }
 
+# install_nginx_start_helper NGINX_DIR: the one root-owned command the dokku user may
+# run with sudo, for `dokku nginx:start` (Dokku's nginx-vhosts whitelists
+# `systemctl start nginx` the same way): it starts exactly the project's master, as
+# dokku with only CAP_NET_BIND_SERVICE, through the dokku-nginx unit when systemd
+# runs. It takes no arguments and every path in it is fixed here, so nothing the
+# caller says reaches root. `dokku nginx:stop` needs no rule: the master is dokku's.
+NGINX_START_HELPER=/usr/lib/dokku-rs/nginx-start
+NGINX_SUDOERS=/etc/sudoers.d/dokku-rs-nginx
+install_nginx_start_helper() {
+  local dir="$1" setpriv systemctl=""
+  setpriv="$(command -v setpriv || printf '/usr/bin/setpriv')"
+  if [[ -d /run/systemd/system ]]; then
+    systemctl="$(command -v systemctl || true)"
+  fi
+  q() { printf '%q' "$1"; }
+  mkdir -p "${NGINX_START_HELPER%/*}"
+  chown root:root "${NGINX_START_HELPER%/*}"
+  chmod 0755 "${NGINX_START_HELPER%/*}"
+  {
+    printf '#!/bin/sh\n'
+    printf '# Written by dokku-rs install.sh: starts the project nginx master as dokku with\n'
+    printf '# only CAP_NET_BIND_SERVICE, for `dokku nginx:start` (sudo rule: %s).\n' "$NGINX_SUDOERS"
+    printf 'set -eu\n'
+    printf 'if [ "$#" -ne 0 ]; then echo "nginx-start: takes no arguments" >&2; exit 2; fi\n'
+    if [[ -n "$systemctl" ]]; then
+      printf 'if [ -d /run/systemd/system ] && [ -f /etc/systemd/system/dokku-nginx.service ]; then\n'
+      printf '  exec %s start dokku-nginx.service\n' "$(q "$systemctl")"
+      printf 'fi\n'
+    fi
+    printf 'exec %s --reuid=dokku --regid=%s --init-groups --inh-caps=+net_bind_service --ambient-caps=+net_bind_service -- %s -e %s -p %s -c %s\n' \
+      "$(q "$setpriv")" "$(id -g dokku)" "$(q "$(nginx_bin)")" "$(q "$dir/logs/error.log")" "$(q "$dir")" "$(q "$dir/nginx.conf")"
+  } >"$NGINX_START_HELPER.tmp"
+  chown root:root "$NGINX_START_HELPER.tmp"
+  chmod 0755 "$NGINX_START_HELPER.tmp"
+  mv -f "$NGINX_START_HELPER.tmp" "$NGINX_START_HELPER"
+  if [[ ! -d /etc/sudoers.d ]]; then
+    say "sudo is not installed: only root can run dokku nginx:start (apt-get install sudo, then re-run install.sh)"
+    return 0
+  fi
+  # `""`: the command only without arguments.
+  printf 'dokku ALL=(root) NOPASSWD: %s ""\n' "$NGINX_START_HELPER" >"$NGINX_SUDOERS.tmp"
+  chmod 0440 "$NGINX_SUDOERS.tmp"
+  if command -v visudo >/dev/null && ! visudo -cqf "$NGINX_SUDOERS.tmp"; then
+    rm -f "$NGINX_SUDOERS.tmp"
+    die "visudo rejected the nginx sudoers rule" "report this: the rule is written by install.sh"
+  fi
+  mv -f "$NGINX_SUDOERS.tmp" "$NGINX_SUDOERS"
+}
+
 # --- systemd --------------------------------------------------------------------
 
 # write_systemd_units DIR: the units of dist/systemd (the project's nginx, its sshd,
@@ -611,7 +660,8 @@ install_system() {
   local nginx_dir=/var/lib/dokku-rs/nginx
   configure_nginx "$nginx_dir" "$dokku_root" dokku
   mkdir -p "$dokku_root/.dokkurc"
-  printf 'export DOKKU_NGINX_BIN=%s\nexport DOKKU_NGINX_CONF=%s\nexport DOKKU_NGINX_PID=%s\n' \
+  install_nginx_start_helper "$nginx_dir"
+  printf 'export DOKKU_NGINX_BIN=%s\nexport DOKKU_NGINX_CONF=%s\nexport DOKKU_NGINX_PID=%s\nexport DOKKU_NGINX_SUDO_START=true\n' \
     "$(nginx_bin)" "$nginx_dir/nginx.conf" "$nginx_dir/nginx.pid" >"$dokku_root/.dokkurc/DOKKU_NGINX.tmp"
   mv -f "$dokku_root/.dokkurc/DOKKU_NGINX.tmp" "$dokku_root/.dokkurc/DOKKU_NGINX"
   chown -R dokku:dokku "$dokku_root/.dokkurc"

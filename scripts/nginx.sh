@@ -201,6 +201,21 @@ nginx_cmd() {
   as_user "$NGINX_BIN" -e "$LOGS/error.log" -p "$NGINX_DIR" -c "$CONF" "$@"
 }
 
+# start_master: the master, with only stdin, stdout and stderr open. A daemon must
+# not keep its caller's other descriptors: a lock held by whoever ran this script
+# (flock 9 ... scripts/nginx.sh start) would stay held for as long as nginx runs.
+start_master() {
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if [[ "$fd" =~ ^[0-9]+$ && "$fd" -gt 2 ]]; then
+        eval "exec $fd>&-" 2>/dev/null || true
+      fi
+    done
+    nginx_cmd
+  )
+}
+
 check_config() {
   local out
   if ! out="$(nginx_cmd -t 2>&1)"; then
@@ -222,7 +237,7 @@ start() {
   rm -f "$PIDFILE"
   local log_start=0
   [[ -f "$LOGS/error.log" ]] && log_start="$(stat -c %s "$LOGS/error.log")"
-  nginx_cmd || true
+  start_master || true
   local _
   for _ in $(seq 1 50); do
     if pid="$(running_pid)"; then

@@ -117,6 +117,10 @@ pub const DOKKU_NGINX_CONF: &str = "DOKKU_NGINX_CONF";
 /// Our addition: the pid file of that nginx master. Default `nginx.pid` beside
 /// [`DOKKU_NGINX_CONF`].
 pub const DOKKU_NGINX_PID: &str = "DOKKU_NGINX_PID";
+/// Our addition: `true` on a system install, whose nginx master (the `dokku` user's,
+/// with `CAP_NET_BIND_SERVICE`) `nginx:start` starts through the root-owned helper
+/// [`crate::nginx::service::START_HELPER`] with `sudo -n`. Unset: started directly.
+pub const DOKKU_NGINX_SUDO_START: &str = "DOKKU_NGINX_SUDO_START";
 /// Our addition: the time limit, in whole seconds, of each legacy (executable) trigger
 /// hook. A hook still running when it is reached is ended with its whole process group
 /// (it runs in its own) and the trigger fails naming the trigger, the plugin and the

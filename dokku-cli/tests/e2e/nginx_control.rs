@@ -27,6 +27,72 @@ fn app_containers(app: &str) -> Vec<String> {
     ids
 }
 
+/// Whether process `pid` has exited (gone, or a zombie waiting to be reaped).
+fn gone(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            stat.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(true)
+}
+
+#[test]
+fn nginx_stop_and_start_over_ssh_by_the_pid_file() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let nginx = TestNginx::start(&d);
+    let app = create_app(&d, &nginx, "ctl");
+    let host = nginx.host_of(&app);
+    let src = d.hello_source("ctl");
+    let push = d.push(&src, &app, "main");
+    assert_eq!(push.code, 0, "{}", output(&push));
+    assert_eq!(get_via(nginx.http, &host, "/").expect("GET").0, 200);
+    let pid = nginx.pid();
+    let status = d.env.lib_root().join("config/nginx/--global/proxy-status");
+
+    let stopped = d.ssh(&["nginx:stop"]);
+    let text = output(&stopped);
+    assert_eq!(stopped.code, 0, "{text}");
+    assert!(text.contains("-----> Stopping nginx"), "{text}");
+    assert!(
+        text.contains(&format!("nginx stopped (pid {pid})")),
+        "{text}"
+    );
+    assert!(gone(&pid), "master {pid} still runs");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", nginx.http)).is_err(),
+        "nothing listens on the proxy port any more"
+    );
+    assert_eq!(std::fs::read_to_string(&status).expect("status"), "stopped");
+    let again = d.ssh(&["nginx:stop"]);
+    assert_eq!(again.code, 0, "{}", output(&again));
+    assert!(output(&again).contains("nginx is not running"));
+
+    let started = d.ssh(&["nginx:start"]);
+    let text = output(&started);
+    assert_eq!(started.code, 0, "{text}");
+    assert!(text.contains("-----> Starting nginx"), "{text}");
+    let pid = nginx.pid();
+    assert!(
+        text.contains(&format!("nginx started (pid {pid})")),
+        "{text}"
+    );
+    let (code, body) = get_via(nginx.http, &host, "/").expect("GET");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Hello from hello-app!"), "{body}");
+    assert_eq!(std::fs::read_to_string(&status).expect("status"), "started");
+    let again = d.ssh(&["nginx:start"]);
+    assert_eq!(again.code, 0, "{}", output(&again));
+    assert!(
+        output(&again).contains(&format!("nginx is already running (pid {pid})")),
+        "{}",
+        output(&again)
+    );
+}
+
 #[test]
 fn a_config_nginx_refuses_at_the_switch_rolls_the_deploy_back() {
     if skipped() {

@@ -84,7 +84,7 @@ impl Nginx {
             .map(|c| sibling(c, "logs").join("error.log"))
     }
 
-    fn base(&self, conf: &Path) -> Cmd {
+    pub(crate) fn base(&self, conf: &Path) -> Cmd {
         let prefix = conf.parent().unwrap_or(Path::new("/"));
         Cmd::new(&self.bin)
             .arg("-e")
@@ -205,7 +205,7 @@ impl Nginx {
 
 /// kill(2): `sig` to the process `pid` (a master found through its pid file).
 #[allow(unsafe_code)]
-fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
+pub(crate) fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
     let pid = libc::pid_t::try_from(pid)
         .ok()
         .filter(|p| *p > 1)
@@ -256,7 +256,7 @@ pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
 }
 
 /// A process's state letter (`R`, `S`, `Z`, ...), `None` when it does not exist.
-fn state(pid: u32) -> Option<char> {
+pub(crate) fn state(pid: u32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?.1.trim_start().chars().next()
 }

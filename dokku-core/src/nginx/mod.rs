@@ -28,6 +28,7 @@ pub mod control;
 pub mod helpers;
 pub mod live;
 pub mod props;
+pub mod service;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

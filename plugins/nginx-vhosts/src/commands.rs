@@ -1,5 +1,6 @@
 //! The `nginx:*` commands: build, show and validate an app's nginx config, its
-//! properties (`nginx:set`, `nginx:report`) and its access and error logs.
+//! properties (`nginx:set`, `nginx:report`), its access and error logs, and the
+//! project's nginx master (`nginx:start|stop|reload`).
 
 use dokku_core::deploy::Host;
 use dokku_core::log::Level;
@@ -33,6 +34,9 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             });
         }
         "nginx:reload" => nginx::test_and_reload(&host).map_err(cli_error)?,
+        "nginx:start" | "nginx:stop" => {
+            service(host, command == "nginx:start")?;
+        }
         "nginx:show-config" | "nginx:show-conf" => {
             let app = existing_app(ctx, args)?;
             let path = nginx::conf_path(&ctx.layout, &app);
@@ -132,4 +136,38 @@ fn set(ctx: &Context, host: &Context, args: &[String]) -> Result<(), CommandErro
             .map_err(prop_err)?;
     }
     Ok(())
+}
+
+/// `nginx:start` / `nginx:stop` (`dokku_core::nginx::service`). As in Dokku, the
+/// global `proxy-status` property records what was asked for.
+fn service(host: &Context, start: bool) -> CmdResult {
+    use dokku_core::nginx::service::Outcome;
+    let status = if start { "started" } else { "stopped" };
+    host.properties()
+        .write(nginx::PLUGIN, GLOBAL, "proxy-status", status)
+        .map_err(|e| CommandError::fail(e.to_string()))?;
+    let control = nginx::Nginx::from_env(host.env());
+    let outcome = if start {
+        host.log(Level::Info1, "Starting nginx");
+        control.start(host.env())
+    } else {
+        host.log(Level::Info1, "Stopping nginx");
+        control.stop()
+    };
+    match outcome {
+        Ok(Outcome::Done(pid)) => host.log(Level::Verbose, &format!("nginx {status} (pid {pid})")),
+        Ok(Outcome::Unchanged(Some(pid))) => host.log(
+            Level::Verbose,
+            &format!("nginx is already running (pid {pid})"),
+        ),
+        Ok(Outcome::Unchanged(None)) => host.log(Level::Verbose, "nginx is not running"),
+        Err(err) => {
+            let mut failure = CommandError::fail(err.message);
+            if let Some(hint) = err.hint {
+                failure = failure.hint(hint);
+            }
+            return Err(failure);
+        }
+    }
+    Ok(0)
 }

@@ -16,6 +16,8 @@ dokku_plugin_common::core_plugin! {
         ("nginx:report", commands::run),
         ("nginx:set", commands::run),
         ("nginx:reload", commands::run),
+        ("nginx:start", commands::run),
+        ("nginx:stop", commands::run),
         ("nginx:show-conf", commands::run),
         ("nginx:show-config", commands::run),
         ("nginx:validate", commands::run),
