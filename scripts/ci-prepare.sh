@@ -8,7 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # systemd: only for systemd-analyze, which checks dist/systemd (no service is started).
 # docker-registry: the e2e registry test starts its own on a loopback port (never the service).
-PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc systemd docker-registry)
+# fcgiwrap: the git:auth e2e test serves git-http-backend through its own loopback nginx.
+# sudo: a system install's root helpers (storage, nginx:start) are reached through it.
+PACKAGES=(git curl openssh-server openssh-client nginx-light openssl busybox-static hyperfine file bsdextrautils procps gcc systemd docker-registry fcgiwrap sudo)
 # shellcheck source=scripts/lib/common.sh
 source scripts/lib/common.sh
 install_packages "${PACKAGES[@]}"

@@ -16,6 +16,7 @@ mod deploy;
 mod deploy_tasks;
 mod embed;
 mod enter;
+mod git_http;
 mod git_sync;
 mod harness;
 mod images;

@@ -49,6 +49,36 @@ pub struct SyncOutcome {
 
 const NAMESPACE: &str = "refs/dokku-sync";
 
+/// `Unable to fetch from REMOTE: ...`; when the server wanted credentials, with a
+/// hint naming the `git:auth` command for its host.
+fn fetch_error(remote: &str, error: &str) -> DeployError {
+    let message = format!("Unable to fetch from {remote}: {error}");
+    let wanted_auth = ["could not read Username", "Authentication failed", "401"]
+        .iter()
+        .any(|s| error.contains(s));
+    match http_host(remote).filter(|_| wanted_auth) {
+        Some(host) => DeployError::refused(
+            message,
+            format!("the server wants credentials: dokku git:auth {host} USERNAME PASSWORD"),
+        ),
+        None => DeployError::fail(message),
+    }
+}
+
+/// The host of an `http(s)://[user@]host[:port]/...` remote, as `.netrc` names it.
+fn http_host(remote: &str) -> Option<&str> {
+    let rest = remote
+        .strip_prefix("https://")
+        .or_else(|| remote.strip_prefix("http://"))?;
+    let authority = rest.split('/').next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host.split(':').next()?,
+    };
+    (!host.is_empty() && super::auth::valid_host(host)).then_some(host)
+}
+
 /// Runs `git:sync`. With a build, fires `receive-app APP SHA` and then
 /// `deploy-source-set APP git-sync REMOTE#SHA`.
 pub fn sync(host: &dyn Host, req: &SyncRequest<'_>) -> Result<SyncOutcome, DeployError> {
@@ -79,14 +109,18 @@ pub fn sync(host: &dyn Host, req: &SyncRequest<'_>) -> Result<SyncOutcome, Deplo
         );
     }
 
+    // HOME is the dokku user's (DOKKU_ROOT, as in Dokku's `sudo -H`): curl reads
+    // `git:auth`'s `.netrc` from there, also in a --prefix install run by another
+    // user.
     let fetched = git(host, &repo)
+        .env("HOME", &host.layout().dokku_root)
         .args(["fetch", "-q", "--no-tags", "--"])
         .arg(req.remote)
         .arg(format!("+refs/heads/*:{NAMESPACE}/heads/*"))
         .arg(format!("+refs/tags/*:{NAMESPACE}/tags/*"))
         .read();
     let result = fetched
-        .map_err(|e| DeployError::fail(format!("Unable to fetch from {}: {e}", req.remote)))
+        .map_err(|e| fetch_error(req.remote, &e.to_string()))
         .and_then(|_| {
             let is_branch = rev_of(&format!("{NAMESPACE}/heads/{name}^{{commit}}"));
             let sha = is_branch
@@ -167,6 +201,37 @@ fn cleanup_namespace(host: &dyn Host, repo: &std::path::Path) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_netrc_host_of_an_http_remote() {
+        assert_eq!(
+            http_host("https://git.example.com/a/b.git"),
+            Some("git.example.com")
+        );
+        assert_eq!(
+            http_host("http://u@127.0.0.1:8080/x.git"),
+            Some("127.0.0.1")
+        );
+        assert_eq!(http_host("https://[::1]:443/x"), Some("::1"));
+        assert_eq!(http_host("file:///srv/x"), None);
+        assert_eq!(http_host("git@github.com:a/b"), None);
+    }
+
+    #[test]
+    fn a_fetch_refused_for_credentials_names_git_auth() {
+        let err = fetch_error(
+            "http://127.0.0.1:9/x.git",
+            "fatal: could not read Username for 'http://127.0.0.1:9': No such device or address",
+        );
+        assert_eq!(
+            err.hint(),
+            Some("the server wants credentials: dokku git:auth 127.0.0.1 USERNAME PASSWORD")
+        );
+        assert_eq!(
+            fetch_error("/srv/x", "fatal: not a git repository").hint(),
+            None
+        );
+    }
     use super::*;
     use crate::deploy::testing::FakeHost;
     use crate::process::Cmd;
