@@ -114,6 +114,21 @@ fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back_and_se
     );
     let (status, _) = d.get(&app, "/");
     assert_eq!(status, 200);
+    // As in Dokku, the container runs the pushed name.
+    let image_of = |slot: &str| {
+        let cid = d.container_id(&app, slot).expect("container");
+        docker([
+            "container",
+            "inspect",
+            "--format",
+            "{{.Config.Image}}",
+            &cid,
+        ])
+        .stdout
+        .trim()
+        .to_string()
+    };
+    assert_eq!(image_of("web.1"), remote);
 
     // The extra tag is untagged locally after its push; the release tag stays.
     assert_ne!(
@@ -150,4 +165,5 @@ fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back_and_se
     );
     let (status, body) = d.get(&app, "/");
     assert_eq!(status, 200, "{body}");
+    assert_eq!(image_of("web.1"), remote);
 }

@@ -181,7 +181,7 @@ pub fn deploy(
     // swept only while no deploy of the app runs.
     let _running = orphans::begin_deploy(host, app)?;
     let _ = std::fs::remove_file(failed_containers_file(layout, app));
-    let image = crate::image::app_image_name(app, Some(tag), None);
+    let image = deploying_image(host, app, tag);
     let labels = host.docker().image_labels(&image).unwrap_or_default();
     let old: Vec<Slot> = slots(layout, app)
         .into_iter()
@@ -217,6 +217,22 @@ pub fn deploy(
         schedule_retire(host, app, wait);
     }
     Ok(())
+}
+
+/// The image the containers run, as Dokku's `get_deploying_app_image_name`: an app
+/// that pushes its releases runs the pushed name (`<server><repo>:<N>`, pulled back
+/// when it is gone locally), else `dokku/APP:TAG`. (Dokku also prefixes a registry
+/// server set without `push-on-release`, and then fails for want of that image;
+/// nothing was pushed there, so the local name is used.)
+fn deploying_image(host: &dyn Host, app: &str, tag: &str) -> String {
+    if let Some(remote) = crate::registry::pushed_release(&host.properties(), app) {
+        if host.docker().image_id(&remote).is_some()
+            || crate::registry::pull_release(host, app, &remote)
+        {
+            return remote;
+        }
+    }
+    crate::image::app_image_name(app, Some(tag), None)
 }
 
 /// Everything of one deploy that may still be undone: new containers per process
