@@ -70,6 +70,10 @@ fn nginx_stop_and_start_over_ssh_by_the_pid_file() {
     let again = d.ssh(&["nginx:stop"]);
     assert_eq!(again.code, 0, "{}", output(&again));
     assert!(output(&again).contains("nginx is not running"));
+    // The boot entry point leaves a stopped proxy stopped.
+    let restored = d.env.dokku(["ps:restore"]);
+    assert_eq!(restored.code, 0, "{}", output(&restored));
+    assert!(std::net::TcpStream::connect(("127.0.0.1", nginx.http)).is_err());
 
     let started = d.ssh(&["nginx:start"]);
     let text = output(&started);
@@ -91,6 +95,15 @@ fn nginx_stop_and_start_over_ssh_by_the_pid_file() {
         "{}",
         output(&again)
     );
+
+    // As after a reboot: the master is gone and `ps:restore` (its `pre-restore`)
+    // starts the proxy `nginx:start` left started.
+    nginx.stop();
+    assert!(std::net::TcpStream::connect(("127.0.0.1", nginx.http)).is_err());
+    let restored = d.env.dokku(["ps:restore"]);
+    assert_eq!(restored.code, 0, "{}", output(&restored));
+    let (code, body) = get_via(nginx.http, &host, "/").expect("GET");
+    assert_eq!(code, 200, "{body}");
 }
 
 #[test]

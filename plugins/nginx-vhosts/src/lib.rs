@@ -37,6 +37,7 @@ dokku_plugin_common::core_plugin! {
         ("post-proxy-ports-update", triggers::trigger),
         ("post-certs-remove", triggers::trigger),
         ("post-delete", triggers::trigger),
+        ("pre-restore", triggers::trigger),
         ("report", triggers::trigger),
         ("post-app-clone-setup", triggers::trigger),
         ("post-app-rename-setup", triggers::trigger),

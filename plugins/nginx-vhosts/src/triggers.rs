@@ -1,5 +1,6 @@
 //! The `nginx-vhosts` plugin's triggers: nginx's side of the proxy hooks (config
-//! built, cleared, promoted with a deploy), clone, rename, delete and `report`.
+//! built, cleared, promoted with a deploy), clone, rename, delete, `pre-restore`
+//! and `report`.
 
 use std::io::Write;
 
@@ -106,6 +107,25 @@ pub(crate) fn trigger(
                 let _ = dokku_core::app::transfer::copy_tree(&from, &to);
             }
             trigger_status(ctx, host.fire_checked("proxy-clear-config", &[new]))
+        }
+        // As Dokku's: a proxy that `nginx:start` last left started is started again
+        // before the apps come back; one `nginx:stop` stopped stays stopped.
+        "pre-restore" => {
+            let status = host
+                .properties()
+                .get(nginx::PLUGIN, dokku_core::property::GLOBAL, "proxy-status")
+                .ok()
+                .flatten();
+            if status.as_deref() == Some("started") {
+                if let Err(err) = nginx::Nginx::from_env(host.env()).start(host.env()) {
+                    ctx.log(Level::Warn, &err.message);
+                    ctx.log(
+                        Level::Warn,
+                        "Failed to restore nginx proxy, requests may not route as expected",
+                    );
+                }
+            }
+            Ok(0)
         }
         "report" => {
             let props = host.properties();
