@@ -116,8 +116,15 @@ pub(crate) fn trigger(
                 .get(nginx::PLUGIN, dokku_core::property::GLOBAL, "proxy-status")
                 .ok()
                 .flatten();
-            if status.as_deref() == Some("started") {
-                if let Err(err) = nginx::Nginx::from_env(host.env()).start(host.env()) {
+            let control = nginx::Nginx::from_env(host.env());
+            if status.as_deref() == Some("started") && control.own_master().is_none() {
+                // ps:restore clears every app's config right after this trigger; done
+                // first here, the master never routes to an address of before the
+                // reboot (Docker may have given it to another app's container).
+                if let Err(err) = host.fire_checked("proxy-clear-config", &["--all"]) {
+                    ctx.log(Level::Warn, &err.to_string());
+                }
+                if let Err(err) = control.start(host.env()) {
                     ctx.log(Level::Warn, &err.message);
                     ctx.log(
                         Level::Warn,
