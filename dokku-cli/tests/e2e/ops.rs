@@ -138,7 +138,16 @@ fn logs_and_one_off_run_containers() {
 
     let detached = d
         .env
-        .dokku(["run:detached", &app, "sleep", "300"])
+        .dokku([
+            "run:detached",
+            "--ttl-seconds",
+            "600",
+            &app,
+            "sh",
+            "-c",
+            // Ends on SIGTERM, so run:stop need not wait for the kill.
+            "trap 'exit 0' TERM; echo detached-marker; sleep 300 & wait",
+        ])
         .success();
     let name = detached.stdout.trim().to_string();
     assert!(name.starts_with(&format!("{app}.run.")), "{name}");
@@ -146,9 +155,77 @@ fn logs_and_one_off_run_containers() {
         "container",
         "inspect",
         "--format",
-        "{{index .Config.Labels \"com.dokku.container-type\"}} {{.State.Running}}",
+        "{{index .Config.Labels \"com.dokku.container-type\"}} {{index .Config.Labels \"com.dokku.active-deadline-seconds\"}} {{.State.Running}}",
         &name,
     ]);
-    assert_eq!(labels.stdout.trim(), "run true");
-    docker(["container", "rm", "--force", &name]);
+    assert_eq!(labels.stdout.trim(), "run 600 true");
+    // Removed by label and name whatever the assertions below do.
+    let _cleanup = RemoveOnDrop(name.clone());
+
+    let listed = d.env.dokku(["run:list", &app]).success();
+    assert!(listed.stdout.contains(&name), "{}", output(&listed));
+    assert!(listed.stdout.contains("\nNAMES "), "{}", listed.stdout);
+    let json = d
+        .env
+        .dokku(["run:list", "--format", "json", &app])
+        .success();
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(rows[0]["name"], name.as_str(), "{}", json.stdout);
+    assert_eq!(rows[0]["state"], "running", "{}", json.stdout);
+
+    // Followed: `-t` streams until the container stops (run:stop below ends it).
+    let mut follow = d
+        .env
+        .command("dokku")
+        .args(["run:logs", &app, "-t"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn run:logs -t");
+    let logs = d
+        .env
+        .dokku(["run:logs", "--container", &name, "-q"])
+        .success();
+    assert_eq!(logs.stdout, "detached-marker\n");
+    let refused = d
+        .env
+        .dokku(["run:logs", "--container", &format!("{app}.web.1")]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("Specified container must be a run container"),
+        "{}",
+        output(&refused)
+    );
+
+    d.env.dokku(["run:stop", &app, &name]).success();
+    let followed = follow.wait_with_output().expect("run:logs -t ends");
+    let followed = String::from_utf8_lossy(&followed.stdout);
+    assert!(
+        followed.contains("app[run.") && followed.contains("detached-marker"),
+        "{followed}"
+    );
+    // A stopped `--rm` container is removed by the daemon right after it exits.
+    let mut after = String::new();
+    for _ in 0..40 {
+        after = d
+            .env
+            .dokku(["run:list", "--format", "json", &app])
+            .success()
+            .stdout;
+        if after.trim() == "[]" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert_eq!(after.trim(), "[]");
+}
+
+/// Removes a run container at the end of a test (by its exact name).
+struct RemoveOnDrop(String);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        docker(["container", "rm", "--force", &self.0]);
+    }
 }

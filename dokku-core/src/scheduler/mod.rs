@@ -20,6 +20,7 @@ mod restore;
 mod retire;
 mod rollback;
 pub mod run;
+pub mod run_ops;
 pub mod selection;
 
 pub use check_deploy::{check_deploy, CheckRequest};
@@ -28,6 +29,7 @@ pub use logs::{logs, LogsRequest};
 pub use restore::{start_in_place, InPlace, NotInPlace};
 pub use retire::{register_retired, retire};
 pub use run::{run, run_list, RunList, RunOutcome, RunRequest};
+pub use run_ops::{run_container_app, run_logs, run_retire, run_stop};
 
 use std::path::PathBuf;
 

@@ -19,6 +19,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .map(String::as_str);
             ctx.log(Level::Info1, "Retiring old containers and images");
             scheduler::retire(&&*ctx, app);
+            // As Dokku: the expired run and cron containers of every app go too.
+            ctx.log(Level::Info1, "Retiring expired run and cron containers");
+            let host = &*ctx;
+            host.fire_checked("scheduler-run-retire", &[])
+                .map_err(cli_error)?;
             Ok(0)
         }
         "ps:scale" => scale(ctx, args),
