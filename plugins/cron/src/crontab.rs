@@ -57,6 +57,12 @@ pub(crate) fn injected_output(ctx: &Context, scheduler: &str) -> String {
 
 /// Regenerates the system user's crontab, or removes it when no task is left.
 pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
+    write_except(ctx, None)
+}
+
+/// [`write`] leaving out the tasks of `except`: the app being destroyed, whose
+/// folder is still there while its `post-delete` triggers run.
+pub(crate) fn write_except(ctx: &Context, except: Option<&str>) -> Result<(), CommandError> {
     let props = PropertyStore::new(&ctx.layout.lib_root);
     let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
     let mut host_cron: BTreeMap<String, bool> = BTreeMap::new();
@@ -66,7 +72,7 @@ pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
             .or_insert_with(|| uses_host_cron(ctx, &scheduler))
     };
     let mut tasks = Vec::new();
-    for app in &apps {
+    for app in apps.iter().filter(|a| Some(a.as_str()) != except) {
         if !ask(dokku_core::deploy::scheduler_of(&props, app)) {
             continue;
         }
