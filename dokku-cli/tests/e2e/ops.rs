@@ -109,6 +109,27 @@ fn logs_and_one_off_run_containers() {
     let none = d.env.dokku(["logs", &app, "-p", "worker"]).success();
     assert_eq!(none.stdout, "");
 
+    // No Procfile: any type scales, and its containers run the image's command.
+    let scaled = d.env.dokku(["ps:scale", &app, "worker=1"]);
+    assert_eq!(scaled.code, 0, "{}", output(&scaled));
+    let worker = d.container_id(&app, "worker.1").expect("worker container");
+    let state = docker([
+        "container",
+        "inspect",
+        "--format",
+        "{{.State.Running}} {{index .Config.Labels \"com.dokku.process-type\"}}",
+        &worker,
+    ]);
+    assert_eq!(state.stdout.trim(), "true worker", "{}", output(&state));
+    let formation = d
+        .env
+        .dokku(["ps:scale", &app, "--format", "json"])
+        .success();
+    assert_eq!(
+        formation.stdout,
+        "[{\"process_type\":\"web\",\"quantity\":1},{\"process_type\":\"worker\",\"quantity\":1}]\n"
+    );
+
     let echo = d.env.dokku(["run", &app, "echo", "hi from run"]);
     assert_eq!(
         (echo.code, echo.stdout.as_str()),

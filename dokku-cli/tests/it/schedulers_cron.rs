@@ -175,3 +175,31 @@ fn ps_stop_of_a_never_deployed_app_keeps_it_restorable() {
     let restore = env.dokku(["ps:report", "web", "--restore"]).success();
     assert_eq!(restore.stdout, "true\n");
 }
+
+/// Issue 13: `ps:scale --skip-deploy` records without deploying; `ps:scale APP`
+/// prints the formation (Dokku's text and json); without a Procfile any type scales.
+#[test]
+fn ps_scale_records_and_prints_the_formation() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let set = env
+        .dokku(["ps:scale", "--skip-deploy", "web", "web=2", "worker=1"])
+        .success();
+    assert_eq!(set.stdout, "-----> Scaling web processes: web=2 worker=1\n");
+    assert_eq!(
+        std::fs::read_to_string(env.lib_root().join("config/ps/web/scale")).expect("scale"),
+        "web=2\nworker=1\n"
+    );
+    let shown = env.dokku(["ps:scale", "web"]).success();
+    assert_eq!(
+        shown.stdout,
+        "-----> Scaling for web\nproctype: qty\n--------: ---\nweb:  2\nworker: 1\n"
+    );
+    let json = env.dokku(["ps:scale", "web", "--format", "json"]).success();
+    assert_eq!(
+        json.stdout,
+        "[{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
+    );
+    let quiet = env.dokku(["--quiet", "ps:scale", "web"]).success();
+    assert_eq!(quiet.stdout, "web:  2\nworker: 1\n");
+}
