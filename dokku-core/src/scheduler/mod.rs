@@ -403,16 +403,8 @@ fn container_args(
         host.var(crate::env::DOKKU_GLOBAL_RUN_ARGS)
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     ));
-    // docker-args-process-deploy: logs and ps contribute here, then plugins.
-    let deploy_options =
-        crate::docker_options::options(&props, app, None, crate::docker_options::Phase::Deploy)
-            .unwrap_or_default();
-    let daemon_driver = || daemon_log_driver(host.docker());
-    if let Some(max_size) = crate::logs::max_size_arg(&props, app, &deploy_options, &daemon_driver)
-    {
-        args.push(max_size);
-    }
-    args.push(format!("--restart={}", ps::restart_policy(&props, app)));
+    // docker-args-process-deploy: the logs plugin answers `--log-opt=max-size`, ps
+    // `--restart`, as in Dokku.
     args.extend(crate::shell::split_words(&host.fire_capture(
         "docker-args-process-deploy",
         &[app, &plan.source_type, plan.tag, proc_type, &idx],
@@ -430,7 +422,7 @@ fn container_args(
 
 /// The docker daemon's default log driver (`docker system info`), asked once per
 /// process.
-fn daemon_log_driver(docker: &Docker) -> String {
+pub fn daemon_log_driver(docker: &Docker) -> String {
     static DRIVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DRIVER
         .get_or_init(|| {
