@@ -195,7 +195,7 @@ fn logs_and_one_off_run_containers() {
     assert_eq!(rows[0]["state"], "running", "{}", json.stdout);
 
     // Followed: `-t` streams until the container stops (run:stop below ends it).
-    let mut follow = d
+    let follow = d
         .env
         .command("dokku")
         .args(["run:logs", &app, "-t"])

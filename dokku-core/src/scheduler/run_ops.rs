@@ -69,7 +69,7 @@ pub fn run_logs(
     let targets: Vec<(String, String)> = names
         .into_iter()
         .map(|n| {
-            let dyno = n.splitn(2, '.').nth(1).unwrap_or(&n).to_string();
+            let dyno = n.split_once('.').map_or(n.as_str(), |(_, d)| d).to_string();
             (dyno, n)
         })
         .collect();
