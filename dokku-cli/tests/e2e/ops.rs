@@ -223,7 +223,10 @@ fn logs_and_one_off_run_containers() {
     let followed = follow.wait_with_output().expect("run:logs -t ends");
     let followed = String::from_utf8_lossy(&followed.stdout);
     assert!(
-        followed.contains("app[run.") && followed.contains("detached-marker"),
+        followed.contains(&format!(
+            "app[{}]:",
+            name.rsplit('.').next().unwrap_or_default()
+        )) && followed.contains("detached-marker"),
         "{followed}"
     );
     // A stopped `--rm` container is removed by the daemon right after it exits.

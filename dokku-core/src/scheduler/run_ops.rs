@@ -54,7 +54,7 @@ pub fn run_container_names(docker: &Docker, app: &str) -> Result<Vec<String>, De
 }
 
 /// `scheduler-run-logs docker-local APP CONTAINER TAIL QUIET NUM`: the output of one
-/// run container, or of all of the app's, each line labelled `app[run.N]:`.
+/// run container, or of all of the app's, each line labelled `app[N]:`.
 pub fn run_logs(
     host: &dyn Host,
     app: &str,
@@ -69,7 +69,8 @@ pub fn run_logs(
     let targets: Vec<(String, String)> = names
         .into_iter()
         .map(|n| {
-            let dyno = n.split_once('.').map_or(n.as_str(), |(_, d)| d).to_string();
+            // Dokku labels a run container's lines with its number alone: `app[N]:`.
+            let dyno = n.rsplit('.').next().unwrap_or(&n).to_string();
             (dyno, n)
         })
         .collect();
