@@ -79,6 +79,17 @@ pub fn install(program: &str, user: &str, text: Option<&str>) -> Result<Installe
     Ok(Installed::Updated)
 }
 
+/// `user`'s home folder from `/etc/passwd` (the prefix installs of one user share
+/// their crontab lock there, whatever `HOME` their caller passed).
+pub fn user_home(user: &str) -> Option<std::path::PathBuf> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        (fields.len() >= 7 && fields[0] == user && !fields[5].is_empty())
+            .then(|| std::path::PathBuf::from(fields[5]))
+    })
+}
+
 /// The first line of the block of the install whose `DOKKU_ROOT` is `key`.
 fn begin_marker(key: &str) -> String {
     format!("# BEGIN dokku-rs {key}")

@@ -101,7 +101,7 @@ pub(crate) fn write_except(ctx: &Context, except: Option<&str>) -> Result<(), Co
             crontab::install("crontab", &user, text.as_deref())
         }
         Some(login) => {
-            let _lock = user_crontab_lock(ctx)?;
+            let _lock = user_crontab_lock(ctx, &user)?;
             let block = cron::render_block(&tasks, &login);
             let key = ctx.layout.dokku_root.display().to_string();
             crontab::install_block("crontab", &user, &key, block.as_deref())
@@ -130,13 +130,13 @@ fn prefix_login(ctx: &Context) -> Option<std::path::PathBuf> {
 }
 
 /// Orders the prefix installs of one user that rewrite its crontab: a lock file in
-/// the user's own home (never a shared temporary folder, where another user could
-/// plant a link), else in this install's data folder.
-fn user_crontab_lock(ctx: &Context) -> Result<dokku_core::lock::DeployLock, CommandError> {
-    let dir = ctx
-        .var("HOME")
-        .filter(|h| !h.is_empty())
-        .map(std::path::PathBuf::from)
+/// that user's home (from `/etc/passwd`, never a shared temporary folder, where
+/// another user could plant a link), else in this install's data folder.
+fn user_crontab_lock(
+    ctx: &Context,
+    user: &str,
+) -> Result<dokku_core::lock::DeployLock, CommandError> {
+    let dir = crontab::user_home(user)
         .filter(|h| h.is_dir())
         .unwrap_or_else(|| ctx.layout.plugin_data_dir(cron::PLUGIN));
     let path = dir.join(".dokku-rs-crontab.lock");
