@@ -48,7 +48,7 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
     let src = d.hello_source("cron");
     std::fs::write(
         src.join("app.json"),
-        r#"{"cron": [{"command": "sh -c 'echo fired $DYNO >> /storage/cron.log'", "schedule": "* * * * *", "concurrency_policy": "forbid"}]}"#,
+        r#"{"cron": [{"command": "sh -c 'echo fired $DYNO >> /storage/cron.log; sleep 20'", "schedule": "* * * * *", "concurrency_policy": "forbid"}]}"#,
     )
     .expect("app.json");
     commit_all(&src, "cron task");
@@ -85,6 +85,17 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
     }
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(text.starts_with("fired cron."), "cron.log: {text:?}");
+
+    // forbid: the run cron started sleeps 20 s after writing, so another is refused.
+    let refused = d.env.dokku(["cron:run", &app, &id]);
+    assert_eq!(refused.code, 1, "{}", output(&refused));
+    assert!(
+        refused.stderr.contains(&format!(
+            "{app} currently has a cron lock in place for {id}. Exiting..."
+        )),
+        "{}",
+        output(&refused)
+    );
 
     let destroyed = d.env.dokku(["apps:destroy", &app, "--force"]);
     assert_eq!(destroyed.code, 0, "{}", output(&destroyed));
