@@ -109,7 +109,9 @@ fn logs_and_one_off_run_containers() {
     let none = d.env.dokku(["logs", &app, "-p", "worker"]).success();
     assert_eq!(none.stdout, "");
 
-    // No Procfile: any type scales, and its containers run the image's command.
+    // No Procfile: any type scales, and its containers run the image's command
+    // (its checks skipped: their uptime wait is not what is tested here).
+    d.env.dokku(["checks:skip", &app, "worker"]).success();
     let scaled = d.env.dokku(["ps:scale", &app, "worker=1"]);
     assert_eq!(scaled.code, 0, "{}", output(&scaled));
     let worker = d.container_id(&app, "worker.1").expect("worker container");
@@ -243,6 +245,50 @@ fn logs_and_one_off_run_containers() {
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
     assert_eq!(after.trim(), "[]");
+
+    // run:retire: a run past its --ttl-seconds goes, one within it stays.
+    let start = |ttl: &str| {
+        let run = d
+            .env
+            .dokku([
+                "run:detached",
+                "--ttl-seconds",
+                ttl,
+                &app,
+                "sh",
+                "-c",
+                "trap 'exit 0' TERM; sleep 300 & wait",
+            ])
+            .success();
+        run.stdout.trim().to_string()
+    };
+    let (expiring, staying) = (start("1"), start("600"));
+    let _cleanup = (
+        RemoveOnDrop(expiring.clone()),
+        RemoveOnDrop(staying.clone()),
+    );
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let retired = d.env.dokku(["run:retire", &app]);
+    assert_eq!(retired.code, 0, "{}", output(&retired));
+    assert!(
+        retired
+            .stdout
+            .contains(&format!("Retiring run and cron containers for app {app}")),
+        "{}",
+        output(&retired)
+    );
+    let running = docker([
+        "container",
+        "ls",
+        "--filter",
+        &format!("label=com.dokku.app-name={app}"),
+        "--filter",
+        "label=com.dokku.container-type=run",
+        "--format",
+        "{{.Names}}",
+    ]);
+    assert!(!running.stdout.contains(&expiring), "{}", running.stdout);
+    assert!(running.stdout.contains(&staying), "{}", running.stdout);
 }
 
 /// Removes a run container at the end of a test (by its exact name).

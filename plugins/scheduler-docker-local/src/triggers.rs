@@ -178,7 +178,7 @@ pub(crate) fn trigger(
             let container = Some(arg(args, 2)).filter(|c| !c.is_empty());
             trigger_status(
                 ctx,
-                scheduler::run_logs(&host, arg(args, 1), container, &req, &|line| {
+                scheduler::run_logs(&ctx.as_plugin(), arg(args, 1), container, &req, &|line| {
                     dokku_host::output::println(line)
                 }),
             )
@@ -186,12 +186,16 @@ pub(crate) fn trigger(
         // SCHEDULER APP [CONTAINER]
         "scheduler-run-stop" if arg(args, 0) == NAME => {
             let container = Some(arg(args, 2)).filter(|c| !c.is_empty());
-            trigger_status(ctx, scheduler::run_stop(&host, arg(args, 1), container))
+            trigger_status(
+                ctx,
+                scheduler::run_stop(&ctx.as_plugin(), arg(args, 1), container),
+            )
         }
         // [SCHEDULER APP]: no scheduler retires every app's expired containers.
         "scheduler-run-retire" if arg(args, 0).is_empty() || arg(args, 0) == NAME => {
             let app = Some(arg(args, 1)).filter(|a| !a.is_empty());
-            trigger_status(ctx, scheduler::run_retire(&host, app))
+            // Dokku's trigger scripts print their `_quiet` lines without a tty too.
+            trigger_status(ctx, scheduler::run_retire(&ctx.as_plugin(), app))
         }
         "scheduler-app-status" if arg(args, 0) == NAME => {
             let (count, state) = scheduler::app_status(host.docker(), &ctx.layout, arg(args, 1));
