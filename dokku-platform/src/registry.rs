@@ -18,6 +18,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_scheduler_docker_local::PLUGIN,
     &dokku_plugin_scheduler::PLUGIN,
     &dokku_plugin_repo::PLUGIN,
+    &dokku_plugin_shell::PLUGIN,
     &dokku_plugin_cron::PLUGIN,
     &dokku_plugin_config::PLUGIN,
     &dokku_plugin_docker_options::PLUGIN,

@@ -72,6 +72,7 @@ const FIRED: &[&str] = &[
     "nginx-hostname",
     "nginx-pre-reload",
     "ports-configure",
+    "ports-get",
     "ports-set-detected",
     "post-app-clone",
     "post-app-clone-setup",
@@ -133,6 +134,9 @@ const FIRED: &[&str] = &[
     "scheduler-retire",
     "scheduler-run",
     "scheduler-run-list",
+    "scheduler-run-logs",
+    "scheduler-run-retire",
+    "scheduler-run-stop",
     "scheduler-stop",
     "scheduler-storage-exec",
     "scheduler-uses-host-cron",
@@ -169,10 +173,6 @@ const NOT_YET: &[&str] = &[
     "scheduler-logs",
     "scheduler-logs-failed",
     "vector-template-source",
-    // run:logs, run:stop, run:retire (issue 13).
-    "scheduler-run-logs",
-    "scheduler-run-retire",
-    "scheduler-run-stop",
     // Dokku's nginx-vhosts fires it from its install trigger when it writes
     // conf.d/dokku.conf; ours has no install trigger (install.sh lays nginx out).
     "nginx-dokku-template-source",
@@ -225,7 +225,6 @@ const NOT_FIRED_YET: &[&str] = &[
     "domains-enable",
     "domains-list",
     "domains-vhost-enabled",
-    "ports-get",
     "ports-get-property",
     "proxy-is-enabled",
     "proxy-type",

@@ -100,4 +100,13 @@ fn logs_max_size_reaches_the_container_log_config() {
     assert_eq!(config.code, 0, "{}", config.stderr);
     let parsed: serde_json::Value = serde_json::from_str(config.stdout.trim()).expect("json");
     assert_eq!(parsed["Config"]["max-size"], "20m", "{parsed}");
+    // The ps plugin's answer to the same trigger: the restart policy.
+    let policy = docker([
+        "container",
+        "inspect",
+        "--format",
+        "{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+        &cid,
+    ]);
+    assert_eq!(policy.stdout.trim(), "on-failure:10", "{}", policy.stderr);
 }

@@ -91,6 +91,38 @@ fn a_failing_healthcheck_fails_the_push_and_the_old_release_keeps_serving() {
         d.container_id(&app, "web.1").as_deref(),
         Some(good.as_str())
     );
+
+    // checks:run runs the same checks against the running container, deploying nothing.
+    let running = d.container_id(&app, "web.1");
+    let checked = d.env.dokku(["checks:run", &app]);
+    let out = output(&checked);
+    assert_eq!(checked.code, 0, "{out}");
+    assert!(out.contains("-----> Running pre-flight checks"), "{out}");
+    assert!(
+        out.contains(&format!("-----> Running checks for app ({app}.web.1)")),
+        "{out}"
+    );
+    assert!(out.contains("Healthcheck succeeded name='health'"), "{out}");
+    d.env.dokku(["checks:run", &app, "web.1"]).success();
+    let bad_index = d.env.dokku(["checks:run", &app, "web.2"]);
+    assert_eq!(bad_index.code, 1);
+    assert!(
+        bad_index
+            .stderr
+            .contains(&format!("Invalid container index specified ({app}.web.2)")),
+        "{}",
+        output(&bad_index)
+    );
+    let bad_type = d.env.dokku(["checks:run", &app, "web2"]);
+    assert_eq!(bad_type.code, 1);
+    assert!(
+        bad_type
+            .stderr
+            .contains(&format!("Invalid process type specified ({app}.web2)")),
+        "{}",
+        output(&bad_type)
+    );
+    assert_eq!(d.container_id(&app, "web.1"), running);
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod checks;
 mod cleanup;
 mod community_plugins;
 mod containers;
+mod cron;
 mod deploy;
 mod deploy_tasks;
 mod embed;

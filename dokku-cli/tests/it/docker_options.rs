@@ -289,7 +289,8 @@ fn docker_args_triggers_emit_filtered_options() {
             "latest",
             "web"
         ]),
-        " --cpus=1"
+        // docker-options first, then the logs and ps plugins' own answers.
+        " --cpus=1 --log-opt=max-size=10m  --restart=on-failure:10"
     );
     assert_eq!(
         trigger(&[
@@ -299,7 +300,7 @@ fn docker_args_triggers_emit_filtered_options() {
             "latest",
             "worker"
         ]),
-        ""
+        " --log-opt=max-size=10m  --restart=on-failure:10"
     );
 
     // Clone copies, rename moves, delete removes.

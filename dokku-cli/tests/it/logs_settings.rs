@@ -149,3 +149,40 @@ fn vector_start_names_the_image_it_cannot_pull() {
     assert!(!calls.contains("container run"), "{calls}");
     assert!(env.lib_root().join("data/logs/vector.json").exists());
 }
+
+/// Dokku's logs-1 "max-size with alternate log-driver": the logs plugin answers
+/// `docker-args-process-deploy` with the max-size option while the app's log driver
+/// takes one, the ps plugin with the restart policy.
+#[test]
+fn docker_args_process_deploy_carries_max_size_and_restart_policy() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    env.dokku(["logs:set", "web", "max-size", "20m"]).success();
+    let words = |env: &TestEnv| {
+        let run = env
+            .dokku(["plugin:trigger", "docker-args-process-deploy", "web"])
+            .success();
+        run.stdout.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    for (driver, expected) in [
+        ("local", "--log-opt=max-size=20m --restart=on-failure:10"),
+        (
+            "json-file",
+            "--log-opt=max-size=20m --restart=on-failure:10",
+        ),
+        // The options are kept sorted: journald now comes first and takes no max-size.
+        ("journald", "--restart=on-failure:10"),
+    ] {
+        env.dokku([
+            "docker-options:add",
+            "web",
+            "deploy",
+            &format!("--log-driver={driver}"),
+        ])
+        .success();
+        assert_eq!(words(&env), expected, "after --log-driver={driver}");
+    }
+    env.dokku(["ps:set", "web", "restart-policy", "no"])
+        .success();
+    assert_eq!(words(&env), "--restart=no");
+}

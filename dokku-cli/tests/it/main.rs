@@ -22,6 +22,7 @@ mod plugins;
 mod proxy;
 mod registry_auth;
 mod schedulers_cron;
+mod shell;
 mod sigil;
 mod ssh;
 mod storage_dirs;

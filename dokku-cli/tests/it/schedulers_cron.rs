@@ -103,9 +103,17 @@ fn cron_tasks_settings_and_the_crontab() {
     env.dokku(["plugin:trigger", "scheduler-cron-write"])
         .success();
     let text = std::fs::read_to_string(&table).expect("crontab written");
-    assert!(
-        text.contains(&format!("@daily dokku cron:run web {id}")),
-        "{text}"
+    // A prefix install: its own block, calling its login wrapper (cron's bare
+    // environment gets the install's).
+    let root = env.dokku_root();
+    let login = env.prefix().join("bin/dokku-login");
+    assert_eq!(
+        text,
+        format!(
+            "# BEGIN dokku-rs {root}\n@daily {login} cron:run web {id}\n# END dokku-rs {root}\n",
+            root = root.display(),
+            login = login.display()
+        )
     );
 
     env.dokku(["cron:suspend", "web", &id]).success();
@@ -131,10 +139,27 @@ fn cron_tasks_settings_and_the_crontab() {
         bad.stderr
     );
 
+    // The user's own lines stay; MAILTO is left to the user's crontab in a prefix
+    // install (it would apply to the user's lines too).
+    let with_user_line = format!(
+        "0 1 * * * mine\n{}",
+        std::fs::read_to_string(&table).expect("crontab")
+    );
+    std::fs::write(&table, &with_user_line).expect("user line");
     env.dokku(["cron:set", "--global", "mailto", "ops@example.com"])
         .success();
     let text = std::fs::read_to_string(&table).expect("crontab");
-    assert!(text.starts_with("MAILTO=ops@example.com\n"), "{text}");
+    assert!(
+        text.starts_with("0 1 * * * mine\n# BEGIN dokku-rs "),
+        "{text}"
+    );
+    assert!(!text.contains("MAILTO"), "{text}");
+    env.dokku(["apps:destroy", "web", "--force"]).success();
+    assert_eq!(
+        std::fs::read_to_string(&table).expect("crontab kept"),
+        "0 1 * * * mine\n",
+        "a destroyed app's tasks leave the crontab, the user's line stays"
+    );
 }
 
 /// Issue 13: `ps:stop` of a never-deployed app warns and changes nothing, so that its
@@ -149,4 +174,32 @@ fn ps_stop_of_a_never_deployed_app_keeps_it_restorable() {
     assert!(!env.lib_root().join("config/ps/web/restore").exists());
     let restore = env.dokku(["ps:report", "web", "--restore"]).success();
     assert_eq!(restore.stdout, "true\n");
+}
+
+/// Issue 13: `ps:scale --skip-deploy` records without deploying; `ps:scale APP`
+/// prints the formation (Dokku's text and json); without a Procfile any type scales.
+#[test]
+fn ps_scale_records_and_prints_the_formation() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let set = env
+        .dokku(["ps:scale", "--skip-deploy", "web", "web=2", "worker=1"])
+        .success();
+    assert_eq!(set.stdout, "-----> Scaling web processes: web=2 worker=1\n");
+    assert_eq!(
+        std::fs::read_to_string(env.lib_root().join("config/ps/web/scale")).expect("scale"),
+        "web=2\nworker=1\n"
+    );
+    let shown = env.dokku(["ps:scale", "web"]).success();
+    assert_eq!(
+        shown.stdout,
+        "-----> Scaling for web\nproctype: qty\n--------: ---\nweb:  2\nworker: 1\n"
+    );
+    let json = env.dokku(["ps:scale", "web", "--format", "json"]).success();
+    assert_eq!(
+        json.stdout,
+        "[{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
+    );
+    let quiet = env.dokku(["--quiet", "ps:scale", "web"]).success();
+    assert_eq!(quiet.stdout, "web:  2\nworker: 1\n");
 }

@@ -142,13 +142,19 @@ impl Task {
     /// The crontab command: `dokku cron:run APP ID`, or an injected task's own
     /// command (appending to its log file when it has one).
     pub fn crontab_command(&self) -> String {
+        self.crontab_command_with("dokku")
+    }
+
+    /// [`Task::crontab_command`] calling dokku as `dokku` (a crontab-ready command,
+    /// already shell-quoted).
+    pub fn crontab_command_with(&self, dokku: &str) -> String {
         if !self.alt_command.is_empty() {
             if !self.log_file.is_empty() {
                 return format!("{} &>> {}", self.alt_command, self.log_file);
             }
             return self.alt_command.clone();
         }
-        format!("dokku cron:run {} {}", self.app, self.id)
+        format!("{dokku} cron:run {} {}", self.app, self.id)
     }
 
     /// The task as Dokku's `cron:list --format json` prints it (Go's field order and
@@ -396,6 +402,24 @@ pub fn render_crontab(tasks: &[Task], mailfrom: &str, mailto: &str) -> Option<St
         let _ = writeln!(out, "{} {}", task.schedule, task.crontab_command());
     }
     Some(out)
+}
+
+/// The task lines alone, each calling dokku as `dokku` (shell-quoted here, `%`
+/// escaped for cron): the block a prefix install keeps in its user's crontab,
+/// where the `PATH`, `SHELL` and `MAILTO` lines of [`render_crontab`] would also
+/// apply to the user's own entries. `None` when no task is live.
+pub fn render_block(tasks: &[Task], dokku: &std::path::Path) -> Option<String> {
+    let dokku = crate::shell::quote(&dokku.display().to_string()).replace('%', "\\%");
+    let mut out = String::new();
+    for task in tasks.iter().filter(|t| !t.maintenance) {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            task.schedule,
+            task.crontab_command_with(&dokku)
+        );
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Checks a `cron:set` before it is stored: `mailto` / `mailfrom` only globally;

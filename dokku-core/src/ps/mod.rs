@@ -388,8 +388,9 @@ pub fn parse_scale_args(args: &[String]) -> Result<Vec<(String, u32)>, ScaleErro
         .collect()
 }
 
-/// Checks that every type scaled above zero exists: in the Procfile when there is
-/// one, else only `web` (the image's own command).
+/// Checks that every type scaled above zero exists in the Procfile. Without a
+/// Procfile any type may be scaled, as in Dokku: each of its containers runs the
+/// image's own command.
 pub fn check_scale_types(
     request: &[(String, u32)],
     procfile: Option<&[ProcessType]>,
@@ -397,7 +398,7 @@ pub fn check_scale_types(
     for (t, n) in request {
         let known = match procfile {
             Some(p) => p.iter().any(|p| &p.name == t) && t != "release",
-            None => t == "web",
+            None => true,
         };
         if *n > 0 && !known {
             return Err(ScaleError::UnknownType(t.clone()));
@@ -555,7 +556,7 @@ mod tests {
             check_scale_types(&[("clock".into(), 1)], Some(&procfile)).map_err(|e| e.to_string()),
             Err("clock is not a valid process name to scale up".into())
         );
-        assert!(check_scale_types(&[("worker".into(), 1)], None).is_err());
+        assert!(check_scale_types(&[("worker".into(), 1)], None).is_ok());
         assert!(check_scale_types(&[("clock".into(), 0)], Some(&procfile)).is_ok());
     }
 

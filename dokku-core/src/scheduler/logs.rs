@@ -38,11 +38,22 @@ pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
 /// Writes the logs through `out`, one line per call. Without `follow`, the lines of
 /// all containers are merged in timestamp order.
 pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
-    let slots: Vec<_> = super::slots(host.layout(), &req.app)
+    let targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
         .into_iter()
         .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))
+        .map(|s| (format!("{}.{}", s.proc_type, s.index), s.cid))
         .collect();
-    let docker = host.docker();
+    containers_logs(host.docker(), &targets, req, out);
+}
+
+/// The logs of `targets` (`(dyno, container)` pairs, each line labelled `app[dyno]:`)
+/// as [`logs`] prints them; `req.app` and `req.proc_type` are not used here.
+pub fn containers_logs(
+    docker: &crate::docker::Docker,
+    targets: &[(String, String)],
+    req: &LogsRequest,
+    out: &(dyn Fn(&str) + Sync),
+) {
     let args = |cid: &str| {
         let mut a = vec!["container".to_string(), "logs".to_string()];
         if !req.quiet {
@@ -57,9 +68,8 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
     };
     if !req.follow {
         let mut lines: Vec<(String, String)> = Vec::new();
-        for (i, slot) in slots.iter().enumerate() {
-            let dyno = format!("{}.{}", slot.proc_type, slot.index);
-            let Ok(result) = docker.run(&Call::new(args(&slot.cid))) else {
+        for (i, (dyno, cid)) in targets.iter().enumerate() {
+            let Ok(result) = docker.run(&Call::new(args(cid))) else {
                 continue;
             };
             for line in result.stdout.lines().chain(result.stderr.lines()) {
@@ -67,7 +77,7 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
                 let text = if req.quiet {
                     line.to_string()
                 } else {
-                    prefix_line(line, &dyno, COLORS[i % COLORS.len()])
+                    prefix_line(line, dyno, COLORS[i % COLORS.len()])
                 };
                 lines.push((key, text));
             }
@@ -81,13 +91,9 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
         return;
     }
     let mut children = Vec::new();
-    for (i, slot) in slots.iter().enumerate() {
-        if let Ok(child) = docker.spawn(&Call::new(args(&slot.cid))) {
-            children.push((
-                format!("{}.{}", slot.proc_type, slot.index),
-                COLORS[i % COLORS.len()],
-                child,
-            ));
+    for (i, (dyno, cid)) in targets.iter().enumerate() {
+        if let Ok(child) = docker.spawn(&Call::new(args(cid))) {
+            children.push((dyno.clone(), COLORS[i % COLORS.len()], child));
         }
     }
     std::thread::scope(|scope| {

@@ -20,6 +20,7 @@ mod restore;
 mod retire;
 mod rollback;
 pub mod run;
+pub mod run_ops;
 pub mod selection;
 
 pub use check_deploy::{check_deploy, CheckRequest};
@@ -28,6 +29,7 @@ pub use logs::{logs, LogsRequest};
 pub use restore::{start_in_place, InPlace, NotInPlace};
 pub use retire::{register_retired, retire};
 pub use run::{run, run_list, RunList, RunOutcome, RunRequest};
+pub use run_ops::{run_container_app, run_logs, run_retire, run_stop};
 
 use std::path::PathBuf;
 
@@ -417,16 +419,8 @@ fn container_args(
         host.var(crate::env::DOKKU_GLOBAL_RUN_ARGS)
             .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     ));
-    // docker-args-process-deploy: logs and ps contribute here, then plugins.
-    let deploy_options =
-        crate::docker_options::options(&props, app, None, crate::docker_options::Phase::Deploy)
-            .unwrap_or_default();
-    let daemon_driver = || daemon_log_driver(host.docker());
-    if let Some(max_size) = crate::logs::max_size_arg(&props, app, &deploy_options, &daemon_driver)
-    {
-        args.push(max_size);
-    }
-    args.push(format!("--restart={}", ps::restart_policy(&props, app)));
+    // docker-args-process-deploy: the logs plugin answers `--log-opt=max-size`, ps
+    // `--restart`, as in Dokku.
     args.extend(crate::shell::split_words(&host.fire_capture(
         "docker-args-process-deploy",
         &[app, &plan.source_type, plan.tag, proc_type, &idx],
@@ -444,7 +438,7 @@ fn container_args(
 
 /// The docker daemon's default log driver (`docker system info`), asked once per
 /// process.
-fn daemon_log_driver(docker: &Docker) -> String {
+pub fn daemon_log_driver(docker: &Docker) -> String {
     static DRIVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DRIVER
         .get_or_init(|| {

@@ -26,6 +26,11 @@ pub struct RunRequest {
     pub remove: bool,
     /// `com.dokku.active-deadline-seconds`.
     pub ttl: u64,
+    /// `cron:run`: the task's id (empty for a plain run); the container is then a
+    /// `cron` container labelled with it.
+    pub cron_id: String,
+    /// `cron:run`: the task's concurrency policy (`allow`, `forbid`, `replace`).
+    pub concurrency_policy: String,
 }
 
 impl RunRequest {
@@ -65,6 +70,12 @@ impl RunRequest {
             ttl: get(crate::env::DOKKU_RUN_TTL_SECONDS)
                 .and_then(|t| t.parse().ok())
                 .unwrap_or(0),
+            cron_id: get(crate::env::DOKKU_CRON_ID)
+                .unwrap_or_default()
+                .to_string(),
+            concurrency_policy: get(crate::env::DOKKU_CONCURRENCY_POLICY)
+                .unwrap_or("allow")
+                .to_string(),
         }
     }
 }
@@ -76,6 +87,71 @@ pub enum RunOutcome {
     Exited(i32),
     /// A detached container was started with this name.
     Detached(String),
+}
+
+/// What a cron task's concurrency policy makes of its containers still running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Concurrency {
+    /// Start the new one (`allow`, or nothing running).
+    Start,
+    /// `forbid` with one running: the new run exits with an error.
+    Refuse,
+    /// `replace`: stop (and retire) these, then start the new one.
+    Replace(Vec<String>),
+}
+
+/// Applies `policy` (`allow`, `forbid`, `replace`; anything else is `allow`, as the
+/// app.json check already refused other values) to the task's `running` containers.
+pub fn concurrency(policy: &str, running: &[String]) -> Concurrency {
+    if running.is_empty() {
+        return Concurrency::Start;
+    }
+    match policy {
+        "forbid" => Concurrency::Refuse,
+        "replace" => Concurrency::Replace(running.to_vec()),
+        _ => Concurrency::Start,
+    }
+}
+
+/// Enforces the cron task's concurrency policy before its container is created.
+fn enforce_concurrency(host: &dyn Host, req: &RunRequest) -> Result<(), DeployError> {
+    if req.concurrency_policy != "forbid" && req.concurrency_policy != "replace" {
+        return Ok(());
+    }
+    let docker = host.docker();
+    let running = docker.container_ls(
+        &[
+            format!("label=com.dokku.cron-id={}", req.cron_id),
+            deploy::app_label_filter(&req.app),
+            "status=running".to_string(),
+        ],
+        false,
+    );
+    match concurrency(&req.concurrency_policy, &running) {
+        Concurrency::Start => Ok(()),
+        Concurrency::Refuse => {
+            let message = format!(
+                "{} currently has a cron lock in place for {}. Exiting...",
+                req.app, req.cron_id
+            );
+            host.log(Level::Warn, &message);
+            Err(DeployError::Exit { code: 1 })
+        }
+        Concurrency::Replace(ids) => {
+            host.log(
+                Level::Warn,
+                &format!("Replacing running container for {}", req.cron_id),
+            );
+            for id in &ids {
+                docker.container_no_restart(id);
+                if docker.container_stop(id, None).is_err() {
+                    let _ = docker.container_kill(id, None);
+                }
+                host.fire_checked("scheduler-register-retired", &[&req.app, id])?;
+            }
+            Ok(())
+        }
+    }
 }
 
 fn random() -> u32 {
@@ -134,7 +210,15 @@ pub fn run(host: &dyn Host, req: &RunRequest) -> Result<RunOutcome, DeployError>
         command = vec![shell];
     }
     let source_type = deploy::image_source_type(&labels);
-    let name = format!("{app}.run.{}", random());
+    let kind = if req.cron_id.is_empty() {
+        "run"
+    } else {
+        "cron"
+    };
+    if kind == "cron" {
+        enforce_concurrency(host, req)?;
+    }
+    let name = format!("{app}.{kind}.{}", random());
     let mut args: Vec<String> = env.keys().map(|k| format!("--env={k}")).collect();
     args.extend(crate::shell::split_words(
         &host.fire_capture("docker-args-run", &[app, tag])?,
@@ -168,7 +252,16 @@ pub fn run(host: &dyn Host, req: &RunRequest) -> Result<RunOutcome, DeployError>
     args.extend(req.env.iter().map(|e| format!("--env={e}")));
     let ttl = if req.ttl == 0 { DEFAULT_TTL } else { req.ttl };
     args.push(format!("--label=com.dokku.active-deadline-seconds={ttl}"));
-    args.push("--label=com.dokku.container-type=run".into());
+    if kind == "cron" {
+        let policy = if req.concurrency_policy.is_empty() {
+            "allow"
+        } else {
+            req.concurrency_policy.as_str()
+        };
+        args.push(format!("--label=com.dokku.cron-id={}", req.cron_id));
+        args.push(format!("--label=com.dokku.concurrency-policy={policy}"));
+    }
+    args.push(format!("--label=com.dokku.container-type={kind}"));
     args.push(format!("--label=com.dokku.app-name={app}"));
     if let Some(t) = &proc_label {
         args.push(format!("--label=com.dokku.process-type={t}"));
@@ -209,12 +302,19 @@ pub enum RunList {
     Json(String),
 }
 
-/// Lists the app's run containers (`scheduler-run-list docker-local APP FORMAT`).
-pub fn run_list(host: &dyn Host, app: &str, json: bool) -> Result<RunList, DeployError> {
+/// Lists the app's run containers (`scheduler-run-list docker-local APP FORMAT`);
+/// `quiet` (`DOKKU_QUIET_OUTPUT`) leaves the table's header out.
+pub fn run_list(
+    host: &dyn Host,
+    app: &str,
+    json: bool,
+    quiet: bool,
+) -> Result<RunList, DeployError> {
     let mut args = vec![
         "container".to_string(),
         "ls".to_string(),
         "--all".to_string(),
+        "--no-trunc".to_string(),
         "--filter".to_string(),
         deploy::app_label_filter(app),
         "--filter".to_string(),
@@ -222,7 +322,10 @@ pub fn run_list(host: &dyn Host, app: &str, json: bool) -> Result<RunList, Deplo
         "--format".to_string(),
     ];
     if !json {
-        args.push("table {{.Names}}\t{{.Command}}\t{{.RunningFor}}".into());
+        let table = if quiet { "" } else { "table " };
+        args.push(format!(
+            "{table}{{{{.Names}}}}\t{{{{.Command}}}}\t{{{{.RunningFor}}}}"
+        ));
         let out = host.docker().check(&Call::new(args))?;
         return Ok(RunList::Table(out.stdout));
     }
@@ -301,13 +404,94 @@ mod tests {
     }
 
     #[test]
+    fn concurrency_policies_decide_on_running_tasks() {
+        let running = vec!["abc".to_string()];
+        assert_eq!(concurrency("forbid", &[]), Concurrency::Start);
+        assert_eq!(concurrency("forbid", &running), Concurrency::Refuse);
+        assert_eq!(
+            concurrency("replace", &running),
+            Concurrency::Replace(running.clone())
+        );
+        assert_eq!(concurrency("allow", &running), Concurrency::Start);
+        assert_eq!(concurrency("", &running), Concurrency::Start);
+    }
+
+    fn deployed_host() -> FakeHost {
+        let host = FakeHost::new();
+        std::fs::create_dir_all(host.layout.dokku_root.join("web")).expect("app dir");
+        host.fake.respond_ok(
+            &["image", "inspect"],
+            r#"{"com.dokku.image-stage":"release"}"#,
+        );
+        host
+    }
+
+    fn cron_request(policy: &str) -> RunRequest {
+        RunRequest {
+            app: "web".into(),
+            command: vec!["true".into()],
+            detach: true,
+            remove: true,
+            cron_id: "c1".into(),
+            concurrency_policy: policy.into(),
+            ..RunRequest::default()
+        }
+    }
+
+    #[test]
+    fn forbid_refuses_while_the_task_runs_and_creates_nothing() {
+        let host = deployed_host();
+        host.fake.respond_ok(&["container", "ls"], "running1\n");
+        let err = run(&host, &cron_request("forbid")).expect_err("refused");
+        assert_eq!(err.exit_code(), 1);
+        assert!(
+            host.log_text()
+                .contains("web currently has a cron lock in place for c1. Exiting..."),
+            "{}",
+            host.log_text()
+        );
+        let calls = host.fake.calls().join("\n");
+        assert!(
+            calls.contains("--filter label=com.dokku.cron-id=c1 --filter label=com.dokku.app-name=web --filter status=running"),
+            "{calls}"
+        );
+        assert!(!calls.contains("container create"), "{calls}");
+    }
+
+    #[test]
+    fn replace_stops_the_running_task_and_labels_the_new_one() {
+        let host = deployed_host();
+        host.fake.respond_ok(&["container", "ls"], "running1\n");
+        let _ = run(&host, &cron_request("replace"));
+        let calls = host.fake.calls().join("\n");
+        assert!(calls.contains("container stop running1"), "{calls}");
+        let create = calls
+            .lines()
+            .find(|l| l.contains("container create"))
+            .expect("created");
+        for label in [
+            "--label=com.dokku.cron-id=c1",
+            "--label=com.dokku.concurrency-policy=replace",
+            "--label=com.dokku.container-type=cron",
+            "--name web.cron.",
+        ] {
+            assert!(create.contains(label), "{label} missing: {create}");
+        }
+        assert!(host
+            .fired
+            .borrow()
+            .iter()
+            .any(|f| f.contains("scheduler-register-retired")));
+    }
+
+    #[test]
     fn run_list_filters_by_app_and_type_and_maps_json() {
         let host = FakeHost::new();
         host.fake.respond_ok(
             &["container", "ls"],
             "{\"Names\":\"web.run.1\",\"State\":\"running\",\"Command\":\"\\\"sleep 9\\\"\",\"CreatedAt\":\"2024-01-01 00:00:00 +0000 UTC\",\"Image\":\"x\"}\n",
         );
-        let RunList::Json(json) = run_list(&host, "web", true).expect("list") else {
+        let RunList::Json(json) = run_list(&host, "web", true, false).expect("list") else {
             panic!("json expected")
         };
         assert_eq!(
@@ -316,7 +500,7 @@ mod tests {
         );
         let call = host.fake.calls().join("\n");
         assert!(
-            call.contains("container ls --all --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=run --format {{json .}}"),
+            call.contains("container ls --all --no-trunc --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=run --format {{json .}}"),
             "{call}"
         );
     }

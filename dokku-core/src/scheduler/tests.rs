@@ -14,7 +14,11 @@ fn setup() -> FakeHost {
 
 #[test]
 fn a_container_is_created_with_dokkus_arguments_and_recorded() {
-    let host = setup();
+    let mut host = setup();
+    // What the logs and ps plugins answer.
+    host.on("docker-args-process-deploy", |_, _| {
+        (0, " --log-opt=max-size=10m  --restart=on-failure:10".into())
+    });
     crate::deploy::set_config_no_restart(&host.layout, "web", &[("GREETING".into(), "hi".into())])
         .expect("config");
     deploy(&host, "web", "latest", None).expect("deploys");

@@ -88,6 +88,7 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             Ok(0)
         }
         "checks:report" => report(ctx, &props, args),
+        "checks:run" => crate::run::run(ctx, args),
         other => Err(CommandError::fail(format!(
             "`{other}` is not a dokku command."
         ))),

@@ -57,6 +57,12 @@ pub(crate) fn injected_output(ctx: &Context, scheduler: &str) -> String {
 
 /// Regenerates the system user's crontab, or removes it when no task is left.
 pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
+    write_except(ctx, None)
+}
+
+/// [`write`] leaving out the tasks of `except`: the app being destroyed, whose
+/// folder is still there while its `post-delete` triggers run.
+pub(crate) fn write_except(ctx: &Context, except: Option<&str>) -> Result<(), CommandError> {
     let props = PropertyStore::new(&ctx.layout.lib_root);
     let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
     let mut host_cron: BTreeMap<String, bool> = BTreeMap::new();
@@ -66,7 +72,7 @@ pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
             .or_insert_with(|| uses_host_cron(ctx, &scheduler))
     };
     let mut tasks = Vec::new();
-    for app in &apps {
+    for app in apps.iter().filter(|a| Some(a.as_str()) != except) {
         if !ask(dokku_core::deploy::scheduler_of(&props, app)) {
             continue;
         }
@@ -85,12 +91,23 @@ pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
         tasks.extend(found);
     }
     let value = |key: &str| dokku_core::property::command::value(&props, cron::PLUGIN, GLOBAL, key);
-    let text = cron::render_crontab(&tasks, &value("mailfrom"), &value("mailto"));
     let user = ctx
         .var(dokku_core::env::DOKKU_SYSTEM_USER)
         .unwrap_or("dokku")
         .to_string();
-    match crontab::install("crontab", &user, text.as_deref()) {
+    let installed = match prefix_login(ctx) {
+        None => {
+            let text = cron::render_crontab(&tasks, &value("mailfrom"), &value("mailto"));
+            crontab::install("crontab", &user, text.as_deref())
+        }
+        Some(login) => {
+            let _lock = user_crontab_lock(ctx, &user)?;
+            let block = cron::render_block(&tasks, &login);
+            let key = ctx.layout.dokku_root.display().to_string();
+            crontab::install_block("crontab", &user, &key, block.as_deref())
+        }
+    };
+    match installed {
         Ok(crontab::Installed::Updated) => log(ctx, Level::Info1, "Updated schedule file"),
         Ok(crontab::Installed::Removed) => log(ctx, Level::Info1, "Removed"),
         Ok(_) => {}
@@ -101,6 +118,30 @@ pub(crate) fn write(ctx: &Context) -> Result<(), CommandError> {
         }
     }
     Ok(())
+}
+
+/// A prefix install's login wrapper (`PREFIX/bin/dokku-login`, next to the binary):
+/// cron starts commands with a bare environment, and the wrapper loads the
+/// install's before running dokku. A system install has none (cron finds `dokku` on
+/// its `PATH`, with the default layout).
+fn prefix_login(ctx: &Context) -> Option<std::path::PathBuf> {
+    let login = ctx.exe.parent()?.join("dokku-login");
+    login.is_file().then_some(login)
+}
+
+/// Orders the prefix installs of one user that rewrite its crontab: a lock file in
+/// that user's home (from `/etc/passwd`, never a shared temporary folder, where
+/// another user could plant a link), else in this install's data folder.
+fn user_crontab_lock(
+    ctx: &Context,
+    user: &str,
+) -> Result<dokku_core::lock::DeployLock, CommandError> {
+    let dir = crontab::user_home(user)
+        .filter(|h| h.is_dir())
+        .unwrap_or_else(|| ctx.layout.plugin_data_dir(cron::PLUGIN));
+    let path = dir.join(".dokku-rs-crontab.lock");
+    dokku_core::lock::DeployLock::acquire(&path, || {})
+        .map_err(|e| CommandError::fail(format!("Unable to lock the crontab: {e}")))
 }
 
 /// Fires `scheduler-cron-write SCHEDULER [APP]` for `app` (or globally), as Dokku

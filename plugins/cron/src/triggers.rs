@@ -36,8 +36,19 @@ pub(crate) fn trigger(
             }
             status(crontab::write(ctx))
         }
-        // APP (after a deploy, or after the app is gone).
-        "post-deploy" | "post-delete" => status(crontab::fire_write(ctx, arg(args, 0))),
+        // APP (after a deploy).
+        "post-deploy" => status(crontab::fire_write(ctx, arg(args, 0))),
+        // APP: its folder is removed after the delete triggers here (Dokku removes it
+        // first), so a host-cron rewrite leaves the app out explicitly.
+        "post-delete" => {
+            let app = arg(args, 0);
+            let scheduler = dokku_core::deploy::scheduler_of(&props, app);
+            if crontab::uses_host_cron(ctx, &scheduler) {
+                status(crontab::write_except(ctx, Some(app)))
+            } else {
+                status(crontab::fire_write(ctx, app))
+            }
+        }
         // SCHEDULER APP REMOVE_CONTAINERS.
         "scheduler-stop" => {
             if !crontab::uses_host_cron(ctx, arg(args, 0)) {

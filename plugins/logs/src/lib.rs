@@ -23,6 +23,7 @@ dokku_plugin_common::core_plugin! {
         ("logs:vector-stop", logs::run),
     ],
     triggers: [
+        ("docker-args-process-deploy", answers::trigger),
         ("install", triggers::trigger),
         ("logs-get-property", answers::trigger),
         ("post-app-clone-setup", triggers::trigger),

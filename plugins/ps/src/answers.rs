@@ -1,5 +1,5 @@
 //! The `ps` triggers other plugins ask, as in Dokku: `app-restart`,
-//! `procfile-get-command`, `procfile-exists`, `ps-can-scale` and `ps-set-scale`.
+//! `docker-args-process-deploy` (the app's `--restart` policy), `procfile-get-command`, `procfile-exists`, `ps-can-scale` and `ps-set-scale`.
 
 use std::io::Write;
 
@@ -20,6 +20,12 @@ pub(crate) fn trigger(
     let app = arg(args, 0);
     let pid = ctx.var(dokku_core::env::DOKKU_PID).map(str::to_string);
     match trigger {
+        // APP ...: the restart policy of the app's containers.
+        "docker-args-process-deploy" => {
+            let props = dokku_core::property::PropertyStore::new(&ctx.layout.lib_root);
+            let _ = write!(stdout, " --restart={}", ps::restart_policy(&props, app));
+            Ok(0)
+        }
         // APP: `ps:restart APP`, without the build capture.
         "app-restart" => trigger_status(ctx, restart(ctx, app)),
         // APP PROC_TYPE [PORT]: the type's command, nothing without a Procfile.

@@ -19,6 +19,11 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 .map(String::as_str);
             ctx.log(Level::Info1, "Retiring old containers and images");
             scheduler::retire(&&*ctx, app);
+            // As Dokku: the expired run and cron containers of every app go too.
+            ctx.log(Level::Info1, "Retiring expired run and cron containers");
+            let host = &*ctx;
+            host.fire_checked("scheduler-run-retire", &[])
+                .map_err(cli_error)?;
             Ok(0)
         }
         "ps:scale" => scale(ctx, args),
@@ -119,8 +124,11 @@ fn scale(ctx: &mut Context, args: &[String]) -> CmdResult {
             return Ok(0);
         }
         ctx.log_as_plugin(Level::Info1Quiet, &format!("Scaling for {app}"));
-        ctx.log(Level::Quiet, "proctype: qty");
-        ctx.log(Level::Quiet, "--------: ---");
+        // Dokku prints the header with the rows, on stdout, unless quiet.
+        if ctx.var(dokku_core::env::DOKKU_QUIET_OUTPUT).is_none() {
+            dokku_host::output::println("proctype: qty");
+            dokku_host::output::println("--------: ---");
+        }
         for (t, n) in current {
             dokku_host::output::println(&format!("{:<5} {n}", format!("{t}:")));
         }

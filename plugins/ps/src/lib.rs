@@ -34,6 +34,7 @@ dokku_plugin_common::core_plugin! {
         ("ps-current-scale", triggers::trigger),
         ("report", triggers::trigger),
         ("app-restart", answers::trigger),
+        ("docker-args-process-deploy", answers::trigger),
         ("procfile-get-command", answers::trigger),
         ("procfile-exists", answers::trigger),
         ("ps-can-scale", answers::trigger),

@@ -148,7 +148,8 @@ pub(crate) fn trigger(
         // SCHEDULER APP FORMAT
         "scheduler-run-list" if arg(args, 0) == NAME => {
             let app = arg(args, 1);
-            match scheduler::run_list(&host, app, arg(args, 2) == "json") {
+            let quiet = ctx.var(dokku_core::env::DOKKU_QUIET_OUTPUT).is_some();
+            match scheduler::run_list(&host, app, arg(args, 2) == "json", quiet) {
                 Ok(scheduler::RunList::Json(json)) => {
                     let _ = writeln!(stdout, "{json}");
                     Ok(0)
@@ -164,6 +165,37 @@ pub(crate) fn trigger(
                 }
                 Err(err) => trigger_status(ctx, Err(err)),
             }
+        }
+        // SCHEDULER APP CONTAINER TAIL QUIET NUM
+        "scheduler-run-logs" if arg(args, 0) == NAME => {
+            let req = scheduler::LogsRequest {
+                app: arg(args, 1).to_string(),
+                proc_type: None,
+                num: arg(args, 5).parse().unwrap_or(100),
+                follow: arg(args, 3) == "true",
+                quiet: arg(args, 4) == "true",
+            };
+            let container = Some(arg(args, 2)).filter(|c| !c.is_empty());
+            trigger_status(
+                ctx,
+                scheduler::run_logs(&ctx.as_plugin(), arg(args, 1), container, &req, &|line| {
+                    dokku_host::output::println(line)
+                }),
+            )
+        }
+        // SCHEDULER APP [CONTAINER]
+        "scheduler-run-stop" if arg(args, 0) == NAME => {
+            let container = Some(arg(args, 2)).filter(|c| !c.is_empty());
+            trigger_status(
+                ctx,
+                scheduler::run_stop(&ctx.as_plugin(), arg(args, 1), container),
+            )
+        }
+        // [SCHEDULER APP]: no scheduler retires every app's expired containers.
+        "scheduler-run-retire" if arg(args, 0).is_empty() || arg(args, 0) == NAME => {
+            let app = Some(arg(args, 1)).filter(|a| !a.is_empty());
+            // Dokku's trigger scripts print their `_quiet` lines without a tty too.
+            trigger_status(ctx, scheduler::run_retire(&ctx.as_plugin(), app))
         }
         "scheduler-app-status" if arg(args, 0) == NAME => {
             let (count, state) = scheduler::app_status(host.docker(), &ctx.layout, arg(args, 1));

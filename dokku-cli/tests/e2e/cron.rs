@@ -1,0 +1,108 @@
+//! app.json cron tasks run by the host's real cron daemon (Debian's `cron`, started by
+//! scripts/ci-prepare.sh) through the installing user's crontab.
+
+use std::time::{Duration, Instant};
+
+use crate::harness::{commit_all, output, skipped, Deployer};
+
+/// Destroys the app at the end of the test, which takes its block out of the
+/// user's crontab, so a failed test leaves no task calling a removed prefix.
+struct DestroyOnDrop<'a>(&'a Deployer, String);
+
+impl Drop for DestroyOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.env.dokku(["apps:destroy", &self.1, "--force"]);
+    }
+}
+
+fn cron_running() -> bool {
+    std::fs::read_to_string("/var/run/crond.pid")
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+        .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+#[test]
+fn an_app_json_cron_task_fires_from_the_cron_daemon() {
+    if skipped() {
+        return;
+    }
+    assert!(
+        cron_running(),
+        "the cron daemon is not running: run scripts/ci-prepare.sh (it installs and starts cron)"
+    );
+    let d = Deployer::new();
+    let app = d.app("cron");
+    d.env.dokku(["apps:create", &app]).success();
+    let _destroy_on_panic = DestroyOnDrop(&d, app.clone());
+    // The task's output goes where Dokku sends it (cron's MAILTO); the test reads
+    // what it wrote to a mounted folder instead.
+    let name = format!("e2e{}cron", d.id);
+    d.env
+        .dokku(["storage:ensure-directory", "--chown", "false", &name])
+        .success();
+    let host_dir = d.env.lib_root().join("data/storage").join(&name);
+    let spec = format!("{}:/storage", host_dir.display());
+    d.env.dokku(["storage:mount", &app, &spec]).success();
+
+    let src = d.hello_source("cron");
+    std::fs::write(
+        src.join("app.json"),
+        r#"{"cron": [{"command": "sh -c 'echo fired $DYNO >> /storage/cron.log; sleep 20'", "schedule": "* * * * *", "concurrency_policy": "forbid"}]}"#,
+    )
+    .expect("app.json");
+    commit_all(&src, "cron task");
+    let pushed = d.push(&src, &app, "main");
+    assert_eq!(pushed.code, 0, "{}", output(&pushed));
+
+    let listed = d
+        .env
+        .dokku(["cron:list", &app, "--format", "json"])
+        .success();
+    let tasks: serde_json::Value = serde_json::from_str(&listed.stdout).expect("json");
+    let id = tasks[0]["id"].as_str().expect("task id").to_string();
+    assert_eq!(tasks[0]["concurrency_policy"], "forbid");
+
+    // The prefix install's block in the user's crontab calls its own login wrapper.
+    let table = crate::harness::run(std::process::Command::new("crontab").args([
+        "-l",
+        "-u",
+        d.env.var("DOKKU_SYSTEM_USER"),
+    ]));
+    let login = d.env.prefix().join("bin/dokku-login");
+    let line = format!("* * * * * {} cron:run {app} {id}", login.display());
+    assert!(
+        table.stdout.contains(&line),
+        "{line} not in:\n{}",
+        table.stdout
+    );
+
+    // cron fires each minute: wait for up to two of them.
+    let log = host_dir.join("cron.log");
+    let start = Instant::now();
+    while !log.exists() && start.elapsed() < Duration::from_secs(150) {
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(text.starts_with("fired cron."), "cron.log: {text:?}");
+
+    // forbid: the run cron started sleeps 20 s after writing, so another is refused.
+    let refused = d.env.dokku(["cron:run", &app, &id]);
+    assert_eq!(refused.code, 1, "{}", output(&refused));
+    assert!(
+        refused.stderr.contains(&format!(
+            "{app} currently has a cron lock in place for {id}. Exiting..."
+        )),
+        "{}",
+        output(&refused)
+    );
+
+    let destroyed = d.env.dokku(["apps:destroy", &app, "--force"]);
+    assert_eq!(destroyed.code, 0, "{}", output(&destroyed));
+    let after = crate::harness::run(std::process::Command::new("crontab").args([
+        "-l",
+        "-u",
+        d.env.var("DOKKU_SYSTEM_USER"),
+    ]));
+    assert!(!after.stdout.contains(&line), "{}", after.stdout);
+}
