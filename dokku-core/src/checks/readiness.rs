@@ -6,7 +6,9 @@
 //! listen still gets traffic. Here the check polls the container's web port every
 //! 100 ms with an HTTP GET of `/` and is satisfied by the first answer with a status
 //! below 500 (a 404 or a redirect is an answering app; a 502 or 503 is not ready),
-//! waiting at most `default-wait` seconds, the same cap as Dokku's wait. An uptime
+//! waiting at most `default-wait` seconds, the length of Dokku's wait, and never
+//! less than Dokku's default of 10 (operators lower `default-wait` to shorten the
+//! fixed wait, which must not make a slower-booting app fail here). An uptime
 //! guard (`uptime-guard` seconds, default 2) follows, which catches a process that
 //! answers once and then dies.
 //!
@@ -85,6 +87,12 @@ pub fn uptime_guard(props: &PropertyStore, app: &str) -> u64 {
         .and_then(|v| v.trim().parse().ok())
         .filter(|s| *s <= MAX_UPTIME_GUARD)
         .unwrap_or(DEFAULT_UPTIME_GUARD)
+}
+
+/// How long the readiness check waits for an answer at most: `default-wait`
+/// seconds, and at least Dokku's default of 10.
+pub fn cap(props: &PropertyStore) -> Duration {
+    Duration::from_secs(super::default_wait(props).max(super::DEFAULT_UPTIME_WAIT))
 }
 
 /// The raw value of `key` for `app` (or `--global`), empty when unset: a report value.
@@ -303,6 +311,15 @@ mod tests {
         let props = PropertyStore::new(dir.path());
         assert_eq!(default_mode(&props, "a"), DefaultMode::Readiness);
         assert_eq!(uptime_guard(&props, "a"), 2);
+        assert_eq!(cap(&props), Duration::from_secs(10));
+        props
+            .write(PLUGIN, GLOBAL, "default-wait", "0")
+            .expect("write");
+        assert_eq!(cap(&props), Duration::from_secs(10), "never below 10");
+        props
+            .write(PLUGIN, GLOBAL, "default-wait", "45")
+            .expect("write");
+        assert_eq!(cap(&props), Duration::from_secs(45));
         props
             .write(PLUGIN, GLOBAL, MODE_KEY, "uptime")
             .expect("write");

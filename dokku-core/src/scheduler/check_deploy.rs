@@ -7,8 +7,6 @@
 //! (`checks default-wait` seconds, default 10). A failure stops the container,
 //! prints its output and the failed check, and fails.
 
-use std::time::Duration;
-
 use crate::checks::readiness::{self, DefaultMode};
 use crate::checks::{self, healthcheck, Healthcheck};
 use crate::deploy::{DeployError, Host};
@@ -164,7 +162,7 @@ pub fn check_deploy(host: &dyn Host, req: &CheckRequest<'_>) -> Result<(), Deplo
 }
 
 /// The default check of a web container: its port answers HTTP below 500 within
-/// `default-wait` seconds, then it stays up for `uptime-guard` seconds. On failure,
+/// [`readiness::cap`], then it stays up for `uptime-guard` seconds. On failure,
 /// returns the hint to print, if there is a known fix.
 fn readiness_check(
     host: &dyn Host,
@@ -173,7 +171,7 @@ fn readiness_check(
     dyno: &str,
 ) -> Result<(), Option<String>> {
     let props = host.properties();
-    let cap = Duration::from_secs(checks::default_wait(&props));
+    let cap = readiness::cap(&props);
     let guard = readiness::uptime_guard(&props, app);
     let port = target.port;
     host.log(
