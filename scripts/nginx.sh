@@ -222,7 +222,18 @@ start() {
   rm -f "$PIDFILE"
   local log_start=0
   [[ -f "$LOGS/error.log" ]] && log_start="$(stat -c %s "$LOGS/error.log")"
-  nginx_cmd || true
+  # The master outlives this script: it must not inherit the caller's open files.
+  # A caller holding a lock on an fd (flock 9>file) would otherwise stay locked for
+  # as long as nginx runs.
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      if ((fd > 2 && fd < 255)); then
+        eval "exec ${fd}>&-" 2>/dev/null || true
+      fi
+    done
+    nginx_cmd
+  ) || true
   local _
   for _ in $(seq 1 50); do
     if pid="$(running_pid)"; then
