@@ -118,9 +118,14 @@ pub struct BadValue {
     pub hint: String,
 }
 
-/// Checks a value for `default-mode` or `uptime-guard`; other keys pass.
+/// Checks a value for `default-mode`, `uptime-guard` or `default-wait`; other keys
+/// pass.
 pub fn check_value(key: &str, value: &str) -> Result<(), BadValue> {
     match key {
+        "default-wait" if value.parse::<u64>().is_err() => Err(BadValue {
+            message: format!("Invalid value for {key}: '{value}'"),
+            hint: "give a whole number of seconds".into(),
+        }),
         MODE_KEY if DefaultMode::parse(value).is_none() => Err(BadValue {
             message: format!("Invalid value for {MODE_KEY}: '{value}'"),
             hint: format!("use one of: {}", DefaultMode::NAMES.join(", ")),
@@ -349,6 +354,8 @@ mod tests {
         for bad in ["-1", "2s", "601", "1.5", ""] {
             assert!(check_value(GUARD_KEY, bad).is_err(), "{bad}");
         }
+        assert!(check_value("default-wait", "0").is_ok());
+        assert!(check_value("default-wait", "soon").is_err());
         assert!(check_value("wait-to-retire", "anything").is_ok());
     }
 

@@ -116,12 +116,6 @@ const GLOBAL_ONLY_KEYS: [&str; 1] = ["default-wait"];
 
 /// Refuses a value the key cannot hold, before anything is written.
 fn check_value(key: &str, value: &str) -> Result<(), CommandError> {
-    if key == "default-wait" && value.parse::<u64>().is_err() {
-        return Err(
-            CommandError::fail(format!("Invalid value for default-wait: '{value}'"))
-                .hint("give a whole number of seconds"),
-        );
-    }
     dokku_core::checks::readiness::check_value(key, value)
         .map_err(|bad| CommandError::fail(bad.message).hint(bad.hint))
 }
