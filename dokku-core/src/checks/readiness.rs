@@ -16,13 +16,14 @@
 //! default, or `uptime` for Dokku's fixed wait) and `uptime-guard`. Non-web process
 //! types always get the uptime check.
 
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use crate::docker::Docker;
 use crate::property::{PropertyStore, GLOBAL};
 
-use super::healthcheck::{http_get, Target};
+use super::healthcheck::Target;
 use super::PLUGIN;
 
 /// The property naming the default check's mode.
@@ -38,6 +39,8 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
 /// Longest one probe waits to connect and for the whole answer: a server that
 /// accepts and then hangs is asked again rather than holding the check.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Most bytes of an answer read before its status line must have come.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How often the container's state is asked while its port does not answer: a
 /// process that died fails the check at once instead of at the cap.
 const INSPECT_EVERY: Duration = Duration::from_secs(1);
@@ -207,21 +210,20 @@ pub fn wait_ready(
         .host_header
         .map(str::to_string)
         .unwrap_or_else(|| format!("{}:{port}", target.ip));
-    let headers = [("Host".to_string(), host)];
     let start = Instant::now();
     let deadline = start + cap;
     let mut last_inspect: Option<Instant> = None;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let timeout = left.clamp(Duration::from_millis(1), PROBE_TIMEOUT);
-        let last = match http_get(addr, "/", &headers, timeout) {
-            Ok((status, _)) if status < 500 => {
+        let last = match status_of(addr, &host, timeout) {
+            Ok(status) if status < 500 => {
                 return Ok(Ready {
                     status,
                     after: start.elapsed(),
                 })
             }
-            Ok((status, _)) => format!("GET / answered HTTP {status}"),
+            Ok(status) => format!("GET / answered HTTP {status}"),
             Err(e) => e,
         };
         if last_inspect.is_none_or(|at| at.elapsed() >= INSPECT_EVERY) {
@@ -235,6 +237,47 @@ pub fn wait_ready(
             return Err(NotReady::NoAnswer { port, cap, last });
         }
         std::thread::sleep(interval.min(deadline - now));
+    }
+}
+
+/// The status of `GET /` at `addr`. Only the status line is read: a server that
+/// keeps the connection open after its answer (or sends a long body) is ready as
+/// soon as that line is in. The container is untrusted: any bytes give a status or
+/// a one-line error.
+fn status_of(addr: SocketAddr, host: &str, timeout: Duration) -> Result<u16, String> {
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let _ = stream.set_read_timeout(Some(timeout));
+    let _ = stream.set_write_timeout(Some(timeout));
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: dokku-healthcheck\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send a request to {addr}: {e}"))?;
+    let mut head: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.contains(&b'\n') && head.len() < MAX_HEAD_BYTES {
+        let n = stream
+            .read(&mut buf)
+            .map_err(|e| format!("no answer from {addr}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    if head.is_empty() {
+        return Err(format!("{addr} closed the connection without an answer"));
+    }
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split_whitespace();
+    match (
+        words.next(),
+        words.next().and_then(|c| c.parse::<u16>().ok()),
+    ) {
+        (Some(version), Some(status)) if version.starts_with("HTTP/") => Ok(status),
+        _ => Err(format!("{addr} answered something that is not HTTP")),
     }
 }
 
@@ -373,6 +416,44 @@ mod tests {
         .expect("ready");
         assert_eq!(ready.status, 404);
         assert_eq!(server.join().expect("server"), vec!["app.example"; 3]);
+    }
+
+    /// A server that answers and keeps the connection open is ready at once, and
+    /// one that speaks another protocol is not ready.
+    #[test]
+    fn only_the_status_line_counts() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for answer in [
+                &b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial"[..],
+                b"+OK redis-like\r\n",
+                b"",
+            ] {
+                let (mut s, _) = listener.accept().expect("accept");
+                let mut buf = [0u8; 2048];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(answer);
+                if answer.is_empty() {
+                    drop(s);
+                } else {
+                    // Kept open until every probe is done.
+                    held.push(s);
+                }
+            }
+            held.len()
+        });
+        let long = Duration::from_secs(30);
+        assert_eq!(status_of(addr, "h", long), Ok(200));
+        let other = status_of(addr, "h", long).expect_err("not HTTP");
+        assert_eq!(other, format!("{addr} answered something that is not HTTP"));
+        let closed = status_of(addr, "h", long).expect_err("closed");
+        assert_eq!(
+            closed,
+            format!("{addr} closed the connection without an answer")
+        );
+        assert_eq!(server.join().expect("server"), 2);
     }
 
     #[test]
