@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::{commit_all, docker, output, skipped, Deployer};
-use crate::interrupted::{set_default_wait, spawn_dokku, upcoming};
+use crate::interrupted::{set_default_mode, set_default_wait, spawn_dokku, upcoming};
 
 #[test]
 fn builds_cancel_stops_a_running_build_and_the_next_push_deploys() {
@@ -25,6 +25,7 @@ fn builds_cancel_stops_a_running_build_and_the_next_push_deploys() {
         .join(".deploy.lock");
 
     // A rebuild held in its checks (20 s of uptime wanted) is running.
+    set_default_mode(&d, "uptime");
     set_default_wait(&d, "20");
     let log = d.env.scratch("logs").join("rebuild-cancel.log");
     let mut child = spawn_dokku(&d, &["ps:rebuild", &app], &log);
@@ -61,6 +62,7 @@ fn builds_cancel_stops_a_running_build_and_the_next_push_deploys() {
 
     // The next push deploys (and removes what the canceled deploy left).
     set_default_wait(&d, "1");
+    set_default_mode(&d, "readiness");
     std::fs::write(src.join("CHANGED"), "after the cancel\n").expect("write");
     commit_all(&src, "after the cancel");
     let push = d.push(&src, &app, "main");

@@ -271,7 +271,10 @@ fn a_second_push_during_a_deploy_is_refused_by_the_deploy_lock() {
     let app = d.app("locked");
     let src = d.hello_source("locked");
     assert_eq!(d.push(&src, &app, "main").code, 0);
-    // Make the next deploy slow: five seconds of uptime check.
+    // Make the next deploy slow: five seconds of uptime check (Dokku's fixed wait).
+    d.env
+        .dokku(["checks:set", "--global", "default-mode", "uptime"])
+        .success();
     d.env
         .dokku([
             "__core",

@@ -113,8 +113,8 @@ impl Deployer {
             user: current_user(),
         };
         d.install_label_plugin();
-        // Short waits: a second of uptime for the default check, old containers
-        // retired at once.
+        // Short waits: a second of uptime for the default check (and of uptime
+        // guard after a web container's readiness), old containers retired at once.
         d.env
             .dokku([
                 "__core",
@@ -128,6 +128,9 @@ impl Deployer {
             .success();
         d.env
             .dokku(["checks:set", "--global", "wait-to-retire", "0"])
+            .success();
+        d.env
+            .dokku(["checks:set", "--global", "uptime-guard", "1"])
             .success();
         d.start_sshd();
         let keys = d.env.scratch("client");

@@ -68,6 +68,15 @@ pub(crate) fn upcoming(app: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Sets the default check's mode (`uptime`: Dokku's fixed wait of `default-wait`
+/// seconds, which holds a deploy in its checks; `readiness`: done once the web port
+/// answers).
+pub(crate) fn set_default_mode(d: &Deployer, mode: &str) {
+    d.env
+        .dokku(["checks:set", "--global", "default-mode", mode])
+        .success();
+}
+
 pub(crate) fn set_default_wait(d: &Deployer, seconds: &str) {
     d.env
         .dokku([
@@ -86,6 +95,7 @@ pub(crate) fn set_default_wait(d: &Deployer, seconds: &str) {
 /// checked (the checks wait `default-wait` seconds of uptime). Returns the orphan's
 /// name.
 fn kill_while_deploying_web(d: &Deployer, app: &str, round: u32) -> String {
+    set_default_mode(d, "uptime");
     set_default_wait(d, "20");
     let log = d.env.scratch("logs").join(format!("rebuild-{round}.log"));
     let child = spawn_dokku(d, &["ps:rebuild", app], &log);
@@ -108,6 +118,7 @@ fn kill_while_deploying_web(d: &Deployer, app: &str, round: u32) -> String {
     assert!(text.contains("-----> Deploying web (count=1)"), "{text}");
     kill_group(child);
     set_default_wait(d, "1");
+    set_default_mode(d, "readiness");
     orphan
 }
 

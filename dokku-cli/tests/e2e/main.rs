@@ -28,6 +28,7 @@ mod nginx_support;
 mod ops;
 mod proxy;
 mod ps;
+mod readiness;
 mod registry;
 mod routing;
 mod sources;

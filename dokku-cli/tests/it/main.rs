@@ -7,6 +7,7 @@ mod bash_library;
 mod boot;
 mod buildpacks;
 mod builds;
+mod checks_settings;
 mod concurrent_writers;
 mod config;
 mod deploy_commands;

@@ -4,11 +4,13 @@
 //! Properties (plugin `checks`): `disabled` and `skipped` (comma lists of process
 //! types, or `_all_`), `wait-to-retire` (app, then global, default 60 seconds) and the
 //! global-only `default-wait` (default 10): the uptime a container needs when its
-//! process type has no healthchecks in `app.json`.
+//! process type has no healthchecks in `app.json`, and for `web` the most the
+//! readiness check waits (`readiness`: `default-mode`, `uptime-guard`).
 
 pub mod healthcheck;
 pub mod http;
 pub mod legacy;
+pub mod readiness;
 
 use std::time::{Duration, Instant};
 

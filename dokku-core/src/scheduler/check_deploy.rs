@@ -1,10 +1,13 @@
 //! `check-deploy APP CID TYPE PORT IP [INDEX]` for docker-local: the checks a new
 //! container passes before it replaces the old one.
 //!
-//! The process type's `app.json` healthchecks run in order; a type without any gets
-//! the default uptime check (`checks default-wait` seconds, default 10). A failure
-//! stops the container, prints its output and the failed check, and fails.
+//! The process type's `app.json` healthchecks run in order. A type without any gets
+//! the default check: for `web` (with a container address) the readiness check of
+//! `checks::readiness` unless `default-mode` is `uptime`, else the uptime check
+//! (`checks default-wait` seconds, default 10). A failure stops the container,
+//! prints its output and the failed check, and fails.
 
+use crate::checks::readiness::{self, DefaultMode};
 use crate::checks::{self, healthcheck, Healthcheck};
 use crate::deploy::{DeployError, Host};
 use crate::log::Level;
@@ -49,7 +52,11 @@ pub fn check_deploy(host: &dyn Host, req: &CheckRequest<'_>) -> Result<(), Deplo
             list.extend(checks::legacy::parse(&text));
         }
     }
-    if list.is_empty() {
+    let default_readiness = list.is_empty()
+        && req.proc_type == "web"
+        && !req.ip.is_empty()
+        && readiness::default_mode(&props, req.app) == DefaultMode::Readiness;
+    if list.is_empty() && !default_readiness {
         list.push(Healthcheck {
             kind: "startup".into(),
             name: "default".into(),
@@ -72,6 +79,13 @@ pub fn check_deploy(host: &dyn Host, req: &CheckRequest<'_>) -> Result<(), Deplo
     };
     let docker = host.docker();
     let mut failed: Vec<String> = Vec::new();
+    let mut hint: Option<String> = None;
+    if default_readiness {
+        if let Err(fix) = readiness_check(host, &target, req.app, &dyno) {
+            failed.push("default".into());
+            hint = fix;
+        }
+    }
     for check in &list {
         host.log(
             Level::Verbose,
@@ -141,5 +155,71 @@ pub fn check_deploy(host: &dyn Host, req: &CheckRequest<'_>) -> Result<(), Deplo
             failed.len()
         ),
     );
+    if let Some(hint) = hint {
+        host.log(Level::Stderr, &format!("       hint: {hint}"));
+    }
     Err(DeployError::Exit { code: 1 })
+}
+
+/// The default check of a web container: its port answers HTTP below 500 within
+/// [`readiness::cap`], then it stays up for `uptime-guard` seconds. On failure,
+/// returns the hint to print, if there is a known fix.
+fn readiness_check(
+    host: &dyn Host,
+    target: &healthcheck::Target<'_>,
+    app: &str,
+    dyno: &str,
+) -> Result<(), Option<String>> {
+    let props = host.properties();
+    let cap = readiness::cap(&props);
+    let guard = readiness::uptime_guard(&props, app);
+    let port = target.port;
+    host.log(
+        Level::Verbose,
+        &format!(
+            "Running healthcheck name='default' path='/' port={port} timeout={} type='readiness' uptime-guard={guard} wait=0.1",
+            cap.as_secs()
+        ),
+    );
+    let docker = host.docker();
+    let ready = match readiness::wait_ready(docker, target, cap, readiness::POLL_INTERVAL) {
+        Ok(ready) => ready,
+        Err(not_ready) => {
+            host.log(
+                Level::Warn,
+                &format!("Healthcheck failed name='default': {not_ready}"),
+            );
+            return Err(match not_ready {
+                readiness::NotReady::NoAnswer { .. } => Some(format!(
+                    "make the web process listen on port {port} (its PORT) and answer HTTP, raise the wait with `dokku checks:set --global default-wait N`, or keep Dokku's fixed wait with `dokku checks:set {app} default-mode uptime`"
+                )),
+                readiness::NotReady::Died { .. } => None,
+            });
+        }
+    };
+    host.log(
+        Level::Verbose,
+        &format!(
+            "Port {port} answered HTTP {} after {:.2}s ({dyno})",
+            ready.status,
+            ready.after.as_secs_f64()
+        ),
+    );
+    if guard > 0 {
+        host.log(
+            Level::Verbose,
+            &format!("Waiting for {guard} seconds of uptime ({dyno})"),
+        );
+    }
+    if let Err(reason) = checks::uptime(docker, target.cid, guard) {
+        host.log(
+            Level::Warn,
+            &format!(
+                "Healthcheck failed name='default': port {port} answered, but within the {guard}s uptime guard: {reason}"
+            ),
+        );
+        return Err(None);
+    }
+    host.log(Level::Verbose, "Healthcheck succeeded name='default'");
+    Ok(())
 }

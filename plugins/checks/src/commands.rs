@@ -70,13 +70,21 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 existing_app(ctx, args)?
             };
             let key = args.get(1).map(String::as_str).unwrap_or("");
-            if key != "wait-to-retire" {
-                return Err(CommandError::fail(
-                    "Invalid key specified, valid keys include: wait-to-retire",
-                ));
+            if !SET_KEYS.contains(&key) {
+                return Err(CommandError::fail(format!(
+                    "Invalid key specified, valid keys include: {}",
+                    SET_KEYS.join(", ")
+                )));
+            }
+            if GLOBAL_ONLY_KEYS.contains(&key) && app != GLOBAL {
+                return Err(
+                    CommandError::fail(format!("{key} can only be set globally"))
+                        .hint(format!("dokku checks:set --global {key} VALUE")),
+                );
             }
             match args.get(2).filter(|v| !v.is_empty()) {
                 Some(value) => {
+                    check_value(key, value)?;
                     ctx.log(Level::Info2, &format!("Setting {key} to {value}"));
                     props.write(PLUGIN, &app, key, value).map_err(prop_err)?;
                 }
@@ -93,6 +101,24 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
             "`{other}` is not a dokku command."
         ))),
     }
+}
+
+/// The keys `checks:set` takes. Dokku takes only `wait-to-retire`; the others set
+/// the default check (`dokku_core::checks::readiness`).
+const SET_KEYS: [&str; 4] = [
+    "wait-to-retire",
+    "default-mode",
+    "uptime-guard",
+    "default-wait",
+];
+
+/// Keys that only exist globally, as in Dokku (`default-wait`).
+const GLOBAL_ONLY_KEYS: [&str; 1] = ["default-wait"];
+
+/// Refuses a value the key cannot hold, before anything is written.
+fn check_value(key: &str, value: &str) -> Result<(), CommandError> {
+    dokku_core::checks::readiness::check_value(key, value)
+        .map_err(|bad| CommandError::fail(bad.message).hint(bad.hint))
 }
 
 fn types_arg(args: &[String]) -> Vec<String> {

@@ -34,5 +34,49 @@ pub(crate) fn checks_report(props: &PropertyStore, app: &str) -> Report {
             .flag("--checks-skipped-list", list("skipped"))
             .flag("--checks-wait-to-retire", get(app));
     }
+    readiness_flags(&mut report, props, app);
     report
+}
+
+/// The default check's keys (`default-mode`, `uptime-guard`, app + global, and the
+/// global-only `default-wait`), in Dokku's shape: the raw app value, the raw global
+/// value and the computed one.
+fn readiness_flags(report: &mut Report, props: &PropertyStore, app: &str) {
+    use dokku_core::checks::readiness::{self, GUARD_KEY, MODE_KEY};
+    report
+        .flag(
+            "--checks-computed-default-mode",
+            readiness::default_mode(props, app).as_str(),
+        )
+        .flag(
+            "--checks-global-default-mode",
+            readiness::raw_global(props, MODE_KEY),
+        )
+        .flag(
+            "--checks-computed-uptime-guard",
+            readiness::uptime_guard(props, app).to_string(),
+        )
+        .flag(
+            "--checks-global-uptime-guard",
+            readiness::raw_global(props, GUARD_KEY),
+        )
+        .flag(
+            "--checks-computed-default-wait",
+            checks::default_wait(props).to_string(),
+        )
+        .flag(
+            "--checks-global-default-wait",
+            readiness::raw_global(props, "default-wait"),
+        );
+    if app != GLOBAL {
+        report
+            .flag(
+                "--checks-default-mode",
+                readiness::raw(props, app, MODE_KEY),
+            )
+            .flag(
+                "--checks-uptime-guard",
+                readiness::raw(props, app, GUARD_KEY),
+            );
+    }
 }
