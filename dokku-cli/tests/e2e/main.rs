@@ -26,6 +26,7 @@ mod ops;
 mod proxy;
 mod ps;
 mod registry;
+mod releases;
 mod routing;
 mod sources;
 mod ssh_gate;

@@ -231,7 +231,22 @@ pub fn deploy(
     host.fire_checked(
         "scheduler-deploy",
         &[&scheduler, app, tag, proc_type.unwrap_or("")],
-    )
+    )?;
+    // Ours: what now runs becomes a release when it differs from the last one. A
+    // release that cannot be recorded does not undo a deploy that is serving.
+    match crate::releases::capture::record_after_deploy(host, app, tag) {
+        Ok(Some(release)) => host.log(
+            Level::Verbose,
+            &format!(
+                "Recorded release {} ({})",
+                release.name(),
+                release.description
+            ),
+        ),
+        Ok(None) => {}
+        Err(e) => host.log(Level::Warn, &format!("Release not recorded: {e}")),
+    }
+    Ok(())
 }
 
 /// The app's URLs: what `domains-urls APP urls` answers, else (no proxy installed)

@@ -70,9 +70,15 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                 existing_app(ctx, args)?
             };
             let key = args.get(1).map(String::as_str).unwrap_or("");
-            if key != "wait-to-retire" {
+            // Ours (releases/watch.rs): the automatic-rollback window, checked here.
+            if key == dokku_core::releases::watch::PROPERTY {
+                if let Some(value) = args.get(2).filter(|v| !v.is_empty()) {
+                    dokku_core::releases::watch::check_window(value)
+                        .map_err(|e| CommandError::fail(e).hint("0 turns the watch window off"))?;
+                }
+            } else if key != "wait-to-retire" {
                 return Err(CommandError::fail(
-                    "Invalid key specified, valid keys include: wait-to-retire",
+                    "Invalid key specified, valid keys include: wait-to-retire, watch-window",
                 ));
             }
             match args.get(2).filter(|v| !v.is_empty()) {
