@@ -30,7 +30,11 @@ fn release_and_deploy_fires_release_then_the_scheduler() {
         fired,
         "builder-release dockerfile web latest\nscheduler-deploy docker-local web latest"
     );
-    assert!(host.log_text().starts_with("-----> Releasing web...\n-----> Deploying web via the docker-local scheduler...\n=====> Application deployed:\n"));
+    let log = host.log_text();
+    assert!(
+        log.starts_with("-----> Releasing web...\n-----> Deploying web via the docker-local scheduler...\n       Recorded release v1 (deploy)\n=====> Application deployed:\n"),
+        "{log}"
+    );
 }
 
 #[test]
