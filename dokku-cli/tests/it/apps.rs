@@ -824,7 +824,7 @@ fn every_report_speaks_json() {
     );
     assert_eq!(
         f.dokku(&["checks:report", "--global", "--format", "json"]).success().stdout,
-        "{\"checks-computed-wait-to-retire\":\"60\",\"checks-global-wait-to-retire\":\"\",\"computed-wait-to-retire\":\"60\",\"global-wait-to-retire\":\"\"}\n"
+        "{\"checks-computed-wait-to-retire\":\"60\",\"checks-computed-watch-window\":\"0\",\"checks-global-wait-to-retire\":\"\",\"checks-global-watch-window\":\"\",\"computed-wait-to-retire\":\"60\",\"computed-watch-window\":\"0\",\"global-wait-to-retire\":\"\",\"global-watch-window\":\"\"}\n"
     );
 }
 

@@ -36,18 +36,10 @@ pub fn current_state(host: &dyn Host, app: &str, tag: &str) -> Option<Release> {
     let layout = host.layout();
     let docker = host.docker();
     let image = crate::image::app_image_name(app, Some(tag), None);
-    // The image the app's containers were created from is the truth; the tag may
-    // already point elsewhere.
-    let image_id = crate::scheduler::slots(layout, app)
-        .first()
-        .and_then(|s| docker.container_inspect(&s.cid))
-        .map(|c| c.image_id)
-        .filter(|id| !id.is_empty())
-        .or_else(|| docker.image_id(&image))?;
-    let builder = docker
-        .image_labels(&image_id)
-        .map(|labels| crate::deploy::image_source_type(&labels))
-        .unwrap_or_default();
+    // Right after a successful deploy the tag names what the containers run (one
+    // docker call: an unchanged redeploy pays only this to find it has nothing to
+    // record); the builder is looked up only for a release that is recorded.
+    let image_id = docker.image_id(&image)?;
     let config: BTreeMap<String, String> = ConfigStore::new(&layout.lib_root)
         .all(&ConfigScope::app(app))
         .map(|env| env.into_iter().map(|(k, v)| (k.into_string(), v)).collect())
@@ -73,7 +65,7 @@ pub fn current_state(host: &dyn Host, app: &str, tag: &str) -> Option<Release> {
         image_id,
         image,
         registry_image: crate::registry::pushed_release(&props, app),
-        builder,
+        builder: String::new(),
         git_rev: config.get(&rev_var).cloned(),
         build_id: host.var(crate::env::DOKKU_BUILD_ID).map(str::to_string),
         user,
@@ -137,6 +129,11 @@ pub fn record_after_deploy(
             (None, Some(description)) => state.description = description,
             (None, None) => return Ok(None),
         }
+        state.builder = host
+            .docker()
+            .image_labels(&state.image_id)
+            .map(|labels| crate::deploy::image_source_type(&labels))
+            .unwrap_or_default();
         store.append_locked(state)?
     };
     super::keep::sync(host, app);
