@@ -21,6 +21,7 @@ mod native_services;
 mod plugins;
 mod proxy;
 mod registry_auth;
+mod releases;
 mod schedulers_cron;
 mod sigil;
 mod ssh;
