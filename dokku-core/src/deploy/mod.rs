@@ -103,13 +103,22 @@ pub fn receive(
 /// `App build failed`.
 pub fn build(host: &dyn Host, app: &str, builder: &str, workdir: &str) -> Result<(), DeployError> {
     let docker = host.docker();
-    let previous = docker
-        .image_ls(&[
-            "label=com.dokku.image-stage=release".to_string(),
-            app_label_filter(app),
-        ])
-        .into_iter()
-        .next();
+    // The latest release names the image exactly (ours). Without one, Dokku's
+    // lookup: the newest image with the release label, which can also be one of
+    // that image's own parent layers when they were created in the same second.
+    let previous = crate::releases::AppReleases::new(host.layout(), app)
+        .latest()
+        .map(|r| r.short_image())
+        .filter(|id| docker.image_id(id).is_some())
+        .or_else(|| {
+            docker
+                .image_ls(&[
+                    "label=com.dokku.image-stage=release".to_string(),
+                    app_label_filter(app),
+                ])
+                .into_iter()
+                .next()
+        });
     let status = host.fire("builder-build", &[builder, app, workdir])?;
     if status == 0 {
         return Ok(());
