@@ -42,6 +42,7 @@
 //! | [`certs`] | TLS certificates (`certs:*`) |
 //! | [`archive`] | untrusted archives checked before extraction (`git:from-archive`, `certs:add`) |
 //! | [`registry`] | image repositories, registry servers, push-on-release (`registry:*`) |
+//! | [`releases`] | release history, rollback and the watch window (`releases:*`; ours) |
 //! | [`ps`] | the Procfile and process scale |
 //! | [`appjson`] | `app.json` |
 //! | [`checks`] | zero-downtime checks and healthchecks |
@@ -91,6 +92,7 @@ pub mod property;
 pub mod proxy;
 pub mod ps;
 pub mod registry;
+pub mod releases;
 pub mod report;
 pub mod resource;
 pub mod scheduler;

@@ -45,6 +45,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_resource::PLUGIN,
     &dokku_plugin_storage::PLUGIN,
     &dokku_plugin_trace::PLUGIN,
+    &dokku_plugin_releases::PLUGIN,
 ];
 
 /// The linked core plugin called `name` (its folder name), if this binary has one.

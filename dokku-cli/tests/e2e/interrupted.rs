@@ -35,7 +35,7 @@ pub(crate) fn spawn_dokku(d: &Deployer, args: &[&str], log: &Path) -> Child {
 }
 
 /// SIGKILL to the process group `child` leads, then reaps it.
-fn kill_group(mut child: Child) {
+pub(crate) fn kill_group(mut child: Child) {
     let pgid = child.id();
     let killed = std::process::Command::new("kill")
         .args(["-KILL", "--", &format!("-{pgid}")])

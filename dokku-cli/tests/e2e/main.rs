@@ -30,6 +30,7 @@ mod proxy;
 mod ps;
 mod readiness;
 mod registry;
+mod releases;
 mod routing;
 mod sources;
 mod ssh_gate;

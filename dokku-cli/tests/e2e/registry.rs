@@ -166,4 +166,33 @@ fn push_on_release_pushes_each_release_and_a_missing_image_is_pulled_back_and_se
     let (status, body) = d.get(&app, "/");
     assert_eq!(status, 200, "{body}");
     assert_eq!(image_of("web.1"), remote);
+
+    // Issue 15: a rollback to a release whose image was pruned pulls it back from
+    // the registry. v2 is a new image; with no release images kept, cleanup prunes
+    // v1's.
+    let rev1 = crate::harness::git(&src, &["rev-parse", "HEAD"])
+        .stdout
+        .trim()
+        .to_string();
+    std::fs::write(src.join("www/v2.txt"), "v2").expect("write");
+    crate::harness::commit_all(&src, "v2");
+    let push = d.push(&src, &app, "main");
+    assert_eq!(push.code, 0, "{}", output(&push));
+    d.env.dokku(["releases:set", &app, "keep", "0"]).success();
+    d.env.dokku(["cleanup", &app]).success();
+    assert_ne!(
+        docker(["image", "inspect", &remote]).code,
+        0,
+        "v1's image pruned"
+    );
+    let rollback = d.env.dokku(["releases:rollback", &app, "v1"]);
+    let text = output(&rollback);
+    assert_eq!(rollback.code, 0, "{text}");
+    assert!(
+        text.contains(&format!("pulling {remote} from registry")),
+        "{text}"
+    );
+    let (status, body) = d.get(&app, "/");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(&format!("GIT_REV={rev1}")), "{body}");
 }

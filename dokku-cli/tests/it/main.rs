@@ -22,6 +22,7 @@ mod native_services;
 mod plugins;
 mod proxy;
 mod registry_auth;
+mod releases;
 mod schedulers_cron;
 mod shell;
 mod sigil;

@@ -96,7 +96,7 @@ impl AppJsonError {
     }
 }
 
-fn data_dir(layout: &Layout, app: &str) -> PathBuf {
+pub(crate) fn data_dir(layout: &Layout, app: &str) -> PathBuf {
     layout.app_data_dir(PLUGIN, app)
 }
 

@@ -103,13 +103,22 @@ pub fn receive(
 /// `App build failed`.
 pub fn build(host: &dyn Host, app: &str, builder: &str, workdir: &str) -> Result<(), DeployError> {
     let docker = host.docker();
-    let previous = docker
-        .image_ls(&[
-            "label=com.dokku.image-stage=release".to_string(),
-            app_label_filter(app),
-        ])
-        .into_iter()
-        .next();
+    // The latest release names the image exactly (ours). Without one, Dokku's
+    // lookup: the newest image with the release label, which can also be one of
+    // that image's own parent layers when they were created in the same second.
+    let previous = crate::releases::AppReleases::new(host.layout(), app)
+        .latest()
+        .map(|r| r.short_image())
+        .filter(|id| docker.image_id(id).is_some())
+        .or_else(|| {
+            docker
+                .image_ls(&[
+                    "label=com.dokku.image-stage=release".to_string(),
+                    app_label_filter(app),
+                ])
+                .into_iter()
+                .next()
+        });
     let status = host.fire("builder-build", &[builder, app, workdir])?;
     if status == 0 {
         return Ok(());
@@ -231,7 +240,22 @@ pub fn deploy(
     host.fire_checked(
         "scheduler-deploy",
         &[&scheduler, app, tag, proc_type.unwrap_or("")],
-    )
+    )?;
+    // Ours: what now runs becomes a release when it differs from the last one. A
+    // release that cannot be recorded does not undo a deploy that is serving.
+    match crate::releases::capture::record_after_deploy(host, app, tag) {
+        Ok(Some(release)) => host.log(
+            Level::Verbose,
+            &format!(
+                "Recorded release {} ({})",
+                release.name(),
+                release.description
+            ),
+        ),
+        Ok(None) => {}
+        Err(e) => host.log(Level::Warn, &format!("Release not recorded: {e}")),
+    }
+    Ok(())
 }
 
 /// The app's URLs: what `domains-urls APP urls` answers, else (no proxy installed)

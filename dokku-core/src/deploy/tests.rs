@@ -17,6 +17,33 @@ fn a_failed_build_restores_the_previous_release() {
         .contains(" !     Retagging old image sha256:old as dokku/web:latest\n"));
 }
 
+/// Issue 15: the latest release names the image to put back, whatever order
+/// `docker image ls` gives images created in the same second.
+#[test]
+fn a_failed_build_restores_the_latest_release_image() {
+    let mut host = FakeHost::new();
+    host.fake
+        .respond_ok(&["image", "ls"], "sha256:parentlayer\n");
+    host.fake
+        .respond_ok(&["image", "inspect"], "sha256:0123456789abcdef\n");
+    let store = crate::releases::AppReleases::new(&host.layout, "web");
+    std::fs::create_dir_all(store.dir()).expect("mkdir");
+    std::fs::write(
+        store.dir().join("v1.json"),
+        r#"{"version":1,"created_at":"","description":"deploy","image_id":"sha256:0123456789abcdef","image":"dokku/web:latest"}"#,
+    )
+    .expect("write");
+    host.on("builder-build", |_, _| (1, String::new()));
+    build(&host, "web", "dockerfile", "/tmp/x").expect_err("fails");
+    assert!(
+        host.fake
+            .calls()
+            .contains(&"image tag 0123456789ab dokku/web:latest".to_string()),
+        "{:?}",
+        host.fake.calls()
+    );
+}
+
 #[test]
 fn release_and_deploy_fires_release_then_the_scheduler() {
     let host = FakeHost::new();
@@ -30,7 +57,11 @@ fn release_and_deploy_fires_release_then_the_scheduler() {
         fired,
         "builder-release dockerfile web latest\nscheduler-deploy docker-local web latest"
     );
-    assert!(host.log_text().starts_with("-----> Releasing web...\n-----> Deploying web via the docker-local scheduler...\n=====> Application deployed:\n"));
+    let log = host.log_text();
+    assert!(
+        log.starts_with("-----> Releasing web...\n-----> Deploying web via the docker-local scheduler...\n       Recorded release v1 (deploy)\n=====> Application deployed:\n"),
+        "{log}"
+    );
 }
 
 #[test]

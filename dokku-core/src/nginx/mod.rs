@@ -317,6 +317,12 @@ pub fn template_vars(
     set("SSL_SERVER_NAME", ssl_names.join(" "));
     set("DOKKU_APP_LISTENERS", web_listeners.join(" "));
     set("DOKKU_APP_WEB_LISTENERS", web_listeners.join(" "));
+    // Ours: the previous release's containers while a watch window runs
+    // (releases/watch.rs), as `backup` servers in the built-in template.
+    set(
+        "DOKKU_APP_WEB_BACKUP_LISTENERS",
+        crate::releases::watch::backup_listeners(host, app, web_listeners).join(" "),
+    );
     for (proc_type, count) in crate::ps::scale(&props, app).unwrap_or_default() {
         if proc_type == "web" || count == 0 {
             continue;

@@ -427,3 +427,34 @@ fn scoped_property_values_are_the_apps_the_global_and_the_one_in_force() {
         ""
     );
 }
+
+/// Issue 15: during a watch window the previous release's running web containers are
+/// `backup` servers, so nginx retries them when the new release fails to answer.
+#[test]
+fn standby_containers_of_a_watch_window_are_backup_servers() {
+    let host = deployed();
+    let layout = host.layout().clone();
+    let web = listeners(&layout, "web", "web");
+    let plain = render(&host, "web", &web).expect("render").text;
+    assert!(!plain.contains("backup"), "{plain}");
+    let old = crate::scheduler::Slot {
+        proc_type: "web".into(),
+        index: 1,
+        cid: "c1".into(),
+    };
+    crate::releases::watch::write_standby(&host, "web", &[old]);
+    // The new release took the slot at another address; c1 still runs.
+    std::fs::write(layout.container_file("web", "web", 1), "c2\n").expect("container");
+    std::fs::write(layout.ip_file("web", "web", 1), "172.17.0.9\n").expect("ip");
+    let web = listeners(&layout, "web", "web");
+    let text = render(&host, "web", &web).expect("render").text;
+    assert!(
+        text.contains(
+            "upstream web-5000 {\n  server 172.17.0.9:5000;\n  server 172.17.0.5:5000 backup;\n}"
+        ),
+        "{text}"
+    );
+    crate::releases::watch::clear_standby(&host, "web");
+    let text = render(&host, "web", &web).expect("render").text;
+    assert!(!text.contains("backup"), "{text}");
+}

@@ -299,7 +299,7 @@ pub fn push_plan(server: &str, repo: &str, version: u64, extra_tags: &str) -> Pu
     }
 }
 
-fn docker_env(host: &dyn Host, app: &str) -> Vec<(String, String)> {
+pub(crate) fn docker_env(host: &dyn Host, app: &str) -> Vec<(String, String)> {
     match app_credentials(host.layout(), app) {
         Some(dir) => vec![("DOCKER_CONFIG".into(), dir.display().to_string())],
         None => Vec::new(),

@@ -44,6 +44,10 @@ use crate::ps;
 /// The plugin name (property namespace and data directory).
 pub const PLUGIN: &str = "scheduler-docker-local";
 
+/// Seconds past the watch window before a standby container may be retired by
+/// anyone else: a deploy killed during its window leaves them to the next retire.
+const STANDBY_GRACE: u64 = 60;
+
 /// One recorded container: `CONTAINER.<proc_type>.<index>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
@@ -191,13 +195,58 @@ pub fn deploy(
         .collect();
     let wait = checks::wait_to_retire(&props, app);
     let snapshot = rollback::Snapshot::take(host, app);
-    let replaced = match deploy_steps(host, app, tag, only, &image, &labels, wait) {
+    // A watch window keeps the previous containers serving as nginx backups until
+    // the new release has lasted it (releases/watch.rs); they are registered for
+    // retirement only once it passed.
+    let window = crate::releases::watch::window(&props, app);
+    let standby = window > 0 && only.is_none() && !old.is_empty();
+    let old_ids: Vec<String> = old.iter().map(|s| s.cid.clone()).collect();
+    if standby {
+        crate::releases::watch::write_standby(host, app, &old);
+    }
+    let register_wait = if standby {
+        wait + window + STANDBY_GRACE
+    } else {
+        wait
+    };
+    let replaced = match deploy_steps(host, app, tag, only, &image, &labels, register_wait) {
         Ok(replaced) => replaced,
         Err(err) => {
+            crate::releases::watch::clear_standby(host, app);
             snapshot.restore(host);
             return Err(err);
         }
     };
+    if standby {
+        let new: Vec<Slot> = slots(layout, app)
+            .into_iter()
+            .filter(|s| !old_ids.contains(&s.cid))
+            .collect();
+        let watched = crate::releases::watch::watch(host, app, &new, window);
+        crate::releases::watch::clear_standby(host, app);
+        if let Err(reason) = watched {
+            host.log(
+                Level::Warn,
+                &format!("Release failed its watch window: {reason}"),
+            );
+            snapshot.restore(host);
+            let line = crate::releases::rollback::restored_after_watch(host, app, &reason);
+            return Err(DeployError::fail(line));
+        }
+        // Drop the backup servers, then retire the previous containers as usual.
+        match host.fire("proxy-build-config", &[app]) {
+            Ok(0) => {}
+            Ok(code) => host.log(
+                Level::Warn,
+                &format!("proxy-build-config exited {code} after the watch window of {app}"),
+            ),
+            Err(e) => host.log(Level::Warn, &e.to_string()),
+        }
+        let _ = retire::unregister_retired(layout, &old_ids);
+        for cid in &old_ids {
+            register_retired(layout, app, cid, wait)?;
+        }
+    }
 
     let current: Vec<String> = slots(layout, app).into_iter().map(|s| s.cid).collect();
     let retiring: Vec<String> = old

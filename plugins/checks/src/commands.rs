@@ -82,6 +82,13 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
                         .hint(format!("dokku checks:set --global {key} VALUE")),
                 );
             }
+            // Ours (releases/watch.rs): the automatic-rollback window, checked here.
+            if key == dokku_core::releases::watch::PROPERTY {
+                if let Some(value) = args.get(2).filter(|v| !v.is_empty()) {
+                    dokku_core::releases::watch::check_window(value)
+                        .map_err(|e| CommandError::fail(e).hint("0 turns the watch window off"))?;
+                }
+            }
             match args.get(2).filter(|v| !v.is_empty()) {
                 Some(value) => {
                     check_value(key, value)?;
@@ -103,10 +110,12 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
     }
 }
 
-/// The keys `checks:set` takes. Dokku takes only `wait-to-retire`; the others set
-/// the default check (`dokku_core::checks::readiness`).
-const SET_KEYS: [&str; 4] = [
+/// The keys `checks:set` takes. Dokku takes only `wait-to-retire`; `watch-window` is
+/// automatic rollback's (`dokku_core::releases::watch`), the others set the default
+/// check (`dokku_core::checks::readiness`).
+const SET_KEYS: [&str; 5] = [
     "wait-to-retire",
+    "watch-window",
     "default-mode",
     "uptime-guard",
     "default-wait",

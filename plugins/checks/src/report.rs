@@ -2,6 +2,7 @@
 
 use dokku_core::checks::{self, PLUGIN};
 use dokku_core::property::{PropertyStore, GLOBAL};
+use dokku_core::releases::watch;
 use dokku_core::report::Report;
 
 /// The `--checks-*` report of one app, or the global values for `--global`.
@@ -35,6 +36,23 @@ pub(crate) fn checks_report(props: &PropertyStore, app: &str) -> Report {
             .flag("--checks-wait-to-retire", get(app));
     }
     readiness_flags(&mut report, props, app);
+    // Ours: the watch window of automatic rollback (releases/watch.rs).
+    let window = |a: &str| {
+        props
+            .get(PLUGIN, a, watch::PROPERTY)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    report
+        .flag(
+            "--checks-computed-watch-window",
+            watch::window(props, app).to_string(),
+        )
+        .flag("--checks-global-watch-window", window(GLOBAL));
+    if app != GLOBAL {
+        report.flag("--checks-watch-window", window(app));
+    }
     report
 }
 
