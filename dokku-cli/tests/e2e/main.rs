@@ -30,4 +30,5 @@ mod routing;
 mod sources;
 mod ssh_gate;
 mod storage;
+mod swarm;
 mod zero_downtime;
