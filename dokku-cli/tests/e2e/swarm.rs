@@ -142,7 +142,13 @@ fn swarm_deploy_scale_zero_downtime_rollback_run_logs_and_destroy() {
     assert_eq!(running_tasks(&service), 3);
     let conf = std::fs::read_to_string(d.env.dokku_root().join(&app).join("nginx.conf"))
         .expect("nginx.conf");
-    assert_eq!(conf.matches("server 127.0.0.1:").count(), 3, "{conf}");
+    assert_eq!(
+        conf.matches("server 127.0.0.1:").count(),
+        3,
+        "{conf}\n{}\n{}",
+        output(&scaled),
+        output(&docker(["service", "ps", &service]))
+    );
     let dynos: BTreeSet<String> = (0..30)
         .filter_map(|_| get_via(nginx.http, &host, "/").ok())
         .map(|(_, body)| field(&body, "DYNO="))

@@ -23,7 +23,8 @@ pub struct Task {
     pub error: String,
     /// Its container on that node.
     pub container_id: String,
-    /// `(target, published)` of every host-mode published port, deduplicated.
+    /// `(target, published)` of each container port published in host mode, on
+    /// the node's IPv4 address.
     pub ports: Vec<(u16, u16)>,
 }
 
@@ -134,18 +135,24 @@ pub fn parse_tasks(json: &str) -> Result<Vec<Task>, ParseError> {
     Ok(raw
         .into_iter()
         .map(|t| {
-            let mut ports: Vec<(u16, u16)> = t
+            // Docker lists a host-mode port once per address family, IPv4 first,
+            // and (20.10) may give the IPv6 binding another port, even one another
+            // task holds for IPv4: only the first port of each target is the one on
+            // the node's IPv4 address, where nginx connects.
+            let mut ports: Vec<(u16, u16)> = Vec::new();
+            for p in t
                 .status
                 .port_status
                 .and_then(|p| p.ports)
                 .unwrap_or_default()
-                .into_iter()
-                .filter(|p| p.publish_mode == "host" && p.published_port != 0)
-                .map(|p| (p.target_port, p.published_port))
-                .collect();
-            // Docker lists a host-mode port once per address family.
-            ports.sort_unstable();
-            ports.dedup();
+            {
+                if p.publish_mode == "host"
+                    && p.published_port != 0
+                    && !ports.iter().any(|(target, _)| *target == p.target_port)
+                {
+                    ports.push((p.target_port, p.published_port));
+                }
+            }
             Task {
                 id: t.id,
                 slot: t.slot,

@@ -3,21 +3,21 @@ use super::tasks::{parse_services, parse_tasks, Service};
 use super::*;
 
 /// Two tasks as Docker 20.10 answers `docker inspect --type task` (trimmed): a
-/// running one whose host-mode port is listed once per address family, and one
-/// being shut down.
+/// running one whose host-mode port is listed once per address family (IPv4 first;
+/// the IPv6 binding got another port), and one being shut down.
 const TASKS: &str = r#"[
  {"ID":"vaym6p1lpupf","Slot":1,"NodeID":"ybh25t3u","DesiredState":"running",
   "Status":{"State":"running","ContainerStatus":{"ContainerID":"c3a4a01c","PID":10},
    "PortStatus":{"Ports":[
      {"Protocol":"tcp","TargetPort":5000,"PublishedPort":32769,"PublishMode":"host"},
-     {"Protocol":"tcp","TargetPort":5000,"PublishedPort":32769,"PublishMode":"host"}]}}},
+     {"Protocol":"tcp","TargetPort":5000,"PublishedPort":32768,"PublishMode":"host"}]}}},
  {"ID":"mewdbxdm43af","Slot":2,"NodeID":"ybh25t3u","DesiredState":"shutdown",
   "Status":{"State":"failed","Err":"task: non-zero exit (1)","ContainerStatus":{"ContainerID":"b5aa"},
    "PortStatus":{}}}
 ]"#;
 
 #[test]
-fn tasks_are_read_with_their_published_ports_once() {
+fn tasks_are_read_with_their_ipv4_published_port() {
     let tasks = parse_tasks(TASKS).expect("parse");
     assert_eq!(tasks.len(), 2);
     assert_eq!(tasks[0].slot, 1);
