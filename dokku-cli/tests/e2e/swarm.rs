@@ -243,7 +243,8 @@ fn swarm_deploy_scale_zero_downtime_rollback_run_logs_and_destroy() {
 }
 
 #[test]
-fn swarm_deploy_pushes_to_the_registry_and_the_service_pulls_it_by_that_name() {
+fn swarm_deploy_pushes_to_the_registry_the_service_pulls_it_and_the_app_moves_back_to_docker_local()
+{
     if skipped() {
         return;
     }
@@ -288,4 +289,17 @@ fn swarm_deploy_pushes_to_the_registry_and_the_service_pulls_it_by_that_name() {
         0,
         "pulled back by the swarm"
     );
+
+    // Back to docker-local: the next deploy starts containers, then the services go.
+    d.env
+        .dokku(["scheduler:set", &app, "selected", "docker-local"])
+        .success();
+    let moved = d.env.dokku(["ps:restart", &app]);
+    let text = output(&moved);
+    assert_eq!(moved.code, 0, "{text}");
+    assert!(text.contains("Removing the swarm services"), "{text}");
+    assert_eq!(app_services(&app).trim(), "");
+    assert!(d.container_id(&app, "web.1").is_some(), "{text}");
+    let (status, body) = d.get(&app, "/");
+    assert_eq!(status, 200, "{body}");
 }
