@@ -223,6 +223,19 @@ fn swarm_deploy_scale_zero_downtime_rollback_run_logs_and_destroy() {
     }
     assert_eq!(running_tasks(&service), 3);
 
+    // ps:stop scales the services to zero (nginx answers 502), ps:start brings them
+    // back.
+    let stopped = d.env.dokku(["ps:stop", &app]);
+    assert_eq!(stopped.code, 0, "{}", output(&stopped));
+    assert_eq!(running_tasks(&service), 0);
+    let (status, _) = get_via(nginx.http, &host, "/").expect("GET stopped");
+    assert_eq!(status, 502);
+    let started = d.env.dokku(["ps:start", &app]);
+    assert_eq!(started.code, 0, "{}", output(&started));
+    assert_eq!(running_tasks(&service), 3);
+    let (status, body) = get_via(nginx.http, &host, "/").expect("GET started");
+    assert_eq!(status, 200, "{body}");
+
     // run and logs.
     let ran = d.env.dokku(["run", &app, "echo", "swarm-run-ok"]);
     assert_eq!(ran.code, 0, "{}", output(&ran));
@@ -302,4 +315,26 @@ fn swarm_deploy_pushes_to_the_registry_the_service_pulls_it_and_the_app_moves_ba
     assert!(d.container_id(&app, "web.1").is_some(), "{text}");
     let (status, body) = d.get(&app, "/");
     assert_eq!(status, 200, "{body}");
+
+    // And onto the swarm again: once the service runs, the containers go.
+    let cid = d
+        .container_id(&app, "web.1")
+        .expect("docker-local container");
+    d.env
+        .dokku(["scheduler:set", &app, "selected", "docker-swarm"])
+        .success();
+    let moved = d.env.dokku(["ps:restart", &app]);
+    let text = output(&moved);
+    assert_eq!(moved.code, 0, "{text}");
+    assert!(
+        text.contains("Removing the docker-local containers"),
+        "{text}"
+    );
+    assert_eq!(running_tasks(&service), 1);
+    assert!(d.container_id(&app, "web.1").is_none());
+    assert_ne!(
+        docker(["container", "inspect", &cid]).code,
+        0,
+        "{cid} removed"
+    );
 }

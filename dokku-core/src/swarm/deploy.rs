@@ -503,9 +503,35 @@ pub fn deploy(
         }
     }
     refresh_listeners(host, app)?;
+    retire_local_containers(host, app);
     host.log(Level::Info1, "Running post-deploy");
     host.fire_checked("core-post-deploy", &[app, "", "", tag])?;
     host.fire_checked("post-deploy", &[app, "", "", tag])
+}
+
+/// An app that moved here from docker-local: once its services run, the containers
+/// docker-local recorded (and only those) are removed with their state files.
+fn retire_local_containers(host: &dyn Host, app: &str) {
+    let layout = host.layout();
+    let slots = crate::scheduler::slots(layout, app);
+    if slots.is_empty() {
+        return;
+    }
+    host.log(
+        Level::Info1,
+        &format!("Removing the docker-local containers of {app} (now on the swarm)"),
+    );
+    let ids: Vec<String> = slots.iter().map(|s| s.cid.clone()).collect();
+    host.docker().container_rm_force(&ids);
+    for slot in &slots {
+        for file in [
+            layout.container_file(app, &slot.proc_type, slot.index),
+            layout.ip_file(app, &slot.proc_type, slot.index),
+            layout.port_file(app, &slot.proc_type, slot.index),
+        ] {
+            let _ = std::fs::remove_file(file);
+        }
+    }
 }
 
 /// Creates or updates one service and waits for the swarm to converge on it.
