@@ -249,6 +249,22 @@ fn swarm_deploy_scale_zero_downtime_rollback_run_logs_and_destroy() {
         logs.stdout
     );
 
+    // enter: a command in a task's container on this node.
+    let entered = d
+        .env
+        .dokku(["enter", &app, "web.2", "--", "printenv", "DYNO"]);
+    assert_eq!(entered.code, 0, "{}", output(&entered));
+    assert_eq!(entered.stdout.trim(), "web.2");
+    // The running release's name is kept (what a rollback returns to).
+    let image = docker([
+        "service",
+        "inspect",
+        "--format",
+        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+        &service,
+    ]);
+    assert_eq!(docker(["image", "inspect", image.stdout.trim()]).code, 0);
+
     // apps:destroy removes the services.
     let destroyed = d.env.dokku(["apps:destroy", &app, "--force"]);
     assert_eq!(destroyed.code, 0, "{}", output(&destroyed));

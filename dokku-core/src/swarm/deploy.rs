@@ -462,6 +462,12 @@ pub fn deploy(
             .parse()
             .unwrap_or(600),
     );
+    // What the services ran before: kept for a rollback, older release tags go.
+    let mut keep: Vec<String> = app_services(docker, app)
+        .into_iter()
+        .map(|s| s.image)
+        .collect();
+    keep.push(rel.image.clone());
     for (proc_type, count) in &scale {
         if only.is_some_and(|t| t != proc_type) {
             continue;
@@ -504,9 +510,33 @@ pub fn deploy(
     }
     refresh_listeners(host, app)?;
     retire_local_containers(host, app);
+    remove_release_tags(docker, app, &keep);
     host.log(Level::Info1, "Running post-deploy");
     host.fire_checked("core-post-deploy", &[app, "", "", tag])?;
     host.fire_checked("post-deploy", &[app, "", "", tag])
+}
+
+/// Untags the app's `swarm-<id>` release names except `keep` (the running and the
+/// previous release); an image still in use stays (no force).
+pub(super) fn remove_release_tags(docker: &Docker, app: &str, keep: &[String]) {
+    let repo = crate::image::app_image_repo(app);
+    let prefix = format!("{repo}:swarm-");
+    let listed = docker
+        .run(&Call::new([
+            "image".to_string(),
+            "ls".into(),
+            "--format".into(),
+            "{{.Repository}}:{{.Tag}}".into(),
+            repo.clone(),
+        ]))
+        .map(|r| r.stdout)
+        .unwrap_or_default();
+    let old: Vec<String> = listed
+        .lines()
+        .filter(|name| name.starts_with(&prefix) && !keep.iter().any(|k| k == name))
+        .map(str::to_string)
+        .collect();
+    docker.image_rm(&old);
 }
 
 /// An app that moved here from docker-local: once its services run, the containers

@@ -11,7 +11,7 @@
 //! are nginx's upstreams ([`listeners`]), rebuilt whenever the set of running web
 //! tasks changes while a deploy waits for the swarm to converge.
 
-mod deploy;
+pub(crate) mod deploy;
 mod ops;
 pub mod spec;
 pub mod tasks;

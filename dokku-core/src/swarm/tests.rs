@@ -203,3 +203,32 @@ fn service_log_lines_get_docker_locals_shape() {
         "error from daemon"
     );
 }
+
+#[test]
+fn only_older_release_names_are_untagged() {
+    let fake = crate::docker::fake::FakeDocker::new();
+    fake.respond_ok(
+        &["image", "ls"],
+        "dokku/a:latest\ndokku/a:swarm-111\ndokku/a:swarm-222\ndokku/a:swarm-333\n",
+    );
+    let docker = fake.docker();
+    super::deploy::remove_release_tags(
+        &docker,
+        "a",
+        &[
+            "dokku/a:swarm-222".to_string(),
+            "dokku/a:swarm-333".to_string(),
+        ],
+    );
+    let calls = fake.calls();
+    assert!(
+        calls.contains(&"image rm dokku/a:swarm-111".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.contains("swarm-222") || c.contains("latest") && c.starts_with("image rm")),
+        "{calls:?}"
+    );
+}
