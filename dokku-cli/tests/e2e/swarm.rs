@@ -252,7 +252,7 @@ fn swarm_deploy_scale_zero_downtime_rollback_run_logs_and_destroy() {
     // enter: a command in a task's container on this node.
     let entered = d
         .env
-        .dokku(["enter", &app, "web.2", "--", "printenv", "DYNO"]);
+        .dokku(["enter", &app, "web.2", "--", "sh", "-c", "echo $DYNO"]);
     assert_eq!(entered.code, 0, "{}", output(&entered));
     assert_eq!(entered.stdout.trim(), "web.2");
     // The running release's name is kept (what a rollback returns to).
