@@ -13,11 +13,14 @@
 
 pub(crate) mod deploy;
 mod ops;
+mod plan;
+mod query;
 pub mod spec;
 pub mod tasks;
 
-pub use deploy::{app_status, deploy, destroy, refresh_listeners, report_tasks, stop};
+pub use deploy::{deploy, destroy, stop};
 pub use ops::{enter, inspect, logs, swarm_log_line};
+pub use query::{app_status, refresh_listeners, report_tasks};
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 
-use super::deploy::{app_services, service_tasks};
+use super::query::{app_services, service_tasks};
 use crate::deploy::{self as pipeline, DeployError, Host};
 use crate::docker::Call;
 use crate::log::Level;
