@@ -74,7 +74,7 @@ fn health_of(host: &dyn Host, app: &str, proc_type: &str, port: u16) -> Option<H
 /// Labels (and `KEY=VALUE` environment) that operator plugins add through
 /// `docker-args-deploy`; other `docker run` options have no service equivalent and
 /// are named in one warning.
-fn plugin_args(words: &[String]) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
+pub(super) fn plugin_args(words: &[String]) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
     let (mut labels, mut env, mut ignored) = (Vec::new(), Vec::new(), Vec::new());
     let mut i = 0;
     while i < words.len() {
@@ -125,9 +125,15 @@ pub(super) fn build_spec(
     let props = host.properties();
     let layout = host.layout();
     let web_port = ports::web_port(&props, app);
-    let words = crate::shell::split_words(
-        &host.fire_capture("docker-args-deploy", &[app, rel.tag, proc_type, "1"])?,
+    // Dokku's global run labels (`dokku`, label-schema), then what plugins add.
+    let mut words = crate::shell::split_words(
+        host.var(crate::env::DOKKU_GLOBAL_RUN_ARGS)
+            .unwrap_or(crate::env::fixed::GLOBAL_DOCKER_ARGS),
     );
+    words.extend(crate::shell::split_words(&host.fire_capture(
+        "docker-args-deploy",
+        &[app, rel.tag, proc_type, "1"],
+    )?));
     let (extra_labels, extra_env, ignored) = plugin_args(&words);
     if !ignored.is_empty() {
         host.log(

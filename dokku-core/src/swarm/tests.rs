@@ -232,3 +232,31 @@ fn only_older_release_names_are_untagged() {
         "{calls:?}"
     );
 }
+
+#[test]
+fn plugin_docker_args_give_labels_and_env_and_name_the_rest() {
+    let words: Vec<String> = [
+        "--label=dokku",
+        "--label",
+        "com.dokku-rs.test=x1",
+        "-e",
+        "MODE=a=b",
+        "--cpus=2",
+        "--env",
+        "BARE",
+    ]
+    .iter()
+    .map(|w| w.to_string())
+    .collect();
+    let (labels, env, ignored) = super::plan::plugin_args(&words);
+    assert_eq!(
+        labels,
+        vec![
+            ("dokku".to_string(), String::new()),
+            ("com.dokku-rs.test".to_string(), "x1".to_string())
+        ]
+    );
+    assert_eq!(env, vec!["MODE=a=b"]);
+    // A value-less --env would read the client's environment: not passed on.
+    assert_eq!(ignored, vec!["--cpus=2", "--env"]);
+}
