@@ -8,6 +8,7 @@ use super::query::{
     write_listeners, POLL,
 };
 use super::spec::ServiceSpec;
+use super::tasks::{progress, Before, Progress};
 use super::{computed, PLUGIN};
 use crate::deploy::{self as pipeline, DeployError, Host};
 use crate::docker::{Call, Docker};
@@ -173,7 +174,10 @@ fn deploy_service(
         Some(svc) => (
             "update",
             spec.update_args(svc),
-            Some(svc.update_started.clone()),
+            Some(Before {
+                update_started: svc.update_started.clone(),
+                force_update: svc.force_update,
+            }),
         ),
         None => ("create", spec.create_args(), None),
     };
@@ -200,7 +204,7 @@ fn deploy_service(
             if spec.replicas == 1 { "" } else { "s" }
         ),
     );
-    converge(host, app, proc_type, spec, before.as_deref(), timeout)
+    converge(host, app, proc_type, spec, before.as_ref(), timeout)
 }
 
 /// Polls the service until its update completed and `replicas` tasks run, keeping
@@ -211,7 +215,7 @@ fn converge(
     app: &str,
     proc_type: &str,
     spec: &ServiceSpec,
-    before: Option<&str>,
+    before: Option<&Before>,
     timeout: Duration,
 ) -> Result<(), DeployError> {
     let docker = host.docker();
@@ -230,15 +234,9 @@ fn converge(
                 host.fire_checked("proxy-build-config", &[app])?;
             }
         }
-        let live = tasks.iter().filter(|t| t.is_live()).count();
-        let this_update = before.is_none_or(|b| svc.update_started != b);
-        let state = if this_update {
-            svc.update_state.as_str()
-        } else {
-            ""
-        };
-        match state {
-            "rollback_completed" => {
+        match progress(&svc, &tasks, before, spec.replicas) {
+            Progress::Done => return Ok(()),
+            Progress::RolledBack(message) => {
                 // Route to what runs now (the previous release) before failing.
                 if proc_type == "web" {
                     refresh_after_rollback(host, app, &spec.name)?;
@@ -247,7 +245,7 @@ fn converge(
                     format!(
                         "The swarm rolled back {}: a new task failed ({}); the previous release keeps running",
                         spec.name,
-                        if svc.update_message.is_empty() { "no reason given" } else { &svc.update_message },
+                        if message.is_empty() { "no reason given" } else { &message },
                     ),
                     format!(
                         "see `dokku logs {app}` and `docker service ps --no-trunc {}` for why the new tasks failed",
@@ -255,28 +253,19 @@ fn converge(
                     ),
                 ));
             }
-            "paused" | "rollback_paused" => {
+            Progress::Paused(message) => {
                 return Err(DeployError::refused(
-                    format!(
-                        "The swarm paused the update of {}: {}",
-                        spec.name, svc.update_message
-                    ),
+                    format!("The swarm paused the update of {}: {message}", spec.name),
                     format!(
                         "`docker service ps --no-trunc {}` shows the failed tasks",
                         spec.name
                     ),
                 ));
             }
-            _ => {}
-        }
-        let done = match before {
-            None => true,
-            Some(_) => this_update && state == "completed",
-        };
-        if done && live == spec.replicas as usize {
-            return Ok(());
+            Progress::Waiting => {}
         }
         if started.elapsed() > timeout {
+            let live = tasks.iter().filter(|t| t.is_live()).count();
             let why = tasks
                 .iter()
                 .find(|t| !t.error.is_empty())

@@ -26,6 +26,9 @@ pub struct Task {
     /// `(target, published)` of each container port published in host mode, on
     /// the node's IPv4 address.
     pub ports: Vec<(u16, u16)>,
+    /// The service's force-update counter this task was made from: a deploy bumps
+    /// it, so it tells the deploy's tasks from the ones before.
+    pub force_update: u64,
 }
 
 impl Task {
@@ -70,6 +73,8 @@ pub struct Service {
     pub update_started: String,
     /// `UpdateStatus.Message`.
     pub update_message: String,
+    /// `Spec.TaskTemplate.ForceUpdate`, bumped by every `--force` update.
+    pub force_update: u64,
 }
 
 /// Why Docker's answer could not be read.
@@ -91,6 +96,13 @@ struct RawTask {
     node_id: String,
     desired_state: String,
     status: RawTaskStatus,
+    spec: RawTaskSpec,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawTaskSpec {
+    force_update: u64,
 }
 
 #[derive(Deserialize, Default)]
@@ -166,6 +178,7 @@ pub fn parse_tasks(json: &str) -> Result<Vec<Task>, ParseError> {
                     .map(|c| c.container_id)
                     .unwrap_or_default(),
                 ports,
+                force_update: t.spec.force_update,
             }
         })
         .collect())
@@ -206,6 +219,7 @@ struct RawReplicated {
 #[serde(rename_all = "PascalCase", default)]
 struct RawTemplate {
     container_spec: RawContainerSpec,
+    force_update: u64,
     placement: Option<RawPlacement>,
 }
 
@@ -261,6 +275,7 @@ pub fn parse_services(json: &str) -> Result<Vec<Service>, ParseError> {
     Ok(raw
         .into_iter()
         .map(|s| {
+            let force_update = s.spec.task_template.force_update;
             let container = s.spec.task_template.container_spec;
             let mut targets: Vec<u16> = s
                 .endpoint
@@ -303,7 +318,68 @@ pub fn parse_services(json: &str) -> Result<Vec<Service>, ParseError> {
                 update_state: update.state,
                 update_started: update.started_at,
                 update_message: update.message,
+                force_update,
             }
         })
         .collect())
+}
+
+/// What a service looked like just before a deploy updated it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Before {
+    /// `UpdateStatus.StartedAt` of the last update.
+    pub update_started: String,
+    /// `Spec.TaskTemplate.ForceUpdate`.
+    pub force_update: u64,
+}
+
+/// How far the swarm got with a deploy's create or update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// Still on its way.
+    Waiting,
+    /// `replicas` tasks of the new spec run and none of the old one.
+    Done,
+    /// The swarm rolled the update back (its message).
+    RolledBack(String),
+    /// The swarm paused the update (its message).
+    Paused(String),
+}
+
+/// Judges `svc` and its `tasks` against what the deploy asked: a created service
+/// (`before` is `None`) is done when `replicas` tasks run; an updated one when the
+/// update registered (its force counter moved past `before`'s), is no longer in
+/// progress, and exactly `replicas` live tasks carry the new counter. Docker clears
+/// `UpdateStatus` for an update that had no task to replace (from or to zero
+/// replicas), so the counter, not the status, says when it is done.
+pub fn progress(svc: &Service, tasks: &[Task], before: Option<&Before>, replicas: u32) -> Progress {
+    let live: Vec<&Task> = tasks.iter().filter(|t| t.is_live()).collect();
+    let Some(before) = before else {
+        return if live.len() == replicas as usize {
+            Progress::Done
+        } else {
+            Progress::Waiting
+        };
+    };
+    let this_update = svc.update_started != before.update_started;
+    if this_update {
+        match svc.update_state.as_str() {
+            "rollback_completed" => return Progress::RolledBack(svc.update_message.clone()),
+            "paused" | "rollback_paused" => return Progress::Paused(svc.update_message.clone()),
+            _ => {}
+        }
+    }
+    let expected = before.force_update + 1;
+    let updating =
+        this_update && matches!(svc.update_state.as_str(), "updating" | "rollback_started");
+    let fresh = live.iter().filter(|t| t.force_update == expected).count();
+    if svc.force_update == expected
+        && !updating
+        && fresh == replicas as usize
+        && fresh == live.len()
+    {
+        Progress::Done
+    } else {
+        Progress::Waiting
+    }
 }

@@ -7,6 +7,7 @@ use super::*;
 /// the IPv6 binding got another port), and one being shut down.
 const TASKS: &str = r#"[
  {"ID":"vaym6p1lpupf","Slot":1,"NodeID":"ybh25t3u","DesiredState":"running",
+  "Spec":{"ForceUpdate":3},
   "Status":{"State":"running","ContainerStatus":{"ContainerID":"c3a4a01c","PID":10},
    "PortStatus":{"Ports":[
      {"Protocol":"tcp","TargetPort":5000,"PublishedPort":32769,"PublishMode":"host"},
@@ -25,6 +26,7 @@ fn tasks_are_read_with_their_ipv4_published_port() {
     assert_eq!(tasks[0].published(5000), Some(32769));
     assert!(tasks[0].is_live());
     assert_eq!(tasks[0].container_id, "c3a4a01c");
+    assert_eq!(tasks[0].force_update, 3);
     assert!(!tasks[1].is_live());
     assert_eq!(tasks[1].error, "task: non-zero exit (1)");
     assert!(tasks[1].ports.is_empty());
@@ -34,7 +36,7 @@ fn tasks_are_read_with_their_ipv4_published_port() {
 
 const SERVICE: &str = r#"[{"ID":"k4rng4","Spec":{"Name":"a-web",
  "Labels":{"com.dokku.app-name":"a","com.dokku.process-type":"web"},
- "TaskTemplate":{"ContainerSpec":{"Image":"dokku/a:swarm-1","Env":["PORT=5000","SECRET=x=y"],
+ "TaskTemplate":{"ForceUpdate":7,"ContainerSpec":{"Image":"dokku/a:swarm-1","Env":["PORT=5000","SECRET=x=y"],
    "Healthcheck":{"Test":["CMD-SHELL","true"]}},
    "Placement":{"Constraints":["node.role==manager"]}},
  "Mode":{"Replicated":{"Replicas":3}}},
@@ -51,6 +53,7 @@ fn a_service_is_read_with_its_update_status() {
     assert_eq!(svc.constraints, vec!["node.role==manager"]);
     assert!(svc.has_healthcheck);
     assert_eq!(svc.update_state, "rollback_completed");
+    assert_eq!(svc.force_update, 7);
     assert_eq!(svc.labels["com.dokku.app-name"], "a");
     // A service never updated has no UpdateStatus.
     let fresh = parse_services(r#"[{"ID":"x","Spec":{"Name":"b-web"}}]"#).expect("parse");
@@ -259,4 +262,87 @@ fn plugin_docker_args_give_labels_and_env_and_name_the_rest() {
     assert_eq!(env, vec!["MODE=a=b"]);
     // A value-less --env would read the client's environment: not passed on.
     assert_eq!(ignored, vec!["--cpus=2", "--env"]);
+}
+
+fn task(slot: u32, force: u64, live: bool) -> super::tasks::Task {
+    super::tasks::Task {
+        id: format!("t{slot}-{force}"),
+        slot,
+        node_id: "n".into(),
+        desired: if live { "running" } else { "shutdown" }.into(),
+        state: if live { "running" } else { "shutdown" }.into(),
+        error: String::new(),
+        container_id: String::new(),
+        ports: vec![],
+        force_update: force,
+    }
+}
+
+#[test]
+fn a_deploy_is_done_when_the_new_tasks_and_only_they_run() {
+    use super::tasks::{progress, Before, Progress};
+    let before = Before {
+        update_started: "T1".into(),
+        force_update: 4,
+    };
+    let svc = |force: u64, state: &str, started: &str| Service {
+        force_update: force,
+        update_state: state.into(),
+        update_started: started.into(),
+        update_message: "msg".into(),
+        ..Service::default()
+    };
+    // A created service: its replicas running.
+    assert_eq!(
+        progress(&svc(0, "", ""), &[task(1, 0, true)], None, 1),
+        Progress::Done
+    );
+    assert_eq!(progress(&svc(0, "", ""), &[], None, 1), Progress::Waiting);
+    // The update has not registered yet: the old tasks do not count.
+    let old = [task(1, 4, true), task(2, 4, true)];
+    assert_eq!(
+        progress(&svc(4, "completed", "T1"), &old, Some(&before), 2),
+        Progress::Waiting
+    );
+    // In progress, or an old task still live: waiting.
+    let mixed = [task(1, 5, true), task(2, 4, true)];
+    assert_eq!(
+        progress(&svc(5, "updating", "T2"), &mixed, Some(&before), 2),
+        Progress::Waiting
+    );
+    assert_eq!(
+        progress(&svc(5, "completed", "T2"), &mixed, Some(&before), 1),
+        Progress::Waiting
+    );
+    let new = [task(1, 5, true), task(2, 5, true), task(3, 4, false)];
+    assert_eq!(
+        progress(&svc(5, "updating", "T2"), &new, Some(&before), 2),
+        Progress::Waiting
+    );
+    assert_eq!(
+        progress(&svc(5, "completed", "T2"), &new, Some(&before), 2),
+        Progress::Done
+    );
+    // From or to zero replicas Docker clears UpdateStatus: the counter decides.
+    assert_eq!(
+        progress(&svc(5, "", ""), &new, Some(&before), 2),
+        Progress::Done
+    );
+    assert_eq!(
+        progress(&svc(5, "", ""), &[], Some(&before), 0),
+        Progress::Done
+    );
+    // Rolled back by this update; an earlier deploy's rollback is history.
+    assert_eq!(
+        progress(&svc(4, "rollback_completed", "T2"), &old, Some(&before), 2),
+        Progress::RolledBack("msg".into())
+    );
+    assert_eq!(
+        progress(&svc(4, "rollback_completed", "T1"), &old, Some(&before), 2),
+        Progress::Waiting
+    );
+    assert_eq!(
+        progress(&svc(5, "paused", "T2"), &mixed, Some(&before), 2),
+        Progress::Paused("msg".into())
+    );
 }
