@@ -350,19 +350,19 @@ pub fn template_vars(
             .join(" "),
     );
     set("PROXY_UPSTREAM_PORTS", upstreams.join(" "));
-    if crate::swarm::is_swarm(&props, app) {
-        // Swarm tasks publish each container port on a port of their own, so an
-        // upstream's servers are not `listener IP:container port` as for containers.
-        for port in &upstreams {
-            let servers = port
-                .parse()
-                .map(|p| crate::swarm::listeners(layout, app, Some(p)))
-                .unwrap_or_default();
-            set(
-                &format!("DOKKU_APP_WEB_UPSTREAMS_{port}"),
-                servers.join(" "),
-            );
-        }
+    // Swarm tasks publish each container port on a port of their own, so an
+    // upstream's servers are not `listener IP:container port` as for containers. Set
+    // (empty) for every app, so the template's `var` never falls back to a config var.
+    let swarm = crate::swarm::is_swarm(&props, app);
+    for port in &upstreams {
+        let servers = match port.parse() {
+            Ok(p) if swarm => crate::swarm::listeners(layout, app, Some(p)),
+            _ => Vec::new(),
+        };
+        set(
+            &format!("DOKKU_APP_WEB_UPSTREAMS_{port}"),
+            servers.join(" "),
+        );
     }
     set("RAW_TCP_PORTS", raw_tcp.join(" "));
     for (k, on) in features(nginx_version) {
