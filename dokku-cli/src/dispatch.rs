@@ -269,6 +269,7 @@ fn authorize(ctx: &mut Context, args: &[String]) -> Result<(), CommandError> {
 fn alias(prefix: &str) -> Option<&'static str> {
     Some(match prefix {
         "docker-local" => "scheduler-docker-local",
+        "docker-swarm" => "scheduler-docker-swarm",
         "dockerfile" => "builder-dockerfile",
         "herokuish" => "builder-herokuish",
         "k3s" => "scheduler-k3s",

@@ -101,6 +101,7 @@ pub mod shell;
 pub mod sigil;
 pub mod sshkeys;
 pub mod storage;
+pub mod swarm;
 pub mod text;
 pub mod trigger;
 

@@ -16,6 +16,7 @@ pub static CORE_PLUGINS: &[&CorePlugin] = &[
     &dokku_plugin_registry::PLUGIN,
     &dokku_plugin_ps::PLUGIN,
     &dokku_plugin_scheduler_docker_local::PLUGIN,
+    &dokku_plugin_scheduler_docker_swarm::PLUGIN,
     &dokku_plugin_scheduler::PLUGIN,
     &dokku_plugin_repo::PLUGIN,
     &dokku_plugin_shell::PLUGIN,

@@ -35,4 +35,5 @@ mod routing;
 mod sources;
 mod ssh_gate;
 mod storage;
+mod swarm;
 mod zero_downtime;

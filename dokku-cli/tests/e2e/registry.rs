@@ -12,14 +12,15 @@ use crate::harness::{docker, output, skipped, start_on_free_port, Deployer};
 
 const REGISTRY_BIN: &str = "/usr/bin/docker-registry";
 
-/// A registry of this test's own, stopped by pid on drop.
-struct Registry {
+/// A registry of this test's own, stopped by pid on drop (the swarm test uses it
+/// too).
+pub(crate) struct Registry {
     child: Child,
     port: u16,
 }
 
 impl Registry {
-    fn start(dir: &std::path::Path) -> Registry {
+    pub(crate) fn start(dir: &std::path::Path) -> Registry {
         assert!(
             std::path::Path::new(REGISTRY_BIN).exists(),
             "the registry e2e test needs {REGISTRY_BIN}\nhint: apt-get install docker-registry (scripts/ci-prepare.sh installs it)"
@@ -53,12 +54,12 @@ impl Registry {
         panic!("the test registry did not start\n{log}");
     }
 
-    fn server(&self) -> String {
+    pub(crate) fn server(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
 
     /// `GET /v2/REPO/tags/list` of the registry.
-    fn tags(&self, repo: &str) -> String {
+    pub(crate) fn tags(&self, repo: &str) -> String {
         let out = Command::new("curl")
             .args(["-s", "-f"])
             .arg(format!("http://{}/v2/{repo}/tags/list", self.server()))

@@ -203,3 +203,60 @@ fn ps_scale_records_and_prints_the_formation() {
     let quiet = env.dokku(["--quiet", "ps:scale", "web"]).success();
     assert_eq!(quiet.stdout, "web:  2\nworker: 1\n");
 }
+
+/// Issue 16: `scheduler-docker-swarm:set|report`; a bad value is refused with a
+/// hint and nothing is written. A deploy on an engine that is no swarm manager is
+/// the e2e tier's (`swarm.rs`).
+#[test]
+fn docker_swarm_settings() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    let report = json(
+        &env,
+        &["scheduler-docker-swarm:report", "web", "--format", "json"],
+    );
+    assert_eq!(report["computed-update-parallelism"], "1");
+    assert_eq!(report["computed-deploy-timeout"], "600");
+    env.dokku([
+        "scheduler-docker-swarm:set",
+        "--global",
+        "update-delay",
+        "3",
+    ])
+    .success();
+    env.dokku([
+        "scheduler-docker-swarm:set",
+        "web",
+        "placement-constraints",
+        "node.role==manager",
+    ])
+    .success();
+    let report = json(
+        &env,
+        &["scheduler-docker-swarm:report", "web", "--format", "json"],
+    );
+    assert_eq!(report["computed-update-delay"], "3");
+    assert_eq!(
+        report["scheduler-docker-swarm-placement-constraints"],
+        "node.role==manager"
+    );
+    for (key, value) in [
+        ("update-parallelism", "0"),
+        ("update-delay", "soon"),
+        ("placement-constraints", "anywhere"),
+    ] {
+        let bad = env.dokku(["scheduler-docker-swarm:set", "web", key, value]);
+        assert_eq!(bad.code, 1, "{key}={value}: {}", bad.stderr);
+        assert!(bad.stderr.contains("hint:"), "{}", bad.stderr);
+    }
+    let kept = env
+        .dokku([
+            "scheduler-docker-swarm:report",
+            "web",
+            "--scheduler-docker-swarm-computed-update-parallelism",
+        ])
+        .success();
+    assert_eq!(kept.stdout, "1\n");
+    let unknown = env.dokku(["scheduler-docker-swarm:set", "web", "nope", "1"]);
+    assert_eq!(unknown.code, 1, "{}", unknown.stderr);
+}

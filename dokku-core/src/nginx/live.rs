@@ -62,7 +62,10 @@ pub fn keep_live(
     listeners: Vec<String>,
     live: &BTreeSet<String>,
 ) -> Vec<String> {
-    if is_static_web_listener(host, app, &listeners) {
+    // Swarm listeners are read back from the running tasks on every build.
+    if is_static_web_listener(host, app, &listeners)
+        || crate::swarm::is_swarm(&host.properties(), app)
+    {
         return listeners;
     }
     listeners

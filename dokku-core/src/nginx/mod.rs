@@ -90,8 +90,15 @@ fn lock_path(layout: &Layout) -> PathBuf {
 /// default 5000), in index order; for `web`, the network plugin's
 /// `static-web-listener` property instead when it is set.
 pub fn listeners(layout: &Layout, app: &str, proc_type: &str) -> Vec<String> {
+    let props = crate::property::PropertyStore::new(&layout.lib_root);
+    if crate::swarm::is_swarm(&props, app) {
+        // The published ports of the running web tasks, as last read back.
+        if proc_type != "web" {
+            return Vec::new();
+        }
+        return crate::swarm::listeners(layout, app, Some(ports::web_port(&props, app)));
+    }
     if proc_type == "web" {
-        let props = crate::property::PropertyStore::new(&layout.lib_root);
         if let Some(fixed) = props
             .get("network", app, "static-web-listener")
             .ok()
@@ -350,6 +357,20 @@ pub fn template_vars(
             .join(" "),
     );
     set("PROXY_UPSTREAM_PORTS", upstreams.join(" "));
+    // Swarm tasks publish each container port on a port of their own, so an
+    // upstream's servers are not `listener IP:container port` as for containers. Set
+    // (empty) for every app, so the template's `var` never falls back to a config var.
+    let swarm = crate::swarm::is_swarm(&props, app);
+    for port in &upstreams {
+        let servers = match port.parse() {
+            Ok(p) if swarm => crate::swarm::listeners(layout, app, Some(p)),
+            _ => Vec::new(),
+        };
+        set(
+            &format!("DOKKU_APP_WEB_UPSTREAMS_{port}"),
+            servers.join(" "),
+        );
+    }
     set("RAW_TCP_PORTS", raw_tcp.join(" "));
     for (k, on) in features(nginx_version) {
         set(k, on.to_string());
@@ -672,6 +693,9 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
             &format!("Nginx support is disabled for app ({app})"),
         );
         return clear_config(host, app);
+    }
+    if crate::swarm::is_swarm(&props, app) {
+        crate::swarm::refresh_listeners(host, app)?;
     }
     let live = live::live_addresses(host, app);
     let web = live::keep_live(host, app, asked_listeners(host, app, "web"), &live);

@@ -347,6 +347,29 @@ fn every_web_container_is_an_upstream_server() {
     assert_eq!(listeners(&layout, "web", "web"), ["10.0.0.9:8080"]);
 }
 
+/// Issue 16: a swarm app's upstream servers are its web tasks' published ports,
+/// not `listener IP:container port`.
+#[test]
+fn a_swarm_app_is_routed_to_its_tasks_published_ports() {
+    let host = deployed();
+    let layout = host.layout().clone();
+    host.properties()
+        .write("scheduler", "web", "selected", "docker-swarm")
+        .expect("prop");
+    let file = crate::swarm::listeners_file(&layout, "web");
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&file, "5000 127.0.0.1:32768\n5000 10.0.0.2:32770\n").expect("write");
+    let web = listeners(&layout, "web", "web");
+    assert_eq!(web, ["127.0.0.1:32768", "10.0.0.2:32770"]);
+    let text = render(&host, "web", &web).expect("render").text;
+    assert!(
+        text.contains(
+            "upstream web-5000 {\n  server 127.0.0.1:32768;\n  server 10.0.0.2:32770;\n}"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_stopped_app_is_not_routed_to_its_old_address() {
     let mut host = deployed();

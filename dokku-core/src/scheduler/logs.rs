@@ -35,9 +35,13 @@ pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
     }
 }
 
-/// Writes the logs through `out`, one line per call. Without `follow`, the lines of
+/// Writes the logs through `out`, one line per call (a swarm app's come from
+/// `docker service logs`, in the same shape). Without `follow`, the lines of
 /// all containers are merged in timestamp order.
 pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
+    if crate::swarm::is_swarm(&host.properties(), &req.app) {
+        return crate::swarm::logs(host, req, out);
+    }
     let targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
         .into_iter()
         .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))

@@ -759,8 +759,11 @@ pub fn stop(host: &dyn Host, app: &str, remove: bool) {
 }
 
 /// `scheduler-app-status`: how many containers are recorded and whether they run:
-/// `true`, `false` or `mixed`.
+/// `true`, `false` or `mixed` (for a swarm app, its running tasks).
 pub fn app_status(docker: &Docker, layout: &Layout, app: &str) -> (usize, &'static str) {
+    if crate::swarm::is_swarm(&crate::property::PropertyStore::new(&layout.lib_root), app) {
+        return crate::swarm::app_status(docker, app);
+    }
     let slots = slots(layout, app);
     let running = slots
         .iter()

@@ -88,6 +88,12 @@ fn report(ctx: &Context, host: &Context, props: &PropertyStore, app: &str) -> Re
         .flag("--running", running.to_string())
         .flag("--restore", or("restore", "true"))
         .flag("--ps-can-scale", or("can-scale", "true"));
+    if dokku_core::swarm::is_swarm(props, app) {
+        for (dyno, status) in dokku_core::swarm::report_tasks(host.docker(), app) {
+            report.flag(&format!("--status-{dyno}"), status);
+        }
+        return report;
+    }
     for slot in scheduler::slots(&ctx.layout, app) {
         let cid: String = slot.cid.chars().take(11).collect();
         let status = match host.docker().container_inspect(&slot.cid) {
