@@ -96,7 +96,8 @@ pub(crate) fn trigger(
         }
         "scheduler-run-list" if arg(args, 0) == NAME => {
             let app = arg(args, 1);
-            match scheduler::run_list(&host, app, arg(args, 2) == "json") {
+            let quiet = ctx.var(dokku_core::env::DOKKU_QUIET_OUTPUT).is_some();
+            match scheduler::run_list(&host, app, arg(args, 2) == "json", quiet) {
                 Ok(scheduler::RunList::Json(json)) => {
                     let _ = writeln!(stdout, "{json}");
                     Ok(0)
