@@ -20,7 +20,7 @@ pub mod tasks;
 
 pub use deploy::{deploy, destroy, stop};
 pub use ops::{enter, inspect, logs, swarm_log_line};
-pub use query::{app_status, refresh_listeners, report_tasks};
+pub use query::{app_status, has_services, refresh_listeners, report_tasks};
 
 use std::path::PathBuf;
 

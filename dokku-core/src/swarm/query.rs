@@ -186,6 +186,11 @@ pub fn refresh_listeners(host: &dyn Host, app: &str) -> Result<bool, DeployError
     write_listeners(host.layout(), app, &listener_lines(host.docker(), &tasks))
 }
 
+/// Whether the app has a service (`scheduler-is-deployed`), running or scaled to 0.
+pub fn has_services(docker: &Docker, app: &str) -> bool {
+    !app_services(docker, app).is_empty()
+}
+
 /// `scheduler-app-status`: running tasks, and `true` (all desired running),
 /// `false` (none, or nothing desired) or `mixed`.
 pub fn app_status(docker: &Docker, app: &str) -> (usize, &'static str) {

@@ -57,10 +57,13 @@ pub(crate) fn trigger(
             let _ = writeln!(stdout, "{count} {state}");
             Ok(0)
         }
-        // Deployed when the app has a service.
+        // Deployed when the app has a service (a stopped app's has 0 replicas).
         "scheduler-is-deployed" if arg(args, 0) == NAME => {
-            let (_, state) = swarm::app_status(host.docker(), arg(args, 1));
-            Ok(if state == "false" { 1 } else { 0 })
+            Ok(if swarm::has_services(host.docker(), arg(args, 1)) {
+                0
+            } else {
+                1
+            })
         }
         "scheduler-inspect" if arg(args, 0) == NAME => match swarm::inspect(&host, arg(args, 1)) {
             Ok(text) => {
