@@ -24,7 +24,17 @@ pub struct Layout {
     pub logs_dir: PathBuf,
 }
 
+/// Where a system install keeps its libraries (Dokku's `DOKKU_LIB_ROOT` default).
+pub const SYSTEM_LIB_ROOT: &str = "/var/lib/dokku";
+
 impl Layout {
+    /// Whether this is the system install's layout: machine-wide files with fixed
+    /// names (`/etc/sudoers.d/...`) belong to it alone, never to a `--prefix` install
+    /// (a test's, say) that happens to run as root.
+    pub fn is_system(&self) -> bool {
+        self.lib_root == std::path::Path::new(SYSTEM_LIB_ROOT)
+    }
+
     /// Resolves the layout from environment values, applying Dokku's defaults.
     ///
     /// `DOKKU_LIB_ROOT` comes from `DOKKU_LIB_PATH` (Dokku's quirk); an explicit
@@ -33,7 +43,7 @@ impl Layout {
     pub fn from_env(vars: &EnvMap) -> Layout {
         let get = |k: &str| vars.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let dokku_root = get(env::DOKKU_ROOT).unwrap_or_else(|| home_of("dokku"));
-        let lib_root = get(env::DOKKU_LIB_PATH).unwrap_or_else(|| PathBuf::from("/var/lib/dokku"));
+        let lib_root = get(env::DOKKU_LIB_PATH).unwrap_or_else(|| PathBuf::from(SYSTEM_LIB_ROOT));
         let plugin_path = get(env::PLUGIN_PATH).unwrap_or_else(|| lib_root.join("plugins"));
         let core_plugin_path =
             get(env::PLUGIN_CORE_PATH).unwrap_or_else(|| lib_root.join("core-plugins"));
@@ -217,6 +227,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_prefix_layout_is_not_the_system_install() {
+        assert!(!Layout::under(Path::new("/tmp/dokku-it-x/prefix")).is_system());
+    }
+
+    #[test]
     fn lib_root_comes_from_dokku_lib_path() {
         let mut vars = EnvMap::new();
         vars.insert("DOKKU_LIB_PATH".into(), "/x/lib".into());
@@ -239,6 +254,7 @@ mod tests {
     fn defaults_match_dokku() {
         let layout = Layout::from_env(&EnvMap::new());
         assert_eq!(layout.lib_root, PathBuf::from("/var/lib/dokku"));
+        assert!(layout.is_system());
         assert_eq!(layout.logs_dir, PathBuf::from("/var/log/dokku"));
     }
 }

@@ -62,12 +62,25 @@ fn predeploy_postdeploy_and_release_tasks_run_and_show_in_the_deploy_log() {
         "label=dokku_phase_script",
     ]);
     // The web container inherits the label from the committed predeploy image (as
-    // in Dokku); any other holder would be a task container left behind.
+    // in Dokku), and so does the created-never-started container that keeps the
+    // release's image from prune (`com.dokku.release-keep`, docs/releases.md); any
+    // other holder would be a task container left behind.
     let web = d.container_id(&app, "web.1").expect("web container");
+    let keepers = docker([
+        "container",
+        "ls",
+        "--all",
+        "--quiet",
+        "--filter",
+        &format!("label=com.dokku.app-name={app}"),
+        "--filter",
+        "label=com.dokku.release-keep",
+    ]);
     let others: Vec<&str> = left
         .stdout
         .lines()
         .filter(|id| !web.starts_with(id.trim()))
+        .filter(|id| !keepers.stdout.lines().any(|k| k.trim() == id.trim()))
         .collect();
     assert!(others.is_empty(), "task containers left behind: {others:?}");
 }

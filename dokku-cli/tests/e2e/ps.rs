@@ -80,7 +80,7 @@ fn procfile_web_and_worker_scale_and_ps_commands() {
     let listing = d.env.dokku(["ps:scale", &app]).success();
     assert_eq!(
         listing.stdout,
-        format!("-----> Scaling for {app}\nweb:  1\nworker: 2\n")
+        format!("-----> Scaling for {app}\nproctype: qty\n--------: ---\nweb:  1\nworker: 2\n")
     );
     assert_eq!(
         d.env
@@ -110,7 +110,7 @@ fn procfile_web_and_worker_scale_and_ps_commands() {
     );
     assert_eq!(
         d.env.dokku(["ps:scale", &app]).success().stdout,
-        format!("-----> Scaling for {app}\nweb:  1\nworker: 2\n")
+        format!("-----> Scaling for {app}\nproctype: qty\n--------: ---\nweb:  1\nworker: 2\n")
     );
 
     // Scaling down retires the extra container.

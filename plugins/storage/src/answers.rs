@@ -112,8 +112,8 @@ pub(crate) fn trigger(
 
 /// The install trigger: folders and migration (`storage::install`); run as root (as
 /// `plugin:install` runs it), the registry goes to the system user, who writes it
-/// later, and the sudoers rule for the helpers is written when `/etc/sudoers.d`
-/// exists.
+/// later, and the sudoers rule for the helpers is written when this is the system
+/// install and `/etc/sudoers.d` exists.
 fn install(ctx: &Context) -> Result<(), String> {
     let apps = dokku_core::app::list(&ctx.layout.dokku_root).unwrap_or_default();
     let moved = storage::install(&ctx.layout, &props(ctx), &apps)
@@ -148,8 +148,11 @@ fn install(ctx: &Context) -> Result<(), String> {
         })
         .map_err(|e| format!("Unable to repair storage registry ownership: {e}"))?;
     }
+    // The file name is machine-wide: only the system install writes it. A --prefix
+    // install run as root (the it tier in CI) once replaced the system's rule with
+    // its own temp paths, and the system install's storage:create then failed.
     let sudoers = std::path::Path::new(SUDOERS_FILE);
-    if sudoers.parent().is_some_and(std::path::Path::is_dir) {
+    if ctx.layout.is_system() && sudoers.parent().is_some_and(std::path::Path::is_dir) {
         storage::write_sudoers(&ctx.layout, sudoers)
             .map_err(|e| format!("Unable to write sudoers file: {e}"))?;
     }
