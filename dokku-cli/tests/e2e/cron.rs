@@ -105,6 +105,20 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
         "{}",
         output(&logs)
     );
+    // Once the run has ended its container (not `--rm`) keeps the output.
+    let cron_ids = crate::harness::run(std::process::Command::new("docker").args([
+        "container",
+        "ls",
+        "--all",
+        "--quiet",
+        "--filter",
+        &format!("label=com.dokku.app-name={app}"),
+        "--filter",
+        "label=com.dokku.container-type=cron",
+    ]));
+    for cid in cron_ids.stdout.split_whitespace() {
+        crate::harness::run(std::process::Command::new("docker").args(["container", "wait", cid]));
+    }
     let all = d.env.dokku(["logs", &app]).success();
     assert!(all.stdout.contains("fired cron."), "{}", all.stdout);
 
