@@ -35,8 +35,8 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
     let app = d.app("cron");
     d.env.dokku(["apps:create", &app]).success();
     let _destroy_on_panic = DestroyOnDrop(&d, app.clone());
-    // The task's output goes where Dokku sends it (cron's MAILTO); the test reads
-    // what it wrote to a mounted folder instead.
+    // The task writes to a mounted folder (when it ran) and to stdout, which goes
+    // to cron's MAILTO as in Dokku and (ours) to `dokku logs APP`.
     let name = format!("e2e{}cron", d.id);
     d.env
         .dokku(["storage:ensure-directory", "--chown", "false", &name])
@@ -48,7 +48,7 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
     let src = d.hello_source("cron");
     std::fs::write(
         src.join("app.json"),
-        r#"{"cron": [{"command": "sh -c 'echo fired $DYNO >> /storage/cron.log; sleep 20'", "schedule": "* * * * *", "concurrency_policy": "forbid"}]}"#,
+        r#"{"cron": [{"command": "sh -c 'echo fired $DYNO; echo fired $DYNO >> /storage/cron.log; sleep 20'", "schedule": "* * * * *", "concurrency_policy": "forbid"}]}"#,
     )
     .expect("app.json");
     commit_all(&src, "cron task");
@@ -97,8 +97,45 @@ fn an_app_json_cron_task_fires_from_the_cron_daemon() {
         output(&refused)
     );
 
+    // The task's output is in the app's logs, labelled with its dyno.
+    let logs = d.env.dokku(["logs", &app, "-p", "cron"]);
+    assert_eq!(logs.code, 0, "{}", output(&logs));
+    assert!(
+        logs.stdout.contains(" app[cron.") && logs.stdout.contains("fired cron."),
+        "{}",
+        output(&logs)
+    );
+    // Once the run has ended its container (not `--rm`) keeps the output.
+    let cron_ids = crate::harness::run(std::process::Command::new("docker").args([
+        "container",
+        "ls",
+        "--all",
+        "--quiet",
+        "--filter",
+        &format!("label=com.dokku.app-name={app}"),
+        "--filter",
+        "label=com.dokku.container-type=cron",
+    ]));
+    for cid in cron_ids.stdout.split_whitespace() {
+        crate::harness::run(std::process::Command::new("docker").args(["container", "wait", cid]));
+    }
+    let all = d.env.dokku(["logs", &app]).success();
+    assert!(all.stdout.contains("fired cron."), "{}", all.stdout);
+
     let destroyed = d.env.dokku(["apps:destroy", &app, "--force"]);
     assert_eq!(destroyed.code, 0, "{}", output(&destroyed));
+    // Kept cron containers go with the app.
+    let left = crate::harness::run(std::process::Command::new("docker").args([
+        "container",
+        "ls",
+        "--all",
+        "--quiet",
+        "--filter",
+        &format!("label=com.dokku.app-name={app}"),
+        "--filter",
+        "label=com.dokku.container-type=cron",
+    ]));
+    assert!(left.stdout.trim().is_empty(), "left: {}", left.stdout);
     let after = crate::harness::run(std::process::Command::new("crontab").args([
         "-l",
         "-u",

@@ -42,12 +42,32 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
     if crate::swarm::is_swarm(&host.properties(), &req.app) {
         return crate::swarm::logs(host, req, out);
     }
-    let targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
+    let mut targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
         .into_iter()
         .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))
         .map(|s| (format!("{}.{}", s.proc_type, s.index), s.cid))
         .collect();
+    // Ours: the app's cron task containers (kept after they exit, the latest run of
+    // each task) join in, so a task's output is in `logs` and not only in MAILTO.
+    if req.proc_type.as_deref().is_none_or(|t| t == "cron") {
+        let names =
+            super::run_ops::container_names(host.docker(), &req.app, "cron").unwrap_or_default();
+        targets.extend(cron_targets(&req.app, names));
+    }
     containers_logs(host.docker(), &targets, req, out);
+}
+
+/// `(dyno, container)` pairs for the cron container `names` of `app`: `APP.cron.N`
+/// is labelled `cron.N`, the `DYNO` it ran with; other names are left out.
+pub fn cron_targets(app: &str, names: Vec<String>) -> Vec<(String, String)> {
+    let prefix = format!("{app}.");
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let dyno = name.strip_prefix(&prefix)?.to_string();
+            dyno.starts_with("cron.").then_some((dyno, name))
+        })
+        .collect()
 }
 
 /// The logs of `targets` (`(dyno, container)` pairs, each line labelled `app[dyno]:`)
@@ -134,5 +154,84 @@ mod tests {
             "\x1b[36m2024-01-01T00:00:00.000000000Z app[web.1]:\x1b[0m hello world"
         );
         assert_eq!(prefix_line("no timestamp", "web.1", 36), "no timestamp");
+    }
+
+    #[test]
+    fn cron_containers_are_labelled_with_their_dyno() {
+        let names = ["web.cron.123", "web.run.9", "other.cron.1", "web.cron.7"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            cron_targets("web", names),
+            [
+                ("cron.123".to_string(), "web.cron.123".to_string()),
+                ("cron.7".to_string(), "web.cron.7".to_string())
+            ]
+        );
+    }
+
+    fn host_with_web_and_cron() -> crate::deploy::testing::FakeHost {
+        let host = crate::deploy::testing::FakeHost::new();
+        let root = host.layout.app_root("web");
+        std::fs::create_dir_all(&root).expect("app dir");
+        std::fs::write(root.join("CONTAINER.web.1"), "webcid\n").expect("slot");
+        host.fake.respond_ok(&["container", "ls"], "web.cron.42\n");
+        host.fake.respond_ok(
+            &["container", "logs", "-t", "--tail", "100", "webcid"],
+            "2024-01-01T00:00:01Z web one\n2024-01-01T00:00:03Z web two\n",
+        );
+        host.fake.respond_ok(
+            &["container", "logs", "-t", "--tail", "100", "web.cron.42"],
+            "2024-01-01T00:00:02Z fired cron.42\n",
+        );
+        host
+    }
+
+    fn collect(host: &crate::deploy::testing::FakeHost, proc_type: Option<&str>) -> Vec<String> {
+        let req = LogsRequest {
+            app: "web".into(),
+            proc_type: proc_type.map(String::from),
+            num: 100,
+            follow: false,
+            quiet: false,
+        };
+        let lines = std::sync::Mutex::new(Vec::new());
+        logs(host, &req, &|l| {
+            lines.lock().expect("lines").push(
+                l.replace("\x1b[0m", "")
+                    .replace("\x1b[36m", "")
+                    .replace("\x1b[33m", ""),
+            )
+        });
+        lines.into_inner().expect("lines")
+    }
+
+    #[test]
+    fn cron_task_output_merges_into_the_apps_logs_in_time_order() {
+        let host = host_with_web_and_cron();
+        assert_eq!(
+            collect(&host, None),
+            [
+                "2024-01-01T00:00:01Z app[web.1]: web one",
+                "2024-01-01T00:00:02Z app[cron.42]: fired cron.42",
+                "2024-01-01T00:00:03Z app[web.1]: web two",
+            ]
+        );
+        let calls = host.fake.calls().join("\n");
+        assert!(
+            calls.contains("container ls --all --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=cron"),
+            "{calls}"
+        );
+        assert_eq!(
+            collect(&host, Some("cron")),
+            ["2024-01-01T00:00:02Z app[cron.42]: fired cron.42"]
+        );
+        assert_eq!(
+            collect(&host, Some("web")),
+            [
+                "2024-01-01T00:00:01Z app[web.1]: web one",
+                "2024-01-01T00:00:03Z app[web.1]: web two",
+            ]
+        );
     }
 }

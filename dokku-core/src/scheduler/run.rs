@@ -154,6 +154,27 @@ fn enforce_concurrency(host: &dyn Host, req: &RunRequest) -> Result<(), DeployEr
     }
 }
 
+/// A kept cron task container (ours: not `--rm`, so its output stays for `logs`)
+/// replaces the task's previous finished ones: only the latest run is kept.
+fn remove_finished_runs(host: &dyn Host, req: &RunRequest) {
+    let docker = host.docker();
+    let mut ids = Vec::new();
+    // docker ands label filters but ors repeated status ones; one pass per status
+    // keeps that explicit.
+    for status in ["status=exited", "status=dead"] {
+        ids.extend(docker.container_ls(
+            &[
+                format!("label=com.dokku.cron-id={}", req.cron_id),
+                deploy::app_label_filter(&req.app),
+                "label=com.dokku.container-type=cron".to_string(),
+                status.to_string(),
+            ],
+            true,
+        ));
+    }
+    docker.container_rm(&ids);
+}
+
 fn random() -> u32 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -217,6 +238,9 @@ pub fn run(host: &dyn Host, req: &RunRequest) -> Result<RunOutcome, DeployError>
     };
     if kind == "cron" {
         enforce_concurrency(host, req)?;
+        if !req.remove {
+            remove_finished_runs(host, req);
+        }
     }
     let name = format!("{app}.{kind}.{}", random());
     let mut args: Vec<String> = env.keys().map(|k| format!("--env={k}")).collect();
@@ -482,6 +506,40 @@ mod tests {
             .borrow()
             .iter()
             .any(|f| f.contains("scheduler-register-retired")));
+    }
+
+    #[test]
+    fn a_kept_cron_run_replaces_the_tasks_finished_runs() {
+        let host = deployed_host();
+        host.fake.respond_ok(&["container", "ls"], "old1\n");
+        let kept = RunRequest {
+            detach: false,
+            remove: false,
+            ..cron_request("allow")
+        };
+        let _ = run(&host, &kept);
+        let calls = host.fake.calls();
+        let rm = calls
+            .iter()
+            .position(|c| c == "container rm old1 old1")
+            .expect("finished runs removed");
+        let create = calls
+            .iter()
+            .position(|c| c.contains("container create"))
+            .expect("created");
+        assert!(rm < create, "{calls:?}");
+        assert!(!calls[create].contains("--rm"), "{}", calls[create]);
+        assert!(calls.iter().any(|c| c.contains(
+            "--all --filter label=com.dokku.cron-id=c1 --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=cron --filter status=exited"
+        )), "{calls:?}");
+
+        let host = deployed_host();
+        let _ = run(&host, &cron_request("allow"));
+        let calls = host.fake.calls().join("\n");
+        assert!(
+            !calls.contains("container rm"),
+            "a --rm run removes nothing: {calls}"
+        );
     }
 
     #[test]

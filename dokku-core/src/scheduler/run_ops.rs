@@ -33,6 +33,12 @@ pub fn run_container_app(name: &str) -> Result<&str, DeployError> {
 
 /// The names of `app`'s run containers, running or not.
 pub fn run_container_names(docker: &Docker, app: &str) -> Result<Vec<String>, DeployError> {
+    container_names(docker, app, "run")
+}
+
+/// The names of `app`'s containers of `kind` (`com.dokku.container-type`: `run` or
+/// `cron`), running or not.
+pub fn container_names(docker: &Docker, app: &str, kind: &str) -> Result<Vec<String>, DeployError> {
     let out = docker.check(&Call::new([
         "container".to_string(),
         "ls".to_string(),
@@ -40,7 +46,7 @@ pub fn run_container_names(docker: &Docker, app: &str) -> Result<Vec<String>, De
         "--filter".to_string(),
         deploy::app_label_filter(app),
         "--filter".to_string(),
-        "label=com.dokku.container-type=run".to_string(),
+        format!("label=com.dokku.container-type={kind}"),
         "--format".to_string(),
         "{{.Names}}".to_string(),
     ]))?;

@@ -148,7 +148,8 @@ fn columns(rows: &[[String; 5]]) -> String {
 }
 
 /// `cron:run APP ID [--detach] [--ttl-seconds N]`: the task's command in a one-off
-/// container of the app (`scheduler-run`), removed when it exits.
+/// container of the app (`scheduler-run`); a detached one is removed when it exits, an
+/// attached one is kept until the task's next run (its output is in `dokku logs`).
 fn run_task(ctx: &mut Context, args: &[String]) -> CmdResult {
     let flags = parse_flags(
         args,
@@ -194,7 +195,12 @@ fn run_task(ctx: &mut Context, args: &[String]) -> CmdResult {
         task.concurrency_policy.clone(),
     );
     ctx.export(dokku_core::env::DOKKU_CRON_ID, id.clone());
-    ctx.export(dokku_core::env::DOKKU_RM_CONTAINER, "1");
+    // Ours: an attached run (the crontab's) keeps its container once it exits, so
+    // `dokku logs APP` shows the task's output; the scheduler removes the task's
+    // previous finished run when the next starts. A detached run stays `--rm`.
+    if flags.has("detach") {
+        ctx.export(dokku_core::env::DOKKU_RM_CONTAINER, "1");
+    }
     ctx.export(dokku_core::env::DOKKU_RUN_TTL_SECONDS, ttl.to_string());
     let scheduler =
         dokku_core::deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), &app);
