@@ -12,6 +12,7 @@
 //! * [`buildpack`]: the commands and triggers the builders other than `dockerfile`
 //!   share.
 //! * [`confirm`]: the typed-name confirmation before destroying something.
+//! * [`one_off`]: the `scheduler-run` and `scheduler-run-list` answers the schedulers share.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
@@ -24,6 +25,7 @@ pub mod confirm;
 pub mod flags;
 pub mod help;
 pub mod linked;
+pub mod one_off;
 pub mod properties;
 pub mod report;
 

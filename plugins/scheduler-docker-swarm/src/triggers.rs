@@ -87,35 +87,10 @@ pub(crate) fn trigger(
         // the image was built): output, a tty and the exit code pass straight
         // through, which a swarm job cannot offer.
         "scheduler-run" if arg(args, 0) == NAME => {
-            let req = scheduler::RunRequest::from_trigger(args, &ctx.env, ctx.has_tty());
-            match scheduler::run(&host, &req) {
-                Ok(scheduler::RunOutcome::Exited(code)) => Ok(code),
-                Ok(scheduler::RunOutcome::Detached(name)) => {
-                    let _ = writeln!(stdout, "{name}");
-                    Ok(0)
-                }
-                Err(err) => trigger_status(ctx, Err(err)),
-            }
+            dokku_plugin_common::one_off::run(ctx, args, stdout)
         }
         "scheduler-run-list" if arg(args, 0) == NAME => {
-            let app = arg(args, 1);
-            let quiet = ctx.var(dokku_core::env::DOKKU_QUIET_OUTPUT).is_some();
-            match scheduler::run_list(&host, app, arg(args, 2) == "json", quiet) {
-                Ok(scheduler::RunList::Json(json)) => {
-                    let _ = writeln!(stdout, "{json}");
-                    Ok(0)
-                }
-                Ok(scheduler::RunList::Table(table)) => {
-                    dokku_plugin_common::log(
-                        ctx,
-                        Level::Info2Quiet,
-                        &format!("{app} run containers"),
-                    );
-                    let _ = stdout.write_all(table.as_bytes());
-                    Ok(0)
-                }
-                Err(err) => trigger_status(ctx, Err(err)),
-            }
+            dokku_plugin_common::one_off::run_list(ctx, args, stdout)
         }
         _ => Ok(0),
     }
