@@ -260,3 +260,30 @@ fn docker_swarm_settings() {
     let unknown = env.dokku(["scheduler-docker-swarm:set", "web", "nope", "1"]);
     assert_eq!(unknown.code, 1, "{}", unknown.stderr);
 }
+
+/// `run:logs` and `run:stop` name their target by `--container` or positionally
+/// (`APP CONTAINER`); a third word is refused with the command's usage as the hint.
+#[test]
+fn run_logs_and_stop_refuse_an_extra_argument() {
+    let env = install();
+    env.dokku(["apps:create", "web"]).success();
+    for (args, usage) in [
+        (
+            vec!["run:stop", "web", "web.run.1", "extra"],
+            "usage: dokku run:stop <app|--container CONTAINER>",
+        ),
+        (
+            vec!["run:logs", "web", "-n", "5", "web.run.1", "extra"],
+            "usage: dokku run:logs <app|--container CONTAINER> [-n num] [-q] [-t]",
+        ),
+    ] {
+        let refused = env.dokku(args.clone());
+        assert_eq!(refused.code, 1, "{args:?}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("Unexpected argument: extra"),
+            "{}",
+            refused.stderr
+        );
+        assert!(refused.stderr.contains(usage), "{}", refused.stderr);
+    }
+}

@@ -56,6 +56,29 @@ fn fire(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
     }
 }
 
+/// One argument of `run:logs` / `run:stop` naming what to act on: `--container NAME`,
+/// `--container=NAME`, or positionally `APP` then `CONTAINER`; anything more is
+/// refused with `usage` as the hint.
+fn take_target(
+    arg: &str,
+    rest: &mut std::slice::Iter<'_, String>,
+    (app, container): (&mut Option<String>, &mut Option<String>),
+    usage: &str,
+) -> Result<(), CommandError> {
+    if arg == "--container" {
+        *container = rest.next().cloned();
+    } else if let Some(name) = arg.strip_prefix("--container=") {
+        *container = Some(name.to_string());
+    } else if app.is_none() {
+        *app = Some(arg.to_string());
+    } else if container.is_none() {
+        *container = Some(arg.to_string());
+    } else {
+        return Err(CommandError::fail(format!("Unexpected argument: {arg}")).hint(usage));
+    }
+    Ok(())
+}
+
 /// `run:logs <app|--container NAME> [-n NUM] [-q] [-t]`.
 pub(crate) fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
     let (mut app, mut container) = (None, None);
@@ -63,10 +86,6 @@ pub(crate) fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
     let mut iter = args.iter();
     while let Some(a) = iter.next() {
         match a.as_str() {
-            "--container" => container = iter.next().cloned(),
-            c if c.starts_with("--container=") => {
-                container = Some(c["--container=".len()..].to_string())
-            }
             "-n" | "--num" => {
                 let n = iter.next().cloned().unwrap_or_default();
                 if n.parse::<u32>().is_err() {
@@ -77,12 +96,12 @@ pub(crate) fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
             }
             "-q" | "--quiet" => quiet = true,
             "-t" | "--tail" => tail = true,
-            other if app.is_none() => app = Some(other.to_string()),
-            other if container.is_none() => container = Some(other.to_string()),
-            other => {
-                return Err(CommandError::fail(format!("Unexpected argument: {other}"))
-                    .hint("usage: dokku run:logs <app|--container CONTAINER> [-n num] [-q] [-t]"))
-            }
+            other => take_target(
+                other,
+                &mut iter,
+                (&mut app, &mut container),
+                "usage: dokku run:logs <app|--container CONTAINER> [-n num] [-q] [-t]",
+            )?,
         }
     }
     let (app, container) = target(ctx, app, container)?;
@@ -106,18 +125,12 @@ pub(crate) fn stop(ctx: &mut Context, args: &[String]) -> CmdResult {
     let (mut app, mut container) = (None, None);
     let mut iter = args.iter();
     while let Some(a) = iter.next() {
-        match a.as_str() {
-            "--container" => container = iter.next().cloned(),
-            c if c.starts_with("--container=") => {
-                container = Some(c["--container=".len()..].to_string())
-            }
-            other if app.is_none() => app = Some(other.to_string()),
-            other if container.is_none() => container = Some(other.to_string()),
-            other => {
-                return Err(CommandError::fail(format!("Unexpected argument: {other}"))
-                    .hint("usage: dokku run:stop <app|--container CONTAINER>"))
-            }
-        }
+        take_target(
+            a,
+            &mut iter,
+            (&mut app, &mut container),
+            "usage: dokku run:stop <app|--container CONTAINER>",
+        )?;
     }
     let (app, container) = target(ctx, app, container)?;
     let scheduler = scheduler(ctx, &app);
