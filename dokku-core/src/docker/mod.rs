@@ -6,6 +6,7 @@
 //! fake so the pipeline's docker calls can be asserted argument by argument without an
 //! engine.
 
+pub mod dockerignore;
 #[cfg(test)]
 pub(crate) mod fake;
 
