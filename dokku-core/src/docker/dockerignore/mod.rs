@@ -11,8 +11,10 @@
 //!   directories (`**/x`, `a/**/x`), and a trailing `**` everything below.
 //! - A line starting with `!` is an exception: the last pattern that matches decides.
 //!
-//! Checked against the Docker CLI 28's own context (`docker build` of a `COPY . /ctx`
-//! image): the same files are sent for the patterns of the unit tests below.
+//! Checked by hand against the Docker CLI 28 (`docker build` of a `COPY . /ctx` image
+//! and `find /ctx`): for a context exercising each rule above (`node_modules`, `**/*.go`
+//! with an exception, an excluded directory with an exception inside, `*.md` with
+//! `!README.md`, classes, `a+b`, `*/temp*`), the same files were sent.
 
 /// A parsed `.dockerignore`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
