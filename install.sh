@@ -494,13 +494,14 @@ install_nginx_start_helper() {
 # --- systemd --------------------------------------------------------------------
 
 # write_systemd_units DIR: the units of dist/systemd (the project's nginx, its sshd,
-# and the boot-time `dokku ps:restore`) into DIR, pointing at this machine's nginx.
-# They name the paths a system install uses: /usr/bin/dokku, /var/lib/dokku-rs.
+# the boot-time `dokku ps:restore`, the daily build-cache prune and its timer) into
+# DIR, pointing at this machine's nginx. They name the paths a system install uses:
+# /usr/bin/dokku, /var/lib/dokku-rs.
 write_systemd_units() {
   local dir="$1" src unit nginx
   nginx="$(nginx_bin)"
   mkdir -p "$dir"
-  for src in "$REPO_ROOT"/dist/systemd/*.service; do
+  for src in "$REPO_ROOT"/dist/systemd/*.service "$REPO_ROOT"/dist/systemd/*.timer; do
     [[ -f "$src" ]] || continue
     unit="${src##*/}"
     sed -e "s#/usr/sbin/nginx #$nginx #g" "$src" >"$dir/$unit.tmp"
@@ -519,12 +520,37 @@ write_systemd_units() {
 install_systemd_units() {
   if [[ ! -d /run/systemd/system ]]; then
     say "systemd is not running: no boot units installed (docs/operations.md says what to run at boot)"
+    install_builder_prune_cron
     return 0
   fi
   write_systemd_units /etc/systemd/system
   systemctl daemon-reload
-  systemctl enable --quiet "${SYSTEMD_UNITS[@]}"
-  say "Enabled ${SYSTEMD_UNITS[*]}"
+  # A unit without an [Install] section (the prune service, started by its timer)
+  # cannot be enabled.
+  local unit enabled=()
+  for unit in "${SYSTEMD_UNITS[@]}"; do
+    grep -q '^\[Install\]' "/etc/systemd/system/$unit" && enabled+=("$unit")
+  done
+  systemctl enable --quiet "${enabled[@]}"
+  systemctl start --quiet dokku-builder-prune.timer
+  say "Enabled ${enabled[*]}"
+}
+
+# install_builder_prune_cron: without systemd, the daily build-cache prune of
+# dokku-builder-prune.timer as a line in /etc/cron.d (Dokku does the same), run as
+# dokku at 04:05. Skipped when no cron daemon reads /etc/cron.d.
+install_builder_prune_cron() {
+  local file=/etc/cron.d/dokku-builder-prune
+  if [[ ! -d /etc/cron.d ]]; then
+    say "no /etc/cron.d: Docker's build cache is not pruned daily (run \`docker builder prune\` now and then)"
+    return 0
+  fi
+  printf '%s\n' \
+    "# dokku-rs: remove Docker's build cache every day (dist/systemd/dokku-builder-prune.timer without systemd)" \
+    "PATH=/usr/local/bin:/usr/bin:/bin" \
+    "5 4 * * * dokku docker builder prune --force >>/var/log/dokku/builder-prune.log 2>&1" >"$file.tmp"
+  chmod 0644 "$file.tmp"
+  mv -f "$file.tmp" "$file"
 }
 
 # --- modes ----------------------------------------------------------------------

@@ -88,11 +88,28 @@ fn the_units_start_what_the_scripts_start_and_restore_after_docker() {
     assert_eq!(
         names,
         [
+            "dokku-builder-prune.service",
+            "dokku-builder-prune.timer",
             "dokku-nginx.service",
             "dokku-restore.service",
             "dokku-sshd.service"
         ]
     );
+
+    // The daily build-cache prune: the service has no [Install] (its timer starts it);
+    // the timer is what install.sh enables.
+    let prune = parse_unit(&units_dir().join("dokku-builder-prune.service"));
+    assert_eq!(one(&prune, "Service", "Type"), "oneshot");
+    assert_eq!(one(&prune, "Service", "User"), "dokku");
+    assert_eq!(
+        words(one(&prune, "Service", "ExecStart")),
+        ["/usr/bin/env", "docker", "builder", "prune", "--force"]
+    );
+    assert!(!prune.contains_key("Install"));
+    let timer = parse_unit(&units_dir().join("dokku-builder-prune.timer"));
+    assert_eq!(one(&timer, "Timer", "OnCalendar"), "*-*-* 04:05:00");
+    assert_eq!(one(&timer, "Timer", "Persistent"), "true");
+    assert_eq!(one(&timer, "Install", "WantedBy"), "timers.target");
 
     // The boot-time restore: once, after Docker and the network, as dokku.
     let restore = parse_unit(&units_dir().join("dokku-restore.service"));
@@ -171,7 +188,7 @@ fn the_units_start_what_the_scripts_start_and_restore_after_docker() {
 
     // Every program a unit runs is the installed dokku or exists here.
     assert!(install.contains("install_file \"$BIN_SOURCE\" /usr/bin/dokku\n"));
-    for unit in [&restore, &nginx, &sshd] {
+    for unit in [&restore, &nginx, &sshd, &prune] {
         for key in ["ExecStartPre", "ExecStart", "ExecReload", "ExecStop"] {
             for value in all(unit, "Service", key) {
                 let program = words(value)[0].trim_start_matches(['-', '@', '+', '!']);
