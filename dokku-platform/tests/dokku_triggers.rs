@@ -126,6 +126,8 @@ const FIRED: &[&str] = &[
     "scheduler-enter",
     "scheduler-inspect",
     "scheduler-is-deployed",
+    "scheduler-logs",
+    "scheduler-logs-failed",
     "scheduler-post-delete",
     "scheduler-post-deploy-process",
     "scheduler-post-run",
@@ -169,9 +171,7 @@ const NOT_YET: &[&str] = &[
     "haproxy-template-source",
     "openresty-template-source",
     "traefik-template-source",
-    // The logs plugin's scheduler hooks and the vector shipper: issue 13 rebuilds logs.
-    "scheduler-logs",
-    "scheduler-logs-failed",
+    // The vector shipper's config template (our vector.json is written directly).
     "vector-template-source",
     // Dokku's nginx-vhosts fires it from its install trigger when it writes
     // conf.d/dokku.conf; ours has no install trigger (install.sh lays nginx out).

@@ -72,6 +72,36 @@ fn a_failing_healthcheck_fails_the_push_and_the_old_release_keeps_serving() {
     ]);
     assert_eq!(state.stdout.trim(), "false");
 
+    // logs:failed (answered by the scheduler through scheduler-logs-failed) shows the
+    // failed container's output; once the container is gone, it says so and forgets it.
+    let shown = d.env.dokku(["logs:failed", &app]);
+    let out = output(&shown);
+    assert_eq!(shown.code, 0, "{out}");
+    assert!(
+        out.contains(&format!("=====> {app} failed deploy logs")),
+        "{out}"
+    );
+    assert!(
+        out.contains("hello-app: serving /tmp/www on port 5000"),
+        "{out}"
+    );
+    docker(["container", "rm", "--force", &failed_cid]);
+    let gone = d.env.dokku(["logs:failed", &app]);
+    let out = output(&gone);
+    assert_eq!(gone.code, 0, "{out}");
+    assert!(
+        out.contains(&format!("App container {failed_cid} no longer running")),
+        "{out}"
+    );
+    assert!(out.contains("No failed containers found"), "{out}");
+    let left = d
+        .env
+        .lib_root()
+        .join("data/scheduler-docker-local")
+        .join(&app)
+        .join("failed-containers");
+    assert_eq!(std::fs::read_to_string(left).unwrap_or_default(), "");
+
     // A check that passes (path and content) lets the deploy through.
     std::fs::write(
         src.join("app.json"),

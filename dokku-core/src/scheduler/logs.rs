@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader};
 
 use crate::deploy::Host;
 use crate::docker::Call;
+use crate::log::Level;
+use crate::property::lock::FileLock;
 
 /// The colours Dokku cycles through, one per container.
 const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
@@ -25,6 +27,22 @@ pub struct LogsRequest {
     pub quiet: bool,
 }
 
+impl LogsRequest {
+    /// The request of a `scheduler-logs SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM`
+    /// trigger (Dokku's argument order; an empty process type is every one, a
+    /// missing or bad NUM is 100).
+    pub fn from_trigger_args(args: &[String]) -> LogsRequest {
+        let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+        LogsRequest {
+            app: arg(1).to_string(),
+            proc_type: Some(arg(2).to_string()).filter(|t| !t.is_empty()),
+            num: arg(5).parse().unwrap_or(100),
+            follow: arg(3) == "true",
+            quiet: arg(4) == "true",
+        }
+    }
+}
+
 /// `TIMESTAMP MESSAGE` (docker's `-t` output) as Dokku prints it.
 pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
     match line.split_once(' ') {
@@ -35,13 +53,11 @@ pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
     }
 }
 
-/// Writes the logs through `out`, one line per call (a swarm app's come from
-/// `docker service logs`, in the same shape). Without `follow`, the lines of
-/// all containers are merged in timestamp order.
+/// Writes a docker-local app's logs through `out`, one line per call: the answer to
+/// `scheduler-logs docker-local ...` (a swarm app's come from
+/// [`crate::swarm::logs`], in the same shape). Without `follow`, the lines of all
+/// containers are merged in timestamp order.
 pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
-    if crate::swarm::is_swarm(&host.properties(), &req.app) {
-        return crate::swarm::logs(host, req, out);
-    }
     let mut targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
         .into_iter()
         .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))
@@ -143,6 +159,53 @@ pub fn containers_logs(
     }
 }
 
+/// `scheduler-logs-failed docker-local APP`: the output of each container a deploy of
+/// `app` left behind as failed (`failed-containers`), through `write`. Containers gone
+/// since are dropped from the list with Dokku's warning; with none left, Dokku's "No
+/// failed containers found". Returns whether any was shown.
+pub fn failed(host: &dyn Host, app: &str, write: &dyn Fn(&str)) -> bool {
+    let file = super::failed_containers_file(host.layout(), app);
+    if !file.is_file() {
+        host.log(Level::Warn, "No failed containers found");
+        return false;
+    }
+    let docker = host.docker();
+    let shown = {
+        // A deploy failing right now appends to the list: hold its lock while the
+        // gone containers are taken out.
+        let _lock = FileLock::beside(&file);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let mut keep = String::new();
+        let mut shown = Vec::new();
+        for line in text.lines() {
+            let Some(cid) = line.split_whitespace().next() else {
+                continue;
+            };
+            if docker.container_inspect(cid).is_none() {
+                host.log(
+                    Level::Warn,
+                    &format!("App container {cid} no longer running"),
+                );
+                continue;
+            }
+            keep.push_str(line);
+            keep.push('\n');
+            shown.push(cid.to_string());
+        }
+        if keep != text {
+            let _ = crate::fs::write_atomic(&file, keep.as_bytes(), 0o644);
+        }
+        shown
+    };
+    if shown.is_empty() {
+        host.log(Level::Warn, "No failed containers found");
+    }
+    for cid in &shown {
+        write(&docker.container_logs(cid, None));
+    }
+    !shown.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +296,19 @@ mod tests {
                 "2024-01-01T00:00:03Z app[web.1]: web two",
             ]
         );
+    }
+
+    #[test]
+    fn a_scheduler_logs_trigger_reads_in_dokkus_argument_order() {
+        let args: Vec<String> = ["docker-local", "web", "worker", "true", "false", "25"]
+            .map(String::from)
+            .to_vec();
+        let req = LogsRequest::from_trigger_args(&args);
+        assert_eq!(req.app, "web");
+        assert_eq!(req.proc_type.as_deref(), Some("worker"));
+        assert!(req.follow && !req.quiet);
+        assert_eq!(req.num, 25);
+        let every = LogsRequest::from_trigger_args(&["docker-local".into(), "web".into()]);
+        assert_eq!((every.proc_type, every.num), (None, 100));
     }
 }

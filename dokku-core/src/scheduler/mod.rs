@@ -636,9 +636,13 @@ fn kill_new(host: &dyn Host, app: &str, cid: &str, dyno: &str) {
     if let Some(dir) = file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let mut text = std::fs::read_to_string(&file).unwrap_or_default();
-    text.push_str(&format!("{cid} {dyno}\n"));
-    let _ = crate::fs::write_atomic(&file, text.as_bytes(), 0o644);
+    {
+        // `logs:failed` rewrites the list too.
+        let _lock = crate::property::lock::FileLock::beside(&file);
+        let mut text = std::fs::read_to_string(&file).unwrap_or_default();
+        text.push_str(&format!("{cid} {dyno}\n"));
+        let _ = crate::fs::write_atomic(&file, text.as_bytes(), 0o644);
+    }
     docker.container_no_restart(cid);
     let _ = docker.container_stop(cid, Some(0));
 }

@@ -1,11 +1,11 @@
 //! `logs` and `logs:failed`.
 
 use dokku_core::log::Level;
-use dokku_core::scheduler::{self, LogsRequest};
+use dokku_core::property::PropertyStore;
 
+use dokku_core::trigger::StdoutMode;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
-use dokku_host::output;
 use dokku_host::pipeline::existing_app;
 
 /// Runs one `logs*` command (`args` excludes the command itself).
@@ -25,38 +25,50 @@ pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResul
 }
 
 fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
-    let mut req = LogsRequest {
-        app: String::new(),
-        proc_type: None,
-        num: 100,
-        follow: false,
-        quiet: false,
-    };
+    let (mut app, mut proc_type, mut num, mut tail, mut quiet) = (
+        String::new(),
+        String::new(),
+        "100".to_string(),
+        false,
+        false,
+    );
     let mut iter = args.iter();
     while let Some(a) = iter.next() {
         match a.as_str() {
             "-n" | "--num" => {
                 let n = iter.next().cloned().unwrap_or_default();
-                req.num = n
-                    .parse()
-                    .map_err(|_| CommandError::fail(format!("Invalid number of lines: {n}")))?;
+                if n.parse::<u32>().is_err() {
+                    return Err(CommandError::fail(format!("Invalid number of lines: {n}")));
+                }
+                num = n;
             }
-            "-t" | "--tail" => req.follow = true,
-            "-q" | "--quiet" => req.quiet = true,
-            "-p" | "--ps" => req.proc_type = iter.next().cloned().filter(|t| !t.is_empty()),
-            other if req.app.is_empty() && !other.starts_with('-') => req.app = other.to_string(),
+            "-t" | "--tail" => tail = true,
+            "-q" | "--quiet" => quiet = true,
+            "-p" | "--ps" => proc_type = iter.next().cloned().unwrap_or_default(),
+            other if app.is_empty() && !other.starts_with('-') => app = other.to_string(),
             _ => {}
         }
     }
-    let app = existing_app(ctx, std::slice::from_ref(&req.app))?;
+    let app = existing_app(ctx, std::slice::from_ref(&app))?;
     if !dokku_core::config::ops::is_deployed(&ctx.layout.lib_root, &app) {
         return Err(CommandError::fail(format!(
             "App {app} has not been deployed"
         )));
     }
-    let host = &*ctx;
-    scheduler::logs(&host, &req, &|line| output::println(line));
-    Ok(0)
+    // As Dokku: the app's scheduler answers (docker-local and docker-swarm here).
+    let scheduler = scheduler_of(ctx, &app);
+    fire(
+        ctx,
+        "scheduler-logs",
+        &[
+            scheduler,
+            app,
+            proc_type,
+            tail.to_string(),
+            quiet.to_string(),
+            num,
+        ],
+    )
 }
 
 fn failed(ctx: &mut Context, args: &[String]) -> CmdResult {
@@ -65,35 +77,21 @@ fn failed(ctx: &mut Context, args: &[String]) -> CmdResult {
     } else {
         vec![existing_app(ctx, args)?]
     };
-    let host = &*ctx;
-    let mut found = false;
     for app in apps {
-        let file = scheduler::failed_containers_file(&ctx.layout, &app);
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        let mut keep = String::new();
-        for line in text.lines() {
-            let Some(cid) = line.split_whitespace().next() else {
-                continue;
-            };
-            if host.docker().container_inspect(cid).is_none() {
-                ctx.log(
-                    Level::Warn,
-                    &format!("App container {cid} no longer running"),
-                );
-                continue;
-            }
-            keep.push_str(line);
-            keep.push('\n');
-            found = true;
-            let out = host.docker().container_logs(cid, None);
-            output::write(dokku_core::log::Stream::Stdout, &out);
-        }
-        let _ = dokku_core::fs::write_atomic(&file, keep.as_bytes(), 0o644);
-    }
-    if !found {
-        ctx.log(Level::Warn, "No failed containers found");
+        ctx.log_as_plugin(Level::Info2Quiet, &format!("{app} failed deploy logs"));
+        let scheduler = scheduler_of(ctx, &app);
+        fire(ctx, "scheduler-logs-failed", &[scheduler, app])?;
     }
     Ok(0)
+}
+
+fn scheduler_of(ctx: &Context, app: &str) -> String {
+    dokku_core::deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), app)
+}
+
+fn fire(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
+    match ctx.fire(trigger, args, StdoutMode::Inherit)?.status {
+        0 => Ok(0),
+        code => Err(CommandError::silent(code)),
+    }
 }

@@ -28,6 +28,8 @@ dokku_plugin_common::core_plugin! {
         ("scheduler-storage-exec", triggers::trigger),
         ("scheduler-run-list", triggers::trigger),
         ("scheduler-run", triggers::trigger),
+        ("scheduler-logs", triggers::trigger),
+        ("scheduler-logs-failed", triggers::trigger),
         ("scheduler-run-logs", triggers::trigger),
         ("scheduler-run-retire", triggers::trigger),
         ("scheduler-run-stop", triggers::trigger),

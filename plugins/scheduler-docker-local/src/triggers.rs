@@ -141,6 +141,21 @@ pub(crate) fn trigger(
         "scheduler-run-list" if arg(args, 0) == NAME => {
             dokku_plugin_common::one_off::run_list(ctx, args, stdout)
         }
+        // SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM
+        "scheduler-logs" if arg(args, 0) == NAME => {
+            let req = dokku_core::scheduler::LogsRequest::from_trigger_args(args);
+            scheduler::logs(&ctx.as_plugin(), &req, &|line| {
+                dokku_host::output::println(line)
+            });
+            Ok(0)
+        }
+        // SCHEDULER APP
+        "scheduler-logs-failed" if arg(args, 0) == NAME => {
+            scheduler::logs::failed(&ctx.as_plugin(), arg(args, 1), &|text| {
+                dokku_host::output::write(dokku_core::log::Stream::Stdout, text)
+            });
+            Ok(0)
+        }
         // SCHEDULER APP CONTAINER TAIL QUIET NUM
         "scheduler-run-logs" if arg(args, 0) == NAME => {
             let req = scheduler::LogsRequest {

@@ -23,6 +23,7 @@ dokku_plugin_common::core_plugin! {
         ("scheduler-enter", triggers::trigger),
         ("scheduler-run", triggers::trigger),
         ("scheduler-run-list", triggers::trigger),
+        ("scheduler-logs", triggers::trigger),
         ("scheduler-uses-host-cron", triggers::trigger),
     ],
 }

@@ -92,6 +92,15 @@ pub(crate) fn trigger(
         "scheduler-run-list" if arg(args, 0) == NAME => {
             dokku_plugin_common::one_off::run_list(ctx, args, stdout)
         }
+        // SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM: `docker service logs` of the
+        // app's services, in docker-local's shape.
+        "scheduler-logs" if arg(args, 0) == NAME => {
+            let req = dokku_core::scheduler::LogsRequest::from_trigger_args(args);
+            dokku_core::swarm::logs(&ctx.as_plugin(), &req, &|line| {
+                dokku_host::output::println(line)
+            });
+            Ok(0)
+        }
         _ => Ok(0),
     }
 }
