@@ -30,7 +30,9 @@ const FIRED: &[&str] = &[
     "app-restart",
     "app-urls",
     "builder-build",
+    "builder-create-dokku-image",
     "builder-detect",
+    "builder-dokku-image",
     "builder-release",
     "builder-set-property",
     "builds-generate-id",
@@ -153,11 +155,8 @@ const FIRED: &[&str] = &[
 
 /// Documented triggers Dokku fires or answers that we neither fire nor answer yet.
 const NOT_YET: &[&str] = &[
-    // Herokuish's hooks for a custom stack image (`builder-create-dokku-image`,
-    // `builder-dokku-image`), and the build steps of pack and lambda, which fail fast
-    // naming what the host lacks and do not build yet.
-    "builder-create-dokku-image",
-    "builder-dokku-image",
+    // The build steps of pack and lambda, which fail fast naming what the host lacks
+    // and do not build yet.
     "post-build-lambda",
     "post-build-pack",
     "pre-build-lambda",

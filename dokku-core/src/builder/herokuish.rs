@@ -172,6 +172,17 @@ pub fn build(host: &dyn Host, app: &str, workdir: &Path) -> Result<(), DeployErr
     if ignore.exists() {
         std::fs::remove_file(&ignore).map_err(DeployError::io("remove", &ignore))?;
     }
+    // Dokku's hooks for a custom stack: one plugin may prepare an image from the
+    // stack, another name the image to build from instead.
+    host.fire_checked(
+        "builder-create-dokku-image",
+        &["herokuish", app, &dir, &stack],
+    )?;
+    let named = host.fire_capture("builder-dokku-image", &["herokuish", app, &dir, &stack])?;
+    let stack = match named.trim() {
+        "" => stack,
+        other => other.to_string(),
+    };
     let docker = host.docker();
 
     let dockerfile = context_dir(host, "build", app, &[("Dockerfile", COPY_SOURCE)])?;
@@ -363,6 +374,35 @@ mod tests {
         assert_eq!(
             detects(&props, "a", dir.path(), &env),
             host_architecture() != "arm64"
+        );
+    }
+
+    /// `builder-create-dokku-image` is fired with the stack, and what
+    /// `builder-dokku-image` answers is the image the build starts from.
+    #[test]
+    fn a_plugin_names_the_image_the_build_starts_from() {
+        let mut host = crate::deploy::testing::FakeHost::new();
+        host.mkapp("web");
+        host.on("builder-dokku-image", |_, _| (0, "custom/stack:1\n".into()));
+        let src = tempfile::tempdir().expect("tempdir");
+        build(&host, "web", src.path()).expect("build");
+        let dir = src.path().display().to_string();
+        let stack = crate::env::fixed::HEROKUISH_IMAGE;
+        let fired = host.fired.borrow().clone();
+        assert!(
+            fired.contains(&format!(
+                "builder-create-dokku-image herokuish web {dir} {stack}"
+            )),
+            "{fired:#?}"
+        );
+        let calls = host.fake.calls();
+        let copy = calls
+            .iter()
+            .find(|c| c.starts_with("image build"))
+            .expect("the copy build");
+        assert!(
+            copy.contains("--build-arg APP_IMAGE=custom/stack:1 "),
+            "{copy}"
         );
     }
 
