@@ -7,6 +7,7 @@
 //! process type has no healthchecks in `app.json`, and for `web` the most the
 //! readiness check waits (`readiness`: `default-mode`, `uptime-guard`).
 
+pub mod guard;
 pub mod healthcheck;
 pub mod http;
 pub mod legacy;
@@ -151,17 +152,8 @@ pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
         let Some(info) = docker.container_inspect(cid) else {
             return Err("container no longer exists".into());
         };
-        if info.restart_count > 0 || info.status == "restarting" {
-            return Err(format!(
-                "container has restarted {} times",
-                info.restart_count.max(1)
-            ));
-        }
-        if !info.running {
-            return Err(format!(
-                "container is not running (exit code {})",
-                info.exit_code
-            ));
+        if let Some(reason) = down(&info) {
+            return Err(reason);
         }
         let now = Instant::now();
         if now >= deadline {
@@ -169,6 +161,24 @@ pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
         }
         std::thread::sleep((deadline - now).min(Duration::from_millis(500)));
     }
+}
+
+/// What is wrong with a container that should be up: it restarted (or is
+/// restarting) or is not running; `None` while it runs and never restarted.
+fn down(info: &crate::docker::ContainerInfo) -> Option<String> {
+    if info.restart_count > 0 || info.status == "restarting" {
+        return Some(format!(
+            "container has restarted {} times",
+            info.restart_count.max(1)
+        ));
+    }
+    if !info.running {
+        return Some(format!(
+            "container is not running (exit code {})",
+            info.exit_code
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

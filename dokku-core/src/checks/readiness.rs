@@ -9,8 +9,9 @@
 //! waiting at most `default-wait` seconds, the length of Dokku's wait, and never
 //! less than Dokku's default of 10 (operators lower `default-wait` to shorten the
 //! fixed wait, which must not make a slower-booting app fail here). An uptime
-//! guard (`uptime-guard` seconds, default 2) follows, which catches a process that
-//! answers once and then dies.
+//! guard (`uptime-guard` seconds, default 2, counted from the container's start:
+//! [`super::guard`]) follows, which catches a process that answers once and then
+//! dies.
 //!
 //! Properties (plugin `checks`, app then global): `default-mode` (`readiness`, the
 //! default, or `uptime` for Dokku's fixed wait) and `uptime-guard`. Non-web process
