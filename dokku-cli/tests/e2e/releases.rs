@@ -253,3 +253,89 @@ fn killed_rollbacks_leave_a_serving_release_and_a_readable_list() {
     let page = body(&nginx, &host);
     assert!(page.contains("Hello from hello-app"), "{page}");
 }
+
+/// `ps:rebuild` goes through the same watch window as a push: a rebuild whose new
+/// image passes the default readiness check and then crashes inside the window is
+/// rolled back on its own, the command fails with one line saying so, and the
+/// previous release keeps serving. The crash comes from the build alone (a build
+/// arg from `docker-options`), so the config stays as it was.
+#[test]
+fn a_rebuild_that_crashes_in_its_watch_window_is_rolled_back() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let nginx = TestNginx::start(&d);
+    let app = create_app(&d, &nginx, "rebuild");
+    let host = nginx.host_of(&app);
+    let src = d.hello_source("rebuild");
+    // Built with `--build-arg CRASH_AFTER=N`, the web process exits N seconds after
+    // it starts; without it, it serves as usual.
+    let dockerfile = src.join("Dockerfile");
+    let text = std::fs::read_to_string(&dockerfile).expect("Dockerfile");
+    let armed = text.replace(
+        "ENTRYPOINT",
+        "ARG CRASH_AFTER=\nENV CRASH_AFTER=$CRASH_AFTER\nENTRYPOINT",
+    );
+    assert_ne!(text, armed, "Dockerfile changed shape");
+    std::fs::write(&dockerfile, armed).expect("write Dockerfile");
+    let entrypoint = src.join("entrypoint.sh");
+    let text = std::fs::read_to_string(&entrypoint).expect("entrypoint.sh");
+    let armed = text.replace(
+        "wait \"$pid\"",
+        "if [ -n \"${CRASH_AFTER:-}\" ]; then sleep \"$CRASH_AFTER\"; kill \"$pid\"; exit 1; fi\nwait \"$pid\"",
+    );
+    assert_ne!(text, armed, "entrypoint.sh changed shape");
+    std::fs::write(&entrypoint, armed).expect("write entrypoint.sh");
+    let rev = release(&d, &src, &app, "v1");
+    let good = d.container_id(&app, "web.1").expect("v1's container");
+    let page = body(&nginx, &host);
+    assert!(
+        page.contains("GREETING=v1") && page.contains(&rev),
+        "{page}"
+    );
+
+    d.env
+        .dokku(["checks:set", &app, "watch-window", "15"])
+        .success();
+    d.env
+        .dokku([
+            "docker-options:add",
+            &app,
+            "build",
+            "--build-arg CRASH_AFTER=5",
+        ])
+        .success();
+    let rebuild = d.env.dokku(["ps:rebuild", &app]);
+    let text = output(&rebuild);
+    assert_ne!(rebuild.code, 0, "the crashing rebuild must fail\n{text}");
+    // It passed readiness and went live before it crashed.
+    assert!(
+        text.contains("Port 5000 answered HTTP 200 after ")
+            && text.contains("All checks successful (web.1)"),
+        "{text}"
+    );
+    let said: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(&format!("{app} failed its watch window (")))
+        .collect();
+    assert_eq!(said.len(), 1, "{text}");
+    assert!(said[0].trim_end().ends_with("rolled back to v1"), "{text}");
+
+    assert_eq!(
+        d.container_id(&app, "web.1").as_deref(),
+        Some(good.as_str()),
+        "v1's container is back in its slot"
+    );
+    let page = body(&nginx, &host);
+    assert!(
+        page.contains("GREETING=v1") && page.contains(&rev),
+        "{page}"
+    );
+    let listed = releases_json(&d, &app);
+    assert_eq!(
+        listed.len(),
+        1,
+        "the rebuild never became a release: {listed:?}"
+    );
+}
