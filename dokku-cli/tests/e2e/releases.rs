@@ -53,6 +53,15 @@ fn release(d: &Deployer, src: &std::path::Path, app: &str, greeting: &str) -> St
     rev
 }
 
+/// Replaces `from` with `to` in the source file at `path`; the file must contain
+/// `from` (a changed example app fails here, not in a confusing deploy).
+fn rewrite(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read source file");
+    let changed = text.replace(from, to);
+    assert_ne!(text, changed, "{} changed shape", path.display());
+    std::fs::write(path, changed).expect("write source file");
+}
+
 fn body(nginx: &TestNginx, host: &str) -> String {
     match get_via(nginx.http, host, "/") {
         Ok((200, body)) => body,
@@ -90,11 +99,11 @@ fn releases_rollback_and_a_watch_window_that_rolls_back_a_crashing_release() {
     d.env
         .dokku(["checks:set", &app, "watch-window", "15"])
         .success();
-    let entrypoint = src.join("entrypoint.sh");
-    let text = std::fs::read_to_string(&entrypoint).expect("entrypoint.sh");
-    let crashing = text.replace("wait \"$pid\"", "sleep 5\nkill \"$pid\"\nexit 1");
-    assert_ne!(text, crashing, "entrypoint.sh changed shape");
-    std::fs::write(&entrypoint, crashing).expect("write entrypoint.sh");
+    rewrite(
+        &src.join("entrypoint.sh"),
+        "wait \"$pid\"",
+        "sleep 5\nkill \"$pid\"\nexit 1",
+    );
     std::fs::write(src.join("www/release.txt"), "v4").expect("write release.txt");
     commit_all(&src, "v4 crashes");
     d.env
@@ -271,22 +280,16 @@ fn a_rebuild_that_crashes_in_its_watch_window_is_rolled_back() {
     let src = d.hello_source("rebuild");
     // Built with `--build-arg CRASH_AFTER=N`, the web process exits N seconds after
     // it starts; without it, it serves as usual.
-    let dockerfile = src.join("Dockerfile");
-    let text = std::fs::read_to_string(&dockerfile).expect("Dockerfile");
-    let armed = text.replace(
+    rewrite(
+        &src.join("Dockerfile"),
         "ENTRYPOINT",
         "ARG CRASH_AFTER=\nENV CRASH_AFTER=$CRASH_AFTER\nENTRYPOINT",
     );
-    assert_ne!(text, armed, "Dockerfile changed shape");
-    std::fs::write(&dockerfile, armed).expect("write Dockerfile");
-    let entrypoint = src.join("entrypoint.sh");
-    let text = std::fs::read_to_string(&entrypoint).expect("entrypoint.sh");
-    let armed = text.replace(
+    rewrite(
+        &src.join("entrypoint.sh"),
         "wait \"$pid\"",
         "if [ -n \"${CRASH_AFTER:-}\" ]; then sleep \"$CRASH_AFTER\"; kill \"$pid\"; exit 1; fi\nwait \"$pid\"",
     );
-    assert_ne!(text, armed, "entrypoint.sh changed shape");
-    std::fs::write(&entrypoint, armed).expect("write entrypoint.sh");
     let rev = release(&d, &src, &app, "v1");
     let good = d.container_id(&app, "web.1").expect("v1's container");
     let page = body(&nginx, &host);

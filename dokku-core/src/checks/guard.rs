@@ -174,20 +174,18 @@ mod tests {
 
     #[test]
     fn a_stopped_or_restarted_container_fails() {
-        let fake = FakeDocker::new();
-        fake.respond_ok(
-            &["container", "inspect"],
-            &inspect("2020-01-01T00:00:00Z", false, 0),
-        );
-        let err = hold(&fake.docker(), "c", GUARD, &mut |_| {}).expect_err("exited");
-        assert_eq!(err, "container is not running (exit code 3)");
-        let fake = FakeDocker::new();
-        fake.respond_ok(
-            &["container", "inspect"],
-            &inspect("2020-01-01T00:00:00Z", true, 2),
-        );
-        let err = hold(&fake.docker(), "c", GUARD, &mut |_| {}).expect_err("restarted");
-        assert_eq!(err, "container has restarted 2 times");
+        for (running, restarts, want) in [
+            (false, 0, "container is not running (exit code 3)"),
+            (true, 2, "container has restarted 2 times"),
+        ] {
+            let fake = FakeDocker::new();
+            fake.respond_ok(
+                &["container", "inspect"],
+                &inspect("2020-01-01T00:00:00Z", running, restarts),
+            );
+            let err = hold(&fake.docker(), "c", GUARD, &mut |_| {}).expect_err(want);
+            assert_eq!(err, want);
+        }
     }
 
     /// A container that docker started again (a `docker restart` leaves the restart

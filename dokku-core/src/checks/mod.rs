@@ -163,22 +163,30 @@ pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
     }
 }
 
-/// What is wrong with a container that should be up: it restarted (or is
-/// restarting) or is not running; `None` while it runs and never restarted.
-fn down(info: &crate::docker::ContainerInfo) -> Option<String> {
+/// Why a container that should be up is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Down {
+    /// It restarted (or is restarting): how many times, at least 1.
+    Restarted(u32),
+    /// It is not running: its exit code.
+    Exited(i32),
+}
+
+/// What is wrong with a container that should be up; `None` while it runs and
+/// never restarted. Each check words it its own way.
+pub(crate) fn down_state(info: &crate::docker::ContainerInfo) -> Option<Down> {
     if info.restart_count > 0 || info.status == "restarting" {
-        return Some(format!(
-            "container has restarted {} times",
-            info.restart_count.max(1)
-        ));
+        return Some(Down::Restarted(info.restart_count.max(1)));
     }
-    if !info.running {
-        return Some(format!(
-            "container is not running (exit code {})",
-            info.exit_code
-        ));
-    }
-    None
+    (!info.running).then_some(Down::Exited(info.exit_code))
+}
+
+/// [`down_state`] in the words of the uptime check and the uptime guard.
+fn down(info: &crate::docker::ContainerInfo) -> Option<String> {
+    down_state(info).map(|d| match d {
+        Down::Restarted(n) => format!("container has restarted {n} times"),
+        Down::Exited(code) => format!("container is not running (exit code {code})"),
+    })
 }
 
 #[cfg(test)]

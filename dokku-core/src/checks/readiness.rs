@@ -287,19 +287,11 @@ fn alive(docker: &Docker, cid: &str) -> Result<(), String> {
     let Some(info) = docker.container_inspect(cid) else {
         return Err("the container no longer exists".into());
     };
-    if info.restart_count > 0 || info.status == "restarting" {
-        return Err(format!(
-            "the container restarted {} times",
-            info.restart_count.max(1)
-        ));
+    match super::down_state(&info) {
+        None => Ok(()),
+        Some(super::Down::Restarted(n)) => Err(format!("the container restarted {n} times")),
+        Some(super::Down::Exited(code)) => Err(format!("the container exited (exit code {code})")),
     }
-    if !info.running {
-        return Err(format!(
-            "the container exited (exit code {})",
-            info.exit_code
-        ));
-    }
-    Ok(())
 }
 
 fn address(ip: &str, port: u16) -> Result<SocketAddr, String> {
