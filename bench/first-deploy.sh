@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the wall time of the first `git push` deploy of
 # examples/hello-app with the default checks (nothing in app.json), against the
-# Docker work such a deploy contains, done by hand: `docker build` of the same
-# source plus `docker run` until the container first answers HTTP.
+# Docker work such a deploy contains, done by hand: a build of the same source plus
+# `docker run` until the container first answers HTTP.
 #
-# The by-hand build passes the labels a deploy's build passes (with Docker's legacy
-# builder every label is a build step). What a deploy does besides (the release
-# image relabel, container create and inspect, the checks' waits, nginx config,
-# triggers) counts as ours.
+# The by-hand build uses the builder deploys use: the engine's BuildKit through the
+# API (`POST /build?version=2` with the context as a tar body, on the docker
+# socket), or Docker's legacy builder (`docker build`) when DOCKER_BUILDKIT=0, as
+# for deploys. REFERENCE_BUILDER=buildkit|legacy picks one by hand (legacy is the
+# reference of the measurements before the BuildKit change). Either way it passes
+# the labels a deploy's build passes (with the legacy builder every label is a
+# build step). What a deploy does besides (the release image relabel, container
+# create and inspect, the checks' waits, nginx config, triggers) counts as ours.
 #
 # Each run builds a source that differs from every other build of the run (a marker
 # file in www/), so every build does the same work: the base image and the
@@ -24,7 +28,9 @@
 #
 # Usage: bench/first-deploy.sh [RUNS]   (default 3)
 # Environment: DOKKU_BIN_SOURCE (default: target/release/dokku, else debug),
-#              BASELINE_BIN
+#              BASELINE_BIN, REFERENCE_BUILDER (buildkit or legacy; default
+#              buildkit unless DOCKER_BUILDKIT=0), DOCKER_HOST (unix:// only for
+#              the buildkit reference; default /var/run/docker.sock)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +49,27 @@ fi
   exit 1
 }
 BASELINE_BIN="${BASELINE_BIN:-}"
+if [[ -z "${REFERENCE_BUILDER:-}" ]]; then
+  REFERENCE_BUILDER=buildkit
+  [[ "${DOCKER_BUILDKIT:-}" == 0 ]] && REFERENCE_BUILDER=legacy
+fi
+case "$REFERENCE_BUILDER" in
+  buildkit | legacy) ;;
+  *)
+    echo "bench: unknown REFERENCE_BUILDER '$REFERENCE_BUILDER'" >&2
+    echo "hint: use REFERENCE_BUILDER=buildkit (the engine API, as deploys build) or legacy (docker build)" >&2
+    exit 1
+    ;;
+esac
+DOCKER_SOCK=/var/run/docker.sock
+if [[ -n "${DOCKER_HOST:-}" ]]; then
+  if [[ "$DOCKER_HOST" != unix://* && "$REFERENCE_BUILDER" == buildkit ]]; then
+    echo "bench: the buildkit reference talks to a local socket, DOCKER_HOST is $DOCKER_HOST" >&2
+    echo "hint: use a unix:// DOCKER_HOST, or REFERENCE_BUILDER=legacy" >&2
+    exit 1
+  fi
+  DOCKER_SOCK="${DOCKER_HOST#unix://}"
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dokku-bench-first.XXXXXX")"
 ID="benchfirst$$"
@@ -79,7 +106,7 @@ install() {
 in_prefix() {
   local name="$1"
   shift
-  # shellcheck disable=SC1091
+  # shellcheck disable=SC1090,SC1091
   (source "$WORK/$name/env" && "$@")
 }
 
@@ -108,18 +135,64 @@ mark() {
   git -C "$SRC" -c user.name=b -c user.email=b@x commit --quiet -m "$1"
 }
 
+# urlencode TEXT: TEXT with every byte but [A-Za-z0-9._~-] percent-encoded.
+urlencode() {
+  local LC_ALL=C text="$1" out="" c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c="${text:i:1}"
+    case "$c" in
+      [A-Za-z0-9._~-]) out+="$c" ;;
+      *) out+="$(printf '%%%02X' "'$c")" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+# build_legacy RUN LABEL...: `docker build` of the source with these labels.
+build_legacy() {
+  local run="$1" label
+  shift
+  local -a args=()
+  for label in "$@"; do args+=(--label "$label"); done
+  DOCKER_BUILDKIT=0 docker build --quiet "${args[@]}" -t "bench-first-$ID:$run" "$SRC" >/dev/null 2>&1
+}
+
+# build_buildkit RUN LABEL...: the engine's BuildKit through the API, as deploys
+# build: the source (without .git) as a tar body, the labels as url-encoded JSON.
+# Fails on an HTTP status other than 200 or an error in the build's stream.
+build_buildkit() {
+  local run="$1" label json="" code
+  shift
+  for label in "$@"; do
+    json+="${json:+,}\"${label%%=*}\":\"${label#*=}\""
+  done
+  tar -C "$SRC" --exclude=./.git -cf "$WORK/ctx.tar" .
+  code="$(curl -sS --unix-socket "$DOCKER_SOCK" -X POST -H 'Content-Type: application/x-tar' \
+    --data-binary "@$WORK/ctx.tar" -o "$WORK/build.out" -w '%{http_code}' \
+    "http://x/v1.41/build?version=2&t=$(urlencode "bench-first-$ID:$run")&labels=$(urlencode "{$json}")")"
+  if [[ "$code" != 200 ]] || grep -q '"errorDetail"' "$WORK/build.out"; then
+    echo "bench: the BuildKit build answered HTTP $code" >&2
+    tail -c 2000 "$WORK/build.out" >&2
+    return 1
+  fi
+}
+
 # by_hand RUN: prints "BUILD_MS RUN_MS".
 by_hand() {
   local run="$1" start build_ms cid ip run_ms
-  mark "docker-$run"
-  start="$(now_ms)"
   # The labels a deploy's build passes: with Docker's legacy builder each one is a
   # build step of its own, so the reference does the same work.
-  docker build --quiet --label "com.dokku-rs.test=$ID" --label "com.dokku.app-name=first-$run" \
-    --label com.dokku.builder-type=dockerfile --label com.dokku.image-stage=build --label dokku= \
-    --label org.label-schema.schema-version=1.0 --label org.label-schema.vendor=dokku \
-    -t "bench-first-$ID:$run" "$SRC" >/dev/null 2>&1
+  local -a labels=("com.dokku-rs.test=$ID" "com.dokku.app-name=first-$run"
+    com.dokku.builder-type=dockerfile com.dokku.image-stage=build dokku=
+    org.label-schema.schema-version=1.0 org.label-schema.vendor=dokku)
+  mark "docker-$run"
+  start="$(now_ms)"
+  "build_$REFERENCE_BUILDER" "$run" "${labels[@]}"
   build_ms=$(($(now_ms) - start))
+  docker image inspect "bench-first-$ID:$run" >/dev/null 2>&1 || {
+    echo "bench: the $REFERENCE_BUILDER build left no image bench-first-$ID:$run" >&2
+    exit 1
+  }
   start="$(now_ms)"
   cid="$(docker run -d --init --label "com.dokku-rs.test=$ID" -e PORT=5000 "bench-first-$ID:$run")"
   ip="$(docker container inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$cid")"
@@ -135,6 +208,7 @@ deploy() {
   mark "$name-$run"
   in_prefix "$name" dokku apps:create "$app" >/dev/null
   start="$(now_ms)"
+  # shellcheck disable=SC2016 # expanded by the inner bash, in the install's environment
   in_prefix "$name" bash -c 'git -C "$1" push --quiet "$DOKKU_ROOT/$2" main' _ "$SRC" "$app" \
     >"$WORK/push.log" 2>&1 || {
     cat "$WORK/push.log" >&2
@@ -155,7 +229,11 @@ deploy after 0 >/dev/null
 
 builds=() runs=() refs=() afters=() befores=()
 for i in $(seq 1 "$RUNS"); do
-  read -r b r < <(by_hand "$i")
+  read -r b r < <(by_hand "$i") || true
+  [[ -n "${b:-}" && -n "${r:-}" ]] || {
+    echo "bench: the by-hand build and run $i gave no times (see above)" >&2
+    exit 1
+  }
   builds+=("$b")
   runs+=("$r")
   refs+=("$((b + r))")
@@ -168,7 +246,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 ref="$(median "${refs[@]}")"
 after="$(median "${afters[@]}")"
 printf '\nfirst deploy of examples/hello-app, default checks, %s runs\n' "$RUNS"
-printf '  by hand: docker build (ms):          %s\n' "${builds[*]}"
+printf '  by hand: %s build (ms):      %s\n' "$REFERENCE_BUILDER" "${builds[*]}"
 printf '  by hand: docker run to answer (ms):  %s\n' "${runs[*]}"
 printf '  by hand: total (ms):                 %s  (median %s)\n' "${refs[*]}" "$ref"
 printf '  after  (%s): push wall (ms):  %s  (median %s, %sx the docker work)\n' \

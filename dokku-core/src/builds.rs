@@ -679,7 +679,7 @@ pub fn parse_time(text: &str) -> Option<u64> {
 }
 
 /// As [`parse_time`], with the nanoseconds (for sorting).
-fn parse_time_precise(text: &str) -> Option<(i64, u32)> {
+pub(crate) fn parse_time_precise(text: &str) -> Option<(i64, u32)> {
     let (date, rest) = text.split_once('T')?;
     let mut d = date.splitn(3, '-');
     let year: i64 = d.next()?.parse().ok()?;

@@ -70,6 +70,10 @@ pub fn container_ip(host: &dyn Host, app: &str, proc_type: &str, cid: &str) -> S
             return listener_host(&listener);
         }
     }
+    // The address this process read when the container passed its checks.
+    if let Some(known) = crate::scheduler::vouched::get(cid) {
+        return known.ip;
+    }
     let Some(info) = host.docker().container_inspect(cid) else {
         return String::new();
     };
@@ -182,13 +186,20 @@ pub fn build_config(host: &dyn Host, app: &str) -> Result<(), DeployError> {
         Level::Info1,
         &format!("Ensuring network configuration is in sync for {app}"),
     );
-    let ids: Vec<String> = slots.iter().map(|s| s.cid.clone()).collect();
+    // Containers this process vouches for run; only the others are asked.
+    let vouched = crate::scheduler::vouched::addresses();
+    let ask: Vec<String> = slots
+        .iter()
+        .filter(|s| !vouched.contains_key(&s.cid))
+        .map(|s| s.cid.clone())
+        .collect();
     let running: Vec<String> = host
         .docker()
-        .containers_inspect(&ids)
+        .containers_inspect(&ask)
         .into_iter()
         .filter(|c| c.running)
         .map(|c| c.id)
+        .chain(vouched.into_keys())
         .collect();
     for slot in slots {
         if !running.iter().any(|id| id.starts_with(&slot.cid)) {

@@ -80,6 +80,13 @@ fn a_web_process_that_listens_late_gets_traffic_only_once_it_answers() {
         out.contains("       Port 5000 answered HTTP 200 after "),
         "{out}"
     );
+    // The 1 s uptime guard counts from the start, 4 s before the first answer: no
+    // further wait.
+    assert!(
+        out.contains(" seconds already, past the 1s uptime guard (web.1)"),
+        "{out}"
+    );
+    assert!(!out.contains("more seconds of uptime"), "{out}");
     assert!(
         out.contains("Healthcheck succeeded name='default'"),
         "{out}"
@@ -130,8 +137,10 @@ fn the_uptime_guard_catches_a_crash_after_the_first_answer_and_uptime_mode_stays
         out.contains("       Port 5000 answered HTTP 200 after "),
         "{out}"
     );
+    // The guard counts from the container's start: what is left of the 6 s.
     assert!(
-        out.contains("Waiting for 6 seconds of uptime (web.1)"),
+        out.lines().any(|l| l.contains("Waiting for ")
+            && l.trim_end().ends_with(" more seconds of uptime (web.1)")),
         "{out}"
     );
     assert!(

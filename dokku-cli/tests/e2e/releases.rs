@@ -53,6 +53,15 @@ fn release(d: &Deployer, src: &std::path::Path, app: &str, greeting: &str) -> St
     rev
 }
 
+/// Replaces `from` with `to` in the source file at `path`; the file must contain
+/// `from` (a changed example app fails here, not in a confusing deploy).
+fn rewrite(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read source file");
+    let changed = text.replace(from, to);
+    assert_ne!(text, changed, "{} changed shape", path.display());
+    std::fs::write(path, changed).expect("write source file");
+}
+
 fn body(nginx: &TestNginx, host: &str) -> String {
     match get_via(nginx.http, host, "/") {
         Ok((200, body)) => body,
@@ -90,11 +99,11 @@ fn releases_rollback_and_a_watch_window_that_rolls_back_a_crashing_release() {
     d.env
         .dokku(["checks:set", &app, "watch-window", "15"])
         .success();
-    let entrypoint = src.join("entrypoint.sh");
-    let text = std::fs::read_to_string(&entrypoint).expect("entrypoint.sh");
-    let crashing = text.replace("wait \"$pid\"", "sleep 5\nkill \"$pid\"\nexit 1");
-    assert_ne!(text, crashing, "entrypoint.sh changed shape");
-    std::fs::write(&entrypoint, crashing).expect("write entrypoint.sh");
+    rewrite(
+        &src.join("entrypoint.sh"),
+        "wait \"$pid\"",
+        "sleep 5\nkill \"$pid\"\nexit 1",
+    );
     std::fs::write(src.join("www/release.txt"), "v4").expect("write release.txt");
     commit_all(&src, "v4 crashes");
     d.env
@@ -252,4 +261,84 @@ fn killed_rollbacks_leave_a_serving_release_and_a_readable_list() {
     assert_eq!(rollback.code, 0, "{}", output(&rollback));
     let page = body(&nginx, &host);
     assert!(page.contains("Hello from hello-app"), "{page}");
+}
+
+/// `ps:rebuild` goes through the same watch window as a push: a rebuild whose new
+/// image passes the default readiness check and then crashes inside the window is
+/// rolled back on its own, the command fails with one line saying so, and the
+/// previous release keeps serving. The crash comes from the build alone (a build
+/// arg from `docker-options`), so the config stays as it was.
+#[test]
+fn a_rebuild_that_crashes_in_its_watch_window_is_rolled_back() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let nginx = TestNginx::start(&d);
+    let app = create_app(&d, &nginx, "rebuild");
+    let host = nginx.host_of(&app);
+    let src = d.hello_source("rebuild");
+    // Built with `--build-arg CRASH_AFTER=N`, the web process exits N seconds after
+    // it starts; without it, it serves as usual.
+    rewrite(
+        &src.join("Dockerfile"),
+        "ENTRYPOINT",
+        "ARG CRASH_AFTER=\nENV CRASH_AFTER=$CRASH_AFTER\nENTRYPOINT",
+    );
+    rewrite(
+        &src.join("entrypoint.sh"),
+        "wait \"$pid\"",
+        "if [ -n \"${CRASH_AFTER:-}\" ]; then sleep \"$CRASH_AFTER\"; kill \"$pid\"; exit 1; fi\nwait \"$pid\"",
+    );
+    let rev = release(&d, &src, &app, "v1");
+    let good = d.container_id(&app, "web.1").expect("v1's container");
+    let page = body(&nginx, &host);
+    assert!(
+        page.contains("GREETING=v1") && page.contains(&rev),
+        "{page}"
+    );
+
+    d.env
+        .dokku(["checks:set", &app, "watch-window", "15"])
+        .success();
+    d.env
+        .dokku([
+            "docker-options:add",
+            &app,
+            "build",
+            "--build-arg CRASH_AFTER=5",
+        ])
+        .success();
+    let rebuild = d.env.dokku(["ps:rebuild", &app]);
+    let text = output(&rebuild);
+    assert_ne!(rebuild.code, 0, "the crashing rebuild must fail\n{text}");
+    // It passed readiness and went live before it crashed.
+    assert!(
+        text.contains("Port 5000 answered HTTP 200 after ")
+            && text.contains("All checks successful (web.1)"),
+        "{text}"
+    );
+    let said: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(&format!("{app} failed its watch window (")))
+        .collect();
+    assert_eq!(said.len(), 1, "{text}");
+    assert!(said[0].trim_end().ends_with("rolled back to v1"), "{text}");
+
+    assert_eq!(
+        d.container_id(&app, "web.1").as_deref(),
+        Some(good.as_str()),
+        "v1's container is back in its slot"
+    );
+    let page = body(&nginx, &host);
+    assert!(
+        page.contains("GREETING=v1") && page.contains(&rev),
+        "{page}"
+    );
+    let listed = releases_json(&d, &app);
+    assert_eq!(
+        listed.len(),
+        1,
+        "the rebuild never became a release: {listed:?}"
+    );
 }

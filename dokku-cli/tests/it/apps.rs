@@ -912,8 +912,7 @@ fn cleanup_uses_labels_and_honours_skip_cleanup() {
     );
     assert_eq!(
         f.take_docker(),
-        "container ls --quiet --no-trunc --all --filter label=dokku --filter label=com.dokku.app-name=web --filter status=exited\n\
-         container ls --quiet --no-trunc --all --filter label=dokku --filter label=com.dokku.app-name=web --filter status=dead\n\
+        "container ls --quiet --no-trunc --all --filter label=dokku --filter label=com.dokku.app-name=web --filter status=exited --filter status=dead\n\
          container rm c1 c2\n\
          container ls --quiet --no-trunc --all --filter label=com.dokku.app-name=web --filter label=com.dokku.container-type=deploy --filter name=upcoming\n\
          image ls --quiet --all --filter dangling=true --filter label=com.dokku.app-name=web\n\
@@ -922,8 +921,7 @@ fn cleanup_uses_labels_and_honours_skip_cleanup() {
     f.dokku(&["cleanup"]).success();
     assert_eq!(
         f.take_docker(),
-        "container ls --quiet --no-trunc --all --filter label=dokku --filter status=exited\n\
-         container ls --quiet --no-trunc --all --filter label=dokku --filter status=dead\n\
+        "container ls --quiet --no-trunc --all --filter label=dokku --filter status=exited --filter status=dead\n\
          container rm c1 c2\n\
          container ls --quiet --no-trunc --all --filter label=com.dokku.container-type=deploy --filter name=upcoming\n\
          image ls --quiet --all --filter dangling=true\n"

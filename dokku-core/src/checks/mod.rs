@@ -7,6 +7,7 @@
 //! process type has no healthchecks in `app.json`, and for `web` the most the
 //! readiness check waits (`readiness`: `default-mode`, `uptime-guard`).
 
+pub mod guard;
 pub mod healthcheck;
 pub mod http;
 pub mod legacy;
@@ -151,17 +152,8 @@ pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
         let Some(info) = docker.container_inspect(cid) else {
             return Err("container no longer exists".into());
         };
-        if info.restart_count > 0 || info.status == "restarting" {
-            return Err(format!(
-                "container has restarted {} times",
-                info.restart_count.max(1)
-            ));
-        }
-        if !info.running {
-            return Err(format!(
-                "container is not running (exit code {})",
-                info.exit_code
-            ));
+        if let Some(reason) = down(&info) {
+            return Err(reason);
         }
         let now = Instant::now();
         if now >= deadline {
@@ -169,6 +161,32 @@ pub fn uptime(docker: &Docker, cid: &str, seconds: u64) -> Result<(), String> {
         }
         std::thread::sleep((deadline - now).min(Duration::from_millis(500)));
     }
+}
+
+/// Why a container that should be up is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Down {
+    /// It restarted (or is restarting): how many times, at least 1.
+    Restarted(u32),
+    /// It is not running: its exit code.
+    Exited(i32),
+}
+
+/// What is wrong with a container that should be up; `None` while it runs and
+/// never restarted. Each check words it its own way.
+pub(crate) fn down_state(info: &crate::docker::ContainerInfo) -> Option<Down> {
+    if info.restart_count > 0 || info.status == "restarting" {
+        return Some(Down::Restarted(info.restart_count.max(1)));
+    }
+    (!info.running).then_some(Down::Exited(info.exit_code))
+}
+
+/// [`down_state`] in the words of the uptime check and the uptime guard.
+fn down(info: &crate::docker::ContainerInfo) -> Option<String> {
+    down_state(info).map(|d| match d {
+        Down::Restarted(n) => format!("container has restarted {n} times"),
+        Down::Exited(code) => format!("container is not running (exit code {code})"),
+    })
 }
 
 #[cfg(test)]

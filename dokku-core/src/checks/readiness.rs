@@ -9,8 +9,9 @@
 //! waiting at most `default-wait` seconds, the length of Dokku's wait, and never
 //! less than Dokku's default of 10 (operators lower `default-wait` to shorten the
 //! fixed wait, which must not make a slower-booting app fail here). An uptime
-//! guard (`uptime-guard` seconds, default 2) follows, which catches a process that
-//! answers once and then dies.
+//! guard (`uptime-guard` seconds, default 2, counted from the container's start:
+//! [`super::guard`]) follows, which catches a process that answers once and then
+//! dies.
 //!
 //! Properties (plugin `checks`, app then global): `default-mode` (`readiness`, the
 //! default, or `uptime` for Dokku's fixed wait) and `uptime-guard`. Non-web process
@@ -286,19 +287,11 @@ fn alive(docker: &Docker, cid: &str) -> Result<(), String> {
     let Some(info) = docker.container_inspect(cid) else {
         return Err("the container no longer exists".into());
     };
-    if info.restart_count > 0 || info.status == "restarting" {
-        return Err(format!(
-            "the container restarted {} times",
-            info.restart_count.max(1)
-        ));
+    match super::down_state(&info) {
+        None => Ok(()),
+        Some(super::Down::Restarted(n)) => Err(format!("the container restarted {n} times")),
+        Some(super::Down::Exited(code)) => Err(format!("the container exited (exit code {code})")),
     }
-    if !info.running {
-        return Err(format!(
-            "the container exited (exit code {})",
-            info.exit_code
-        ));
-    }
-    Ok(())
 }
 
 fn address(ip: &str, port: u16) -> Result<SocketAddr, String> {

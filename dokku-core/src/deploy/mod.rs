@@ -63,13 +63,11 @@ pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
     if let Some(app) = app {
         filters.push(app_label_filter(app));
     }
-    let mut ids = Vec::new();
-    for status in ["status=exited", "status=dead"] {
-        let mut f = filters.clone();
-        f.push(status.to_string());
-        ids.extend(docker.container_ls(&f, true));
-    }
-    docker.container_rm(&ids);
+    // One question for both states: docker ORs the values of one filter key (and
+    // ANDs different keys), so this lists the exited and the dead containers.
+    let mut stopped = filters.clone();
+    stopped.extend(["status=exited".to_string(), "status=dead".to_string()]);
+    docker.container_rm(&docker.container_ls(&stopped, true));
     match app {
         Some(app) => crate::scheduler::orphans::sweep(host, app),
         None => crate::scheduler::orphans::sweep_all(host),

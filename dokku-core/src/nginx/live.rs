@@ -9,29 +9,17 @@
 //! and holds it. A stale address is dropped with a warning, and an app left with no
 //! running web container gets no server block at all (`clear_config`).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::collections::BTreeSet;
 
 use crate::deploy::Host;
 use crate::log::Level;
 
-/// Containers this process started and saw pass their checks, with their address:
-/// a deploy rebuilds nginx right after, and asking docker again about them would only
-/// slow every deploy down (one `docker inspect` is ~30 ms).
-static VOUCHED: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-
-/// Records that container `cid`, started by this process, runs at `ip`.
-pub fn vouch(cid: &str, ip: &str) {
-    if let Ok(mut vouched) = VOUCHED.lock() {
-        vouched.insert(cid.to_string(), ip.to_string());
-    }
-}
-
 /// The `IP` addresses held right now by running containers recorded in the app's
-/// `CONTAINER.*` files: the ones this process vouches for, plus one
+/// `CONTAINER.*` files: the ones this process vouches for
+/// ([`crate::scheduler::vouched`]), plus one
 /// `docker container inspect` of the others.
 pub fn live_addresses(host: &dyn Host, app: &str) -> BTreeSet<String> {
-    let vouched = VOUCHED.lock().map(|v| v.clone()).unwrap_or_default();
+    let vouched = crate::scheduler::vouched::addresses();
     let mut live = BTreeSet::new();
     let mut ask = Vec::new();
     for slot in crate::scheduler::slots(host.layout(), app) {

@@ -129,14 +129,17 @@ pub fn record_after_deploy(
             (None, Some(description)) => state.description = description,
             (None, None) => return Ok(None),
         }
-        state.builder = host
-            .docker()
-            .image_labels(&state.image_id)
-            .map(|labels| crate::deploy::image_source_type(&labels))
+        let labels = host.docker().image_labels(&state.image_id);
+        state.builder = labels
+            .as_ref()
+            .map(crate::deploy::image_source_type)
             .unwrap_or_default();
-        store.append_locked(state)?
+        // The image was just seen: its holder needs no second look at it.
+        let present = labels.map(|_| state.image_id.clone());
+        (store.append_locked(state)?, present)
     };
-    super::keep::sync(host, app);
+    let (recorded, present) = recorded;
+    super::keep::sync_seen(host, app, present.as_deref());
     Ok(Some(recorded))
 }
 

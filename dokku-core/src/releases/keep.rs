@@ -53,6 +53,12 @@ fn holders(host: &dyn Host, app: &str) -> Vec<(String, String)> {
 /// (when the image is still there) and removes the others. Best effort: a failure is
 /// a warning, never a failed deploy.
 pub fn sync(host: &dyn Host, app: &str) {
+    sync_seen(host, app, None);
+}
+
+/// [`sync`] when the caller has just seen image `present` exist (a deploy that
+/// recorded it read its labels a moment ago): it is not asked about again.
+pub fn sync_seen(host: &dyn Host, app: &str, present: Option<&str>) {
     let wanted = wanted(host, app);
     let docker = host.docker();
     let existing = holders(host, app);
@@ -64,7 +70,7 @@ pub fn sync(host: &dyn Host, app: &str) {
         .collect();
     docker.container_rm_force(&stale);
     for image in wanted.iter().filter(|i| !held.contains(i)) {
-        if docker.image_labels(image).is_none() {
+        if present != Some(image.as_str()) && docker.image_labels(image).is_none() {
             continue;
         }
         let short: String = image

@@ -162,7 +162,8 @@ pub fn check_deploy(host: &dyn Host, req: &CheckRequest<'_>) -> Result<(), Deplo
 }
 
 /// The default check of a web container: its port answers HTTP below 500 within
-/// [`readiness::cap`], then it stays up for `uptime-guard` seconds. On failure,
+/// [`readiness::cap`], and it has been up for `uptime-guard` seconds since its start
+/// (waiting only what is left of them). On failure,
 /// returns the hint to print, if there is a known fix.
 fn readiness_check(
     host: &dyn Host,
@@ -205,13 +206,25 @@ fn readiness_check(
             ready.after.as_secs_f64()
         ),
     );
-    if guard > 0 {
-        host.log(
-            Level::Verbose,
-            &format!("Waiting for {guard} seconds of uptime ({dyno})"),
-        );
-    }
-    if let Err(reason) = checks::uptime(docker, target.cid, guard) {
+    // The guard counts from the container's start (checks/guard.rs): the time the
+    // process took to answer already counts towards it.
+    let mut announce = |clock: checks::guard::GuardClock| {
+        if guard == 0 {
+            return;
+        }
+        let line = if clock.left.is_zero() {
+            let up = clock.up.unwrap_or_default().as_secs_f64();
+            format!("Up {up:.1} seconds already, past the {guard}s uptime guard ({dyno})")
+        } else {
+            format!(
+                "Waiting for {:.1} more seconds of uptime ({dyno})",
+                clock.left.as_secs_f64()
+            )
+        };
+        host.log(Level::Verbose, &line);
+    };
+    let guard_time = std::time::Duration::from_secs(guard);
+    if let Err(reason) = checks::guard::hold(docker, target.cid, guard_time, &mut announce) {
         host.log(
             Level::Warn,
             &format!(

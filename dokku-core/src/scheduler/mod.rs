@@ -22,6 +22,7 @@ mod rollback;
 pub mod run;
 pub mod run_ops;
 pub mod selection;
+pub mod vouched;
 
 pub use check_deploy::{check_deploy, CheckRequest};
 pub use enter::{enter, inspect, EnterRequest};
@@ -598,9 +599,7 @@ fn deploy_container(
         }
     }
 
-    if !ip.is_empty() {
-        crate::nginx::live::vouch(&cid, &ip);
-    }
+    vouched::vouch(&cid, &ip, &name);
     let container_file = layout.container_file(app, proc_type, index);
     let old = read_trimmed(&container_file).filter(|old| old != &cid);
     if let Some(old) = &old {
@@ -707,23 +706,32 @@ fn name_containers(host: &dyn Host, app: &str) -> Result<(), DeployError> {
     let docker = host.docker();
     for slot in slots(host.layout(), app) {
         let target = format!("{app}.{}.{}", slot.proc_type, slot.index);
-        let Some(info) = docker.container_inspect(&slot.cid) else {
-            continue;
+        // A container this process started knows its name; others are asked.
+        let name = match vouched::get(&slot.cid) {
+            Some(known) => known.name,
+            None => match docker.container_inspect(&slot.cid) {
+                Some(info) => info.name,
+                None => continue,
+            },
         };
-        if info.name == target {
+        if name == target {
             continue;
         }
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let _ = docker.container_rename(&target, &format!("{target}.{stamp}"));
+        let aside = format!("{target}.{stamp}");
+        if docker.container_rename(&target, &aside).is_ok() {
+            vouched::renamed(&target, &aside);
+        }
         let short: String = slot.cid.chars().take(12).collect();
         host.log(
             Level::Verbose,
-            &format!("Renaming container {} ({short}) to {target}", info.name),
+            &format!("Renaming container {name} ({short}) to {target}"),
         );
         docker.container_rename(&slot.cid, &target)?;
+        vouched::renamed(&slot.cid, &target);
     }
     Ok(())
 }

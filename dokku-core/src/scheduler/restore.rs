@@ -107,7 +107,7 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
         let dyno = format!("{}.{}", slot.proc_type, slot.index);
         if is_up(info) {
             let ip = record_ip(host, app, slot, info, network.as_deref())?;
-            vouch(&slot.cid, &ip);
+            super::vouched::vouch(&slot.cid, &ip, &info.name);
             continue;
         }
         if info.restart_policy != policy {
@@ -153,7 +153,7 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
             return Err(not(format!("container {dyno} failed its checks")));
         }
         // The nginx build right after asks docker nothing about it.
-        vouch(&slot.cid, &ip);
+        super::vouched::vouch(&slot.cid, &ip, &now.name);
         started += 1;
     }
     Ok(if started == 0 {
@@ -161,12 +161,6 @@ pub fn start_in_place(host: &dyn Host, app: &str) -> Result<InPlace, NotInPlace>
     } else {
         InPlace::Started(started)
     })
-}
-
-fn vouch(cid: &str, ip: &str) {
-    if !ip.is_empty() {
-        crate::nginx::live::vouch(cid, ip);
-    }
 }
 
 /// Running, and not in a restart loop.
