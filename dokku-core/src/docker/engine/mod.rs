@@ -85,11 +85,31 @@ fn socket(docker_host: Option<&str>) -> Option<PathBuf> {
     }
 }
 
-/// Whether the engine answers `/_ping` with `Builder-Version: 2` (BuildKit built in).
+/// Whether the engine's `/_ping` answer says it builds with BuildKit.
 fn has_buildkit(socket: &Path) -> bool {
     http::request(socket, "GET", "/_ping", None, Some(PING_TIMEOUT))
-        .map(|r| r.status == 200 && r.header("builder-version") == Some("2"))
+        .map(|r| offers_buildkit(&r))
         .unwrap_or(false)
+}
+
+/// `Builder-Version: 2` is BuildKit, `1` an engine set to the legacy builder
+/// (`"features": {"buildkit": false}`). Without the header (Docker 20.10 sends it only
+/// when daemon.json sets that feature either way) a Linux engine of API 1.39
+/// (18.09) or later still has BuildKit built in and serves `version=2` builds.
+fn offers_buildkit(ping: &http::Response) -> bool {
+    if ping.status != 200 {
+        return false;
+    }
+    match ping.header("builder-version") {
+        Some(version) => version.trim() == "2",
+        None => {
+            let api = ping.header("api-version").and_then(|v| {
+                let (major, minor) = v.trim().split_once('.')?;
+                Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?))
+            });
+            ping.header("ostype") == Some("linux") && api.is_some_and(|v| v >= (1, 39))
+        }
+    }
 }
 
 /// Sends the build and renders its answer as it comes.
@@ -269,6 +289,33 @@ mod tests {
         assert_eq!(try_build("docker", &nowhere, &secret), None);
         // No engine answering the ping: the CLI again.
         assert_eq!(try_build("docker", &nowhere, &call), None);
+    }
+
+    #[test]
+    fn the_ping_tells_whether_the_engine_builds_with_buildkit() {
+        let offers = |head: &'static str| {
+            let ping =
+                http::read_response(std::io::Cursor::new(head.as_bytes())).expect("a ping answer");
+            offers_buildkit(&ping)
+        };
+        assert!(offers(
+            "HTTP/1.1 200 OK\r\nBuilder-Version: 2\r\nApi-Version: 1.38\r\n\r\n"
+        ));
+        assert!(!offers(
+            "HTTP/1.1 200 OK\r\nBuilder-Version: 1\r\nApi-Version: 1.41\r\nOstype: linux\r\n\r\n"
+        ));
+        assert!(offers(
+            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\n\r\n"
+        ));
+        assert!(!offers(
+            "HTTP/1.1 200 OK\r\nApi-Version: 1.38\r\nOstype: linux\r\n\r\n"
+        ));
+        assert!(!offers(
+            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: windows\r\n\r\n"
+        ));
+        assert!(!offers(
+            "HTTP/1.1 500 Internal Server Error\r\nBuilder-Version: 2\r\n\r\n"
+        ));
     }
 
     fn followed(body: &str) -> CallResult {
