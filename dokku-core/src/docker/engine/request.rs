@@ -28,7 +28,7 @@ impl BuildRequest {
             query.push('&');
             query.push_str(k);
             query.push('=');
-            query.push_str(&percent_encode(v));
+            query.push_str(&crate::sigil::funcs::query_escape(v));
         }
         format!("{API}/build?{query}")
     }
@@ -193,19 +193,6 @@ fn ulimit(value: &str) -> Result<serde_json::Value, String> {
     Ok(serde_json::json!({"Name": name, "Soft": soft, "Hard": hard}))
 }
 
-/// Percent-encodes all but RFC 3986's unreserved characters.
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,7 +257,7 @@ mod tests {
             "{target}"
         );
         assert!(
-            target.ends_with("&dockerfile=sub%20dir%2FDockerfile"),
+            target.ends_with("&dockerfile=sub+dir%2FDockerfile"),
             "{target}"
         );
     }
