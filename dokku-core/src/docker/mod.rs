@@ -744,6 +744,51 @@ mod tests {
         assert!(bare.env.is_empty());
     }
 
+    /// A runner whose own build answers `code` (as `CliRunner`'s engine path does),
+    /// and whose `run` must not be reached by a build.
+    struct OwnBuild {
+        code: i32,
+    }
+
+    impl Runner for OwnBuild {
+        fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
+            panic!("the CLI was run: {:?}", call.args);
+        }
+
+        fn build(&self, call: &Call) -> Option<CallResult> {
+            assert_eq!(call.args[..2], ["image", "build"]);
+            assert_eq!(call.output, Output::Stream);
+            Some(CallResult {
+                code: self.code,
+                stdout: "#1 DONE 0.1s\n".into(),
+                stderr: "ERROR: exit code: 3\n".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_runners_own_build_answers_image_build() {
+        let ok = Docker::new(Box::new(OwnBuild { code: 0 }));
+        let built = ok
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), true)
+            .expect("built");
+        assert_eq!(built.stdout, "#1 DONE 0.1s\n");
+        let failing = Docker::new(Box::new(OwnBuild { code: 1 }));
+        let err = failing
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), true)
+            .expect_err("fails");
+        assert!(
+            matches!(&err, DockerError::Failed { code: 1, stderr, .. } if stderr.contains("exit code: 3")),
+            "{err}"
+        );
+        // Runners without a build of their own run the CLI (the fake records it).
+        let fake = fake::FakeDocker::new();
+        fake.docker()
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), false)
+            .expect("built");
+        assert_eq!(fake.calls(), ["image build ."]);
+    }
+
     #[test]
     fn failures_carry_the_command_and_stderr() {
         let fake = fake::FakeDocker::new();
