@@ -72,9 +72,28 @@ pub(crate) fn request(
         )),
         None => head.push_str("\r\n"),
     }
+    if let Err(e) = send(&mut stream, &head, body) {
+        // An engine that refuses a request early answers and closes before reading
+        // the whole body: its answer says more than the broken pipe. (Only then: after
+        // other errors the engine may still wait for the body, and reading would hang.)
+        if matches!(
+            e.kind(),
+            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+        ) {
+            if let Ok(response) = read_response(BufReader::new(stream)) {
+                return Ok(response);
+            }
+        }
+        return Err(e);
+    }
+    read_response(BufReader::new(stream))
+}
+
+/// Writes the head and the body.
+fn send(stream: &mut UnixStream, head: &str, body: Option<Body<'_>>) -> io::Result<()> {
     stream.write_all(head.as_bytes())?;
     if let Some(b) = body {
-        let sent = io::copy(&mut b.reader.take(b.len), &mut stream)?;
+        let sent = io::copy(&mut b.reader.take(b.len), stream)?;
         if sent != b.len {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -82,8 +101,7 @@ pub(crate) fn request(
             ));
         }
     }
-    stream.flush()?;
-    read_response(BufReader::new(stream))
+    stream.flush()
 }
 
 /// Reads a response head from `reader` and wraps the rest as its body.
@@ -167,6 +185,41 @@ mod tests {
         for raw in [&b""[..], b"garbage\r\n\r\n", b"HTTP/1.1 200 OK\r\nA: b\r\n"] {
             assert!(read_response(Cursor::new(raw)).is_err(), "{raw:?}");
         }
+    }
+
+    /// An engine that answers before reading the body: its answer, not a broken pipe.
+    #[test]
+    fn an_early_answer_is_read_though_the_body_was_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("engine.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().expect("accept");
+            let mut head = [0u8; 16];
+            conn.read_exact(&mut head).expect("some of the head");
+            conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 4\r\n\r\nnope")
+                .expect("answer");
+            // Closing with unread data makes the client's writes fail.
+        });
+        let big = vec![0u8; 8 << 20];
+        let mut data = Cursor::new(big);
+        let response = request(
+            &socket,
+            "POST",
+            "/build",
+            Some(Body {
+                content_type: "application/x-tar",
+                reader: &mut data,
+                len: 8 << 20,
+            }),
+            Some(Duration::from_secs(30)),
+        );
+        server.join().expect("server");
+        let mut response = response.expect("the early answer");
+        assert_eq!(response.status, 400);
+        let mut text = String::new();
+        response.body.read_to_string(&mut text).expect("body");
+        assert_eq!(text, "nope");
     }
 
     /// A request over a real unix socket: the head and body the server sees.
