@@ -16,6 +16,7 @@ mod cron;
 mod deploy;
 mod deploy_tasks;
 mod embed;
+mod engine_build;
 mod enter;
 mod git_http;
 mod git_sync;

@@ -25,7 +25,7 @@
 //! # Ok::<(), dokku_core::config::ConfigError>(())
 //! ```
 
-mod base64;
+pub(crate) mod base64;
 mod bundle;
 pub mod envfile;
 mod error;

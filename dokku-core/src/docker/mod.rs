@@ -4,9 +4,12 @@
 //! address, ...) over a [`Runner`] that executes `docker ARGS...`. The real runner is
 //! [`CliRunner`], built on [`crate::process::Cmd`]; unit tests swap in a recording
 //! fake so the pipeline's docker calls can be asserted argument by argument without an
-//! engine.
+//! engine. Image builds may skip the client: [`CliRunner`] sends them to the engine's
+//! BuildKit when it can (`engine`), since the legacy builder the CLI falls back to
+//! without buildx takes seconds per build.
 
 pub mod dockerignore;
+mod engine;
 #[cfg(test)]
 pub(crate) mod fake;
 
@@ -111,6 +114,13 @@ pub trait Runner: Send + Sync {
             ),
         })
     }
+
+    /// Runs an `image build` call its own way, or `None` to have [`Runner::run`]
+    /// run it as any other call (the default).
+    fn build(&self, call: &Call) -> Option<CallResult> {
+        let _ = call;
+        None
+    }
 }
 
 /// The real runner: `$DOCKER_BIN ARGS...` with the dispatcher's environment.
@@ -131,6 +141,13 @@ impl CliRunner {
 }
 
 impl Runner for CliRunner {
+    /// Through the engine's BuildKit when the client is the default `docker`,
+    /// `DOCKER_BUILDKIT` is not `0`/`false`, the engine is a local socket with
+    /// BuildKit and every flag has an engine form; otherwise `None` (the CLI).
+    fn build(&self, call: &Call) -> Option<CallResult> {
+        engine::try_build(&self.bin, &self.env, call)
+    }
+
     fn spawn(&self, call: &Call) -> Result<std::process::Child, ProcessError> {
         // `sh -c 'exec "$@" 2>&1'` merges stderr into the one pipe the caller reads.
         let mut cmd = Cmd::new("sh")
@@ -299,15 +316,7 @@ impl Docker {
 
     /// Runs `call` and fails on a non-zero exit.
     pub fn check(&self, call: &Call) -> Result<CallResult, DockerError> {
-        let result = self.run(call)?;
-        if result.code != 0 {
-            return Err(DockerError::Failed {
-                command: call.args.join(" "),
-                code: result.code,
-                stderr: result.stderr,
-            });
-        }
-        Ok(result)
+        checked(call, self.run(call)?)
     }
 
     fn capture<I, S>(&self, args: I) -> Result<String, DockerError>
@@ -318,7 +327,8 @@ impl Docker {
         Ok(self.check(&Call::new(args))?.stdout)
     }
 
-    /// `docker image build ARGS` in `context`, streaming the build output.
+    /// `docker image build ARGS` in `context`, streaming the build output when
+    /// `stream`, through the runner's own build when it has one.
     pub fn image_build(
         &self,
         context: &Path,
@@ -332,7 +342,10 @@ impl Docker {
         if stream {
             call = call.streamed();
         }
-        self.check(&call)
+        match self.runner.build(&call) {
+            Some(result) => checked(&call, result),
+            None => self.check(&call),
+        }
     }
 
     /// The image's id, or `None` when it does not exist.
@@ -620,6 +633,18 @@ impl Docker {
     }
 }
 
+/// `result` of `call`, a non-zero exit as [`DockerError::Failed`].
+fn checked(call: &Call, result: CallResult) -> Result<CallResult, DockerError> {
+    if result.code != 0 {
+        return Err(DockerError::Failed {
+            command: call.args.join(" "),
+            code: result.code,
+            stderr: result.stderr,
+        });
+    }
+    Ok(result)
+}
+
 fn lines(text: String) -> Vec<String> {
     text.lines()
         .map(str::trim)
@@ -717,6 +742,51 @@ mod tests {
             .expect("parsed");
         assert_eq!(bare.restart_policy, "no");
         assert!(bare.env.is_empty());
+    }
+
+    /// A runner whose own build answers `code` (as `CliRunner`'s engine path does),
+    /// and whose `run` must not be reached by a build.
+    struct OwnBuild {
+        code: i32,
+    }
+
+    impl Runner for OwnBuild {
+        fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
+            panic!("the CLI was run: {:?}", call.args);
+        }
+
+        fn build(&self, call: &Call) -> Option<CallResult> {
+            assert_eq!(call.args[..2], ["image", "build"]);
+            assert_eq!(call.output, Output::Stream);
+            Some(CallResult {
+                code: self.code,
+                stdout: "#1 DONE 0.1s\n".into(),
+                stderr: "ERROR: exit code: 3\n".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_runners_own_build_answers_image_build() {
+        let ok = Docker::new(Box::new(OwnBuild { code: 0 }));
+        let built = ok
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), true)
+            .expect("built");
+        assert_eq!(built.stdout, "#1 DONE 0.1s\n");
+        let failing = Docker::new(Box::new(OwnBuild { code: 1 }));
+        let err = failing
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), true)
+            .expect_err("fails");
+        assert!(
+            matches!(&err, DockerError::Failed { code: 1, stderr, .. } if stderr.contains("exit code: 3")),
+            "{err}"
+        );
+        // Runners without a build of their own run the CLI (the fake records it).
+        let fake = fake::FakeDocker::new();
+        fake.docker()
+            .image_build(Path::new("/src"), vec![".".into()], Vec::new(), false)
+            .expect("built");
+        assert_eq!(fake.calls(), ["image build ."]);
     }
 
     #[test]

@@ -549,7 +549,9 @@ fn html_escape(input: &str) -> String {
     out
 }
 
-fn query_escape(input: &str) -> String {
+/// Go's `url.QueryEscape` (space as `+`), which `url.ParseQuery` reads back; also
+/// how the Engine API's build query is encoded (`docker::engine`).
+pub(crate) fn query_escape(input: &str) -> String {
     let mut out = String::new();
     for b in input.bytes() {
         match b {

@@ -37,7 +37,7 @@
 //! ```
 
 mod exec;
-mod funcs;
+pub(crate) mod funcs;
 mod parse;
 pub mod posix;
 

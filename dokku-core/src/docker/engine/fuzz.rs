@@ -1,0 +1,68 @@
+//! Property tests: whatever bytes the engine sends, the trace decoder and the chunked
+//! reader answer or fail, never panic.
+
+use std::io::Read;
+
+use proptest::prelude::*;
+
+use super::chunked::ChunkedReader;
+use super::trace;
+
+/// `data` sent chunked, cut at `cuts` (sizes in hex of either case, some with an
+/// extension), ending with the last chunk.
+fn encode_chunked(data: &[u8], cuts: &[usize], upper: bool) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut rest = data;
+    for (i, cut) in cuts.iter().enumerate() {
+        let (piece, tail) = rest.split_at((*cut).min(rest.len()));
+        rest = tail;
+        if piece.is_empty() {
+            continue;
+        }
+        let size = if upper {
+            format!("{:X}", piece.len())
+        } else {
+            format!("{:x}", piece.len())
+        };
+        let ext = if i % 2 == 1 { ";x=y" } else { "" };
+        raw.extend_from_slice(format!("{size}{ext}\r\n").as_bytes());
+        raw.extend_from_slice(piece);
+        raw.extend_from_slice(b"\r\n");
+    }
+    if !rest.is_empty() {
+        raw.extend_from_slice(format!("{:x}\r\n", rest.len()).as_bytes());
+        raw.extend_from_slice(rest);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    raw
+}
+
+proptest! {
+    #![proptest_config(crate::fuzzing::config(1024))]
+
+    #[test]
+    fn any_bytes_decode_or_fail(raw in proptest::collection::vec(any::<u8>(), 0..256)) {
+        if let Ok(status) = trace::decode(&raw) {
+            let _ = trace::Renderer::new().render(&status);
+        }
+    }
+
+    #[test]
+    fn any_body_dechunks_or_fails(raw in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let mut out = Vec::new();
+        let _ = ChunkedReader::new(&raw[..]).read_to_end(&mut out);
+    }
+
+    #[test]
+    fn well_formed_bodies_give_back_their_data(
+        data in proptest::collection::vec(any::<u8>(), 0..300),
+        cuts in proptest::collection::vec(0usize..70, 0..8),
+        upper in any::<bool>(),
+    ) {
+        let raw = encode_chunked(&data, &cuts, upper);
+        let mut out = Vec::new();
+        ChunkedReader::new(&raw[..]).read_to_end(&mut out).expect("a well-formed body");
+        prop_assert_eq!(out, data);
+    }
+}
