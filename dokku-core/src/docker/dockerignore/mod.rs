@@ -141,7 +141,28 @@ fn clean(text: &str) -> String {
     parts.join("/")
 }
 
+/// The tokens of a cleaned pattern; runs that mean the same as one token (`**/**/`,
+/// `**` before the `**` that ends the pattern) are merged, so a line of many `**/`
+/// is one token.
 fn tokenize(pattern: &str) -> Vec<Token> {
+    let mut merged: Vec<Token> = Vec::new();
+    for token in raw_tokens(pattern) {
+        match (merged.last(), &token) {
+            // Any number of directories twice is any number of directories; `*` twice
+            // is `*`.
+            (Some(Token::Dirs), Token::Dirs) | (Some(Token::Star), Token::Star) => {}
+            // Anything at all after any number of directories is anything at all.
+            (Some(Token::Dirs), Token::Rest) => {
+                merged.pop();
+                merged.push(Token::Rest);
+            }
+            _ => merged.push(token),
+        }
+    }
+    merged
+}
+
+fn raw_tokens(pattern: &str) -> Vec<Token> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -217,64 +238,70 @@ fn class(chars: &[char], start: usize) -> Option<(Token, usize)> {
     }
 }
 
-/// Whether `tokens` match the whole of `text`. Each `*` or `**` tries its possible
-/// lengths; the answer for each (token, position) pair is remembered, so a pattern
-/// such as `*a*a*a*a*b` (the pusher writes .dockerignore) costs at most
-/// tokens × characters² steps instead of growing exponentially.
+/// Whether `tokens` match the whole of `text`.
+///
+/// The pusher writes `.dockerignore`, so neither a long line nor many wildcards may
+/// cost more than the path does: instead of backtracking (one stack frame per token,
+/// which a line of 100k `**/` overflowed), this walks the tokens once, keeping the set
+/// of text positions the tokens so far can end at. That is tokens × characters steps
+/// at most, with one position set of the path's length, and no recursion.
 fn matches(tokens: &[Token], text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
-    let mut memo = vec![None; (tokens.len() + 1) * (chars.len() + 1)];
-    Matcher {
-        tokens,
-        text: &chars,
-        memo: &mut memo,
+    // Every token but the zero-width ones takes one character: a pattern needing more
+    // characters than the path has cannot match, however long it is.
+    let needed = tokens
+        .iter()
+        .filter(|t| !matches!(t, Token::Star | Token::Dirs | Token::Rest))
+        .count();
+    if needed > chars.len() {
+        return false;
     }
-    .at(0, 0)
-}
-
-struct Matcher<'a> {
-    tokens: &'a [Token],
-    text: &'a [char],
-    memo: &'a mut [Option<bool>],
-}
-
-impl Matcher<'_> {
-    /// Whether `tokens[t..]` match `text[i..]`.
-    fn at(&mut self, t: usize, i: usize) -> bool {
-        let slot = t * (self.text.len() + 1) + i;
-        if let Some(known) = self.memo[slot] {
-            return known;
-        }
-        let answer = self.compute(t, i);
-        self.memo[slot] = Some(answer);
-        answer
-    }
-
-    fn compute(&mut self, t: usize, i: usize) -> bool {
-        let text = self.text;
-        let Some(token) = self.tokens.get(t) else {
-            return i == text.len();
-        };
-        let next = text.get(i).copied();
+    // `ends[i]`: the tokens so far can match exactly `chars[..i]`.
+    let mut ends = vec![false; chars.len() + 1];
+    ends[0] = true;
+    for token in tokens {
         match token {
-            Token::Char(c) => next == Some(*c) && self.at(t + 1, i + 1),
-            Token::One => next.is_some_and(|c| c != '/') && self.at(t + 1, i + 1),
-            Token::Class { negated, ranges } => {
-                next.is_some_and(|c| {
-                    let inside = ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi);
-                    c != '/' && inside != *negated
-                }) && self.at(t + 1, i + 1)
-            }
+            Token::Rest => return true,
             Token::Star => {
-                let run = text[i..].iter().take_while(|&&c| c != '/').count();
-                (0..=run).any(|n| self.at(t + 1, i + n))
+                // Grows each end over the characters that follow it, up to a `/`.
+                for i in 1..=chars.len() {
+                    ends[i] |= ends[i - 1] && chars[i - 1] != '/';
+                }
             }
-            // Zero directories, or any prefix that ends with `/`.
             Token::Dirs => {
-                self.at(t + 1, i)
-                    || (i..text.len()).any(|j| text[j] == '/' && self.at(t + 1, j + 1))
+                // Zero directories, or any prefix from an end that stops after a `/`.
+                let mut reached = false;
+                for i in 1..=chars.len() {
+                    reached |= ends[i - 1];
+                    ends[i] |= reached && chars[i - 1] == '/';
+                }
             }
-            Token::Rest => true,
+            one => {
+                // One character: each end moves on by one where the character fits.
+                for i in (1..=chars.len()).rev() {
+                    ends[i] = ends[i - 1] && one.takes(chars[i - 1]);
+                }
+                ends[0] = false;
+            }
+        }
+        if !ends.contains(&true) {
+            return false;
+        }
+    }
+    ends[chars.len()]
+}
+
+impl Token {
+    /// Whether this one-character token takes `c`; the zero-width tokens take none.
+    fn takes(&self, c: char) -> bool {
+        match self {
+            Token::Char(want) => c == *want,
+            Token::One => c != '/',
+            Token::Class { negated, ranges } => {
+                let inside = ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi);
+                c != '/' && inside != *negated
+            }
+            Token::Star | Token::Dirs | Token::Rest => false,
         }
     }
 }
@@ -381,6 +408,44 @@ mod tests {
         assert!(
             ignore("docs\n!**/keep.md\n").skips_dir("docs"),
             "as in Docker, only an exception naming the directory reaches into it"
+        );
+    }
+
+    #[test]
+    fn runs_of_double_stars_are_one_token() {
+        assert_eq!(tokenize("**/**/**/x"), tokenize("**/x"));
+        assert_eq!(tokenize("a/**/**"), tokenize("a/**"));
+        assert_eq!(tokenize(&"**/".repeat(1000)), [Token::Rest]);
+        let di = ignore("**/**/*.go\n");
+        assert!(di.excludes("main.go"));
+        assert!(di.excludes("a/b/c.go"));
+        assert!(!di.excludes("a/b/c.rs"));
+    }
+
+    /// The pusher writes `.dockerignore`: lines of 100k characters are matched in
+    /// time and without running out of stack (a backtracking matcher recursed once per
+    /// token and aborted the deploy).
+    #[test]
+    fn very_long_lines_match_quickly_and_safely() {
+        let started = std::time::Instant::now();
+        let path = vec!["a"; 200].join("/");
+        let dirs = ignore(&"**/".repeat(100_000));
+        assert!(dirs.excludes(&path));
+        assert!(dirs.excludes("x"));
+        let dirs_then_name = ignore(&format!("{}x", "**/".repeat(100_000)));
+        assert!(dirs_then_name.excludes("a/b/x"));
+        assert!(!dirs_then_name.excludes("a/b/y"));
+        let literal = ignore(&"a".repeat(100_000));
+        assert!(!literal.excludes(&path));
+        assert!(!literal.excludes(&"a".repeat(5000)));
+        let stars = ignore(&format!("{}b", "*a".repeat(50_000)));
+        assert!(!stars.excludes(&"a".repeat(4000)));
+        let odd_stars = ignore(&"*".repeat(100_001));
+        assert!(odd_stars.excludes("anything"));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
         );
     }
 
