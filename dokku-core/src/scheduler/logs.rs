@@ -172,8 +172,15 @@ pub fn failed(host: &dyn Host, app: &str, write: &dyn Fn(&str)) -> bool {
     let docker = host.docker();
     let shown = {
         // A deploy failing right now appends to the list: hold its lock while the
-        // gone containers are taken out.
-        let _lock = FileLock::beside(&file);
+        // gone containers are taken out. Without it the list is shown but left as it
+        // is, so a concurrent append is never lost.
+        let lock = FileLock::beside(&file);
+        if let Err(e) = &lock {
+            host.log(
+                Level::Warn,
+                &format!("Could not lock {}: {e}; not updating it", file.display()),
+            );
+        }
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let mut keep = String::new();
         let mut shown = Vec::new();
@@ -192,8 +199,13 @@ pub fn failed(host: &dyn Host, app: &str, write: &dyn Fn(&str)) -> bool {
             keep.push('\n');
             shown.push(cid.to_string());
         }
-        if keep != text {
-            let _ = crate::fs::write_atomic(&file, keep.as_bytes(), 0o644);
+        if keep != text && lock.is_ok() {
+            if let Err(e) = crate::fs::write_atomic(&file, keep.as_bytes(), 0o644) {
+                host.log(
+                    Level::Warn,
+                    &format!("Could not update {}: {e}", file.display()),
+                );
+            }
         }
         shown
     };
@@ -296,6 +308,44 @@ mod tests {
                 "2024-01-01T00:00:03Z app[web.1]: web two",
             ]
         );
+    }
+
+    /// A failed-containers list with one gone container, and its lock file blocked
+    /// by a directory so locking fails.
+    fn host_with_unlockable_failed_list() -> (crate::deploy::testing::FakeHost, std::path::PathBuf)
+    {
+        let host = crate::deploy::testing::FakeHost::new();
+        let file = super::super::failed_containers_file(&host.layout, "web");
+        let dir = file.parent().expect("dir");
+        std::fs::create_dir_all(dir.join(".failed-containers.lock")).expect("blocker");
+        std::fs::write(&file, "gone web.1\nalive web.2\n").expect("list");
+        host.fake.respond(
+            &["container", "inspect", "gone"],
+            crate::docker::CallResult {
+                code: 1,
+                stdout: String::new(),
+                stderr: "No such container".into(),
+            },
+        );
+        (host, file)
+    }
+
+    #[test]
+    fn a_failed_list_that_cannot_be_locked_is_shown_but_not_rewritten() {
+        let (host, file) = host_with_unlockable_failed_list();
+        let shown = std::cell::RefCell::new(Vec::new());
+        assert!(failed(&host, "web", &|text| shown
+            .borrow_mut()
+            .push(text.to_string())));
+        assert_eq!(shown.borrow().len(), 1, "the live container's logs");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("list"),
+            "gone web.1\nalive web.2\n",
+            "left as it was"
+        );
+        let logs = host.logs.borrow().join("\n");
+        assert!(logs.contains("Could not lock"), "{logs}");
+        assert!(logs.contains("not updating it"), "{logs}");
     }
 
     #[test]

@@ -635,12 +635,26 @@ fn kill_new(host: &dyn Host, app: &str, cid: &str, dyno: &str) {
     if let Some(dir) = file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    {
-        // `logs:failed` rewrites the list too.
-        let _lock = crate::property::lock::FileLock::beside(&file);
-        let mut text = std::fs::read_to_string(&file).unwrap_or_default();
-        text.push_str(&format!("{cid} {dyno}\n"));
-        let _ = crate::fs::write_atomic(&file, text.as_bytes(), 0o644);
+    // `logs:failed` rewrites the list too: without the lock, an append could undo its
+    // rewrite (or be undone by it), so the container is only left unrecorded.
+    match crate::property::lock::FileLock::beside(&file) {
+        Err(e) => host.log(
+            Level::Warn,
+            &format!(
+                "Could not lock {}: {e}; container {cid} is not recorded as failed",
+                file.display()
+            ),
+        ),
+        Ok(_lock) => {
+            let mut text = std::fs::read_to_string(&file).unwrap_or_default();
+            text.push_str(&format!("{cid} {dyno}\n"));
+            if let Err(e) = crate::fs::write_atomic(&file, text.as_bytes(), 0o644) {
+                host.log(
+                    Level::Warn,
+                    &format!("Could not record failed container {cid}: {e}"),
+                );
+            }
+        }
     }
     docker.container_no_restart(cid);
     let _ = docker.container_stop(cid, Some(0));

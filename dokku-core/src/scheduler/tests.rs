@@ -233,3 +233,23 @@ fn container_ids_and_types_follow_the_slot_files() {
     assert_eq!(container_ids(layout, "web", "worker"), ["legacy", "k1"]);
     assert_eq!(container_types(layout, "web"), ["web", "worker"]);
 }
+
+#[test]
+fn a_failed_container_list_that_cannot_be_locked_is_left_alone_with_a_warning() {
+    let host = setup();
+    let file = failed_containers_file(&host.layout, "web");
+    let dir = file.parent().expect("dir");
+    std::fs::create_dir_all(dir.join(".failed-containers.lock")).expect("blocker");
+    kill_new(&host, "web", "cid9", "web.1");
+    assert!(!file.exists(), "not written without the lock");
+    let logs = host.logs.borrow().join("\n");
+    assert!(
+        logs.contains("container cid9 is not recorded as failed"),
+        "{logs}"
+    );
+    let calls = host.fake.calls().join("\n");
+    assert!(
+        calls.contains("container stop -t=0 cid9"),
+        "still stopped: {calls}"
+    );
+}
