@@ -4,7 +4,8 @@
 
 use std::io::{BufRead, BufReader};
 
-use crate::deploy::Host;
+use crate::app::AppName;
+use crate::deploy::{DeployError, Host};
 use crate::docker::Call;
 use crate::log::Level;
 use crate::property::lock::FileLock;
@@ -15,8 +16,8 @@ const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
 /// One `logs` request.
 #[derive(Debug, Clone)]
 pub struct LogsRequest {
-    /// App name.
-    pub app: String,
+    /// App name; validated, as it names the app's state directories.
+    pub app: AppName,
     /// Only this process type.
     pub proc_type: Option<String>,
     /// Lines per container (`-n`, default 100).
@@ -30,17 +31,29 @@ pub struct LogsRequest {
 impl LogsRequest {
     /// The request of a `scheduler-logs SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM`
     /// trigger (Dokku's argument order; an empty process type is every one, a
-    /// missing or bad NUM is 100).
-    pub fn from_trigger_args(args: &[String]) -> LogsRequest {
+    /// missing or bad NUM is 100). `scheduler-run-logs` has a container name where
+    /// the process type is. A bad app name is refused, as by [`trigger_app`].
+    pub fn from_trigger_args(args: &[String]) -> Result<LogsRequest, DeployError> {
         let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
-        LogsRequest {
-            app: arg(1).to_string(),
+        Ok(LogsRequest {
+            app: trigger_app(arg(1))?,
             proc_type: Some(arg(2).to_string()).filter(|t| !t.is_empty()),
             num: arg(5).parse().unwrap_or(100),
             follow: arg(3) == "true",
             quiet: arg(4) == "true",
-        }
+        })
     }
+}
+
+/// The APP argument of a trigger, checked as the commands check theirs: triggers can
+/// be fired by hand (`dokku plugin:trigger`), and the name becomes a directory.
+pub fn trigger_app(name: &str) -> Result<AppName, DeployError> {
+    AppName::parse_existing(name).map_err(|e| {
+        DeployError::refused(
+            e.to_string(),
+            "pass the name of an existing app (see `dokku apps:list`)",
+        )
+    })
 }
 
 /// `TIMESTAMP MESSAGE` (docker's `-t` output) as Dokku prints it.
@@ -58,7 +71,7 @@ pub fn prefix_line(line: &str, dyno: &str, color: u8) -> String {
 /// [`crate::swarm::logs`], in the same shape). Without `follow`, the lines of all
 /// containers are merged in timestamp order.
 pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
-    let mut targets: Vec<(String, String)> = super::slots(host.layout(), &req.app)
+    let mut targets: Vec<(String, String)> = super::slots(host.layout(), req.app.as_str())
         .into_iter()
         .filter(|s| req.proc_type.as_deref().is_none_or(|t| t == s.proc_type))
         .map(|s| (format!("{}.{}", s.proc_type, s.index), s.cid))
@@ -66,9 +79,9 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
     // Ours: the app's cron task containers (kept after they exit, the latest run of
     // each task) join in, so a task's output is in `logs` and not only in MAILTO.
     if req.proc_type.as_deref().is_none_or(|t| t == "cron") {
-        let names =
-            super::run_ops::container_names(host.docker(), &req.app, "cron").unwrap_or_default();
-        targets.extend(cron_targets(&req.app, names));
+        let names = super::run_ops::container_names(host.docker(), req.app.as_str(), "cron")
+            .unwrap_or_default();
+        targets.extend(cron_targets(req.app.as_str(), names));
     }
     containers_logs(host.docker(), &targets, req, out);
 }
@@ -163,8 +176,8 @@ pub fn containers_logs(
 /// `app` left behind as failed (`failed-containers`), through `write`. Containers gone
 /// since are dropped from the list with Dokku's warning; with none left, Dokku's "No
 /// failed containers found". Returns whether any was shown.
-pub fn failed(host: &dyn Host, app: &str, write: &dyn Fn(&str)) -> bool {
-    let file = super::failed_containers_file(host.layout(), app);
+pub fn failed(host: &dyn Host, app: &AppName, write: &dyn Fn(&str)) -> bool {
+    let file = super::failed_containers_file(host.layout(), app.as_str());
     if !file.is_file() {
         host.log(Level::Warn, "No failed containers found");
         return false;
@@ -264,7 +277,7 @@ mod tests {
 
     fn collect(host: &crate::deploy::testing::FakeHost, proc_type: Option<&str>) -> Vec<String> {
         let req = LogsRequest {
-            app: "web".into(),
+            app: AppName::parse("web").expect("name"),
             proc_type: proc_type.map(String::from),
             num: 100,
             follow: false,
@@ -334,7 +347,8 @@ mod tests {
     fn a_failed_list_that_cannot_be_locked_is_shown_but_not_rewritten() {
         let (host, file) = host_with_unlockable_failed_list();
         let shown = std::cell::RefCell::new(Vec::new());
-        assert!(failed(&host, "web", &|text| shown
+        let web = AppName::parse("web").expect("name");
+        assert!(failed(&host, &web, &|text| shown
             .borrow_mut()
             .push(text.to_string())));
         assert_eq!(shown.borrow().len(), 1, "the live container's logs");
@@ -353,12 +367,30 @@ mod tests {
         let args: Vec<String> = ["docker-local", "web", "worker", "true", "false", "25"]
             .map(String::from)
             .to_vec();
-        let req = LogsRequest::from_trigger_args(&args);
-        assert_eq!(req.app, "web");
+        let req = LogsRequest::from_trigger_args(&args).expect("request");
+        assert_eq!(req.app.as_str(), "web");
         assert_eq!(req.proc_type.as_deref(), Some("worker"));
         assert!(req.follow && !req.quiet);
         assert_eq!(req.num, 25);
-        let every = LogsRequest::from_trigger_args(&["docker-local".into(), "web".into()]);
+        let every = LogsRequest::from_trigger_args(&["docker-local".into(), "web".into()])
+            .expect("request");
         assert_eq!((every.proc_type, every.num), (None, 100));
+    }
+
+    #[test]
+    fn a_bad_app_argument_is_refused_with_a_hint() {
+        for bad in ["../../etc", "", "Web", "a/b"] {
+            let args: Vec<String> = ["docker-local", bad, "", "false", "false", "10"]
+                .map(String::from)
+                .to_vec();
+            let err = LogsRequest::from_trigger_args(&args).expect_err(bad);
+            assert_eq!(err.exit_code(), 1);
+            assert!(err.hint().is_some_and(|h| h.contains("apps:list")), "{bad}");
+            assert!(trigger_app(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            trigger_app("legacy_app").expect("legacy").as_str(),
+            "legacy_app"
+        );
     }
 }

@@ -37,7 +37,7 @@ pub fn swarm_log_line(line: &str, app: &str, color: u8) -> String {
 /// `dokku logs` of a swarm app.
 pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
     let docker = host.docker();
-    let services: Vec<(String, u8)> = app_services(docker, &req.app)
+    let services: Vec<(String, u8)> = app_services(docker, req.app.as_str())
         .into_iter()
         .filter(|s| {
             req.proc_type.as_deref().is_none_or(|t| {
@@ -63,7 +63,7 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
         a
     };
     let shape = |line: &str, color: u8| {
-        let text = swarm_log_line(line, &req.app, color);
+        let text = swarm_log_line(line, req.app.as_str(), color);
         if req.quiet {
             // Only the message, as docker-local's `-q`.
             match text.split_once("\x1b[0m ") {

@@ -143,7 +143,10 @@ pub(crate) fn trigger(
         }
         // SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM
         "scheduler-logs" if arg(args, 0) == NAME => {
-            let req = dokku_core::scheduler::LogsRequest::from_trigger_args(args);
+            let req = match scheduler::LogsRequest::from_trigger_args(args) {
+                Ok(req) => req,
+                Err(e) => return trigger_status(ctx, Err(e)),
+            };
             scheduler::logs(&ctx.as_plugin(), &req, &|line| {
                 dokku_host::output::println(line)
             });
@@ -151,26 +154,32 @@ pub(crate) fn trigger(
         }
         // SCHEDULER APP
         "scheduler-logs-failed" if arg(args, 0) == NAME => {
-            scheduler::logs::failed(&ctx.as_plugin(), arg(args, 1), &|text| {
+            let app = match scheduler::logs::trigger_app(arg(args, 1)) {
+                Ok(app) => app,
+                Err(e) => return trigger_status(ctx, Err(e)),
+            };
+            scheduler::logs::failed(&ctx.as_plugin(), &app, &|text| {
                 dokku_host::output::write(dokku_core::log::Stream::Stdout, text)
             });
             Ok(0)
         }
-        // SCHEDULER APP CONTAINER TAIL QUIET NUM
+        // SCHEDULER APP CONTAINER TAIL QUIET NUM: `scheduler-logs`'s positions, with a
+        // container name where the process type is.
         "scheduler-run-logs" if arg(args, 0) == NAME => {
-            let req = scheduler::LogsRequest {
-                app: arg(args, 1).to_string(),
-                proc_type: None,
-                num: arg(args, 5).parse().unwrap_or(100),
-                follow: arg(args, 3) == "true",
-                quiet: arg(args, 4) == "true",
+            let mut req = match scheduler::LogsRequest::from_trigger_args(args) {
+                Ok(req) => req,
+                Err(e) => return trigger_status(ctx, Err(e)),
             };
-            let container = Some(arg(args, 2)).filter(|c| !c.is_empty());
+            let container = req.proc_type.take();
             trigger_status(
                 ctx,
-                scheduler::run_logs(&ctx.as_plugin(), arg(args, 1), container, &req, &|line| {
-                    dokku_host::output::println(line)
-                }),
+                scheduler::run_logs(
+                    &ctx.as_plugin(),
+                    req.app.as_str(),
+                    container.as_deref(),
+                    &req,
+                    &|line| dokku_host::output::println(line),
+                ),
             )
         }
         // SCHEDULER APP [CONTAINER]

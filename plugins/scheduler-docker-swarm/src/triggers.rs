@@ -95,7 +95,10 @@ pub(crate) fn trigger(
         // SCHEDULER APP PROCESS_TYPE TAIL QUIET NUM: `docker service logs` of the
         // app's services, in docker-local's shape.
         "scheduler-logs" if arg(args, 0) == NAME => {
-            let req = dokku_core::scheduler::LogsRequest::from_trigger_args(args);
+            let req = match dokku_core::scheduler::LogsRequest::from_trigger_args(args) {
+                Ok(req) => req,
+                Err(e) => return trigger_status(ctx, Err(e)),
+            };
             dokku_core::swarm::logs(&ctx.as_plugin(), &req, &|line| {
                 dokku_host::output::println(line)
             });
