@@ -287,4 +287,53 @@ mod tests {
         );
         assert!(write(&host, "nope", "web", "1", FileKind::Ip, "1.2.3.4").is_err());
     }
+
+    /// A container this process vouched for and then stopped is asked about again,
+    /// not counted as running.
+    #[test]
+    fn a_forgotten_vouched_container_is_not_counted_as_running() {
+        let mut host = FakeHost::new();
+        host.mkapp("forgetful");
+        let cid = "forgotten-vouched-cid";
+        std::fs::write(
+            host.layout.container_file("forgetful", "web", 1),
+            format!("{cid}\n"),
+        )
+        .expect("slot");
+        host.properties()
+            .write("common", "forgetful", "deployed", "true")
+            .expect("deployed");
+        // Docker no longer knows it.
+        host.fake.respond(
+            &["container", "inspect"],
+            crate::docker::CallResult {
+                code: 1,
+                stdout: "[]".into(),
+                stderr: format!("Error: No such container: {cid}"),
+            },
+        );
+        host.on("network-get-ipaddr", |_, _| (0, "10.1.1.1".into()));
+        let asked = |host: &FakeHost| {
+            host.fired
+                .borrow()
+                .iter()
+                .filter(|f| f.starts_with("network-get-ipaddr"))
+                .count()
+        };
+        crate::scheduler::vouched::vouch(cid, "10.1.1.1", "forgetful.web.1");
+        build_config(&host, "forgetful").expect("build");
+        assert_eq!(asked(&host), 1, "vouched: counted as running");
+        crate::scheduler::vouched::forget(cid);
+        build_config(&host, "forgetful").expect("build");
+        assert_eq!(
+            asked(&host),
+            1,
+            "forgotten: docker is asked, and it is gone"
+        );
+        let calls = host.fake.calls().join("\n");
+        assert!(
+            calls.contains(&format!("container inspect {cid}")),
+            "{calls}"
+        );
+    }
 }

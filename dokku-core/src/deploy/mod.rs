@@ -67,7 +67,9 @@ pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
     // ANDs different keys), so this lists the exited and the dead containers.
     let mut stopped = filters.clone();
     stopped.extend(["status=exited".to_string(), "status=dead".to_string()]);
-    docker.container_rm(&docker.container_ls(&stopped, true));
+    let removed = docker.container_ls(&stopped, true);
+    crate::scheduler::vouched::forget_all(&removed);
+    docker.container_rm(&removed);
     match app {
         Some(app) => crate::scheduler::orphans::sweep(host, app),
         None => crate::scheduler::orphans::sweep_all(host),

@@ -260,6 +260,7 @@ pub fn deploy(
         .collect();
     if !retiring.is_empty() {
         for cid in &retiring {
+            vouched::forget(cid);
             let _ = host.docker().container_kill(cid, Some("SIGTERM"));
         }
         host.log(
@@ -394,6 +395,7 @@ fn deploy_process(
             );
             register_retired(layout, app, &slot.cid, 0)?;
             docker.container_no_restart(&slot.cid);
+            vouched::forget(&slot.cid);
             let _ = docker.container_stop(&slot.cid, Some(plan.stop_timeout));
             retired.push(slot.cid);
         }
@@ -657,6 +659,7 @@ fn kill_new(host: &dyn Host, app: &str, cid: &str, dyno: &str) {
         }
     }
     docker.container_no_restart(cid);
+    vouched::forget(cid);
     let _ = docker.container_stop(cid, Some(0));
 }
 
@@ -776,10 +779,12 @@ pub fn stop(host: &dyn Host, app: &str, remove: bool) {
     }
     for id in &ids {
         docker.container_no_restart(id);
+        vouched::forget(id);
         let _ = docker.container_stop(id, Some(timeout));
     }
     if remove {
         let all = docker.container_ls(&[deploy::app_label_filter(app)], true);
+        vouched::forget_all(&all);
         docker.container_rm_force(&all);
     }
 }

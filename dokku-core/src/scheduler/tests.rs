@@ -253,3 +253,17 @@ fn a_failed_container_list_that_cannot_be_locked_is_left_alone_with_a_warning() 
         "still stopped: {calls}"
     );
 }
+
+#[test]
+fn a_stopped_container_is_no_longer_vouched_for() {
+    let host = setup();
+    let cid = "stopped-vouched-cid";
+    std::fs::write(
+        host.layout.container_file("web", "web", 1),
+        format!("{cid}\n"),
+    )
+    .expect("slot");
+    vouched::vouch(cid, "172.17.0.9", "web.web.1");
+    stop(&host, "web", false);
+    assert_eq!(vouched::get(cid), None);
+}

@@ -9,7 +9,8 @@
 //! the address of a container that has been running on the same networks since
 //! it was read, and the name this process gave it (renames by this process are
 //! recorded as they happen). The record lives as long as the process, one deploy
-//! command.
+//! command; a container this process stops, kills or removes is forgotten at once
+//! ([`forget`]), since it no longer runs at the address read.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -55,6 +56,21 @@ pub fn addresses() -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// Forgets `container` (an id or a name, as docker calls take it): this process is
+/// stopping, killing or removing it, so it may no longer run at the address read.
+pub fn forget(container: &str) {
+    if let Ok(mut vouched) = VOUCHED.lock() {
+        vouched.retain(|cid, w| cid != container && w.name != container);
+    }
+}
+
+/// [`forget`] for each of `containers`.
+pub fn forget_all<S: AsRef<str>>(containers: &[S]) {
+    for container in containers {
+        forget(container.as_ref());
+    }
+}
+
 /// Records a rename done by this process: the container known as `from` (by id or
 /// by name, as `docker container rename` takes it) is now called `to`.
 pub fn renamed(from: &str, to: &str) {
@@ -91,5 +107,18 @@ mod tests {
             addresses().get("vouched-test-a").map(String::as_str),
             Some("10.0.0.2")
         );
+    }
+
+    #[test]
+    fn a_forgotten_container_is_no_longer_vouched_for() {
+        vouch("vouched-test-f", "10.0.0.4", "vt.web.3");
+        vouch("vouched-test-g", "10.0.0.5", "vt.web.4");
+        vouch("vouched-test-h", "10.0.0.6", "vt.web.5");
+        forget("vouched-test-f");
+        forget_all(&["vt.web.4"]);
+        assert_eq!(get("vouched-test-f"), None);
+        assert_eq!(get("vouched-test-g"), None, "forgotten by its name");
+        assert!(!addresses().contains_key("vouched-test-f"));
+        assert!(get("vouched-test-h").is_some(), "the others stay");
     }
 }
