@@ -19,7 +19,7 @@ pub mod spec;
 pub mod tasks;
 
 pub use deploy::{deploy, destroy, stop};
-pub use ops::{enter, inspect, logs, swarm_log_line};
+pub use ops::{enter, failed_logs, inspect, logs, swarm_log_line};
 pub use query::{app_status, has_services, refresh_listeners, report_tasks};
 
 use std::path::PathBuf;

@@ -116,6 +116,16 @@ pub fn logs(host: &dyn Host, req: &LogsRequest, out: &(dyn Fn(&str) + Sync)) {
     }
 }
 
+/// `scheduler-logs-failed docker-swarm APP` (`logs:failed` of a swarm app): a swarm
+/// deploy whose new tasks fail is rolled back by the swarm, which removes those
+/// tasks' containers, so there is no failed-containers record to show. Says so as
+/// docker-local does when its record is empty, rather than leaving `logs:failed`
+/// with a bare header. Returns whether any was shown (never).
+pub fn failed_logs(host: &dyn Host) -> bool {
+    host.log(Level::Warn, "No failed containers found");
+    false
+}
+
 /// `enter APP [TYPE[.SLOT]] [-- CMD...]` of a swarm app: `docker exec` into the
 /// container of a running task of that type on this node (tasks on other nodes
 /// are named, not entered: exec needs the node's engine).

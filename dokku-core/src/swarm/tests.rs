@@ -346,3 +346,12 @@ fn a_deploy_is_done_when_the_new_tasks_and_only_they_run() {
         Progress::Paused("msg".into())
     );
 }
+
+#[test]
+fn logs_failed_of_a_swarm_app_says_there_are_no_failed_containers() {
+    let host = crate::deploy::testing::FakeHost::new();
+    assert!(!failed_logs(&host));
+    let logs = host.log_text();
+    assert!(logs.contains("No failed containers found"), "{logs}");
+    assert!(host.fake.calls().is_empty(), "docker is not asked");
+}

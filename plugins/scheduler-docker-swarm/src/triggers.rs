@@ -104,6 +104,14 @@ pub(crate) fn trigger(
             });
             Ok(0)
         }
+        // SCHEDULER APP: `logs:failed`; the swarm keeps no failed containers.
+        "scheduler-logs-failed" if arg(args, 0) == NAME => {
+            if let Err(e) = scheduler::logs::trigger_app(arg(args, 1)) {
+                return trigger_status(ctx, Err(e));
+            }
+            swarm::failed_logs(&ctx.as_plugin());
+            Ok(0)
+        }
         _ => Ok(0),
     }
 }
