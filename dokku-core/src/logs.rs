@@ -174,8 +174,13 @@ pub fn sink_config(dsn: &str, inputs: &[String]) -> Result<Map<String, Value>, L
     }
     for (_, v) in data.iter_mut() {
         if let Some(encoded) = v.as_str().and_then(|s| s.strip_prefix("base64enc:")) {
-            let decoded = base64_decode(encoded)
-                .ok_or_else(|| invalid("Error decoding base64: illegal base64 data"))?;
+            // Go's StdEncoding, as Dokku decodes: padded, and a bad byte's offset in
+            // the message.
+            let decoded = crate::config::base64::decode(encoded).map_err(|at| {
+                invalid(format!(
+                    "Error decoding base64: illegal base64 data at input byte {at}"
+                ))
+            })?;
             *v = Value::String(String::from_utf8_lossy(&decoded).trim().to_string());
         }
     }
@@ -268,30 +273,6 @@ fn unescape(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// Standard base64 (padding optional).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 /// The label alias in force for `scope`: its own, the global one, else
@@ -788,6 +769,15 @@ mod tests {
             1
         );
         assert_eq!(sink("x://?k=base64enc:aGVsbG8K")["k"], "hello");
+        // Go's StdEncoding, as Dokku: padding required, the bad byte's offset told.
+        for (bad, at) in [("aGV*bG8K", 3), ("aGVsbG8", 4)] {
+            let err = sink_config(&format!("x://?k=base64enc:{bad}"), &[]).expect_err(bad);
+            assert!(
+                err.to_string()
+                    .contains(&format!("illegal base64 data at input byte {at}")),
+                "{bad}: {err}"
+            );
+        }
         assert!(sink_config("console://?sinks=a", &[]).is_err());
         assert!(sink_config("console://", &[]).is_err());
         assert_eq!(

@@ -13,6 +13,7 @@
 //!   share.
 //! * [`confirm`]: the typed-name confirmation before destroying something.
 //! * [`one_off`]: the `scheduler-run` and `scheduler-run-list` answers the schedulers share.
+//! * [`scheduler`]: firing the app's scheduler's trigger for a command.
 //!
 //! The bash side of the plugin (`functions`, `property-functions`) sits beside this
 //! crate, for community plugins to source.
@@ -28,6 +29,7 @@ pub mod linked;
 pub mod one_off;
 pub mod properties;
 pub mod report;
+pub mod scheduler;
 
 pub use dokku_host::pipeline::{arg, cli_error, existing_app, trigger_status};
 pub use dokku_host::{CmdResult, CommandError, Context};

@@ -1,12 +1,11 @@
 //! `logs` and `logs:failed`.
 
 use dokku_core::log::Level;
-use dokku_core::property::PropertyStore;
 
-use dokku_core::trigger::StdoutMode;
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::existing_app;
+use dokku_plugin_common::scheduler::{fire, scheduler_of};
 
 /// Runs one `logs*` command (`args` excludes the command itself).
 pub(crate) fn run(ctx: &mut Context, command: &str, args: &[String]) -> CmdResult {
@@ -83,15 +82,4 @@ fn failed(ctx: &mut Context, args: &[String]) -> CmdResult {
         fire(ctx, "scheduler-logs-failed", &[scheduler, app])?;
     }
     Ok(0)
-}
-
-fn scheduler_of(ctx: &Context, app: &str) -> String {
-    dokku_core::deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), app)
-}
-
-fn fire(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
-    match ctx.fire(trigger, args, StdoutMode::Inherit)?.status {
-        0 => Ok(0),
-        code => Err(CommandError::silent(code)),
-    }
 }

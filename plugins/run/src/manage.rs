@@ -1,13 +1,12 @@
 //! `run:logs`, `run:stop` and `run:retire`: checked here, carried out by the app's
 //! scheduler (`scheduler-run-logs`, `scheduler-run-stop`, `scheduler-run-retire`).
 
-use dokku_core::property::PropertyStore;
 use dokku_core::scheduler::run_container_app;
-use dokku_core::trigger::StdoutMode;
 
 use dokku_host::command_error::{CmdResult, CommandError};
 use dokku_host::context::Context;
 use dokku_host::pipeline::existing_app;
+use dokku_plugin_common::scheduler::{fire, scheduler_of};
 
 /// The app and the optional run container a `run:logs` / `run:stop` names, from
 /// `--container NAME`, or `APP [NAME]`. The container must be `APP.run.N` and
@@ -43,17 +42,6 @@ fn target(
     };
     let app = existing_app(ctx, std::slice::from_ref(&app))?;
     Ok((app, container))
-}
-
-fn scheduler(ctx: &Context, app: &str) -> String {
-    dokku_core::deploy::scheduler_of(&PropertyStore::new(&ctx.layout.lib_root), app)
-}
-
-fn fire(ctx: &Context, trigger: &str, args: &[String]) -> CmdResult {
-    match ctx.fire(trigger, args, StdoutMode::Inherit)?.status {
-        0 => Ok(0),
-        code => Err(CommandError::silent(code)),
-    }
 }
 
 /// One argument of `run:logs` / `run:stop` naming what to act on: `--container NAME`,
@@ -105,7 +93,7 @@ pub(crate) fn logs(ctx: &mut Context, args: &[String]) -> CmdResult {
         }
     }
     let (app, container) = target(ctx, app, container)?;
-    let scheduler = scheduler(ctx, &app);
+    let scheduler = scheduler_of(ctx, &app);
     fire(
         ctx,
         "scheduler-run-logs",
@@ -133,7 +121,7 @@ pub(crate) fn stop(ctx: &mut Context, args: &[String]) -> CmdResult {
         )?;
     }
     let (app, container) = target(ctx, app, container)?;
-    let scheduler = scheduler(ctx, &app);
+    let scheduler = scheduler_of(ctx, &app);
     fire(
         ctx,
         "scheduler-run-stop",
@@ -147,7 +135,7 @@ pub(crate) fn retire(ctx: &mut Context, args: &[String]) -> CmdResult {
         None => fire(ctx, "scheduler-run-retire", &[]),
         Some(_) => {
             let app = existing_app(ctx, args)?;
-            let scheduler = scheduler(ctx, &app);
+            let scheduler = scheduler_of(ctx, &app);
             fire(ctx, "scheduler-run-retire", &[scheduler, app])
         }
     }
