@@ -545,12 +545,17 @@ install_builder_prune_cron() {
     say "no /etc/cron.d: Docker's build cache is not pruned daily (run \`docker builder prune\` now and then)"
     return 0
   fi
+  # Through a mktemp name (O_EXCL, random: a file planted at a fixed name is never
+  # written through), removed by the EXIT trap if the install stops here. It starts
+  # with a dot, so cron (Debian's and cronie) never reads the half-written file.
+  INSTALL_TMP="$(mktemp "${file%/*}/.${file##*/}.XXXXXX")"
   printf '%s\n' \
     "# dokku-rs: remove Docker's build cache every day (dist/systemd/dokku-builder-prune.timer without systemd)" \
     "PATH=/usr/local/bin:/usr/bin:/bin" \
-    "5 4 * * * dokku docker builder prune --force >>/var/log/dokku/builder-prune.log 2>&1" >"$file.tmp"
-  chmod 0644 "$file.tmp"
-  mv -f "$file.tmp" "$file"
+    "5 4 * * * dokku docker builder prune --force >>/var/log/dokku/builder-prune.log 2>&1" >"$INSTALL_TMP"
+  chmod 0644 "$INSTALL_TMP"
+  mv -f "$INSTALL_TMP" "$file"
+  INSTALL_TMP=""
 }
 
 # --- modes ----------------------------------------------------------------------
