@@ -100,7 +100,12 @@ fn a_failing_healthcheck_fails_the_push_and_the_old_release_keeps_serving() {
         .join("data/scheduler-docker-local")
         .join(&app)
         .join("failed-containers");
-    assert_eq!(std::fs::read_to_string(left).unwrap_or_default(), "");
+    // The list is rewritten without the gone container, not deleted: a missing file
+    // would hide a rewrite that never happened.
+    assert_eq!(
+        std::fs::read_to_string(&left).expect("failed-containers is still there"),
+        ""
+    );
 
     // A check that passes (path and content) lets the deploy through.
     std::fs::write(
