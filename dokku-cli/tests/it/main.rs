@@ -16,6 +16,7 @@ mod docker_options;
 mod dokku_triggers;
 mod embed;
 mod events;
+mod logs_failed;
 mod logs_settings;
 mod native;
 mod native_services;

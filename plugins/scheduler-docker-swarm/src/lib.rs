@@ -24,6 +24,7 @@ dokku_plugin_common::core_plugin! {
         ("scheduler-run", triggers::trigger),
         ("scheduler-run-list", triggers::trigger),
         ("scheduler-logs", triggers::trigger),
+        ("scheduler-logs-failed", triggers::trigger),
         ("scheduler-uses-host-cron", triggers::trigger),
     ],
 }
