@@ -21,6 +21,12 @@
 #   after    this dokku (DOKKU_BIN_SOURCE): apps:create, then a timed `git push`
 #   before   BASELINE_BIN (a dokku built from main before readiness by default),
 #            the same way; skipped without BASELINE_BIN
+# Before each timed build and each timed push the script sleeps a random 0 to 999
+# ms: with a storage driver that has no native diff (fuse-overlayfs, or overlay2 on
+# some kernels), the engine ends every layer diff on a whole second (it sleeps until
+# the second after the diff began, so that second-precision mtimes compare right),
+# and a run whose steps take fixed times would otherwise always land on the same
+# phase of that clock and report a lucky or an unlucky number every time.
 # Each dokku has its own prefix install with the default checks untouched
 # (default-wait 10, uptime-guard 2, default-mode readiness where it exists) and no
 # nginx running (the deploy writes the config and skips the reload). Everything it
@@ -112,6 +118,9 @@ in_prefix() {
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# random_phase: sleeps 0 to 999 ms (see the header: the storage driver's second).
+random_phase() { sleep "0.$(printf '%03d' $((RANDOM % 1000)))"; }
+
 # answer_ms ADDR START_MS: curls ADDR every 10 ms until it answers; prints the time
 # from START_MS to the answer (empty after 60 s).
 answer_ms() {
@@ -186,6 +195,7 @@ by_hand() {
     com.dokku.builder-type=dockerfile com.dokku.image-stage=build dokku=
     org.label-schema.schema-version=1.0 org.label-schema.vendor=dokku)
   mark "docker-$run"
+  random_phase
   start="$(now_ms)"
   "build_$REFERENCE_BUILDER" "$run" "${labels[@]}"
   build_ms=$(($(now_ms) - start))
@@ -207,6 +217,7 @@ deploy() {
   app="first-$run"
   mark "$name-$run"
   in_prefix "$name" dokku apps:create "$app" >/dev/null
+  random_phase
   start="$(now_ms)"
   # shellcheck disable=SC2016 # expanded by the inner bash, in the install's environment
   in_prefix "$name" bash -c 'git -C "$1" push --quiet "$DOKKU_ROOT/$2" main' _ "$SRC" "$app" \

@@ -123,3 +123,60 @@ fn a_failing_run_fails_the_push_and_buildkit_off_keeps_the_legacy_builder() {
     assert!(progress_lines(&out).is_empty(), "{out}");
     assert_eq!(d.get(&app, "/").0, 200);
 }
+
+/// The engine cannot pull without the CLI's session and logins: a build whose base is
+/// not on the engine goes to the CLI (which would pull it; nothing can be pulled
+/// here, so the push fails the CLI's way), while an image that is local serves
+/// `COPY --from=` through the engine.
+#[test]
+fn a_base_image_the_engine_lacks_sends_the_build_to_the_cli() {
+    if skipped() {
+        return;
+    }
+    let d = Deployer::new();
+    let app = d.app("enginebase");
+    let src = d.hello_source("enginebase");
+    let dockerfile = std::fs::read_to_string(src.join("Dockerfile")).expect("Dockerfile");
+    let base = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM "))
+        .expect("a FROM line")
+        .trim()
+        .to_string();
+
+    // A local image as a COPY source: still the engine.
+    std::fs::write(
+        src.join("Dockerfile"),
+        format!("{dockerfile}COPY --from={base} /bin/busybox /copied-busybox\n"),
+    )
+    .expect("Dockerfile");
+    commit_all(&src, "copy from a local image");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_eq!(push.code, 0, "{out}");
+    assert!(!progress_lines(&out).is_empty(), "the engine built:\n{out}");
+
+    // A base nobody has: the CLI, which says why under DOKKU_TRACE.
+    let rc = d.env.dokku_root().join(".dokkurc");
+    std::fs::create_dir_all(&rc).expect("mkdir .dokkurc");
+    std::fs::write(rc.join("trace"), "export DOKKU_TRACE=1\n").expect("write rc");
+    let absent = format!("dokku-rs/absent-{}:1", d.id);
+    std::fs::write(
+        src.join("Dockerfile"),
+        dockerfile.replacen(&format!("FROM {base}"), &format!("FROM {absent}"), 1),
+    )
+    .expect("Dockerfile");
+    commit_all(&src, "a base that is not on the engine");
+    let push = d.push(&src, &app, "main");
+    let out = output(&push);
+    assert_ne!(push.code, 0, "nothing can be pulled here:\n{out}");
+    assert!(
+        out.contains(&format!(
+            "docker image build through the CLI: the image {absent} is not on the engine"
+        )),
+        "{out}"
+    );
+    assert!(progress_lines(&out).is_empty(), "not the engine:\n{out}");
+    // The previous release still serves.
+    assert_eq!(d.get(&app, "/").0, 200);
+}

@@ -15,8 +15,9 @@
 //! and an `[emerg]` line in the error log after the master's notice that it got
 //! *our* signal; it is reported, not waited out.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::env;
@@ -95,10 +96,25 @@ impl Nginx {
             .arg(conf)
     }
 
-    /// `(major, minor, patch)` from `nginx -v`.
+    /// `(major, minor, patch)` from `nginx -v`, asked once per binary per process: a
+    /// deploy renders the config more than once (the early proxy rebuild, then
+    /// post-deploy), and each `nginx -v` is a process start on the deploy's path.
     pub fn version(&self) -> Option<(u32, u32, u32)> {
-        let out = Cmd::new(&self.bin).arg("-v").output().ok()?;
-        parse_version(&String::from_utf8_lossy(&out.stderr))
+        type Versions = HashMap<PathBuf, Option<(u32, u32, u32)>>;
+        static SEEN: OnceLock<Mutex<Versions>> = OnceLock::new();
+        let seen = SEEN.get_or_init(Default::default);
+        if let Some(known) = seen.lock().ok().and_then(|m| m.get(&self.bin).copied()) {
+            return known;
+        }
+        let version = Cmd::new(&self.bin)
+            .arg("-v")
+            .output()
+            .ok()
+            .and_then(|out| parse_version(&String::from_utf8_lossy(&out.stderr)));
+        if let Ok(mut m) = seen.lock() {
+            m.insert(self.bin.clone(), version);
+        }
+        version
     }
 
     /// `nginx -t` on the main config: `Err` holds nginx's complaint (its `[emerg]` /
@@ -338,6 +354,30 @@ mod tests {
             Some((1, 25, 0))
         );
         assert_eq!(parse_version("nope"), None);
+    }
+
+    #[test]
+    fn version_asks_each_binary_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let calls = dir.path().join("calls");
+        let bin = dir.path().join("nginx");
+        std::fs::write(
+            &bin,
+            format!(
+                "#!/bin/sh\necho x >> '{}'\necho 'nginx version: nginx/1.22.1' >&2\n",
+                calls.display()
+            ),
+        )
+        .expect("write");
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let mut vars = EnvMap::new();
+        vars.insert(env::DOKKU_NGINX_BIN.into(), bin.display().to_string());
+        let nginx = Nginx::from_env(&vars);
+        assert_eq!(nginx.version(), Some((1, 22, 1)));
+        assert_eq!(nginx.version(), Some((1, 22, 1)));
+        let asked = std::fs::read_to_string(&calls).expect("calls");
+        assert_eq!(asked.lines().count(), 1, "nginx -v ran {asked:?}");
     }
 
     #[test]

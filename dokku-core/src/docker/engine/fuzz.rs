@@ -1,10 +1,13 @@
 //! Property tests: whatever bytes the engine sends, the trace decoder and the chunked
-//! reader answer or fail, never panic.
+//! reader answer or fail, never panic; whatever Dockerfile a push brings, the reader
+//! of its base images answers or sends the build to the CLI, never panics, and never
+//! names an image a request line could not carry.
 
 use std::io::Read;
 
 use proptest::prelude::*;
 
+use super::base_images;
 use super::chunked::ChunkedReader;
 use super::trace;
 
@@ -52,6 +55,20 @@ proptest! {
     fn any_body_dechunks_or_fails(raw in proptest::collection::vec(any::<u8>(), 0..256)) {
         let mut out = Vec::new();
         let _ = ChunkedReader::new(&raw[..]).read_to_end(&mut out);
+    }
+
+    #[test]
+    fn any_dockerfile_is_read_or_left_to_the_cli(
+        text in "((FROM|from|ARG|COPY|RUN|ADD|# syntax=|# escape=)?[ a-z0-9$:{}=\\-_/.`#\"'\n]{0,40}){0,8}",
+        arg in "[a-z$:{}-]{0,12}",
+    ) {
+        let args = [("A".to_string(), arg)].into();
+        if let Ok(images) = base_images::needed(&text, &args) {
+            for image in images {
+                prop_assert!(!image.is_empty());
+                prop_assert!(!image.contains(char::is_whitespace), "{image:?}");
+            }
+        }
     }
 
     #[test]

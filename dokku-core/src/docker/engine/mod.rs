@@ -9,6 +9,7 @@
 //! engine form, a remote engine, no BuildKit, an operator's wrapper client) is left
 //! to the CLI: `None`.
 
+pub(crate) mod base_images;
 pub(crate) mod chunked;
 pub(crate) mod context;
 pub(crate) mod http;
@@ -57,12 +58,73 @@ pub(crate) fn try_build(bin: &str, env: &EnvMap, call: &Call) -> Option<CallResu
         Some(dir) => dir.clone(),
         None => std::env::current_dir().ok()?,
     };
-    let request = request::translate(args, &cwd, &|k| var(k)).ok()?;
+    let trace = var(crate::env::DOKKU_TRACE).is_some_and(|v| !v.is_empty());
+    // Why the CLI builds instead, for DOKKU_TRACE (an operator wondering why a build
+    // is slow, or looks different).
+    let to_cli = |reason: &str| {
+        if trace {
+            eprintln!("+ docker image build through the CLI: {reason}");
+        }
+        None
+    };
+    let request = match request::translate(args, &cwd, &|k| var(k)) {
+        Ok(request) => request,
+        Err(flag) => return to_cli(&format!("{flag} has no engine form")),
+    };
     if !has_buildkit(&socket) {
-        return None;
+        return to_cli("the engine offers no BuildKit");
     }
-    let packed = context::pack(&request.context, request.dockerfile.as_deref()).ok()?;
+    let packed = match context::pack(&request.context, request.dockerfile.as_deref()) {
+        Ok(packed) => packed,
+        Err(e) => return to_cli(&e.to_string()),
+    };
+    if let Err(reason) = bases_are_local(&socket, &request, &packed) {
+        return to_cli(&reason);
+    }
     Some(build(&socket, &request, packed, call.output))
+}
+
+/// The largest Dockerfile read for its base images; a larger one goes to the CLI.
+const MAX_DOCKERFILE: u64 = 1 << 20;
+
+/// `Ok` when every image the Dockerfile names is in the engine's image store: the
+/// engine cannot pull them itself (see [`base_images`]).
+fn bases_are_local(
+    socket: &Path,
+    request: &request::BuildRequest,
+    packed: &context::Packed,
+) -> Result<(), String> {
+    let path = request.context.join(&packed.dockerfile);
+    let mut text = String::new();
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(MAX_DOCKERFILE + 1).read_to_string(&mut text))
+        .map_err(|e| format!("reading {}: {e}", path.display()))?;
+    if text.len() as u64 > MAX_DOCKERFILE {
+        return Err(format!("{} is over {MAX_DOCKERFILE} bytes", path.display()));
+    }
+    for image in base_images::needed(&text, &request.build_args)? {
+        if !image_is_local(socket, &image) {
+            return Err(format!(
+                "the image {image} is not on the engine (the CLI pulls it)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the engine has `image` (`GET /images/NAME/json`). A name with a character
+/// outside an image reference's alphabet is never put in a request line.
+fn image_is_local(socket: &Path, image: &str) -> bool {
+    let safe = image
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '@' | '-'));
+    if !safe || image.starts_with('/') || image.contains("..") {
+        return false;
+    }
+    let target = format!("{}/images/{image}/json", request::API);
+    http::request(socket, "GET", &target, None, Some(PING_TIMEOUT))
+        .map(|r| r.status == 200)
+        .unwrap_or(false)
 }
 
 /// `DOCKER_BUILDKIT`: unset or anything but `0`/`false` lets the engine build.
@@ -142,14 +204,22 @@ fn build(
                 response.status,
                 message.trim()
             ));
+            sink.hint(CLI_HINT);
         }
-        Err(e) => sink.error(&format!(
-            "talking to the engine at {}: {e}",
-            socket.display()
-        )),
+        Err(e) => {
+            sink.error(&format!(
+                "talking to the engine at {}: {e}",
+                socket.display()
+            ));
+            sink.hint(CLI_HINT);
+        }
     }
     sink.finish()
 }
+
+/// What an operator can do when the engine itself fails a build (not a step of it).
+const CLI_HINT: &str =
+    "export DOCKER_BUILDKIT=0 in a file of ~dokku/.dokkurc/ to build with the docker CLI";
 
 /// Renders the engine's stream of JSON messages into `sink`.
 fn follow<R: Read>(body: R, sink: &mut Sink) {
@@ -236,6 +306,17 @@ impl Sink {
         }
     }
 
+    /// A `hint:` line after an error, on the error's stream.
+    fn hint(&mut self, hint: &str) {
+        let line = format!("hint: {hint}\n");
+        match self.output {
+            Output::Stream => {
+                let _ = std::io::stderr().write_all(line.as_bytes());
+            }
+            Output::Capture => self.result.stderr.push_str(&line),
+        }
+    }
+
     fn finish(self) -> CallResult {
         self.result
     }
@@ -264,30 +345,45 @@ mod tests {
 
     #[test]
     fn a_wrapper_client_disabled_buildkit_or_a_foreign_flag_leave_the_build_to_the_cli() {
+        // An engine that would answer: none of these may even connect to it.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("engine.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let host = format!("unix://{}", socket.display());
+        let env = |pairs: &[(&str, &str)]| -> EnvMap {
+            let mut env: EnvMap = [("DOCKER_HOST".to_string(), host.clone())].into();
+            env.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            env
+        };
         let call = Call::new(["image", "build", "--tag", "x", "."]);
         assert_eq!(
-            try_build("/usr/local/bin/docker-wrapper", &EnvMap::new(), &call),
+            try_build("/usr/local/bin/docker-wrapper", &env(&[]), &call),
             None
         );
-        let off: EnvMap = [("DOCKER_BUILDKIT".to_string(), "0".to_string())].into();
-        assert_eq!(try_build("docker", &off, &call), None);
+        assert_eq!(
+            try_build("docker", &env(&[("DOCKER_BUILDKIT", "0")]), &call),
+            None
+        );
         let on_in_env_off_in_call = call
             .clone()
             .with_env(vec![("DOCKER_BUILDKIT".into(), "false".into())]);
-        assert_eq!(
-            try_build("docker", &EnvMap::new(), &on_in_env_off_in_call),
-            None
-        );
+        assert_eq!(try_build("docker", &env(&[]), &on_in_env_off_in_call), None);
         let remote: EnvMap = [("DOCKER_HOST".to_string(), "tcp://h:2375".to_string())].into();
         assert_eq!(try_build("docker", &remote, &call), None);
         let secret = Call::new(["image", "build", "--secret", "id=a", "."]);
+        assert_eq!(try_build("docker", &env(&[]), &secret), None);
+        listener.set_nonblocking(true).expect("nonblocking");
+        assert_eq!(
+            listener.accept().map(|_| ()).map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::WouldBlock),
+            "a call that belongs to the CLI reached the engine"
+        );
+        // No engine answering the ping: the CLI again.
         let nowhere: EnvMap = [(
             "DOCKER_HOST".to_string(),
             "unix:///nonexistent/docker.sock".to_string(),
         )]
         .into();
-        assert_eq!(try_build("docker", &nowhere, &secret), None);
-        // No engine answering the ping: the CLI again.
         assert_eq!(try_build("docker", &nowhere, &call), None);
     }
 
@@ -316,6 +412,48 @@ mod tests {
         assert!(!offers(
             "HTTP/1.1 500 Internal Server Error\r\nBuilder-Version: 2\r\n\r\n"
         ));
+    }
+
+    /// An engine that refuses the build itself (here: an API version it no longer
+    /// serves) gets its message shown, then what the operator can do.
+    #[test]
+    fn a_refused_build_says_why_and_how_to_use_the_cli() {
+        use std::io::{BufRead, BufReader as Reader};
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").expect("Dockerfile");
+        let socket = dir.path().join("engine.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+        let engine = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = Reader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                line.clear();
+            }
+            let body = r#"{"message":"client version 1.41 is too old"}"#;
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        let args: Vec<String> = ["-t", "x", "."].map(String::from).to_vec();
+        let request = request::translate(&args, dir.path(), &|_| None).expect("translate");
+        let packed = context::pack(&request.context, None).expect("pack");
+        let result = build(&socket, &request, packed, Output::Capture);
+        engine.join().expect("engine");
+        assert_eq!(result.code, 1, "{result:?}");
+        assert!(
+            result.stderr.starts_with(
+                "ERROR: the engine refused the build (400): client version 1.41 is too old\n"
+            ),
+            "{result:?}"
+        );
+        assert!(
+            result.stderr.ends_with(&format!("hint: {CLI_HINT}\n")),
+            "{result:?}"
+        );
     }
 
     fn followed(body: &str) -> CallResult {

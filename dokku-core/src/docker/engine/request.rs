@@ -16,6 +16,9 @@ pub(crate) struct BuildRequest {
     pub(crate) context: PathBuf,
     /// `-f`/`--file` against the call's directory, when given.
     pub(crate) dockerfile: Option<PathBuf>,
+    /// The `--build-arg` values (also in `params`), which the Dockerfile's global
+    /// `ARG`s take when the base images are looked up.
+    pub(crate) build_args: BTreeMap<String, String>,
 }
 
 impl BuildRequest {
@@ -73,7 +76,8 @@ pub(crate) fn translate(
         };
         match flag {
             "--no-cache" => bare(&mut params, "nocache")?,
-            "--pull" => bare(&mut params, "pull")?,
+            // The engine would pull without the CLI's session and registry logins.
+            "--pull" => return Err("--pull".into()),
             _ => {
                 let value = match inline {
                     Some(v) => v,
@@ -141,6 +145,7 @@ pub(crate) fn translate(
         params,
         context: cwd.join(context),
         dockerfile,
+        build_args,
     })
 }
 
@@ -218,7 +223,7 @@ mod tests {
     fn each_flag_has_its_query_parameter() {
         let r = translated(
             "--label=dokku --label a=b=c --build-arg X=1 --build-arg FROM_ENV --build-arg UNSET \
-             -t dokku/web:latest --tag=x:1 --no-cache --pull --target prod --network=host \
+             -t dokku/web:latest --tag=x:1 --no-cache --target prod --network=host \
              --add-host db=10.0.0.1 --add-host=old:10.0.0.2 --cache-from a --cache-from=b \
              --platform linux/amd64 -m 512m --shm-size=1g --ulimit nofile=1024:2048 \
              --ulimit nproc=10 --cgroup-parent=/dokku --progress plain -f Dockerfile.web ctx",
@@ -232,7 +237,6 @@ mod tests {
             "a bare KEY comes from the environment and is left out when unset"
         );
         assert_eq!(param(&r, "nocache"), ["1"]);
-        assert_eq!(param(&r, "pull"), ["1"]);
         assert_eq!(param(&r, "target"), ["prod"]);
         assert_eq!(param(&r, "networkmode"), ["host"]);
         assert_eq!(param(&r, "extrahosts"), ["db:10.0.0.1", "old:10.0.0.2"]);
@@ -270,6 +274,7 @@ mod tests {
             ("--cache-to=type=inline .", "--cache-to"),
             ("--attest type=sbom .", "--attest"),
             ("-q .", "-q"),
+            ("--pull .", "--pull"),
             ("--no-cache=true .", "--no-cache with a value"),
             ("-m lots .", "-m lots"),
             ("--ulimit nofile .", "--ulimit nofile"),
