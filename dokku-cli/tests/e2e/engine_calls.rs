@@ -327,3 +327,41 @@ fn every_api_shape_prints_what_the_cli_prints() {
     same(&runner, &["container", "rename", &missing, &name("other")]);
     same(&runner, &["container", "update", "--restart=no", &missing]);
 }
+
+/// The micro benchmark behind the numbers in docs/deploy-path.md: 100 `image_id`
+/// lookups and 100 labelled `container_ls` through the CLI (`DOKKU_DOCKER_API=0`)
+/// and through the API. Run by hand:
+/// `cargo test --release -p dokku-cli --test e2e engine_calls_timing -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn engine_calls_timing() {
+    use dokku_core::docker::Docker;
+    use std::time::Instant;
+    prepare_docker();
+    let env = |api: &str| {
+        ["PATH", "HOME"]
+            .into_iter()
+            .filter_map(|k| Some((k.to_string(), std::env::var(k).ok()?)))
+            .chain([("DOKKU_DOCKER_API".to_string(), api.to_string())])
+            .collect()
+    };
+    let filters = ["label=com.dokku-rs.base".to_string()];
+    for (what, api) in [("CLI", "0"), ("API", "1")] {
+        let docker = Docker::cli("docker", env(api));
+        let started = Instant::now();
+        for _ in 0..100 {
+            assert!(docker.image_id("dokku-rs/base:busybox").is_some());
+        }
+        let image_id = started.elapsed();
+        let started = Instant::now();
+        for _ in 0..100 {
+            docker.container_ls(&filters, true);
+        }
+        let container_ls = started.elapsed();
+        eprintln!(
+            "{what}: image_id {:.2} ms/call, container_ls {:.2} ms/call",
+            image_id.as_secs_f64() * 10.0,
+            container_ls.as_secs_f64() * 10.0
+        );
+    }
+}
