@@ -41,7 +41,7 @@ pub const DOCKER_BIN: &str = "DOCKER_BIN";
 /// Our addition: `0` or `false` sends every docker call through `$DOCKER_BIN`. By
 /// default the common queries and container/image operations (and image builds) go
 /// straight to the engine's unix socket when the client is the plain `docker` and
-/// would reach that same socket (`docker::engine`): a CLI process costs 20-30 ms.
+/// would reach that same socket (`docker::engine`): a CLI process costs 15-30 ms.
 pub const DOKKU_DOCKER_API: &str = "DOKKU_DOCKER_API";
 /// `ID` from `/etc/os-release`.
 pub const DOKKU_DISTRO: &str = "DOKKU_DISTRO";

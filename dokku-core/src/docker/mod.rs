@@ -7,7 +7,7 @@
 //! engine. Many calls may skip the client (`engine`): [`CliRunner`] sends image builds
 //! to the engine's BuildKit, since the legacy builder the CLI falls back to without
 //! buildx takes seconds per build, and answers the common queries and container/image
-//! operations through the Engine API, since each client process costs 20-30 ms.
+//! operations through the Engine API, since each client process costs 15-30 ms.
 //! `DOKKU_DOCKER_API=0` keeps every call on the CLI.
 
 pub mod dockerignore;

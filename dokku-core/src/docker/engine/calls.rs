@@ -1,11 +1,12 @@
 //! Common docker calls answered through the Engine API instead of the CLI.
 //!
-//! Each `docker` process costs 20-30 ms of Go client start-up, and a deploy makes
-//! about twenty of them on its critical path; the same request over the engine's
-//! unix socket takes 1-3 ms. [`try_call`] takes the calls whose argument list is
-//! exactly one of the [`shapes`] our typed methods emit, sends the request and prints
-//! the answer as docker CLI 28 would ([`render`]), so no caller changes. Every other
-//! call, and every call that [`reach`] keeps with the CLI, is `None`.
+//! Each `docker` process costs 15-30 ms of Go client start-up, and a first deploy
+//! made 27 of them besides its builds; the same request over the engine's unix socket
+//! takes well under a millisecond (docs/deploy-path.md has the measurements).
+//! [`try_call`] takes the calls whose argument list is exactly one of the [`shapes`]
+//! our typed methods emit, sends the request and prints the answer as docker CLI 28
+//! would ([`render`]), so no caller changes. Every other call, and every call that
+//! [`reach`] keeps with the CLI, is `None`.
 
 use std::io::{Cursor, Read};
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! metadata instruction and per `--label`, seconds per build. [`try_build`] sends the
 //! context itself and renders BuildKit's progress as `--progress=plain` does.
 //! Common queries and container/image operations ([`calls::try_call`]) skip the
-//! client's 20-30 ms start-up. Anything we cannot do as the CLI would (a flag with no
+//! client's 15-30 ms start-up. Anything we cannot do as the CLI would (a flag with no
 //! engine form, a remote engine or docker context, no BuildKit, an operator's wrapper
 //! client, `DOKKU_DOCKER_API=0`: see `reach`) is left to the CLI: `None`.
 
