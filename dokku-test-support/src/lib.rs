@@ -221,19 +221,28 @@ impl TestEnv {
     /// Puts a fake `docker` first on the install's `PATH` (`PREFIX/bin/docker`) that
     /// answers as `fake` says, and returns the log its calls are appended to
     /// (`SCRATCH/fake/docker.log`, absent until the first call).
-    ///
-    /// The fake is reached as the default client `docker`, so image builds would go
-    /// straight to the real engine's BuildKit over its socket instead of reaching it;
-    /// the install's settings get `DOCKER_BUILDKIT=0` (`DOKKU_ROOT/.dokkurc/fake-docker`,
-    /// read like `dokkurc`), which keeps builds on the client, as operators opt out.
     pub fn fake_docker(&self, fake: FakeDocker<'_>) -> PathBuf {
         let log = self.scratch("fake").join("docker.log");
-        write_executable(&self.prefix().join("bin/docker"), &fake.script(&log));
+        self.fake_docker_script(&fake.script(&log));
+        log
+    }
+
+    /// Puts `script` first on the install's `PATH` as `docker` (`PREFIX/bin/docker`).
+    ///
+    /// The fake is reached as the default client `docker`, so image builds and the
+    /// common container/image calls would go straight to the real engine over its
+    /// socket instead of reaching it; the install's settings get `DOCKER_BUILDKIT=0`
+    /// and `DOKKU_DOCKER_API=0` (`DOKKU_ROOT/.dokkurc/fake-docker`, read like
+    /// `dokkurc`), which keep every call on the client, as operators opt out.
+    pub fn fake_docker_script(&self, script: &str) {
+        write_executable(&self.prefix().join("bin/docker"), script);
         let rc = self.dokku_root().join(".dokkurc");
         std::fs::create_dir_all(&rc).expect("create .dokkurc");
-        std::fs::write(rc.join("fake-docker"), "export DOCKER_BUILDKIT=0\n")
-            .expect("write .dokkurc/fake-docker");
-        log
+        std::fs::write(
+            rc.join("fake-docker"),
+            "export DOCKER_BUILDKIT=0\nexport DOKKU_DOCKER_API=0\n",
+        )
+        .expect("write .dokkurc/fake-docker");
     }
 
     /// The value `DIR/env` gave `key`.

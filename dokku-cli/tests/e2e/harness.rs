@@ -55,7 +55,7 @@ where
 }
 
 /// Docker must answer and the base image must exist (built once per run, locally).
-fn prepare_docker() {
+pub(crate) fn prepare_docker() {
     static READY: OnceLock<()> = OnceLock::new();
     READY.get_or_init(|| {
         let info = docker(["info", "--format", "{{.ServerVersion}}"]);
@@ -69,7 +69,7 @@ fn prepare_docker() {
     });
 }
 
-fn unique_id() -> String {
+pub(crate) fn unique_id() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

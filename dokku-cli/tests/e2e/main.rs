@@ -17,6 +17,7 @@ mod deploy;
 mod deploy_tasks;
 mod embed;
 mod engine_build;
+mod engine_calls;
 mod enter;
 mod git_http;
 mod git_sync;

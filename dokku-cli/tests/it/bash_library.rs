@@ -177,9 +177,7 @@ fn bash_with(env: &TestEnv, file: &str, script: &str) -> dokku_test_support::Run
 /// questions: `dokku/web:pack` carries a builder label, `dokku/web:cnb` the CNB stack
 /// label, `dokku/web:heroku` herokuish's user; containers `c1` (running) and `c2`.
 fn fake_docker(env: &TestEnv) {
-    dokku_test_support::write_executable(
-        &env.prefix().join("bin/docker"),
-        r#"#!/bin/sh
+    env.fake_docker_script(r#"#!/bin/sh
 case "$*" in
   *"image inspect --format {{json .Config}} dokku/web:pack") echo '{"Env":[],"Labels":{"com.dokku.builder-type":"pack"}}' ;;
   *"image inspect --format {{json .Config}} dokku/web:cnb") echo '{"Env":[],"Labels":{"io.buildpacks.stack.id":"heroku-22"}}' ;;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dokku_test_support::{repo_root, write_executable, TestEnv};
+use dokku_test_support::{repo_root, TestEnv};
 
 use crate::install;
 
@@ -277,10 +277,7 @@ fn which(program: &str) -> Option<PathBuf> {
 
 /// A `docker` on the install's `PATH` that exits with `code`.
 fn fake_docker(env: &TestEnv, code: i32) {
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!("#!/bin/sh\nexit {code}\n"),
-    );
+    env.fake_docker_script(&format!("#!/bin/sh\nexit {code}\n"));
 }
 
 #[test]

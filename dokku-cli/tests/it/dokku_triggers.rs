@@ -625,9 +625,7 @@ fn builder_answers_its_property_and_what_an_image_was_built_with() {
     let env = install();
     app(&env, "web");
     let log = env.scratch("fake").join("docker.log");
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!(
+    env.fake_docker_script(&format!(
             "#!/bin/sh\necho \"$*\" >> {log:?}\ncase \"$*\" in\n  *'image inspect'*cnb:1) echo '{{\"Labels\":{{\"io.buildpacks.stack.id\":\"heroku-22\"}},\"Env\":[]}}' ;;\n  *'image inspect'*hk:1) echo '{{\"Env\":[\"USER=herokuishuser\"]}}' ;;\n  *'image inspect'*) exit 1 ;;\nesac\nexit 0\n"
         ),
     );
@@ -819,9 +817,7 @@ fn network_build_config_rewrites_the_addresses_of_running_containers() {
         inspect("def456", false, "")
     );
     let one = format!("[{}]", inspect("abc123", true, "172.17.0.9"));
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!(
+    env.fake_docker_script(&format!(
             "#!/bin/sh\ncase \"$*\" in\n  'container inspect abc123 def456') echo '{both}' ;;\n  'container inspect abc123') echo '{one}' ;;\n  *) exit 1 ;;\nesac\n"
         ),
     );

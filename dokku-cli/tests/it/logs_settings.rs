@@ -2,7 +2,7 @@
 //! Dokku decodes them, redacted in text reports, following apps through rename,
 //! clone and destroy; `logs:vector-start` when the image cannot be pulled.
 
-use dokku_test_support::{write_executable, TestEnv};
+use dokku_test_support::TestEnv;
 
 use crate::install;
 
@@ -129,9 +129,7 @@ fn vector_json_follows_rename_clone_and_destroy() {
 fn vector_start_names_the_image_it_cannot_pull() {
     let env = install();
     let log = env.scratch("fake").join("docker.log");
-    write_executable(
-        &env.prefix().join("bin/docker"),
-        &format!(
+    env.fake_docker_script(&format!(
             "#!/bin/sh\necho \"$*\" >> '{}'\ncase \"$*\" in\n  'image inspect'*|'image pull'*) echo 'pull access denied' >&2; exit 1 ;;\nesac\nexit 0\n",
             log.display()
         ),

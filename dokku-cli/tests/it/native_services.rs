@@ -63,8 +63,7 @@ impl Fixture {
     /// already has the plugin as `svc`.
     fn around(env: TestEnv) -> Fixture {
         let docker_log = env.scratch("fake").join("docker.log");
-        write_executable(
-            &env.prefix().join("bin/docker"),
+        env.fake_docker_script(
             &FAKE_DOCKER.replace("$FAKE_DOCKER_LOG", &docker_log.display().to_string()),
         );
         env.dokku(["apps:create", "shop"]).success();

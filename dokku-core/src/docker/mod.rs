@@ -4,9 +4,11 @@
 //! address, ...) over a [`Runner`] that executes `docker ARGS...`. The real runner is
 //! [`CliRunner`], built on [`crate::process::Cmd`]; unit tests swap in a recording
 //! fake so the pipeline's docker calls can be asserted argument by argument without an
-//! engine. Image builds may skip the client: [`CliRunner`] sends them to the engine's
-//! BuildKit when it can (`engine`), since the legacy builder the CLI falls back to
-//! without buildx takes seconds per build.
+//! engine. Many calls may skip the client (`engine`): [`CliRunner`] sends image builds
+//! to the engine's BuildKit, since the legacy builder the CLI falls back to without
+//! buildx takes seconds per build, and answers the common queries and container/image
+//! operations through the Engine API, since each client process costs 15-30 ms.
+//! `DOKKU_DOCKER_API=0` keeps every call on the CLI.
 
 pub mod dockerignore;
 mod engine;
@@ -140,9 +142,23 @@ impl CliRunner {
     }
 }
 
+impl CliRunner {
+    /// `call` answered through the Engine API as the CLI would answer it, or `None`
+    /// when [`Runner::run`] would run the CLI: a call that is streamed or reads our
+    /// stdin, an argument list that is not one of the forms the typed methods of
+    /// [`Docker`] emit (listings, inspects, start/stop/rename/update/rm of
+    /// containers, image tag/rm/prune, the log driver), a client other than `docker`,
+    /// an engine that is not the local socket or cannot be reached, a docker context,
+    /// or `DOKKU_DOCKER_API=0`. Public so checks can compare it with the CLI.
+    pub fn through_engine(&self, call: &Call) -> Option<CallResult> {
+        engine::calls::try_call(&self.bin, &self.env, call)
+    }
+}
+
 impl Runner for CliRunner {
     /// Through the engine's BuildKit when the client is the default `docker`,
-    /// `DOCKER_BUILDKIT` is not `0`/`false`, the engine is a local socket with
+    /// `DOCKER_BUILDKIT` and `DOKKU_DOCKER_API` are not `0`/`false`, no docker
+    /// context is selected, the engine is a local socket with
     /// BuildKit and every flag has an engine form; otherwise `None` (the CLI).
     fn build(&self, call: &Call) -> Option<CallResult> {
         engine::try_build(&self.bin, &self.env, call)
@@ -162,7 +178,11 @@ impl Runner for CliRunner {
         cmd.spawn(Stdio::null(), Stdio::piped(), Stdio::inherit())
     }
 
+    /// Through the Engine API when [`CliRunner::through_engine`] answers, else the CLI.
     fn run(&self, call: &Call) -> Result<CallResult, ProcessError> {
+        if let Some(result) = self.through_engine(call) {
+            return Ok(result);
+        }
         let mut cmd = Cmd::new(&self.bin)
             .args(&call.args)
             .env_clear()

@@ -61,7 +61,26 @@ pub(crate) fn request(
     body: Option<Body<'_>>,
     timeout: Option<Duration>,
 ) -> io::Result<Response> {
-    let mut stream = UnixStream::connect(socket)?;
+    exchange(UnixStream::connect(socket)?, method, target, body, timeout)
+}
+
+/// [`request`] on a connection already made, so a caller can tell an engine that is
+/// not there (the connect failed) from one that failed to answer.
+pub(crate) fn exchange(
+    mut stream: UnixStream,
+    method: &str,
+    target: &str,
+    body: Option<Body<'_>>,
+    timeout: Option<Duration>,
+) -> io::Result<Response> {
+    // The request line is ours to build: a target with a space or line break in it
+    // would let text from a call reach the head as a header.
+    if target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a request target with whitespace or control characters",
+        ));
+    }
     stream.set_read_timeout(timeout)?;
     stream.set_write_timeout(timeout)?;
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n");

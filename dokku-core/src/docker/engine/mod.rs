@@ -1,54 +1,58 @@
-//! Image builds through the Docker Engine API with the engine's own BuildKit
-//! (`POST /build?version=2`), without the `docker` CLI.
+//! The Docker Engine API over its unix socket, in place of the `docker` CLI where
+//! we can answer exactly as the CLI would.
 //!
-//! The CLI here may lack buildx, which leaves it the legacy builder: one container
-//! commit per metadata instruction and per `--label`, seconds per build. The engine's
-//! BuildKit needs no CLI plugin and no session for a plain context upload, so
-//! [`try_build`] sends the context itself and renders BuildKit's progress as
-//! `--progress=plain` does. Anything it cannot do as the CLI would (a flag with no
-//! engine form, a remote engine, no BuildKit, an operator's wrapper client) is left
-//! to the CLI: `None`.
+//! Image builds go to the engine's own BuildKit (`POST /build?version=2`): the CLI
+//! here may lack buildx, which leaves it the legacy builder: one container commit per
+//! metadata instruction and per `--label`, seconds per build. [`try_build`] sends the
+//! context itself and renders BuildKit's progress as `--progress=plain` does.
+//! Common queries and container/image operations ([`calls::try_call`]) skip the
+//! client's 15-30 ms start-up. Anything we cannot do as the CLI would (a flag with no
+//! engine form, a remote engine or docker context, no BuildKit, an operator's wrapper
+//! client, `DOKKU_DOCKER_API=0`: see `reach`) is left to the CLI: `None`.
 
 pub(crate) mod base_images;
+pub(crate) mod calls;
 pub(crate) mod chunked;
 pub(crate) mod context;
 pub(crate) mod http;
+mod reach;
+mod render;
 pub(crate) mod request;
+mod shapes;
 pub(crate) mod trace;
 
 #[cfg(test)]
 mod fuzz;
 
 use std::io::{BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use super::{Call, CallResult, Output};
 use crate::settings::EnvMap;
 
-/// The engine's socket when `DOCKER_HOST` is not set.
-const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
-
 /// How long `/_ping` may take before the CLI gets the build instead.
 const PING_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The client's variable `key` as the CLI would see it: `call.env` over `env`.
+fn client_var(env: &EnvMap, call: &Call, key: &str) -> Option<String> {
+    call.env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .or_else(|| env.get(key).cloned())
+}
 
 /// Runs `call` (`image build ARGS`) through the engine when every condition holds
 /// (see the module doc); `None` leaves it to the CLI `bin`. `env` is the client's
 /// environment, which `call.env` extends as it does for the CLI.
 pub(crate) fn try_build(bin: &str, env: &EnvMap, call: &Call) -> Option<CallResult> {
-    let var = |key: &str| -> Option<String> {
-        call.env
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .or_else(|| env.get(key).cloned())
-    };
-    // An operator's DOCKER_BIN wrapper sees every call, builds included.
-    if bin != "docker" || !enabled(var("DOCKER_BUILDKIT").as_deref()) {
+    let var = |key: &str| client_var(env, call, key);
+    if !reach::enabled(var("DOCKER_BUILDKIT").as_deref()) {
         return None;
     }
-    let socket = socket(var("DOCKER_HOST").as_deref())?;
+    let socket = reach::socket(bin, &var)?;
     let args = match call.args.as_slice() {
         [image, build, rest @ ..] if image == "image" && build == "build" => rest,
         [build, rest @ ..] if build == "build" => rest,
@@ -125,26 +129,6 @@ fn image_is_local(socket: &Path, image: &str) -> bool {
     http::request(socket, "GET", &target, None, Some(PING_TIMEOUT))
         .map(|r| r.status == 200)
         .unwrap_or(false)
-}
-
-/// `DOCKER_BUILDKIT`: unset or anything but `0`/`false` lets the engine build.
-fn enabled(value: Option<&str>) -> bool {
-    !matches!(
-        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
-        Some("0" | "false")
-    )
-}
-
-/// The unix socket `DOCKER_HOST` names (`unix://PATH`), or the default one when it
-/// is unset; `None` for any other engine address (tcp, ssh), which the CLI handles.
-fn socket(docker_host: Option<&str>) -> Option<PathBuf> {
-    match docker_host.map(str::trim).filter(|h| !h.is_empty()) {
-        None => Some(PathBuf::from(DEFAULT_SOCKET)),
-        Some(host) => host
-            .strip_prefix("unix://")
-            .filter(|p| p.starts_with('/'))
-            .map(PathBuf::from),
-    }
 }
 
 /// Whether the engine's `/_ping` answer says it builds with BuildKit.
@@ -327,23 +311,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_engine_is_chosen_only_where_the_cli_would_reach_it() {
-        assert!(enabled(None));
-        assert!(enabled(Some("1")));
-        assert!(!enabled(Some("0")));
-        assert!(!enabled(Some("False")));
-        assert_eq!(socket(None), Some(PathBuf::from(DEFAULT_SOCKET)));
-        assert_eq!(socket(Some("")), Some(PathBuf::from(DEFAULT_SOCKET)));
-        assert_eq!(
-            socket(Some("unix:///run/user/1000/docker.sock")),
-            Some(PathBuf::from("/run/user/1000/docker.sock"))
-        );
-        assert_eq!(socket(Some("tcp://10.0.0.1:2375")), None);
-        assert_eq!(socket(Some("ssh://me@host")), None);
-        assert_eq!(socket(Some("unix://relative.sock")), None);
-    }
-
-    #[test]
     fn a_wrapper_client_disabled_buildkit_or_a_foreign_flag_leave_the_build_to_the_cli() {
         // An engine that would answer: none of these may even connect to it.
         let dir = tempfile::tempdir().expect("tempdir");
@@ -368,6 +335,10 @@ mod tests {
             .clone()
             .with_env(vec![("DOCKER_BUILDKIT".into(), "false".into())]);
         assert_eq!(try_build("docker", &env(&[]), &on_in_env_off_in_call), None);
+        assert_eq!(
+            try_build("docker", &env(&[("DOKKU_DOCKER_API", "0")]), &call),
+            None
+        );
         let remote: EnvMap = [("DOCKER_HOST".to_string(), "tcp://h:2375".to_string())].into();
         assert_eq!(try_build("docker", &remote, &call), None);
         let secret = Call::new(["image", "build", "--secret", "id=a", "."]);
