@@ -13,7 +13,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::request::API;
 use super::shapes::{self, Filters, ImageField, Shape};
 use super::{http, reach, render};
 use crate::docker::{Call, CallResult, Output};
@@ -29,7 +28,14 @@ pub(crate) fn try_call(bin: &str, env: &EnvMap, call: &Call) -> Option<CallResul
     }
     let shape = shapes::parse(&call.args)?;
     let socket = reach::socket(bin, &|key| super::client_var(env, call, key))?;
-    answer(&Engine { socket: &socket }, &shape)
+    let prefix = super::ping::ping(&socket)?.prefix();
+    answer(
+        &Engine {
+            socket: &socket,
+            prefix: &prefix,
+        },
+        &shape,
+    )
 }
 
 /// Why a request got no answer.
@@ -43,10 +49,12 @@ enum Failure {
 /// One engine, one request per connection.
 struct Engine<'a> {
     socket: &'a Path,
+    /// The negotiated API version's path prefix (`/v1.47`).
+    prefix: &'a str,
 }
 
 impl Engine<'_> {
-    /// `METHOD /v1.41TARGET` with an optional JSON body: the status and body text.
+    /// `METHOD /vX.YTARGET` with an optional JSON body: the status and body text.
     fn send(&self, method: &str, target: &str, json: Option<&Value>) -> Result<Reply, Failure> {
         let stream = std::os::unix::net::UnixStream::connect(self.socket)
             .map_err(|_| Failure::Unreachable)?;
@@ -57,7 +65,7 @@ impl Engine<'_> {
             reader: &mut reader,
             len: bytes.len() as u64,
         });
-        let target = format!("{API}{target}");
+        let target = format!("{}{target}", self.prefix);
         let mut response =
             http::exchange(stream, method, &target, body, None).map_err(Failure::Broken)?;
         let mut text = String::new();
@@ -495,7 +503,11 @@ mod tests {
         let args = shapes::tests::words(line);
         let shape = shapes::parse(&args).expect("a shape");
         let socket = dir.path().join("engine.sock");
-        let result = answer(&Engine { socket: &socket }, &shape);
+        let engine = Engine {
+            socket: &socket,
+            prefix: "/v1.41",
+        };
+        let result = answer(&engine, &shape);
         (result, server.join().expect("server"))
     }
 

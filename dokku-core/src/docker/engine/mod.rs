@@ -15,6 +15,7 @@ pub(crate) mod calls;
 pub(crate) mod chunked;
 pub(crate) mod context;
 pub(crate) mod http;
+pub(crate) mod ping;
 mod reach;
 mod render;
 pub(crate) mod request;
@@ -26,13 +27,9 @@ mod fuzz;
 
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use super::{Call, CallResult, Output};
 use crate::settings::EnvMap;
-
-/// How long `/_ping` may take before the CLI gets the build instead.
-const PING_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The client's variable `key` as the CLI would see it: `call.env` over `env`.
 fn client_var(env: &EnvMap, call: &Call, key: &str) -> Option<String> {
@@ -75,17 +72,18 @@ pub(crate) fn try_build(bin: &str, env: &EnvMap, call: &Call) -> Option<CallResu
         Ok(request) => request,
         Err(flag) => return to_cli(&format!("{flag} has no engine form")),
     };
-    if !has_buildkit(&socket) {
+    let Some(ping) = ping::ping(&socket).filter(|p| p.buildkit) else {
         return to_cli("the engine offers no BuildKit");
-    }
+    };
+    let prefix = ping.prefix();
     let packed = match context::pack(&request.context, request.dockerfile.as_deref()) {
         Ok(packed) => packed,
         Err(e) => return to_cli(&e.to_string()),
     };
-    if let Err(reason) = bases_are_local(&socket, &request, &packed) {
+    if let Err(reason) = bases_are_local(&socket, &prefix, &request, &packed) {
         return to_cli(&reason);
     }
-    Some(build(&socket, &request, packed, call.output))
+    Some(build(&socket, &prefix, &request, packed, call.output))
 }
 
 /// The largest Dockerfile read for its base images; a larger one goes to the CLI.
@@ -95,6 +93,7 @@ const MAX_DOCKERFILE: u64 = 1 << 20;
 /// engine cannot pull them itself (see [`base_images`]).
 fn bases_are_local(
     socket: &Path,
+    prefix: &str,
     request: &request::BuildRequest,
     packed: &context::Packed,
 ) -> Result<(), String> {
@@ -107,7 +106,7 @@ fn bases_are_local(
         return Err(format!("{} is over {MAX_DOCKERFILE} bytes", path.display()));
     }
     for image in base_images::needed(&text, &request.build_args)? {
-        if !image_is_local(socket, &image) {
+        if !image_is_local(socket, prefix, &image) {
             return Err(format!(
                 "the image {image} is not on the engine (the CLI pulls it)"
             ));
@@ -118,49 +117,23 @@ fn bases_are_local(
 
 /// Whether the engine has `image` (`GET /images/NAME/json`). A name with a character
 /// outside an image reference's alphabet is never put in a request line.
-fn image_is_local(socket: &Path, image: &str) -> bool {
+fn image_is_local(socket: &Path, prefix: &str, image: &str) -> bool {
     let safe = image
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '@' | '-'));
     if !safe || image.starts_with('/') || image.contains("..") {
         return false;
     }
-    let target = format!("{}/images/{image}/json", request::API);
-    http::request(socket, "GET", &target, None, Some(PING_TIMEOUT))
+    let target = format!("{prefix}/images/{image}/json");
+    http::request(socket, "GET", &target, None, Some(ping::TIMEOUT))
         .map(|r| r.status == 200)
         .unwrap_or(false)
-}
-
-/// Whether the engine's `/_ping` answer says it builds with BuildKit.
-fn has_buildkit(socket: &Path) -> bool {
-    http::request(socket, "GET", "/_ping", None, Some(PING_TIMEOUT))
-        .map(|r| offers_buildkit(&r))
-        .unwrap_or(false)
-}
-
-/// `Builder-Version: 2` is BuildKit, `1` an engine set to the legacy builder
-/// (`"features": {"buildkit": false}`). Without the header (Docker 20.10 sends it only
-/// when daemon.json sets that feature either way) a Linux engine of API 1.39
-/// (18.09) or later still has BuildKit built in and serves `version=2` builds.
-fn offers_buildkit(ping: &http::Response) -> bool {
-    if ping.status != 200 {
-        return false;
-    }
-    match ping.header("builder-version") {
-        Some(version) => version.trim() == "2",
-        None => {
-            let api = ping.header("api-version").and_then(|v| {
-                let (major, minor) = v.trim().split_once('.')?;
-                Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?))
-            });
-            ping.header("ostype") == Some("linux") && api.is_some_and(|v| v >= (1, 39))
-        }
-    }
 }
 
 /// Sends the build and renders its answer as it comes.
 fn build(
     socket: &Path,
+    prefix: &str,
     request: &request::BuildRequest,
     mut packed: context::Packed,
     output: Output,
@@ -171,7 +144,7 @@ fn build(
         reader: &mut packed.file,
         len: packed.len,
     };
-    let target = request.target(&packed.dockerfile);
+    let target = request.target(prefix, &packed.dockerfile);
     match http::request(socket, "POST", &target, Some(body), None) {
         Ok(response) if response.status == 200 => {
             follow(BufReader::new(response.body), &mut sink);
@@ -359,35 +332,6 @@ mod tests {
     }
 
     #[test]
-    fn the_ping_tells_whether_the_engine_builds_with_buildkit() {
-        let offers = |head: &'static str| {
-            let ping =
-                http::read_response(std::io::Cursor::new(head.as_bytes())).expect("a ping answer");
-            offers_buildkit(&ping)
-        };
-        assert!(offers(
-            "HTTP/1.1 200 OK\r\nBuilder-Version: 2\r\nApi-Version: 1.38\r\n\r\n"
-        ));
-        assert!(!offers(
-            "HTTP/1.1 200 OK\r\nBuilder-Version: 1\r\nApi-Version: 1.41\r\nOstype: linux\r\n\r\n"
-        ));
-        assert!(offers(
-            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\n\r\n"
-        ));
-        assert!(!offers(
-            "HTTP/1.1 200 OK\r\nApi-Version: 1.38\r\nOstype: linux\r\n\r\n"
-        ));
-        assert!(!offers(
-            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: windows\r\n\r\n"
-        ));
-        assert!(!offers(
-            "HTTP/1.1 500 Internal Server Error\r\nBuilder-Version: 2\r\n\r\n"
-        ));
-    }
-
-    /// An engine that refuses the build itself (here: an API version it no longer
-    /// serves) gets its message shown, then what the operator can do.
-    #[test]
     fn a_refused_build_says_why_and_how_to_use_the_cli() {
         use std::io::{BufRead, BufReader as Reader};
         let dir = tempfile::tempdir().expect("tempdir");
@@ -412,7 +356,7 @@ mod tests {
         let args: Vec<String> = ["-t", "x", "."].map(String::from).to_vec();
         let request = request::translate(&args, dir.path(), &|_| None).expect("translate");
         let packed = context::pack(&request.context, None).expect("pack");
-        let result = build(&socket, &request, packed, Output::Capture);
+        let result = build(&socket, "/v1.41", &request, packed, Output::Capture);
         engine.join().expect("engine");
         assert_eq!(result.code, 1, "{result:?}");
         assert!(

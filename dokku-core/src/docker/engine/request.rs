@@ -4,9 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The API version of every request: Docker 20.10's, which later engines still serve.
-pub(crate) const API: &str = "/v1.41";
-
 /// A build the engine can run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BuildRequest {
@@ -23,8 +20,8 @@ pub(crate) struct BuildRequest {
 
 impl BuildRequest {
     /// `POST` target for this build with the Dockerfile at `dockerfile` (relative to
-    /// the context, `/`-separated).
-    pub(crate) fn target(&self, dockerfile: &str) -> String {
+    /// the context, `/`-separated), under the API version `prefix` (`/v1.47`).
+    pub(crate) fn target(&self, prefix: &str, dockerfile: &str) -> String {
         let mut query = String::from("version=2");
         let dockerfile = ("dockerfile".to_string(), dockerfile.to_string());
         for (k, v) in self.params.iter().chain([&dockerfile]) {
@@ -33,7 +30,7 @@ impl BuildRequest {
             query.push('=');
             query.push_str(&crate::sigil::funcs::query_escape(v));
         }
-        format!("{API}/build?{query}")
+        format!("{prefix}/build?{query}")
     }
 }
 
@@ -255,7 +252,7 @@ mod tests {
             r.dockerfile.as_deref(),
             Some(Path::new("/src/Dockerfile.web"))
         );
-        let target = r.target("sub dir/Dockerfile");
+        let target = r.target("/v1.41", "sub dir/Dockerfile");
         assert!(
             target.starts_with("/v1.41/build?version=2&t=dokku%2Fweb%3Alatest&t=x%3A1&"),
             "{target}"
