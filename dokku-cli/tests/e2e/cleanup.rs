@@ -112,22 +112,7 @@ impl Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        let label = format!("label={}", self.test_label());
-        let containers = docker(["container", "ls", "--all", "--quiet", "--filter", &label]);
-        let ids: Vec<&str> = containers.stdout.split_whitespace().collect();
-        if !ids.is_empty() {
-            docker(["container", "rm", "--force"].into_iter().chain(ids));
-        }
-        for _ in 0..3 {
-            let images = docker(["image", "ls", "--all", "--quiet", "--filter", &label]);
-            let mut ids: Vec<&str> = images.stdout.split_whitespace().collect();
-            ids.sort();
-            ids.dedup();
-            if ids.is_empty() {
-                break;
-            }
-            docker(["image", "rm", "--force"].into_iter().chain(ids));
-        }
+        crate::harness::remove_labelled(&format!("label={}", self.test_label()));
     }
 }
 

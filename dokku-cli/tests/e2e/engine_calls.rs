@@ -14,22 +14,7 @@ struct Labelled {
 
 impl Drop for Labelled {
     fn drop(&mut self) {
-        let filter = format!("label={}", self.label);
-        let containers = docker(["container", "ls", "--all", "--quiet", "--filter", &filter]);
-        let ids: Vec<&str> = containers.stdout.split_whitespace().collect();
-        if !ids.is_empty() {
-            docker(["container", "rm", "--force"].into_iter().chain(ids));
-        }
-        for _ in 0..4 {
-            let images = docker(["image", "ls", "--all", "--quiet", "--filter", &filter]);
-            let mut ids: Vec<&str> = images.stdout.split_whitespace().collect();
-            ids.sort();
-            ids.dedup();
-            if ids.is_empty() {
-                break;
-            }
-            docker(["image", "rm", "--force"].into_iter().chain(ids));
-        }
+        crate::harness::remove_labelled(&format!("label={}", self.label));
     }
 }
 

@@ -327,34 +327,29 @@ impl Drop for Deployer {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let label = format!("label=com.dokku-rs.test={}", self.id);
-        let containers = docker(["container", "ls", "--all", "--quiet", "--filter", &label]);
-        let ids: Vec<&str> = containers.stdout.split_whitespace().collect();
-        if !ids.is_empty() {
-            docker(
-                ["container", "rm", "--force"]
-                    .iter()
-                    .copied()
-                    .chain(ids.iter().copied()),
-            );
+        remove_labelled(&format!("label=com.dokku-rs.test={}", self.id));
+    }
+}
+
+/// Removes every container, then every image, that `filter` (`label=KEY=VALUE`)
+/// matches: what one test started, and nothing else.
+pub(crate) fn remove_labelled(filter: &str) {
+    let containers = docker(["container", "ls", "--all", "--quiet", "--filter", filter]);
+    let ids: Vec<&str> = containers.stdout.split_whitespace().collect();
+    if !ids.is_empty() {
+        docker(["container", "rm", "--force"].into_iter().chain(ids));
+    }
+    // Children first: a parent with dependent images refuses removal, so repeat
+    // until nothing labelled is left (bounded).
+    for _ in 0..4 {
+        let images = docker(["image", "ls", "--all", "--quiet", "--filter", filter]);
+        let mut ids: Vec<&str> = images.stdout.split_whitespace().collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            break;
         }
-        // Children first: a parent with dependent images refuses removal, so repeat
-        // until nothing labelled is left (bounded).
-        for _ in 0..4 {
-            let images = docker(["image", "ls", "--all", "--quiet", "--filter", &label]);
-            let mut ids: Vec<&str> = images.stdout.split_whitespace().collect();
-            ids.sort();
-            ids.dedup();
-            if ids.is_empty() {
-                break;
-            }
-            docker(
-                ["image", "rm", "--force"]
-                    .iter()
-                    .copied()
-                    .chain(ids.iter().copied()),
-            );
-        }
+        docker(["image", "rm", "--force"].into_iter().chain(ids));
     }
 }
 
