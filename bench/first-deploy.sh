@@ -34,7 +34,9 @@
 #
 # Usage: bench/first-deploy.sh [RUNS]   (default 3)
 # Environment: DOKKU_BIN_SOURCE (default: target/release/dokku, else debug),
-#              BASELINE_BIN, REFERENCE_BUILDER (buildkit or legacy; default
+#              BASELINE_BIN, BASELINE_ROOT (the source tree BASELINE_BIN was
+#              built from, whose install.sh installs it; default: this tree),
+#              REFERENCE_BUILDER (buildkit or legacy; default
 #              buildkit unless DOCKER_BUILDKIT=0), DOCKER_HOST (unix:// only for
 #              the buildkit reference; default /var/run/docker.sock)
 set -euo pipefail
@@ -94,11 +96,12 @@ trap cleanup EXIT
 
 bash "$REPO_ROOT/scripts/build-base-image.sh" >/dev/null
 
-# install NAME BIN: a prefix install at $WORK/NAME whose containers and images carry
+# install NAME BIN [ROOT]: a prefix install at $WORK/NAME by ROOT's install.sh (the
+# core plugins' manifests must be the binary's own), whose containers and images carry
 # this benchmark's label.
 install() {
-  local name="$1" bin="$2"
-  DOKKU_BIN_SOURCE="$bin" bash "$REPO_ROOT/install.sh" --prefix "$WORK/$name" --no-build >/dev/null
+  local name="$1" bin="$2" root="${3:-$REPO_ROOT}"
+  DOKKU_BIN_SOURCE="$bin" bash "$root/install.sh" --prefix "$WORK/$name" --no-build >/dev/null
   mkdir -p "$WORK/labels"
   printf '[plugin]\ndescription = "bench labels"\nversion = "0.1.0"\n[plugin.config]\n' >"$WORK/labels/plugin.toml"
   for trigger in docker-args-deploy docker-args-build; do
@@ -231,7 +234,7 @@ deploy() {
 }
 
 install after "$BIN"
-[[ -n "$BASELINE_BIN" ]] && install before "$BASELINE_BIN"
+[[ -n "$BASELINE_BIN" ]] && install before "$BASELINE_BIN" "${BASELINE_ROOT:-$REPO_ROOT}"
 
 echo "warming up (one deploy per install, one build by hand)..."
 by_hand 0 >/dev/null
