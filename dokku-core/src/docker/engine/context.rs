@@ -118,9 +118,16 @@ impl Walk {
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let name = entry.file_name();
-            let name = name.to_string_lossy();
+            // A lossy name would send the file under another name (U+FFFD) and
+            // build an image that differs from the CLI's: the CLI builds those.
+            let name = name.to_str().ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the file name {} is not UTF-8", entry.path().display()),
+                )
+            })?;
             let rel = if rel.is_empty() {
-                name.into_owned()
+                name.to_string()
             } else {
                 format!("{rel}/{name}")
             };
@@ -256,6 +263,19 @@ mod tests {
         assert_eq!(packed.dockerfile, "build/web.Dockerfile");
         let m = members(packed);
         assert_eq!(names(&m), [".dockerignore", "build/web.Dockerfile"]);
+    }
+
+    #[test]
+    fn a_file_name_that_is_not_utf8_leaves_the_build_to_the_cli() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").expect("Dockerfile");
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        std::fs::write(dir.path().join(name), "x").expect("a latin-1 name");
+        let err = pack(dir.path(), None)
+            .map(|_| ())
+            .expect_err("a name the tar would rename");
+        assert!(err.to_string().contains("is not UTF-8"), "{err}");
     }
 
     #[test]
