@@ -68,7 +68,6 @@ pub fn docker_cleanup(host: &dyn Host, app: Option<&str>, force: bool) {
     let mut stopped = filters.clone();
     stopped.extend(["status=exited".to_string(), "status=dead".to_string()]);
     let removed = docker.container_ls(&stopped, true);
-    crate::scheduler::vouched::forget_all(&removed);
     docker.container_rm(&removed);
     match app {
         Some(app) => crate::scheduler::orphans::sweep(host, app),

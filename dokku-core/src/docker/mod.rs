@@ -14,6 +14,7 @@ pub mod dockerignore;
 mod engine;
 #[cfg(test)]
 pub(crate) mod fake;
+pub mod vouched;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -515,7 +516,9 @@ impl Docker {
 
     /// `docker container rename ID NAME`.
     pub fn container_rename(&self, id: &str, name: &str) -> Result<(), DockerError> {
-        self.capture(["container", "rename", id, name]).map(|_| ())
+        self.capture(["container", "rename", id, name])?;
+        vouched::renamed(id, name);
+        Ok(())
     }
 
     /// `docker container update --restart=POLICY ID`.
@@ -536,6 +539,7 @@ impl Docker {
             args.push(format!("-t={t}"));
         }
         args.push(id.to_string());
+        vouched::forget(id);
         self.check(&Call::new(args)).map(|_| ())
     }
 
@@ -546,6 +550,7 @@ impl Docker {
             args.push(format!("--signal={s}"));
         }
         args.push(id.to_string());
+        vouched::forget(id);
         self.check(&Call::new(args)).map(|_| ())
     }
 
@@ -560,6 +565,7 @@ impl Docker {
             "--force".to_string(),
         ];
         args.extend(ids.iter().cloned());
+        vouched::forget_all(ids);
         let _ = self.run(&Call::new(args));
     }
 
@@ -570,6 +576,7 @@ impl Docker {
         }
         let mut args = vec!["container".to_string(), "rm".to_string()];
         args.extend(ids.iter().cloned());
+        vouched::forget_all(ids);
         let _ = self.run(&Call::new(args));
     }
 
@@ -742,6 +749,33 @@ fn restart_policy(policy: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whoever stops, kills, removes or renames a container through these methods
+    /// keeps the vouched record true without a word about it.
+    #[test]
+    fn container_changes_keep_the_vouched_record_current() {
+        let fake = fake::FakeDocker::new();
+        let docker = fake.docker();
+        vouched::vouch("dm-vouch-a", "10.9.0.2", "dm.web.1");
+        vouched::vouch("dm-vouch-b", "10.9.0.3", "dm.web.2");
+        vouched::vouch("dm-vouch-c", "10.9.0.4", "dm.web.3");
+        vouched::vouch("dm-vouch-d", "10.9.0.5", "dm.web.4");
+        vouched::vouch("dm-vouch-e", "10.9.0.6", "dm.web.5");
+        let _ = docker.container_stop("dm-vouch-a", Some(0));
+        let _ = docker.container_kill("dm.web.2", None);
+        docker.container_rm_force(&["dm-vouch-c".to_string()]);
+        docker.container_rm(&["dm-vouch-d".to_string()]);
+        docker
+            .container_rename("dm-vouch-e", "dm.web.5.aside")
+            .expect("rename");
+        for gone in ["dm-vouch-a", "dm-vouch-b", "dm-vouch-c", "dm-vouch-d"] {
+            assert_eq!(vouched::get(gone), None, "{gone}");
+        }
+        assert_eq!(
+            vouched::get("dm-vouch-e").map(|v| v.name).as_deref(),
+            Some("dm.web.5.aside")
+        );
+    }
 
     #[test]
     fn inspect_output_is_read() {

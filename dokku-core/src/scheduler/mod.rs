@@ -22,7 +22,8 @@ mod rollback;
 pub mod run;
 pub mod run_ops;
 pub mod selection;
-pub mod vouched;
+/// The record now lives with the docker calls that keep it current.
+pub use crate::docker::vouched;
 
 pub use check_deploy::{check_deploy, CheckRequest};
 pub use enter::{enter, inspect, EnterRequest};
@@ -260,7 +261,6 @@ pub fn deploy(
         .collect();
     if !retiring.is_empty() {
         for cid in &retiring {
-            vouched::forget(cid);
             let _ = host.docker().container_kill(cid, Some("SIGTERM"));
         }
         host.log(
@@ -395,7 +395,6 @@ fn deploy_process(
             );
             register_retired(layout, app, &slot.cid, 0)?;
             docker.container_no_restart(&slot.cid);
-            vouched::forget(&slot.cid);
             let _ = docker.container_stop(&slot.cid, Some(plan.stop_timeout));
             retired.push(slot.cid);
         }
@@ -659,7 +658,6 @@ fn kill_new(host: &dyn Host, app: &str, cid: &str, dyno: &str) {
         }
     }
     docker.container_no_restart(cid);
-    vouched::forget(cid);
     let _ = docker.container_stop(cid, Some(0));
 }
 
@@ -739,16 +737,13 @@ fn name_containers(host: &dyn Host, app: &str) -> Result<(), DeployError> {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let aside = format!("{target}.{stamp}");
-        if docker.container_rename(&target, &aside).is_ok() {
-            vouched::renamed(&target, &aside);
-        }
+        let _ = docker.container_rename(&target, &aside);
         let short: String = slot.cid.chars().take(12).collect();
         host.log(
             Level::Verbose,
             &format!("Renaming container {name} ({short}) to {target}"),
         );
         docker.container_rename(&slot.cid, &target)?;
-        vouched::renamed(&slot.cid, &target);
     }
     Ok(())
 }
@@ -779,12 +774,10 @@ pub fn stop(host: &dyn Host, app: &str, remove: bool) {
     }
     for id in &ids {
         docker.container_no_restart(id);
-        vouched::forget(id);
         let _ = docker.container_stop(id, Some(timeout));
     }
     if remove {
         let all = docker.container_ls(&[deploy::app_label_filter(app)], true);
-        vouched::forget_all(&all);
         docker.container_rm_force(&all);
     }
 }

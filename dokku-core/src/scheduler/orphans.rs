@@ -163,7 +163,6 @@ fn remove_orphans(host: &dyn Host, app: &str) -> Vec<String> {
                 info.name
             ),
         );
-        super::vouched::forget(&id);
         docker.container_rm_force(std::slice::from_ref(&id));
         removed.push(info.name);
     }

@@ -69,7 +69,6 @@ pub fn retire(host: &dyn Host, app: Option<&str>) {
         }
         if docker.container_inspect(cid).is_some() {
             docker.container_no_restart(cid);
-            super::vouched::forget(cid);
             let timeout = crate::ps::stop_timeout(&host.properties(), owner);
             if docker.container_stop(cid, Some(timeout)).is_err()
                 && docker.container_kill(cid, None).is_err()

@@ -101,7 +101,6 @@ impl Snapshot {
                 let _ = docker.container_start(cid);
             }
         }
-        super::vouched::forget_all(&new);
         docker.container_rm_force(&new);
         if let Err(e) = super::name_containers(host, app) {
             host.log(Level::Warn, &e.to_string());

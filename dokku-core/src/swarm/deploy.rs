@@ -135,7 +135,6 @@ fn retire_local_containers(host: &dyn Host, app: &str) {
         &format!("Removing the docker-local containers of {app} (now on the swarm)"),
     );
     let ids: Vec<String> = slots.iter().map(|s| s.cid.clone()).collect();
-    crate::scheduler::vouched::forget_all(&ids);
     host.docker().container_rm_force(&ids);
     for slot in &slots {
         for file in [

@@ -10,7 +10,11 @@
 //! it was read, and the name this process gave it (renames by this process are
 //! recorded as they happen). The record lives as long as the process, one deploy
 //! command; a container this process stops, kills or removes is forgotten at once
-//! ([`forget`]), since it no longer runs at the address read.
+//! ([`forget`]), since it no longer runs at the address read. The [`Docker`]
+//! methods that stop, kill, remove or rename a container keep the record current
+//! themselves, so no caller has to remember to.
+//!
+//! [`Docker`]: super::Docker
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
