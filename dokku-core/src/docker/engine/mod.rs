@@ -115,15 +115,13 @@ fn bases_are_local(
     Ok(())
 }
 
-/// Whether the engine has `image` (`GET /images/NAME/json`). A name with a character
-/// outside an image reference's alphabet is never put in a request line.
+/// Whether the engine has `image` (`GET /images/NAME/json`). The name comes from
+/// the pushed Dockerfile: it reaches the request line only through the check every
+/// engine call's path value passes (`shapes::path_value`).
 fn image_is_local(socket: &Path, prefix: &str, image: &str) -> bool {
-    let safe = image
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | ':' | '@' | '-'));
-    if !safe || image.starts_with('/') || image.contains("..") {
+    let Some(image) = shapes::path_value(image) else {
         return false;
-    }
+    };
     let target = format!("{prefix}/images/{image}/json");
     http::request(socket, "GET", &target, None, Some(ping::TIMEOUT))
         .map(|r| r.status == 200)
